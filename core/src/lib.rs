@@ -1,0 +1,2 @@
+//! callsign core (work in progress).
+#![forbid(unsafe_code)]
