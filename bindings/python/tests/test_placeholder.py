@@ -1,0 +1,5 @@
+import callsign
+
+
+def test_version() -> None:
+    assert callsign.version() == "0.1.0"
