@@ -1,15 +1,36 @@
-//! Python extension module `callsign._callsign` (placeholder until core lands).
-use pyo3::prelude::*;
+//! The private extension module `callsign._callsign` behind the Python package `callsign`.
+//!
+//! A thin layer over the `callsign` crate: argument conversion ([`convert`]), one mapping of
+//! core errors to exception classes ([`errors`]), and Python classes that wrap core types
+//! ([`otp`], [`profile`]). No protocol logic lives here.
 
-/// Returns the package version.
-#[pyfunction]
-fn version() -> &'static str {
-    env!("CARGO_PKG_VERSION")
-}
+mod convert;
+mod errors;
+mod otp;
+mod profile;
+
+use pyo3::prelude::*;
 
 /// The private extension module behind the `callsign` package.
 #[pymodule]
-fn _callsign(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(version, m)?)?;
+fn _callsign(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    errors::register(module)?;
+    module.add_function(wrap_pyfunction!(otp::hotp, module)?)?;
+    module.add_function(wrap_pyfunction!(otp::totp, module)?)?;
+    module.add_function(wrap_pyfunction!(otp::random_secret, module)?)?;
+    module.add_function(wrap_pyfunction!(profile::account_secret, module)?)?;
+    module.add_function(wrap_pyfunction!(profile::agent_code, module)?)?;
+    module.add_class::<otp::PyMatch>()?;
+    module.add_class::<otp::PyTotp>()?;
+    module.add_class::<otp::PyHotp>()?;
+    module.add_class::<profile::PyMasterKey>()?;
+    module.add_class::<profile::PyRateLimit>()?;
+    module.add_class::<profile::PyAgentCode>()?;
+    module.add_class::<profile::PyIssuer>()?;
+    module.add_class::<profile::PyEnrollment>()?;
+    module.add_class::<profile::PyVerdict>()?;
+    module.add_class::<profile::PyVerifierStatus>()?;
+    module.add_class::<profile::PyDeviceVerifier>()?;
+    module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

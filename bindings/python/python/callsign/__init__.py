@@ -1,5 +1,91 @@
-"""callsign: caller verification codes (placeholder until core lands)."""
+"""callsign: codes that let a customer tell a genuine support call from a scam.
 
-from callsign._callsign import version
+Plain RFC 4226 HOTP and RFC 6238 TOTP (``hotp``, ``totp``, ``HOTP``, ``TOTP``) and the
+caller-verification profile: the vendor's ``MasterKey`` and ``Issuer`` (audited, rate limited),
+the ``Enrollment`` payload and the customer's ``DeviceVerifier``. Every error is a
+``CallsignError``; each kind of error has its own subclass.
 
-__all__ = ["version"]
+Times are int unix seconds or aware ``datetime`` objects; secrets are bytes or base32 text.
+"""
+
+from callsign._callsign import (
+    AgentCode,
+    ArithmeticOverflowError,
+    AuditFailedError,
+    CallsignError,
+    DeviceVerifier,
+    Enrollment,
+    HOTP,
+    InvalidBase32Error,
+    InvalidCodeError,
+    InvalidConfigError,
+    InvalidDigitsError,
+    InvalidIdentifierError,
+    InvalidMasterKeyError,
+    InvalidPeriodError,
+    InvalidSecretLengthError,
+    InvalidStateError,
+    InvalidUriError,
+    Issuer,
+    Match,
+    MasterKey,
+    NaiveDatetimeError,
+    RandomUnavailableError,
+    RateLimit,
+    RateLimitedError,
+    TimeBeforeEpochError,
+    TOTP,
+    UnsupportedAlgorithmError,
+    Verdict,
+    VerifierStatus,
+    __version__,
+    account_secret,
+    agent_code,
+    hotp,
+    random_secret,
+    totp,
+)
+from callsign._types import AuditCallback, AuditEvent, SecretLike, StrPath, TimeLike
+
+__all__ = [
+    "AgentCode",
+    "ArithmeticOverflowError",
+    "AuditCallback",
+    "AuditEvent",
+    "AuditFailedError",
+    "CallsignError",
+    "DeviceVerifier",
+    "Enrollment",
+    "HOTP",
+    "InvalidBase32Error",
+    "InvalidCodeError",
+    "InvalidConfigError",
+    "InvalidDigitsError",
+    "InvalidIdentifierError",
+    "InvalidMasterKeyError",
+    "InvalidPeriodError",
+    "InvalidSecretLengthError",
+    "InvalidStateError",
+    "InvalidUriError",
+    "Issuer",
+    "Match",
+    "MasterKey",
+    "NaiveDatetimeError",
+    "RandomUnavailableError",
+    "RateLimit",
+    "RateLimitedError",
+    "SecretLike",
+    "StrPath",
+    "TOTP",
+    "TimeBeforeEpochError",
+    "TimeLike",
+    "UnsupportedAlgorithmError",
+    "Verdict",
+    "VerifierStatus",
+    "__version__",
+    "account_secret",
+    "agent_code",
+    "hotp",
+    "random_secret",
+    "totp",
+]
