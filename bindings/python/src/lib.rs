@@ -18,6 +18,10 @@ fn _callsign(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(otp::hotp, module)?)?;
     module.add_function(wrap_pyfunction!(otp::totp, module)?)?;
     module.add_function(wrap_pyfunction!(otp::random_secret, module)?)?;
+    module.add_function(wrap_pyfunction!(otp::base32_encode, module)?)?;
+    module.add_function(wrap_pyfunction!(otp::base32_decode, module)?)?;
+    module.add_function(wrap_pyfunction!(otp::parse_code, module)?)?;
+    module.add_function(wrap_pyfunction!(otp::parse_uri, module)?)?;
     module.add_function(wrap_pyfunction!(profile::account_secret, module)?)?;
     module.add_function(wrap_pyfunction!(profile::agent_code, module)?)?;
     module.add_class::<otp::PyMatch>()?;

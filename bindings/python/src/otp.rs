@@ -3,7 +3,7 @@
 
 use crate::convert;
 use crate::errors::BindingResult;
-use callsign::{Algorithm, Hotp, OtpAuthUri, OtpKind, Secret, SystemClock, Totp, Window};
+use callsign::{Algorithm, Code, Hotp, OtpAuthUri, OtpKind, Secret, SystemClock, Totp, Window};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
@@ -48,6 +48,39 @@ pub(crate) fn random_secret<'py>(
     Ok(PyBytes::new(py, secret.expose_bytes()))
 }
 
+/// Encodes `data` as upper-case RFC 4648 base32 without padding.
+#[pyfunction]
+pub(crate) fn base32_encode(data: &[u8]) -> String {
+    callsign::base32::encode(data)
+}
+
+/// Decodes base32 as people paste it (any case, spaces, dashes, `=` padding).
+#[pyfunction]
+pub(crate) fn base32_decode<'py>(
+    py: Python<'py>,
+    text: &str,
+) -> BindingResult<Bound<'py, PyBytes>> {
+    Ok(PyBytes::new(py, &callsign::base32::decode(text)?))
+}
+
+/// The digits of a code as a person typed it ("482 913", "482-913"), checked against
+/// `digits`; anything else raises InvalidCodeError.
+#[pyfunction]
+#[pyo3(signature = (entry, digits = 6))]
+pub(crate) fn parse_code(entry: &str, digits: u32) -> BindingResult<String> {
+    Ok(Code::parse_entry(entry, digits)?.as_str().to_owned())
+}
+
+/// A `TOTP` or `HOTP` generator from an otpauth:// URI, whichever type it names.
+#[pyfunction]
+pub(crate) fn parse_uri(py: Python<'_>, uri: &str) -> BindingResult<Py<PyAny>> {
+    let parsed = OtpAuthUri::parse(uri)?;
+    Ok(match parsed.kind {
+        OtpKind::Totp { .. } => Py::new(py, PyTotp::from_parsed(parsed)?)?.into_any(),
+        OtpKind::Hotp { .. } => Py::new(py, PyHotp::from_parsed(parsed)?)?.into_any(),
+    })
+}
+
 /// A successful verification: the step (TOTP) or counter (HOTP) that matched, and its
 /// distance from the current one (negative: the code was older).
 #[pyclass(frozen, eq, hash, module = "callsign", name = "Match")]
@@ -77,11 +110,24 @@ impl From<callsign::Match> for PyMatch {
     }
 }
 
-/// The account name and issuer a generator was created with, for its provisioning URI.
+/// The account name, issuer and any further otpauth:// parameters (such as `image`) a
+/// generator was created with, for its provisioning URI.
 #[derive(Debug, Clone, Default)]
 struct Label {
     name: Option<String>,
     issuer: Option<String>,
+    extra_parameters: Vec<(String, String)>,
+}
+
+impl Label {
+    /// The label of a parsed URI.
+    fn of(uri: &OtpAuthUri) -> Label {
+        Label {
+            name: Some(uri.account.clone()),
+            issuer: uri.issuer.clone(),
+            extra_parameters: uri.extra_parameters.clone(),
+        }
+    }
 }
 
 impl Label {
@@ -101,6 +147,7 @@ impl Label {
         uri.kind = kind;
         uri.algorithm = algorithm;
         uri.digits = digits;
+        uri.extra_parameters = self.extra_parameters.clone();
         Ok(uri.to_uri_string()?.to_string())
     }
 }
@@ -113,6 +160,18 @@ pub(crate) struct PyTotp {
     secret: Secret,
     algorithm: Algorithm,
     label: Label,
+}
+
+impl PyTotp {
+    /// The generator of a parsed otpauth:// URI, which must be a TOTP one.
+    fn from_parsed(parsed: OtpAuthUri) -> BindingResult<PyTotp> {
+        Ok(PyTotp {
+            totp: parsed.to_totp()?,
+            algorithm: parsed.algorithm,
+            label: Label::of(&parsed),
+            secret: parsed.secret,
+        })
+    }
 }
 
 #[pymethods]
@@ -136,23 +195,18 @@ impl PyTotp {
             totp,
             secret,
             algorithm,
-            label: Label { name, issuer },
+            label: Label {
+                name,
+                issuer,
+                extra_parameters: Vec::new(),
+            },
         })
     }
 
     /// A TOTP generator from an otpauth://totp/ URI.
     #[staticmethod]
     fn from_uri(uri: &str) -> BindingResult<PyTotp> {
-        let parsed = OtpAuthUri::parse(uri)?;
-        Ok(PyTotp {
-            totp: parsed.to_totp()?,
-            algorithm: parsed.algorithm,
-            label: Label {
-                name: Some(parsed.account),
-                issuer: parsed.issuer,
-            },
-            secret: parsed.secret,
-        })
+        PyTotp::from_parsed(OtpAuthUri::parse(uri)?)
     }
 
     /// The code at `time` (int unix seconds or an aware datetime).
@@ -233,6 +287,18 @@ impl PyTotp {
         self.totp.t0()
     }
 
+    /// The account name for the provisioning URI, if given.
+    #[getter]
+    fn name(&self) -> Option<&str> {
+        self.label.name.as_deref()
+    }
+
+    /// The issuer for the provisioning URI, if given.
+    #[getter]
+    fn issuer(&self) -> Option<&str> {
+        self.label.issuer.as_deref()
+    }
+
     /// The algorithm's canonical name ("SHA1", "SHA256", "SHA512").
     #[getter]
     fn algorithm(&self) -> &'static str {
@@ -261,6 +327,24 @@ pub(crate) struct PyHotp {
     initial_count: u64,
 }
 
+impl PyHotp {
+    /// The generator of a parsed otpauth:// URI, which must be an HOTP one.
+    fn from_parsed(parsed: OtpAuthUri) -> BindingResult<PyHotp> {
+        let hotp = parsed.to_hotp()?;
+        let initial_count = match parsed.kind {
+            OtpKind::Hotp { counter } => counter,
+            OtpKind::Totp { .. } => 0,
+        };
+        Ok(PyHotp {
+            hotp,
+            algorithm: parsed.algorithm,
+            label: Label::of(&parsed),
+            secret: parsed.secret,
+            initial_count,
+        })
+    }
+}
+
 #[pymethods]
 impl PyHotp {
     /// An HOTP generator; `secret` is raw bytes or a base32 str.
@@ -280,7 +364,11 @@ impl PyHotp {
             hotp: Hotp::new(&secret, algorithm, digits)?,
             secret,
             algorithm,
-            label: Label { name, issuer },
+            label: Label {
+                name,
+                issuer,
+                extra_parameters: Vec::new(),
+            },
             initial_count,
         })
     }
@@ -288,22 +376,7 @@ impl PyHotp {
     /// An HOTP generator from an otpauth://hotp/ URI (its counter becomes `initial_count`).
     #[staticmethod]
     fn from_uri(uri: &str) -> BindingResult<PyHotp> {
-        let parsed = OtpAuthUri::parse(uri)?;
-        let hotp = parsed.to_hotp()?;
-        let initial_count = match parsed.kind {
-            OtpKind::Hotp { counter } => counter,
-            OtpKind::Totp { .. } => 0,
-        };
-        Ok(PyHotp {
-            hotp,
-            algorithm: parsed.algorithm,
-            label: Label {
-                name: Some(parsed.account),
-                issuer: parsed.issuer,
-            },
-            secret: parsed.secret,
-            initial_count,
-        })
+        PyHotp::from_parsed(OtpAuthUri::parse(uri)?)
     }
 
     /// The code for `counter`.
@@ -357,6 +430,18 @@ impl PyHotp {
     #[getter]
     fn initial_count(&self) -> u64 {
         self.initial_count
+    }
+
+    /// The account name for the provisioning URI, if given.
+    #[getter]
+    fn name(&self) -> Option<&str> {
+        self.label.name.as_deref()
+    }
+
+    /// The issuer for the provisioning URI, if given.
+    #[getter]
+    fn issuer(&self) -> Option<&str> {
+        self.label.issuer.as_deref()
     }
 
     /// The algorithm's canonical name ("SHA1", "SHA256", "SHA512").

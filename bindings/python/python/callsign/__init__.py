@@ -41,7 +41,11 @@ from callsign._callsign import (
     __version__,
     account_secret,
     agent_code,
+    base32_decode,
+    base32_encode,
     hotp,
+    parse_code,
+    parse_uri,
     random_secret,
     totp,
 )
@@ -85,7 +89,11 @@ __all__ = [
     "__version__",
     "account_secret",
     "agent_code",
+    "base32_decode",
+    "base32_encode",
     "hotp",
+    "parse_code",
+    "parse_uri",
     "random_secret",
     "totp",
 ]
