@@ -62,7 +62,7 @@ rm -rf "$scratch" && mkdir -p "$scratch"
 (cd "$scratch" && "$tpy" -m pytest -q -p no:cacheprovider --rootdir "$pkg" "$pkg/tests")
 
 echo "--- python: mypy --strict"
-(cd "$scratch" && "$tpy" -m mypy --strict --no-incremental "$pkg/tests")
+(cd "$scratch" && "$tpy" -m mypy --strict --no-incremental "$pkg/examples" "$pkg/tests")
 
 echo "--- python: stubtest"
 (cd "$scratch" && "$tpy" -m mypy.stubtest callsign)

@@ -29,7 +29,11 @@ macro_rules! kind_exceptions {
         /// Adds the base class and every kind's class (with its `kind` attribute) to `module`.
         pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
             let py = module.py();
-            module.add("CallsignError", CallsignError::type_object(py))?;
+            let base = CallsignError::type_object(py);
+            // Subclasses override it with their kind; the base only surfaces for kinds that
+            // a newer core adds before this binding names them.
+            base.setattr("kind", "unknown")?;
+            module.add("CallsignError", base)?;
             $(
                 let class = $name::type_object(py);
                 class.setattr("kind", ErrorKind::$kind.as_str())?;

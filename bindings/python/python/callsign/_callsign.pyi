@@ -46,58 +46,42 @@ __all__ = [
 ]
 __version__: Final[str]
 
-class CallsignError(Exception): ...
-
-class InvalidDigitsError(CallsignError):
+class CallsignError(Exception):
     kind: ClassVar[str]
 
-class InvalidPeriodError(CallsignError):
-    kind: ClassVar[str]
+class InvalidDigitsError(CallsignError): ...
 
-class TimeBeforeEpochError(CallsignError):
-    kind: ClassVar[str]
+class InvalidPeriodError(CallsignError): ...
 
-class ArithmeticOverflowError(CallsignError):
-    kind: ClassVar[str]
+class TimeBeforeEpochError(CallsignError): ...
 
-class InvalidConfigError(CallsignError):
-    kind: ClassVar[str]
+class ArithmeticOverflowError(CallsignError): ...
 
-class InvalidSecretLengthError(CallsignError):
-    kind: ClassVar[str]
+class InvalidConfigError(CallsignError): ...
 
-class InvalidBase32Error(CallsignError):
-    kind: ClassVar[str]
+class InvalidSecretLengthError(CallsignError): ...
 
-class UnsupportedAlgorithmError(CallsignError):
-    kind: ClassVar[str]
+class InvalidBase32Error(CallsignError): ...
 
-class InvalidCodeError(CallsignError):
-    kind: ClassVar[str]
+class UnsupportedAlgorithmError(CallsignError): ...
 
-class InvalidUriError(CallsignError):
-    kind: ClassVar[str]
+class InvalidCodeError(CallsignError): ...
 
-class InvalidMasterKeyError(CallsignError):
-    kind: ClassVar[str]
+class InvalidUriError(CallsignError): ...
 
-class InvalidIdentifierError(CallsignError):
-    kind: ClassVar[str]
+class InvalidMasterKeyError(CallsignError): ...
 
-class RateLimitedError(CallsignError):
-    kind: ClassVar[str]
+class InvalidIdentifierError(CallsignError): ...
 
-class AuditFailedError(CallsignError):
-    kind: ClassVar[str]
+class RateLimitedError(CallsignError): ...
 
-class InvalidStateError(CallsignError):
-    kind: ClassVar[str]
+class AuditFailedError(CallsignError): ...
 
-class RandomUnavailableError(CallsignError):
-    kind: ClassVar[str]
+class InvalidStateError(CallsignError): ...
 
-class NaiveDatetimeError(CallsignError):
-    kind: ClassVar[str]
+class RandomUnavailableError(CallsignError): ...
+
+class NaiveDatetimeError(CallsignError): ...
 
 def hotp(secret: bytes, counter: int, digits: int = 6, algorithm: str = "sha1") -> str: ...
 def totp(
