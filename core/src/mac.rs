@@ -1,10 +1,10 @@
 //! HMAC with a prepared key, over one of two backends chosen by cargo feature.
 //!
 //! `rustcrypto` (the default) computes HMAC (RFC 2104) over the compression functions of
-//! RustCrypto's `sha1`/`sha2`, which use the CPU's SHA instructions where present. The key's
+//! `RustCrypto`'s `sha1`/`sha2`, which use the CPU's SHA instructions where present. The key's
 //! inner and outer pad states are computed once; a MAC of a short message (a counter) then costs
 //! exactly two compressions, with no buffering, cloning or allocation. Those states are zeroized
-//! on drop. Tests check this backend against RustCrypto's `hmac`, against ring, and against the
+//! on drop. Tests check this backend against `RustCrypto`'s `hmac`, against ring, and against the
 //! RFC vectors. `ring` uses ring's HMAC; ring does not zeroize its key schedule on drop.
 
 use crate::Algorithm;
@@ -17,7 +17,7 @@ compile_error!("enable at least one HMAC backend feature: `rustcrypto` or `ring`
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Backend {
-    /// HMAC over RustCrypto's `sha1`/`sha2` compression functions.
+    /// HMAC over `RustCrypto`'s `sha1`/`sha2` compression functions.
     #[cfg(feature = "rustcrypto")]
     RustCrypto,
     /// ring's `hmac`.
@@ -26,7 +26,7 @@ pub enum Backend {
 }
 
 impl Backend {
-    /// The backend used unless a caller picks one: RustCrypto where it is compiled in, since
+    /// The backend used unless a caller picks one: `RustCrypto` where it is compiled in, since
     /// it is the faster one on CPUs with SHA instructions (see the benchmark crate).
     #[cfg(feature = "rustcrypto")]
     pub const DEFAULT: Backend = Backend::RustCrypto;
@@ -343,9 +343,13 @@ impl<C: Compression> PadStates<C> {
             outer: C::initial(),
         };
         let block = &mut padded[..C::BLOCK_LEN];
-        block.iter_mut().for_each(|byte| *byte ^= 0x36);
+        for byte in block.iter_mut() {
+            *byte ^= 0x36;
+        }
         pads.inner.compress(block);
-        block.iter_mut().for_each(|byte| *byte ^= 0x36 ^ 0x5c);
+        for byte in block.iter_mut() {
+            *byte ^= 0x36 ^ 0x5c;
+        }
         pads.outer.compress(block);
         padded.zeroize();
         pads
@@ -403,7 +407,6 @@ impl core::fmt::Debug for PreparedKey {
         f.debug_struct("PreparedKey")
             .field("algorithm", &self.algorithm)
             .field("backend", &self.backend)
-            .field("key", &"[REDACTED]")
-            .finish()
+            .finish_non_exhaustive()
     }
 }

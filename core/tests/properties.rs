@@ -1,4 +1,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// Test code: long tables, searches that stop within a few steps, hex built with format!.
+#![allow(
+    clippy::too_many_lines,
+    clippy::maybe_infinite_iter,
+    clippy::format_collect,
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap
+)]
 //! Property tests: round trips, windows, and (with the `ring` feature) the two HMAC backends
 //! agreeing on random keys, counters, digits and algorithms.
 
