@@ -1,9 +1,10 @@
-//! The callsign://enroll payload that carries an account secret from the vendor to the
+//! The <callsign://enroll> payload that carries an account secret from the vendor to the
 //! customer's app.
 
 use crate::profile::{self, ProfileParams};
 use crate::uri::{self, Strictness};
 use crate::{Error, Secret};
+use core::fmt::Write;
 use zeroize::Zeroizing;
 
 const PREFIX: &str = "callsign://enroll?";
@@ -118,12 +119,14 @@ impl Enrollment {
         out.push_str(&uri::encode(&self.account_id));
         out.push_str("&secret=");
         out.push_str(&self.secret.to_base32());
-        out.push_str(&format!(
+        // Writing to a String cannot fail.
+        let _ = write!(
+            out,
             "&epoch={}&digits={}&period={}",
             self.epoch,
             self.params.digits(),
             self.params.period()
-        ));
+        );
         out
     }
 

@@ -269,6 +269,7 @@ impl Totp {
     }
 
     /// The same TOTP with the epoch T0 (unix seconds) moved.
+    #[must_use]
     pub fn with_t0(mut self, t0: u64) -> Totp {
         self.t0 = t0;
         self

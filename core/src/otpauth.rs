@@ -2,6 +2,7 @@
 
 use crate::uri::{self, Strictness};
 use crate::{Algorithm, Error, Hotp, Secret, Totp};
+use core::fmt::Write;
 use zeroize::Zeroizing;
 
 const SCHEME: &str = "otpauth://";
@@ -123,7 +124,7 @@ impl OtpAuthUri {
                 "digits" => digits = uri::parse_decimal("digits", &value)?,
                 "period" if is_totp => period = Some(uri::parse_decimal::<u64>("period", &value)?),
                 "counter" if !is_totp => {
-                    counter = Some(uri::parse_decimal::<u64>("counter", &value)?)
+                    counter = Some(uri::parse_decimal::<u64>("counter", &value)?);
                 }
                 "period" | "counter" => {
                     return Err(Error::UriInvalidParameter {
@@ -190,11 +191,11 @@ impl OtpAuthUri {
         }
         out.push_str("&algorithm=");
         out.push_str(self.algorithm.as_str());
-        out.push_str(&format!("&digits={}", self.digits));
-        match self.kind {
-            OtpKind::Totp { period } => out.push_str(&format!("&period={period}")),
-            OtpKind::Hotp { counter } => out.push_str(&format!("&counter={counter}")),
-        }
+        let _ = write!(out, "&digits={}", self.digits);
+        let _ = match self.kind {
+            OtpKind::Totp { period } => write!(out, "&period={period}"),
+            OtpKind::Hotp { counter } => write!(out, "&counter={counter}"),
+        };
         for (name, value) in &self.extra_parameters {
             out.push('&');
             out.push_str(&uri::encode(name));

@@ -34,11 +34,11 @@ fn raw_hmac(c: &mut Criterion) {
             let mut mac = prepared.clone();
             mac.update(&black_box(TIME / 30).to_be_bytes());
             black_box(mac.finalize().into_bytes())
-        })
+        });
     });
     let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY, SECRET);
     group.bench_function("ring", |b| {
-        b.iter(|| black_box(ring::hmac::sign(&key, &black_box(TIME / 30).to_be_bytes())))
+        b.iter(|| black_box(ring::hmac::sign(&key, &black_box(TIME / 30).to_be_bytes())));
     });
     group.finish();
 
@@ -49,11 +49,11 @@ fn raw_hmac(c: &mut Criterion) {
             let mut mac = prepared.clone();
             mac.update(&black_box(TIME / 30).to_be_bytes());
             black_box(mac.finalize().into_bytes())
-        })
+        });
     });
     let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, SECRET);
     group.bench_function("ring", |b| {
-        b.iter(|| black_box(ring::hmac::sign(&key, &black_box(TIME / 30).to_be_bytes())))
+        b.iter(|| black_box(ring::hmac::sign(&key, &black_box(TIME / 30).to_be_bytes())));
     });
     group.finish();
 }
@@ -64,7 +64,7 @@ fn code_from_prepared_key(c: &mut Criterion) {
     for (name, backend) in [("rustcrypto", Backend::RustCrypto), ("ring", Backend::Ring)] {
         let totp = Totp::with_backend(backend, &secret, Algorithm::Sha1, 6, 30).unwrap();
         group.bench_function(name, |b| {
-            b.iter(|| black_box(totp.code_at(black_box(TIME)).unwrap()))
+            b.iter(|| black_box(totp.code_at(black_box(TIME)).unwrap()));
         });
     }
     let peer = totp_rs::Builder::new()
@@ -76,7 +76,7 @@ fn code_from_prepared_key(c: &mut Criterion) {
         .build()
         .unwrap();
     group.bench_function("totp-rs", |b| {
-        b.iter(|| black_box(peer.generate(black_box(TIME))))
+        b.iter(|| black_box(peer.generate(black_box(TIME))));
     });
     group.finish();
 
@@ -95,7 +95,7 @@ fn code_from_prepared_key(c: &mut Criterion) {
                 totp.verify(black_box(&valid), black_box(TIME), window)
                     .unwrap(),
             )
-        })
+        });
     });
     group.bench_function("callsign_invalid", |b| {
         b.iter(|| {
@@ -103,13 +103,13 @@ fn code_from_prepared_key(c: &mut Criterion) {
                 totp.verify(black_box(invalid), black_box(TIME), window)
                     .unwrap(),
             )
-        })
+        });
     });
     group.bench_function("totp-rs_valid", |b| {
-        b.iter(|| black_box(peer.check(black_box(&valid), black_box(TIME))))
+        b.iter(|| black_box(peer.check(black_box(&valid), black_box(TIME))));
     });
     group.bench_function("totp-rs_invalid", |b| {
-        b.iter(|| black_box(peer.check(black_box(invalid), black_box(TIME))))
+        b.iter(|| black_box(peer.check(black_box(invalid), black_box(TIME))));
     });
     group.finish();
 
@@ -117,7 +117,7 @@ fn code_from_prepared_key(c: &mut Criterion) {
     for (name, backend) in [("rustcrypto", Backend::RustCrypto), ("ring", Backend::Ring)] {
         let key = PreparedKey::with_backend(backend, Algorithm::Sha1, SECRET);
         group.bench_function(name, |b| {
-            b.iter(|| black_box(key.sign(&black_box(TIME / 30).to_be_bytes())))
+            b.iter(|| black_box(key.sign(&black_box(TIME / 30).to_be_bytes())));
         });
     }
     group.finish();
@@ -134,7 +134,7 @@ fn issuance(c: &mut Criterion) {
     let secret = master.account_secret("customer-0001", 0).unwrap();
     let plain = callsign::agent_totp(&secret, ProfileParams::default()).unwrap();
     group.bench_function("plain_totp_sha256_code", |b| {
-        b.iter(|| black_box(plain.timed_code_at(black_box(TIME)).unwrap()))
+        b.iter(|| black_box(plain.timed_code_at(black_box(TIME)).unwrap()));
     });
     let unlimited = IssuerConfig {
         rate_limit: None,
@@ -142,7 +142,7 @@ fn issuance(c: &mut Criterion) {
     };
     let issuer = Issuer::new(master.clone(), unlimited, Arc::new(DiscardAudit)).unwrap();
     group.bench_function("issue_cached", |b| {
-        b.iter(|| black_box(issuer.issue(&request, black_box(TIME)).unwrap()))
+        b.iter(|| black_box(issuer.issue(&request, black_box(TIME)).unwrap()));
     });
     let limited = IssuerConfig {
         rate_limit: Some(RateLimit {
@@ -158,7 +158,7 @@ fn issuance(c: &mut Criterion) {
             // Move the clock so that the rate limiter's window stays small.
             time += 1;
             black_box(issuer.issue(&request, time).unwrap())
-        })
+        });
     });
     let cold = IssuerConfig {
         rate_limit: None,
@@ -167,7 +167,7 @@ fn issuance(c: &mut Criterion) {
     };
     let issuer = Issuer::new(master.clone(), cold, Arc::new(DiscardAudit)).unwrap();
     group.bench_function("issue_cold_hkdf", |b| {
-        b.iter(|| black_box(issuer.issue(&request, black_box(TIME)).unwrap()))
+        b.iter(|| black_box(issuer.issue(&request, black_box(TIME)).unwrap()));
     });
     group.finish();
 }
