@@ -59,10 +59,18 @@ echo "--- python: pytest"
 # Run from a scratch directory so that `import callsign` can only find the installed wheel.
 scratch=$work/scratch
 rm -rf "$scratch" && mkdir -p "$scratch"
+desk=$root/examples/support-desk
 (cd "$scratch" && "$tpy" -m pytest -q -p no:cacheprovider --rootdir "$pkg" "$pkg/tests")
 
+echo "--- python: support-desk example"
+(cd "$scratch" && "$tpy" -m pytest -q -p no:cacheprovider --rootdir "$desk" "$desk/tests")
+
 echo "--- python: mypy --strict"
-(cd "$scratch" && "$tpy" -m mypy --strict --no-incremental "$pkg/examples" "$pkg/tests")
+(cd "$scratch" && "$tpy" -m mypy --strict --no-incremental "$pkg/examples" "$pkg/tests" "$pkg/bench")
+(cd "$desk" && "$tpy" -m mypy --strict --no-incremental support_desk.py tests)
 
 echo "--- python: stubtest"
 (cd "$scratch" && "$tpy" -m mypy.stubtest callsign)
+
+echo "--- python: benchmark smoke run (bindings/python/bench/bench.py --quick)"
+(cd "$scratch" && "$tpy" "$pkg/bench/bench.py" --quick)
