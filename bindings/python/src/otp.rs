@@ -64,14 +64,14 @@ pub(crate) fn base32_decode<'py>(
 }
 
 /// The digits of a code as a person typed it ("482 913", "482-913"), checked against
-/// `digits`; anything else raises InvalidCodeError.
+/// `digits`; anything else raises `InvalidCodeError`.
 #[pyfunction]
 #[pyo3(signature = (entry, digits = 6))]
 pub(crate) fn parse_code(entry: &str, digits: u32) -> BindingResult<String> {
     Ok(Code::parse_entry(entry, digits)?.as_str().to_owned())
 }
 
-/// A `TOTP` or `HOTP` generator from an otpauth:// URI, whichever type it names.
+/// A `TOTP` or `HOTP` generator from an `otpauth://` URI, whichever type it names.
 #[pyfunction]
 pub(crate) fn parse_uri(py: Python<'_>, uri: &str) -> BindingResult<Py<PyAny>> {
     let parsed = OtpAuthUri::parse(uri)?;
@@ -110,7 +110,7 @@ impl From<callsign::Match> for PyMatch {
     }
 }
 
-/// The account name, issuer and any further otpauth:// parameters (such as `image`) a
+/// The account name, issuer and any further `otpauth://` parameters (such as `image`) a
 /// generator was created with, for its provisioning URI.
 #[derive(Debug, Clone, Default)]
 struct Label {
@@ -131,7 +131,7 @@ impl Label {
 }
 
 impl Label {
-    /// The otpauth:// URI of `kind` for this label (overridden by `name`/`issuer` if given).
+    /// The `otpauth://` URI of `kind` for this label (overridden by `name`/`issuer` if given).
     fn provisioning_uri(
         &self,
         secret: &Secret,
@@ -147,7 +147,7 @@ impl Label {
         uri.kind = kind;
         uri.algorithm = algorithm;
         uri.digits = digits;
-        uri.extra_parameters = self.extra_parameters.clone();
+        uri.extra_parameters.clone_from(&self.extra_parameters);
         Ok(uri.to_uri_string()?.to_string())
     }
 }
@@ -163,7 +163,7 @@ pub(crate) struct PyTotp {
 }
 
 impl PyTotp {
-    /// The generator of a parsed otpauth:// URI, which must be a TOTP one.
+    /// The generator of a parsed `otpauth://` URI, which must be a TOTP one.
     fn from_parsed(parsed: OtpAuthUri) -> BindingResult<PyTotp> {
         Ok(PyTotp {
             totp: parsed.to_totp()?,
@@ -203,7 +203,7 @@ impl PyTotp {
         })
     }
 
-    /// A TOTP generator from an otpauth://totp/ URI.
+    /// A TOTP generator from an `otpauth://totp/` URI.
     #[staticmethod]
     fn from_uri(uri: &str) -> BindingResult<PyTotp> {
         PyTotp::from_parsed(OtpAuthUri::parse(uri)?)
@@ -237,7 +237,7 @@ impl PyTotp {
 
     /// Checks `code` against the steps from `behind` before to `ahead` after the step at
     /// `time` (now if omitted). Returns the match, or None for a well-formed code that matched
-    /// nothing; a malformed code raises InvalidCodeError.
+    /// nothing; a malformed code raises `InvalidCodeError`.
     #[pyo3(signature = (code, time = None, *, behind = 1, ahead = 1))]
     fn verify(
         &self,
@@ -253,7 +253,7 @@ impl PyTotp {
         Ok(matched.map(PyMatch::from))
     }
 
-    /// The otpauth://totp/ URI for authenticator apps. It contains the secret.
+    /// The `otpauth://totp/` URI for authenticator apps. It contains the secret.
     #[pyo3(signature = (name = None, issuer = None))]
     fn provisioning_uri(&self, name: Option<&str>, issuer: Option<&str>) -> BindingResult<String> {
         let kind = OtpKind::Totp {
@@ -328,7 +328,7 @@ pub(crate) struct PyHotp {
 }
 
 impl PyHotp {
-    /// The generator of a parsed otpauth:// URI, which must be an HOTP one.
+    /// The generator of a parsed `otpauth://` URI, which must be an HOTP one.
     fn from_parsed(parsed: OtpAuthUri) -> BindingResult<PyHotp> {
         let hotp = parsed.to_hotp()?;
         let initial_count = match parsed.kind {
@@ -373,7 +373,7 @@ impl PyHotp {
         })
     }
 
-    /// An HOTP generator from an otpauth://hotp/ URI (its counter becomes `initial_count`).
+    /// An HOTP generator from an `otpauth://hotp/` URI (its counter becomes `initial_count`).
     #[staticmethod]
     fn from_uri(uri: &str) -> BindingResult<PyHotp> {
         PyHotp::from_parsed(OtpAuthUri::parse(uri)?)
@@ -386,7 +386,7 @@ impl PyHotp {
 
     /// Checks `code` against the counters from `behind` before to `ahead` after `counter`.
     /// Returns the match (store `step + 1` as the next counter), or None for a well-formed
-    /// code that matched nothing; a malformed code raises InvalidCodeError.
+    /// code that matched nothing; a malformed code raises `InvalidCodeError`.
     #[pyo3(signature = (code, counter, *, behind = 0, ahead = 0))]
     fn verify(
         &self,
@@ -399,7 +399,7 @@ impl PyHotp {
         Ok(self.hotp.verify(code, counter, window)?.map(PyMatch::from))
     }
 
-    /// The otpauth://hotp/ URI for authenticator apps. It contains the secret.
+    /// The `otpauth://hotp/` URI for authenticator apps. It contains the secret.
     #[pyo3(signature = (name = None, issuer = None, initial_count = None))]
     fn provisioning_uri(
         &self,

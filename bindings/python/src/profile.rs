@@ -266,7 +266,7 @@ impl PyIssuer {
     }
 
     /// The agent code for `account_id` at `time` (now if omitted), audited under `agent_id`
-    /// and `ticket`. Raises RateLimitedError when the agent is over the limit.
+    /// and `ticket`. Raises `RateLimitedError` when the agent is over the limit.
     #[pyo3(signature = (account_id, *, agent_id, ticket, time = None))]
     fn issue(
         &self,
@@ -292,11 +292,12 @@ impl PyIssuer {
     fn issue_many(
         &self,
         py: Python<'_>,
-        account_ids: Vec<String>,
+        account_ids: &Bound<'_, PyAny>,
         time: &Bound<'_, PyAny>,
         agent_id: &str,
         reason: &str,
     ) -> BindingResult<Vec<PyAgentCode>> {
+        let account_ids: Vec<String> = account_ids.extract()?;
         let now = convert::unix_time(time)?;
         let codes = py.detach(|| self.issuer.issue_many(agent_id, reason, &account_ids, now))?;
         Ok(codes.into_iter().map(PyAgentCode::from).collect())
@@ -344,7 +345,7 @@ impl PyIssuer {
     }
 }
 
-/// The callsign://enroll payload: issuer, account, account secret, epoch, digits, period.
+/// The `callsign://enroll` payload: issuer, account, account secret, epoch, digits, period.
 /// The secret never appears in `repr()`.
 #[pyclass(frozen, module = "callsign", name = "Enrollment")]
 pub(crate) struct PyEnrollment {
@@ -371,7 +372,7 @@ impl PyEnrollment {
         })
     }
 
-    /// Parses a callsign://enroll URI (strict).
+    /// Parses a `callsign://enroll` URI (strict).
     #[staticmethod]
     fn from_uri(uri: &str) -> BindingResult<PyEnrollment> {
         Ok(PyEnrollment {
@@ -379,7 +380,7 @@ impl PyEnrollment {
         })
     }
 
-    /// The payload as a callsign://enroll URI. It contains the account secret.
+    /// The payload as a `callsign://enroll` URI. It contains the account secret.
     fn to_uri(&self) -> String {
         self.enrollment.to_uri_string().to_string()
     }
@@ -426,7 +427,7 @@ impl PyEnrollment {
     }
 }
 
-/// An enrollment given as an `Enrollment` or as its callsign://enroll URI.
+/// An enrollment given as an `Enrollment` or as its `callsign://enroll` URI.
 fn enrollment_arg(value: &Bound<'_, PyAny>) -> BindingResult<Enrollment> {
     if let Ok(enrollment) = value.cast::<PyEnrollment>() {
         return Ok(enrollment.get().enrollment.clone());
@@ -448,7 +449,7 @@ pub(crate) struct PyVerdict {
 
 #[pymethods]
 impl PyVerdict {
-    /// "genuine", "not_genuine", "already_used" or "locked_out".
+    /// `"genuine"`, `"not_genuine"`, `"already_used"` or `"locked_out"`.
     #[getter]
     fn status(&self) -> &'static str {
         match self.verdict {
@@ -576,7 +577,7 @@ fn verifier_config(
 impl PyDeviceVerifier {
     /// A verifier for `enrollment` (an Enrollment or its URI). With `state` (a blob of
     /// `export_state`) it continues where it left off; a corrupt or foreign blob raises
-    /// InvalidStateError, after which the app should use `DeviceVerifier.locked`.
+    /// `InvalidStateError`, after which the app should use `DeviceVerifier.locked`.
     #[new]
     #[pyo3(signature = (enrollment, *, state = None, behind = 1, ahead = 1, max_failures = 3, lockout_seconds = 900))]
     fn new(
@@ -617,7 +618,7 @@ impl PyDeviceVerifier {
     }
 
     /// Entry mode: checks what the customer typed at `time` (now if omitted). A malformed
-    /// entry raises InvalidCodeError and does not count as an attempt.
+    /// entry raises `InvalidCodeError` and does not count as an attempt.
     #[pyo3(signature = (entry, time = None))]
     fn check(
         &self,
