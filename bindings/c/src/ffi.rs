@@ -1,0 +1,160 @@
+//! Pointer and buffer plumbing shared by every extern function: NULL checks through small
+//! macros, caller-buffer output with a required-length out-parameter, and boxed handles.
+//!
+//! Every handle type is a Rust struct that C only sees as an opaque pointer. All handles are
+//! owned through a `Box`: a constructor hands out `Box::into_raw`, the matching `_free` takes it
+//! back with [`free_handle`].
+
+use std::os::raw::c_char;
+
+use crate::error::callsign_result;
+
+/// Borrows the value behind a `*const T` handle or out-pointer, or returns
+/// CALLSIGN_RESULT_NULL_PARAMETER from the enclosing body.
+macro_rules! try_ref {
+    ($ptr:expr) => {
+        match unsafe { $ptr.as_ref() } {
+            Some(value) => value,
+            None => return $crate::error::null_parameter(stringify!($ptr)),
+        }
+    };
+}
+
+/// Borrows the place behind a `*mut T` out-pointer mutably, or returns
+/// CALLSIGN_RESULT_NULL_PARAMETER from the enclosing body.
+macro_rules! try_mut {
+    ($ptr:expr) => {
+        match unsafe { $ptr.as_mut() } {
+            Some(value) => value,
+            None => return $crate::error::null_parameter(stringify!($ptr)),
+        }
+    };
+}
+
+/// Borrows `len` bytes at `ptr`, or returns CALLSIGN_RESULT_NULL_PARAMETER when `ptr` is NULL.
+macro_rules! try_bytes {
+    ($ptr:expr, $len:expr) => {
+        if $ptr.is_null() {
+            return $crate::error::null_parameter(stringify!($ptr));
+        } else {
+            unsafe { ::std::slice::from_raw_parts($ptr, $len) }
+        }
+    };
+}
+
+/// Borrows a NUL-terminated UTF-8 string, or returns CALLSIGN_RESULT_NULL_PARAMETER (NULL) or
+/// CALLSIGN_RESULT_INVALID_UTF8 (not UTF-8).
+macro_rules! try_str {
+    ($ptr:expr) => {
+        if $ptr.is_null() {
+            return $crate::error::null_parameter(stringify!($ptr));
+        } else {
+            match unsafe { ::std::ffi::CStr::from_ptr($ptr) }.to_str() {
+                Ok(text) => text,
+                Err(_) => return $crate::error::invalid_utf8(stringify!($ptr)),
+            }
+        }
+    };
+}
+
+/// Evaluates a `Result<T, callsign::Error>`, or records the error and returns its
+/// `callsign_result` from the enclosing body.
+macro_rules! try_core {
+    ($result:expr) => {
+        match $result {
+            Ok(value) => value,
+            Err(error) => return $crate::error::core_failure(&error),
+        }
+    };
+}
+
+pub(crate) use {try_bytes, try_core, try_mut, try_ref, try_str};
+
+/// Moves `value` into a new boxed handle for C.
+pub(crate) fn into_handle<T>(value: T) -> *mut T {
+    Box::into_raw(Box::new(value))
+}
+
+/// Stores a new boxed handle holding `value` in `*out`.
+pub(crate) fn set_handle<T>(out: &mut *mut T, value: T) -> callsign_result {
+    *out = into_handle(value);
+    callsign_result::Ok
+}
+
+/// Drops a handle made by [`into_handle`]; NULL is a no-op.
+///
+/// # Safety
+/// `handle` is NULL or came from [`into_handle`] and was not freed before.
+pub(crate) unsafe fn free_handle<T>(handle: *mut T) {
+    if !handle.is_null() {
+        drop(unsafe { Box::from_raw(handle) });
+    }
+}
+
+/// Copies `text` and a terminating NUL into the caller's buffer (see [`write_bytes`]).
+///
+/// # Safety
+/// As for [`write_bytes`].
+pub(crate) unsafe fn write_text(
+    text: &str,
+    out: *mut c_char,
+    out_size: usize,
+    out_needed: *mut usize,
+) -> callsign_result {
+    let needed = text.len() + 1;
+    let out_needed = try_mut!(out_needed);
+    *out_needed = needed;
+    let buffer = match caller_buffer(out.cast::<u8>(), out_size, needed) {
+        Ok(buffer) => buffer,
+        Err(result) => return result,
+    };
+    buffer[..text.len()].copy_from_slice(text.as_bytes());
+    buffer[text.len()] = 0;
+    callsign_result::Ok
+}
+
+/// Copies `bytes` into the caller's buffer `out` of `out_size` bytes and stores the length the
+/// output needs in `*out_needed`. A short buffer gets CALLSIGN_RESULT_INSUFFICIENT_SIZE and is
+/// left untouched; `out` may be NULL only when `out_size` is 0.
+///
+/// # Safety
+/// `out` is NULL or valid for `out_size` bytes of writes; `out_needed` is NULL or valid.
+pub(crate) unsafe fn write_bytes(
+    bytes: &[u8],
+    out: *mut u8,
+    out_size: usize,
+    out_needed: *mut usize,
+) -> callsign_result {
+    let out_needed = try_mut!(out_needed);
+    *out_needed = bytes.len();
+    let buffer = match caller_buffer(out, out_size, bytes.len()) {
+        Ok(buffer) => buffer,
+        Err(result) => return result,
+    };
+    buffer[..bytes.len()].copy_from_slice(bytes);
+    callsign_result::Ok
+}
+
+/// The caller's buffer as a slice when it can take `needed` bytes, else the result to return.
+fn caller_buffer<'a>(out: *mut u8, out_size: usize, needed: usize) -> Result<&'a mut [u8], callsign_result> {
+    if out_size < needed {
+        return Err(crate::error::insufficient_size(needed, out_size));
+    }
+    if out.is_null() {
+        return Err(crate::error::null_parameter("out"));
+    }
+    // SAFETY: the caller promised `out` is valid for `out_size` bytes.
+    Ok(unsafe { std::slice::from_raw_parts_mut(out, out_size) })
+}
+
+/// An out-pointer for a handle: checked for NULL and cleared before any work, so that a failing
+/// call leaves NULL behind.
+macro_rules! try_out_handle {
+    ($ptr:expr) => {{
+        let out = $crate::ffi::try_mut!($ptr);
+        *out = ::std::ptr::null_mut();
+        out
+    }};
+}
+
+pub(crate) use try_out_handle;
