@@ -26,6 +26,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// Bytes of `callsign_timed_code.code`: 8 digits at most and a NUL.
+#define CALLSIGN_CODE_SIZE 9
+
+// Bytes of `callsign_timed_code.grouped`: 8 digits, one space and a NUL.
+#define CALLSIGN_GROUPED_SIZE 10
+
 // The outcome of a callsign function. CALLSIGN_RESULT_OK (0) is success.
 //
 // Values come in numbered ranges: 1xx misuse of the C API, 2xx OTP parameters, 3xx keys and
@@ -92,6 +98,248 @@ typedef uint32_t callsign_result;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// An HMAC hash algorithm. Functions take it as a `uint32_t` holding one of these values.
+enum callsign_algorithm
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // HMAC-SHA-1 (RFC 4226 and otpauth:// default).
+  CALLSIGN_ALGORITHM_SHA1 = 1,
+  // HMAC-SHA-256 (the callsign profile's algorithm).
+  CALLSIGN_ALGORITHM_SHA256 = 2,
+  // HMAC-SHA-512.
+  CALLSIGN_ALGORITHM_SHA512 = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum callsign_algorithm callsign_algorithm;
+#else
+typedef uint32_t callsign_algorithm;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Whether an otpauth:// account counts time steps or events.
+enum callsign_otp_type
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Time-based (RFC 6238), with a period.
+  CALLSIGN_OTP_TYPE_TOTP = 1,
+  // Counter-based (RFC 4226), with a counter.
+  CALLSIGN_OTP_TYPE_HOTP = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum callsign_otp_type callsign_otp_type;
+#else
+typedef uint32_t callsign_otp_type;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// What an issuer's audit callback is told about one event.
+enum callsign_audit_outcome
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // A code was issued (it reaches the agent only after the callback returned true).
+  CALLSIGN_AUDIT_OUTCOME_ISSUED = 1,
+  // The rate limit refused the request; no code was issued.
+  CALLSIGN_AUDIT_OUTCOME_REFUSED_RATE_LIMITED = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum callsign_audit_outcome callsign_audit_outcome;
+#else
+typedef uint32_t callsign_audit_outcome;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// The kind of a verdict.
+enum callsign_verdict_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // The entry is the agent code of a step in the window: the caller is genuine.
+  CALLSIGN_VERDICT_KIND_GENUINE = 1,
+  // The entry matches no step; `attempts_left` more failures lock the verifier.
+  CALLSIGN_VERDICT_KIND_NOT_GENUINE = 2,
+  // The entry matches a step at or before the last accepted one: a replay.
+  CALLSIGN_VERDICT_KIND_ALREADY_USED = 3,
+  // Too many failures: nothing is checked until `locked_until`.
+  CALLSIGN_VERDICT_KIND_LOCKED_OUT = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum callsign_verdict_kind callsign_verdict_kind;
+#else
+typedef uint32_t callsign_verdict_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// A callsign://enroll payload: issuer, account id, account secret, epoch, digits, period.
+// Holds the account secret, zeroized when freed. Immutable: may be shared between threads.
+typedef struct callsign_enrollment callsign_enrollment;
+
+// A prepared HOTP key: secret, algorithm and digits with the HMAC key set up once.
+// Immutable: may be shared between threads. Zeroized when freed.
+typedef struct callsign_hotp_key callsign_hotp_key;
+
+// Issues agent codes from a master key and audits each one through a callback. Internally
+// locked: all functions taking a `const callsign_issuer *` may be called from any thread at
+// once (the audit callback then must be thread-safe).
+typedef struct callsign_issuer callsign_issuer;
+
+// The vendor's master key (32 to 64 bytes). Zeroized when freed. Immutable: may be shared
+// between threads.
+typedef struct callsign_master_key callsign_master_key;
+
+// A parsed or built otpauth:// account. Holds the secret, zeroized when freed. Immutable: may
+// be shared between threads.
+typedef struct callsign_otpauth callsign_otpauth;
+
+// A shared secret of 16 to 1024 bytes. Zeroized when freed. Immutable: may be shared
+// between threads.
+typedef struct callsign_secret callsign_secret;
+
+// A prepared TOTP key: secret, algorithm, digits, period and epoch T0 with the HMAC key set
+// up once. Immutable: may be shared between threads. Zeroized when freed.
+typedef struct callsign_totp_key callsign_totp_key;
+
+// Checks agent codes on the customer's device. Internally locked: all functions taking a
+// `const callsign_verifier *` may be called from any thread at once.
+typedef struct callsign_verifier callsign_verifier;
+
+// A TOTP code with its time step and validity, as the issuer, the agent-code function and the
+// verifier's display mode return it. The strings are NUL-terminated.
+typedef struct callsign_timed_code {
+  // The code's digits.
+  char code[CALLSIGN_CODE_SIZE];
+  // The code grouped for reading aloud ("482 913").
+  char grouped[CALLSIGN_GROUPED_SIZE];
+  // Its time step.
+  uint64_t step;
+  // Unix time at which the next code takes over.
+  uint64_t valid_until;
+  // Seconds from the given time until `valid_until`.
+  uint64_t seconds_remaining;
+} callsign_timed_code;
+
+// The numeric fields of an otpauth:// account.
+typedef struct callsign_otpauth_info {
+  // A callsign_otp_type value.
+  uint32_t otp_type;
+  // A callsign_algorithm value.
+  uint32_t algorithm;
+  // The digit count.
+  uint32_t digits;
+  // The period in seconds (TOTP; 0 for HOTP).
+  uint64_t period;
+  // The counter (HOTP; 0 for TOTP).
+  uint64_t counter;
+  // Whether the account names an issuer.
+  bool has_issuer;
+} callsign_otpauth_info;
+
+// How an issuer works. Fill it with callsign_issuer_config_default, then change fields.
+typedef struct callsign_issuer_config {
+  // The key epoch of every account secret.
+  uint32_t epoch;
+  // Code digits (6..=8).
+  uint32_t digits;
+  // Code period in seconds (10..=300).
+  uint64_t period;
+  // Whether the per-agent rate limit applies (turn it off for trusted batch jobs only).
+  bool rate_limit_enabled;
+  // Codes per agent per window (at least 1).
+  uint32_t rate_limit_max_codes;
+  // The rate limit's rolling window in seconds (at least 1).
+  uint64_t rate_limit_window_seconds;
+  // How many accounts' call keys are cached.
+  size_t cache_capacity;
+} callsign_issuer_config;
+
+// One issuance or refusal. It never holds the code or any secret. The strings are
+// NUL-terminated and valid only during the callback.
+typedef struct callsign_audit_event {
+  // Unix time of the request.
+  uint64_t time;
+  // A callsign_audit_outcome value.
+  uint32_t outcome;
+  // The customer's account id.
+  const char *account_id;
+  // The agent who asked.
+  const char *agent_id;
+  // The ticket or reason.
+  const char *ticket;
+  // The time step of the code.
+  uint64_t step;
+  // The key epoch.
+  uint32_t epoch;
+  // The whole event as one line of JSON, without a newline.
+  const char *json;
+} callsign_audit_event;
+
+// Records `count` events durably and returns true, or returns false when it cannot, in which
+// case the issuer issues no code (CALLSIGN_RESULT_AUDIT_FAILED). Called before each code is
+// returned, on the thread that asked for it; it must be thread-safe when the issuer is shared.
+typedef bool (*callsign_audit_callback)(void *user_data,
+                                        const struct callsign_audit_event *events,
+                                        size_t count);
+
+// The numeric fields of an enrollment.
+typedef struct callsign_enrollment_info {
+  // The key epoch.
+  uint32_t epoch;
+  // Code digits.
+  uint32_t digits;
+  // Code period in seconds.
+  uint64_t period;
+} callsign_enrollment_info;
+
+// How a verifier checks entries. Fill it with callsign_verifier_config_default.
+typedef struct callsign_verifier_config {
+  // Steps accepted before the current one.
+  uint64_t behind;
+  // Steps accepted after the current one.
+  uint64_t ahead;
+  // Failed attempts within `lockout_seconds` that lock the verifier (1..=20).
+  uint32_t max_failures;
+  // How long failures count and a lock lasts, in seconds (1 s to 30 days).
+  uint64_t lockout_seconds;
+} callsign_verifier_config;
+
+// The answer to "is my caller genuine?". Fields that do not apply to `kind` are 0.
+typedef struct callsign_verdict {
+  // A callsign_verdict_kind value.
+  uint32_t kind;
+  // The matching step (GENUINE, ALREADY_USED).
+  uint64_t step;
+  // The matching step minus the device's current step (GENUINE).
+  int64_t drift;
+  // Failures still allowed before the lock (NOT_GENUINE).
+  uint32_t attempts_left;
+  // Unix time at which the lock ends (LOCKED_OUT).
+  uint64_t locked_until;
+} callsign_verdict;
+
+// The attempt counter and lock as they stand.
+typedef struct callsign_verifier_status {
+  // Whether the verifier is locked now.
+  bool locked;
+  // Unix time at which the lock ends (0 when not locked).
+  uint64_t locked_until;
+  // Failures still allowed before the lock.
+  uint32_t attempts_left;
+  // Whether a code was accepted as genuine yet.
+  bool has_last_accepted_step;
+  // The last step accepted as genuine (0 when none).
+  uint64_t last_accepted_step;
+} callsign_verifier_status;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -116,6 +364,368 @@ const char *callsign_result_name(uint32_t result);
 callsign_result callsign_last_error_message(char *out,
                                             size_t out_size,
                                             size_t *out_needed);
+
+// Makes a secret from `len` bytes (16..=1024).
+callsign_result callsign_secret_from_bytes(const uint8_t *bytes,
+                                           size_t len,
+                                           struct callsign_secret **out);
+
+// Decodes a base32 secret as people paste it (any case, spaces, hyphens, `=` padding).
+callsign_result callsign_secret_from_base32(const char *base32,
+                                            struct callsign_secret **out);
+
+// Generates a random secret of the length recommended for `algorithm` (a callsign_algorithm).
+callsign_result callsign_secret_generate(uint32_t algorithm,
+                                         struct callsign_secret **out);
+
+// Writes the secret as upper-case base32 without padding (text output).
+callsign_result callsign_secret_to_base32(const struct callsign_secret *secret,
+                                          char *out,
+                                          size_t out_size,
+                                          size_t *out_needed);
+
+// Writes the secret's bytes (byte output).
+callsign_result callsign_secret_to_bytes(const struct callsign_secret *secret,
+                                         uint8_t *out,
+                                         size_t out_size,
+                                         size_t *out_needed);
+
+// Frees a secret and zeroizes its bytes. NULL is a no-op.
+void callsign_secret_free(struct callsign_secret *secret);
+
+// Writes the RFC 4226 HOTP code for `counter` (text output), from `secret_len` raw secret
+// bytes, `algorithm` (a callsign_algorithm) and `digits` (6..=8). Sets the key up on every
+// call; use a callsign_hotp_key for many codes.
+callsign_result callsign_hotp(const uint8_t *secret,
+                              size_t secret_len,
+                              uint32_t algorithm,
+                              uint32_t digits,
+                              uint64_t counter,
+                              char *out,
+                              size_t out_size,
+                              size_t *out_needed);
+
+// Writes the RFC 6238 TOTP code at unix time `time` (text output), with `period` seconds per
+// step from the epoch `t0`. Sets the key up on every call; use a callsign_totp_key for many
+// codes.
+callsign_result callsign_totp(const uint8_t *secret,
+                              size_t secret_len,
+                              uint32_t algorithm,
+                              uint32_t digits,
+                              uint64_t period,
+                              uint64_t t0,
+                              uint64_t time,
+                              char *out,
+                              size_t out_size,
+                              size_t *out_needed);
+
+// Prepares an HOTP key from a secret, `algorithm` (a callsign_algorithm) and `digits`.
+callsign_result callsign_hotp_key_new(const struct callsign_secret *secret,
+                                      uint32_t algorithm,
+                                      uint32_t digits,
+                                      struct callsign_hotp_key **out);
+
+// Writes the code for `counter` (text output).
+callsign_result callsign_hotp_key_code(const struct callsign_hotp_key *key,
+                                       uint64_t counter,
+                                       char *out,
+                                       size_t out_size,
+                                       size_t *out_needed);
+
+// Checks `entry` (digits, optionally grouped by spaces or dashes) against the counters from
+// `counter - behind` to `counter + ahead`, in constant time. A well-formed entry that matches
+// nothing gives CALLSIGN_RESULT_OK with `*matched` false; a malformed entry is
+// CALLSIGN_RESULT_INVALID_CODE. On a match, `*step` is the matching counter (store `step + 1`
+// as the next counter) and `*drift` its distance from `counter`.
+callsign_result callsign_hotp_key_verify(const struct callsign_hotp_key *key,
+                                         const char *entry,
+                                         uint64_t counter,
+                                         uint64_t behind,
+                                         uint64_t ahead,
+                                         bool *matched,
+                                         uint64_t *step,
+                                         int64_t *drift);
+
+// Frees an HOTP key. NULL is a no-op.
+void callsign_hotp_key_free(struct callsign_hotp_key *key);
+
+// Prepares a TOTP key from a secret, `algorithm` (a callsign_algorithm), `digits`, `period`
+// (seconds, at least 1) and the epoch `t0` (unix seconds, usually 0).
+callsign_result callsign_totp_key_new(const struct callsign_secret *secret,
+                                      uint32_t algorithm,
+                                      uint32_t digits,
+                                      uint64_t period,
+                                      uint64_t t0,
+                                      struct callsign_totp_key **out);
+
+// Writes the code at unix time `time` (text output). A time before T0 is
+// CALLSIGN_RESULT_TIME_BEFORE_EPOCH.
+callsign_result callsign_totp_key_code_at(const struct callsign_totp_key *key,
+                                          uint64_t time,
+                                          char *out,
+                                          size_t out_size,
+                                          size_t *out_needed);
+
+// Stores the code at unix time `time` with its step and validity in `*out`.
+callsign_result callsign_totp_key_timed_code_at(const struct callsign_totp_key *key,
+                                                uint64_t time,
+                                                struct callsign_timed_code *out);
+
+// Checks `entry` against the steps from `behind` steps before to `ahead` steps after the step
+// at unix time `time`, in constant time. Results as for callsign_hotp_key_verify: `*step` is
+// the matching time step, `*drift` its distance from the current step (negative: older).
+callsign_result callsign_totp_key_verify(const struct callsign_totp_key *key,
+                                         const char *entry,
+                                         uint64_t time,
+                                         uint64_t behind,
+                                         uint64_t ahead,
+                                         bool *matched,
+                                         uint64_t *step,
+                                         int64_t *drift);
+
+// Frees a TOTP key. NULL is a no-op.
+void callsign_totp_key_free(struct callsign_totp_key *key);
+
+// Parses an otpauth:// URI (see the core documentation for what is accepted).
+callsign_result callsign_otpauth_parse(const char *uri,
+                                       struct callsign_otpauth **out);
+
+// Builds a TOTP account. `issuer` may be NULL for none; `algorithm` is a callsign_algorithm.
+callsign_result callsign_otpauth_new_totp(const char *issuer,
+                                          const char *account,
+                                          const struct callsign_secret *secret,
+                                          uint32_t algorithm,
+                                          uint32_t digits,
+                                          uint64_t period,
+                                          struct callsign_otpauth **out);
+
+// Builds an HOTP account whose next code is for `counter`. `issuer` may be NULL for none.
+callsign_result callsign_otpauth_new_hotp(const char *issuer,
+                                          const char *account,
+                                          const struct callsign_secret *secret,
+                                          uint32_t algorithm,
+                                          uint32_t digits,
+                                          uint64_t counter,
+                                          struct callsign_otpauth **out);
+
+// Stores the account's numeric fields in `*out`.
+callsign_result callsign_otpauth_get_info(const struct callsign_otpauth *otpauth,
+                                          struct callsign_otpauth_info *out);
+
+// Writes the issuer (text output; the empty string when there is none).
+callsign_result callsign_otpauth_issuer(const struct callsign_otpauth *otpauth,
+                                        char *out,
+                                        size_t out_size,
+                                        size_t *out_needed);
+
+// Writes the account name (text output).
+callsign_result callsign_otpauth_account(const struct callsign_otpauth *otpauth,
+                                         char *out,
+                                         size_t out_size,
+                                         size_t *out_needed);
+
+// Stores a copy of the account's secret in `*out` (free it with callsign_secret_free).
+callsign_result callsign_otpauth_secret(const struct callsign_otpauth *otpauth,
+                                        struct callsign_secret **out);
+
+// Writes the canonical otpauth:// URI, every parameter included (text output; it holds the
+// secret).
+callsign_result callsign_otpauth_to_uri(const struct callsign_otpauth *otpauth,
+                                        char *out,
+                                        size_t out_size,
+                                        size_t *out_needed);
+
+// Prepares the TOTP key of a TOTP account (CALLSIGN_RESULT_INVALID_URI for an HOTP account).
+callsign_result callsign_otpauth_totp_key(const struct callsign_otpauth *otpauth,
+                                          struct callsign_totp_key **out);
+
+// Prepares the HOTP key of an HOTP account (CALLSIGN_RESULT_INVALID_URI for a TOTP account).
+callsign_result callsign_otpauth_hotp_key(const struct callsign_otpauth *otpauth,
+                                          struct callsign_hotp_key **out);
+
+// Frees an account and zeroizes its secret. NULL is a no-op.
+void callsign_otpauth_free(struct callsign_otpauth *otpauth);
+
+// Makes a master key from `len` bytes (32..=64).
+callsign_result callsign_master_key_from_bytes(const uint8_t *bytes,
+                                               size_t len,
+                                               struct callsign_master_key **out);
+
+// Generates a new 32-byte master key from the system random generator.
+callsign_result callsign_master_key_generate(struct callsign_master_key **out);
+
+// Writes the master key's bytes, for the vendor's key store (byte output).
+callsign_result callsign_master_key_to_bytes(const struct callsign_master_key *master_key,
+                                             uint8_t *out,
+                                             size_t out_size,
+                                             size_t *out_needed);
+
+// Frees a master key and zeroizes it. NULL is a no-op.
+void callsign_master_key_free(struct callsign_master_key *master_key);
+
+// Derives the account secret S of `account_id` (1..=256 bytes of UTF-8) in key `epoch`.
+callsign_result callsign_account_secret(const struct callsign_master_key *master_key,
+                                        const char *account_id,
+                                        uint32_t epoch,
+                                        struct callsign_secret **out);
+
+// Stores the agent code of an account secret at unix time `time` in `*out`, with `digits`
+// (6..=8) and `period` (10..=300 s). Derives the call key on every call; an issuer caches it.
+callsign_result callsign_agent_code(const struct callsign_secret *account_secret,
+                                    uint64_t time,
+                                    uint32_t digits,
+                                    uint64_t period,
+                                    struct callsign_timed_code *out);
+
+// Stores the default issuer configuration (epoch 0, 6 digits, 30 s, 30 codes per agent per
+// hour, 10,000 cached accounts) in `*out`.
+callsign_result callsign_issuer_config_default(struct callsign_issuer_config *out);
+
+// Creates an issuer over a copy of `master_key`. `audit` must not be NULL; `audit_user_data`
+// is passed to it unchanged (it may be NULL) and must stay valid until the issuer is freed.
+callsign_result callsign_issuer_new(const struct callsign_master_key *master_key,
+                                    const struct callsign_issuer_config *config,
+                                    callsign_audit_callback audit,
+                                    void *audit_user_data,
+                                    struct callsign_issuer **out);
+
+// Issues the code for `account_id` at unix time `now`, asked for by `agent_id` for `ticket`,
+// into `*out`. The event is audited before the code is returned; a refused callback gives
+// CALLSIGN_RESULT_AUDIT_FAILED, the rate limit CALLSIGN_RESULT_RATE_LIMITED (audited too).
+callsign_result callsign_issuer_issue(const struct callsign_issuer *issuer,
+                                      const char *account_id,
+                                      const char *agent_id,
+                                      const char *ticket,
+                                      uint64_t now,
+                                      struct callsign_timed_code *out);
+
+// Issues codes for `count` accounts at once under one agent and reason, into `out_codes`
+// (an array of `count` elements). All or nothing: on any error no code is written.
+callsign_result callsign_issuer_issue_many(const struct callsign_issuer *issuer,
+                                           const char *agent_id,
+                                           const char *reason,
+                                           const char *const *account_ids,
+                                           size_t count,
+                                           uint64_t now,
+                                           struct callsign_timed_code *out_codes);
+
+// Makes the enrollment payload of `account_id` under the issuer name `issuer_name`, to hand to
+// the customer's app.
+callsign_result callsign_issuer_enrollment(const struct callsign_issuer *issuer,
+                                           const char *issuer_name,
+                                           const char *account_id,
+                                           struct callsign_enrollment **out);
+
+// Frees an issuer and zeroizes its master key and cached keys. NULL is a no-op.
+void callsign_issuer_free(struct callsign_issuer *issuer);
+
+// Parses a callsign://enroll?v=1&... URI (strict: unknown, duplicated or missing parameters
+// and versions other than 1 are CALLSIGN_RESULT_INVALID_URI).
+callsign_result callsign_enrollment_parse(const char *uri,
+                                          struct callsign_enrollment **out);
+
+// Builds an enrollment from its parts: `issuer` (1..=128 bytes), `account_id` (1..=256
+// bytes), a copy of `account_secret`, `epoch`, `digits` (6..=8) and `period` (10..=300 s).
+callsign_result callsign_enrollment_new(const char *issuer,
+                                        const char *account_id,
+                                        const struct callsign_secret *account_secret,
+                                        uint32_t epoch,
+                                        uint32_t digits,
+                                        uint64_t period,
+                                        struct callsign_enrollment **out);
+
+// Writes the callsign://enroll URI (text output; it holds the account secret).
+callsign_result callsign_enrollment_to_uri(const struct callsign_enrollment *enrollment,
+                                           char *out,
+                                           size_t out_size,
+                                           size_t *out_needed);
+
+// Writes the issuer name (text output).
+callsign_result callsign_enrollment_issuer(const struct callsign_enrollment *enrollment,
+                                           char *out,
+                                           size_t out_size,
+                                           size_t *out_needed);
+
+// Writes the account id (text output).
+callsign_result callsign_enrollment_account_id(const struct callsign_enrollment *enrollment,
+                                               char *out,
+                                               size_t out_size,
+                                               size_t *out_needed);
+
+// Stores the enrollment's epoch, digits and period in `*out`.
+callsign_result callsign_enrollment_get_info(const struct callsign_enrollment *enrollment,
+                                             struct callsign_enrollment_info *out);
+
+// Stores a copy of the account secret in `*out` (free it with callsign_secret_free).
+callsign_result callsign_enrollment_secret(const struct callsign_enrollment *enrollment,
+                                           struct callsign_secret **out);
+
+// Frees an enrollment and zeroizes its secret. NULL is a no-op.
+void callsign_enrollment_free(struct callsign_enrollment *enrollment);
+
+// Stores the default verifier configuration (1 step behind, 1 ahead, 3 failures within
+// 900 s lock for 900 s) in `*out`.
+callsign_result callsign_verifier_config_default(struct callsign_verifier_config *out);
+
+// Creates a fresh verifier for an enrollment.
+callsign_result callsign_verifier_new(const struct callsign_enrollment *enrollment,
+                                      const struct callsign_verifier_config *config,
+                                      struct callsign_verifier **out);
+
+// Creates a fresh verifier from a callsign://enroll URI.
+callsign_result callsign_verifier_new_from_uri(const char *enrollment_uri,
+                                               const struct callsign_verifier_config *config,
+                                               struct callsign_verifier **out);
+
+// Restores a verifier from a blob of callsign_verifier_export_state. A corrupt or foreign blob
+// is CALLSIGN_RESULT_INVALID_STATE: the app should then use callsign_verifier_new_locked.
+callsign_result callsign_verifier_new_with_state(const struct callsign_enrollment *enrollment,
+                                                 const struct callsign_verifier_config *config,
+                                                 const uint8_t *state,
+                                                 size_t state_len,
+                                                 struct callsign_verifier **out);
+
+// The fail-closed fallback when the persisted state is lost or damaged: a verifier locked
+// from `now` for the lockout period.
+callsign_result callsign_verifier_new_locked(const struct callsign_enrollment *enrollment,
+                                             const struct callsign_verifier_config *config,
+                                             uint64_t now,
+                                             struct callsign_verifier **out);
+
+// Entry mode: checks what the customer typed at unix time `now` and stores the verdict in
+// `*out`. A malformed entry is CALLSIGN_RESULT_INVALID_CODE and counts as no attempt.
+// Persist callsign_verifier_export_state after every check.
+callsign_result callsign_verifier_check(const struct callsign_verifier *verifier,
+                                        const char *entry,
+                                        uint64_t now,
+                                        struct callsign_verdict *out);
+
+// Display mode: stores the current code, its grouping and the seconds until it changes in
+// `*out`.
+callsign_result callsign_verifier_display(const struct callsign_verifier *verifier,
+                                          uint64_t now,
+                                          struct callsign_timed_code *out);
+
+// Stores the attempt counter and lock at unix time `now` in `*out`.
+callsign_result callsign_verifier_get_status(const struct callsign_verifier *verifier,
+                                             uint64_t now,
+                                             struct callsign_verifier_status *out);
+
+// Writes the verifier's state (failure times, lock, last accepted step) as a versioned,
+// integrity-checked blob for the app to persist (byte output).
+callsign_result callsign_verifier_export_state(const struct callsign_verifier *verifier,
+                                               uint8_t *out,
+                                               size_t out_size,
+                                               size_t *out_needed);
+
+// Replaces the verifier's state with a blob of callsign_verifier_export_state. On error the
+// state stays as it was.
+callsign_result callsign_verifier_import_state(const struct callsign_verifier *verifier,
+                                               const uint8_t *state,
+                                               size_t state_len);
+
+// Frees a verifier and zeroizes its keys. NULL is a no-op.
+void callsign_verifier_free(struct callsign_verifier *verifier);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -17,7 +17,10 @@ pub(crate) trait PanicValue {
 
 impl PanicValue for callsign_result {
     fn on_panic() -> Self {
-        crate::error::record_failure(callsign_result::Panic, &"a panic was caught at the C boundary")
+        crate::error::record_failure(
+            callsign_result::Panic,
+            &"a panic was caught at the C boundary",
+        )
     }
 }
 

@@ -6,6 +6,8 @@ use std::ffi::CStr;
 use std::fmt::Display;
 use std::os::raw::c_char;
 
+use callsign::ErrorKind;
+
 use crate::boundary::ffi_boundary;
 use crate::ffi::write_text;
 
@@ -169,6 +171,34 @@ pub(crate) fn record_failure(result: callsign_result, detail: &dyn Display) -> c
     result
 }
 
+/// The one `callsign_result` of each core error kind.
+fn result_for_kind(kind: ErrorKind) -> callsign_result {
+    match kind {
+        ErrorKind::InvalidDigits => callsign_result::InvalidDigits,
+        ErrorKind::InvalidPeriod => callsign_result::InvalidPeriod,
+        ErrorKind::TimeBeforeEpoch => callsign_result::TimeBeforeEpoch,
+        ErrorKind::Overflow => callsign_result::Overflow,
+        ErrorKind::InvalidConfig => callsign_result::InvalidConfig,
+        ErrorKind::InvalidSecretLength => callsign_result::InvalidSecretLength,
+        ErrorKind::InvalidBase32 => callsign_result::InvalidBase32,
+        ErrorKind::UnsupportedAlgorithm => callsign_result::UnsupportedAlgorithm,
+        ErrorKind::InvalidCode => callsign_result::InvalidCode,
+        ErrorKind::InvalidUri => callsign_result::InvalidUri,
+        ErrorKind::InvalidMasterKey => callsign_result::InvalidMasterKey,
+        ErrorKind::InvalidIdentifier => callsign_result::InvalidIdentifier,
+        ErrorKind::RateLimited => callsign_result::RateLimited,
+        ErrorKind::AuditFailed => callsign_result::AuditFailed,
+        ErrorKind::InvalidState => callsign_result::InvalidState,
+        ErrorKind::RandomUnavailable => callsign_result::RandomUnavailable,
+        _ => callsign_result::UnknownError,
+    }
+}
+
+/// Records a core error's message as this thread's last error and returns its result.
+pub(crate) fn core_failure(error: &callsign::Error) -> callsign_result {
+    record_failure(result_for_kind(error.kind()), error)
+}
+
 /// The result for a NULL `argument`.
 pub(crate) fn null_parameter(argument: &str) -> callsign_result {
     record_failure(
@@ -258,5 +288,16 @@ mod tests {
             assert_eq!(callsign_result::from_code(*a as u32), Some(*a));
         }
         assert_eq!(callsign_result::from_code(7), None);
+    }
+
+    #[test]
+    fn every_core_error_kind_has_its_own_result_named_like_the_kind() {
+        for (i, kind) in ErrorKind::ALL.iter().enumerate() {
+            let result = result_for_kind(*kind);
+            assert_eq!(result.name().to_bytes(), kind.as_str().as_bytes());
+            for other in &ErrorKind::ALL[i + 1..] {
+                assert_ne!(result, result_for_kind(*other));
+            }
+        }
     }
 }

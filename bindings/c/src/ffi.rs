@@ -31,8 +31,8 @@ macro_rules! try_mut {
     };
 }
 
-/// Borrows `len` bytes at `ptr`, or returns CALLSIGN_RESULT_NULL_PARAMETER when `ptr` is NULL.
-macro_rules! try_bytes {
+/// Borrows `len` elements at `ptr`, or returns CALLSIGN_RESULT_NULL_PARAMETER when `ptr` is NULL.
+macro_rules! try_slice {
     ($ptr:expr, $len:expr) => {
         if $ptr.is_null() {
             return $crate::error::null_parameter(stringify!($ptr));
@@ -68,7 +68,7 @@ macro_rules! try_core {
     };
 }
 
-pub(crate) use {try_bytes, try_core, try_mut, try_ref, try_str};
+pub(crate) use {try_core, try_mut, try_ref, try_slice, try_str};
 
 /// Moves `value` into a new boxed handle for C.
 pub(crate) fn into_handle<T>(value: T) -> *mut T {
@@ -136,7 +136,11 @@ pub(crate) unsafe fn write_bytes(
 }
 
 /// The caller's buffer as a slice when it can take `needed` bytes, else the result to return.
-fn caller_buffer<'a>(out: *mut u8, out_size: usize, needed: usize) -> Result<&'a mut [u8], callsign_result> {
+fn caller_buffer<'a>(
+    out: *mut u8,
+    out_size: usize,
+    needed: usize,
+) -> Result<&'a mut [u8], callsign_result> {
     if out_size < needed {
         return Err(crate::error::insufficient_size(needed, out_size));
     }

@@ -15,6 +15,10 @@
 mod boundary;
 mod error;
 mod ffi;
+mod otp;
+mod otpauth;
+mod profile;
+mod verifier;
 
 use std::os::raw::c_char;
 
@@ -39,14 +43,15 @@ mod header {
     /// Fails when include/callsign.h differs from a fresh generation. With
     /// `CALLSIGN_BLESS_HEADER=1` it rewrites the committed header instead.
     #[test]
-    fn committed_header_is_current() {
+    fn committed_header_is_current() -> std::io::Result<()> {
         if std::env::var_os("CALLSIGN_BLESS_HEADER").is_some() {
-            std::fs::write(COMMITTED, FRESH).unwrap();
+            std::fs::write(COMMITTED, FRESH)?;
         }
         let committed = std::fs::read_to_string(COMMITTED).unwrap_or_default();
         assert!(
             committed == FRESH,
             "include/callsign.h is stale: run `CALLSIGN_BLESS_HEADER=1 cargo test -p callsign-c` and commit it"
         );
+        Ok(())
     }
 }
