@@ -365,6 +365,11 @@ callsign_result callsign_last_error_message(char *out,
                                             size_t out_size,
                                             size_t *out_needed);
 
+// Stores the callsign_algorithm named `name` ("SHA1", "sha-256", ...; any case) in `*out`.
+// Other names are CALLSIGN_RESULT_UNSUPPORTED_ALGORITHM.
+callsign_result callsign_algorithm_from_name(const char *name,
+                                             uint32_t *out);
+
 // Makes a secret from `len` bytes (16..=1024).
 callsign_result callsign_secret_from_bytes(const uint8_t *bytes,
                                            size_t len,
@@ -569,6 +574,10 @@ callsign_result callsign_account_secret(const struct callsign_master_key *master
                                         uint32_t epoch,
                                         struct callsign_secret **out);
 
+// Derives the call key K of an account secret (the TOTP-SHA256 key of its agent codes).
+callsign_result callsign_call_key(const struct callsign_secret *account_secret,
+                                  struct callsign_secret **out);
+
 // Stores the agent code of an account secret at unix time `time` in `*out`, with `digits`
 // (6..=8) and `period` (10..=300 s). Derives the call key on every call; an issuer caches it.
 callsign_result callsign_agent_code(const struct callsign_secret *account_secret,
@@ -618,6 +627,30 @@ callsign_result callsign_issuer_enrollment(const struct callsign_issuer *issuer,
 
 // Frees an issuer and zeroizes its master key and cached keys. NULL is a no-op.
 void callsign_issuer_free(struct callsign_issuer *issuer);
+
+// Decodes RFC 4648 base32 as people paste it (any case, spaces, hyphens, trailing `=`) into
+// bytes (byte output). Unlike callsign_secret_from_base32 it accepts any length. A bad
+// character is CALLSIGN_RESULT_INVALID_BASE32 with its position in the last-error message.
+callsign_result callsign_base32_decode(const char *text,
+                                       uint8_t *out,
+                                       size_t out_size,
+                                       size_t *out_needed);
+
+// Encodes `len` bytes as upper-case base32 without padding (text output).
+callsign_result callsign_base32_encode(const uint8_t *bytes,
+                                       size_t len,
+                                       char *out,
+                                       size_t out_size,
+                                       size_t *out_needed);
+
+// Writes what a person typed as the bare code of `digits` digits (text output): spaces or
+// dashes between digit groups and spaces around it are dropped. Anything else is
+// CALLSIGN_RESULT_INVALID_CODE, never a silent mismatch.
+callsign_result callsign_entry_normalize(const char *entry,
+                                         uint32_t digits,
+                                         char *out,
+                                         size_t out_size,
+                                         size_t *out_needed);
 
 // Parses a callsign://enroll?v=1&... URI (strict: unknown, duplicated or missing parameters
 // and versions other than 1 are CALLSIGN_RESULT_INVALID_URI).

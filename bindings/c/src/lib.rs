@@ -18,6 +18,7 @@ mod ffi;
 mod otp;
 mod otpauth;
 mod profile;
+mod text;
 mod verifier;
 
 use std::os::raw::c_char;

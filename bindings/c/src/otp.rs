@@ -43,6 +43,20 @@ pub(crate) fn algorithm_to_c(algorithm: Algorithm) -> callsign_algorithm {
     }
 }
 
+/// Stores the callsign_algorithm named `name` ("SHA1", "sha-256", ...; any case) in `*out`.
+/// Other names are CALLSIGN_RESULT_UNSUPPORTED_ALGORITHM.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn callsign_algorithm_from_name(
+    name: *const c_char,
+    out: *mut u32,
+) -> callsign_result {
+    ffi_boundary! {
+        let algorithm: Algorithm = try_core!(try_str!(name).parse());
+        *try_mut!(out) = algorithm_to_c(algorithm) as u32;
+        callsign_result::Ok
+    }
+}
+
 /// Converts a C `algorithm` argument, or returns CALLSIGN_RESULT_INVALID_ARGUMENT.
 macro_rules! try_algorithm {
     ($algorithm:expr) => {

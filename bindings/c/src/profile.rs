@@ -87,6 +87,20 @@ pub unsafe extern "C" fn callsign_account_secret(
     }
 }
 
+/// Derives the call key K of an account secret (the TOTP-SHA256 key of its agent codes).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn callsign_call_key(
+    account_secret: *const callsign_secret,
+    out: *mut *mut callsign_secret,
+) -> callsign_result {
+    ffi_boundary! {
+        let out = try_out_handle!(out);
+        let account_secret = try_ref!(account_secret);
+        let secret = try_core!(callsign::derive_call_key(&account_secret.secret));
+        set_handle(out, callsign_secret { secret })
+    }
+}
+
 /// Stores the agent code of an account secret at unix time `time` in `*out`, with `digits`
 /// (6..=8) and `period` (10..=300 s). Derives the call key on every call; an issuer caches it.
 #[unsafe(no_mangle)]

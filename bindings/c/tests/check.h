@@ -9,6 +9,9 @@
 
 #include "callsign.h"
 
+/* Names the case being run, printed with each failure (NULL for none). */
+extern const char *check_context;
+
 /* Records one check; prints `what` with its location when `ok` is false. */
 bool check_true(bool ok, const char *what, const char *file, int line);
 /* Records that `got` equals `want`, printing both results' names when it does not. */

@@ -6,13 +6,20 @@
 
 static int passed;
 static int failed;
+const char *check_context;
+
+/* Prints the start of a failure report: location, case and expression. */
+static void report_failure(const char *what, const char *file, int line) {
+    failed++;
+    fprintf(stderr, "FAIL %s:%d: %s%s%s\n", file, line, check_context ? check_context : "",
+            check_context ? ": " : "", what);
+}
 
 bool check_true(bool ok, const char *what, const char *file, int line) {
     if (ok) {
         passed++;
     } else {
-        failed++;
-        fprintf(stderr, "FAIL %s:%d: %s\n", file, line, what);
+        report_failure(what, file, line);
     }
     return ok;
 }
@@ -23,13 +30,12 @@ bool check_result(callsign_result got, callsign_result want, const char *what, c
         passed++;
         return true;
     }
-    failed++;
     char detail[256] = "";
     size_t needed = 0;
     (void)callsign_last_error_message(detail, sizeof detail, &needed);
-    fprintf(stderr, "FAIL %s:%d: %s\n  got %s (%u: %s), want %s (%u)\n", file, line, what,
-            callsign_result_name(got), (unsigned)got, detail, callsign_result_name(want),
-            (unsigned)want);
+    report_failure(what, file, line);
+    fprintf(stderr, "  got %s (%u: %s), want %s (%u)\n", callsign_result_name(got),
+            (unsigned)got, detail, callsign_result_name(want), (unsigned)want);
     return false;
 }
 
@@ -38,9 +44,9 @@ bool check_text(const char *got, const char *want, const char *what, const char 
     if (ok) {
         passed++;
     } else {
-        failed++;
-        fprintf(stderr, "FAIL %s:%d: %s\n  got \"%s\", want \"%s\"\n", file, line, what,
-                got ? got : "(null)", want ? want : "(null)");
+        report_failure(what, file, line);
+        fprintf(stderr, "  got \"%s\", want \"%s\"\n", got ? got : "(null)",
+                want ? want : "(null)");
     }
     return ok;
 }
@@ -51,6 +57,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     suite_results();
+    suite_vectors(argv[1]);
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
