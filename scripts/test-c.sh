@@ -30,7 +30,7 @@ out=$root/target/c-tests
 mkdir -p "$out"
 cflags=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g -O1 -I "$root/bindings/c/include")
 sanitize=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
-sources=("$root"/bindings/c/tests/{main,test_results,test_vectors}.c)
+sources=("$root"/bindings/c/tests/{main,test_results,test_vectors,test_bad_input}.c)
 test_libs=(-lcjson)
 vectors=$root/tests/vectors/callsign-v1.json
 

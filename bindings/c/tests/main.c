@@ -58,6 +58,7 @@ int main(int argc, char **argv) {
     }
     suite_results();
     suite_vectors(argv[1]);
+    suite_bad_input();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
