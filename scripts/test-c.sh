@@ -30,8 +30,8 @@ out=$root/target/c-tests
 mkdir -p "$out"
 cflags=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g -O1 -I "$root/bindings/c/include")
 sanitize=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
-sources=("$root"/bindings/c/tests/{main,test_results,test_vectors,test_bad_input}.c)
-test_libs=(-lcjson)
+sources=("$root"/bindings/c/tests/{main,test_results,test_api,test_vectors,test_bad_input}.c)
+test_libs=(-lcjson -pthread)
 vectors=$root/tests/vectors/callsign-v1.json
 
 # One binary per link mode and checker: ASan and valgrind cannot share a binary.

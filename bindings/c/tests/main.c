@@ -57,6 +57,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     suite_results();
+    suite_api();
     suite_vectors(argv[1]);
     suite_bad_input();
     printf("%d passed, %d failed\n", passed, failed);
