@@ -28,6 +28,13 @@ impl PanicValue for () {
     fn on_panic() -> Self {}
 }
 
+#[cfg(feature = "timing")]
+impl PanicValue for u64 {
+    fn on_panic() -> Self {
+        0
+    }
+}
+
 impl PanicValue for *const c_char {
     fn on_panic() -> Self {
         ptr::null()

@@ -19,6 +19,9 @@ mod otp;
 mod otpauth;
 mod profile;
 mod text;
+/// cbindgen:ignore
+#[cfg(feature = "timing")]
+mod timing;
 mod verifier;
 
 use std::os::raw::c_char;
