@@ -6,15 +6,26 @@
  * - Fallible functions return a callsign_result; CALLSIGN_RESULT_OK is 0. Give any result to
  *   callsign_result_message() for a sentence, callsign_result_name() for its stable name, and
  *   callsign_last_error_message() for the details of the last failure on this thread.
- * - Handles are opaque. Each `_new`/`_parse`/`_generate` has a `_free`; `_free(NULL)` does
- *   nothing. Handles holding secrets zeroize them when freed.
+ * - Handles are opaque and owned by the caller: each constructor (`_new*`, `_parse`,
+ *   `_generate`, `_from_*`, and functions with a `T **out` parameter) has a `_free`;
+ *   `_free(NULL)` does nothing. A failing constructor stores NULL in `*out`. Handles holding
+ *   secrets zeroize them when freed; secret bytes or URIs copied into your buffers are yours
+ *   to wipe. Each handle type states its thread-safety below.
  * - Text outputs: the caller passes a buffer `out` of `out_size` bytes; the function writes the
  *   text with a terminating NUL and stores the bytes it needs (NUL included) in `*out_needed`.
  *   A buffer that is too small yields CALLSIGN_RESULT_INSUFFICIENT_SIZE, writes nothing and still
  *   stores `*out_needed`; `out` may be NULL when `out_size` is 0, to ask for the size.
  *   Byte outputs work the same, without the NUL.
- * - Every pointer argument is checked: NULL yields CALLSIGN_RESULT_NULL_PARAMETER.
+ * - Every pointer argument is checked: NULL yields CALLSIGN_RESULT_NULL_PARAMETER, unless the
+ *   function says NULL means "none" (an otpauth issuer, the audit callback's user data).
  * - Text inputs are NUL-terminated UTF-8; anything else yields CALLSIGN_RESULT_INVALID_UTF8.
+ * - Enumerations (callsign_algorithm, ...) are passed as uint32_t; a value outside the
+ *   enumeration yields CALLSIGN_RESULT_INVALID_ARGUMENT.
+ * - No call panics across the boundary: an internal panic yields CALLSIGN_RESULT_PANIC.
+ *
+ * Safety contract (the same for every function): each pointer is NULL or valid for the
+ * accesses its type and length arguments describe; a handle comes from its own constructor
+ * and is not used after its `_free`; a `_free` runs while no other thread uses that handle.
  */
 
 #ifndef CALLSIGN_H

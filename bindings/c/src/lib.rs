@@ -6,10 +6,10 @@
 //! inside [`boundary::ffi_boundary!`]; every pointer goes through the NULL-checking macros of
 //! [`ffi`]; outputs go to caller buffers with explicit sizes.
 //!
-//! Safety contract, the same for every function (and so stated once, in the header preamble,
-//! rather than on each function): each pointer is NULL or valid for the access its type and
-//! length argument describe; a handle comes from its own constructor and is not used after its
-//! `_free`; text inputs are NUL-terminated.
+//! Safety contract, the same for every function (and so stated once, in the header preamble of
+//! cbindgen.toml, rather than on each function): each pointer is NULL or valid for the access
+//! its type and length argument describe; a handle comes from its own constructor and is not
+//! used after its `_free`; text inputs are NUL-terminated.
 #![allow(non_camel_case_types, clippy::missing_safety_doc)]
 
 mod boundary;
