@@ -535,9 +535,7 @@ fn otpauth_cases() -> Vec<Value> {
             "otpauth://totp/Example:alice?secret={S}&image=https%3A%2F%2Fexample.com%2Flogo.png"
         ),
         format!("OTPAUTH://TOTP/Example:alice?secret={S}"),
-        format!(
-            "otpauth://totp/Example:alice?issuer=Example&secret=GEZD-GNBV-GY3T-QOJQ-GEZD-GNBV-GY3T-QOJQ"
-        ),
+        "otpauth://totp/Example:alice?issuer=Example&secret=GEZD-GNBV-GY3T-QOJQ-GEZD-GNBV-GY3T-QOJQ".to_owned(),
         format!("otpauth://totp/Example:%20%20alice?secret={S}===="),
     ];
     for uri in valid {
