@@ -8,7 +8,7 @@
  *                       [--time UNIX_SECONDS]
  * The master key file holds the vendor's master key as hex (64 to 128 hex digits).
  */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* explicit_bzero */
 #include <callsign.h>
 #include <errno.h>
 #include <stdio.h>
@@ -48,7 +48,7 @@ static callsign_result load_master_key(const char *path, callsign_master_key **o
     while (len < sizeof key && fscanf(file, "%2x", &byte) == 1) key[len++] = (uint8_t)byte;
     fclose(file);
     callsign_result result = callsign_master_key_from_bytes(key, len, out);
-    memset(key, 0, sizeof key);
+    explicit_bzero(key, sizeof key);
     return result;
 }
 

@@ -6,6 +6,7 @@
 //! back with [`free_handle`].
 
 use std::os::raw::c_char;
+use std::ptr::NonNull;
 
 use crate::error::callsign_result;
 
@@ -20,12 +21,13 @@ macro_rules! try_ref {
     };
 }
 
-/// Borrows the place behind a `*mut T` out-pointer mutably, or returns
+/// Checks a `*mut T` out-pointer and wraps it in an [`OutPtr`], or returns
 /// CALLSIGN_RESULT_NULL_PARAMETER from the enclosing body.
-macro_rules! try_mut {
+macro_rules! try_out {
     ($ptr:expr) => {
-        match unsafe { $ptr.as_mut() } {
-            Some(value) => value,
+        match ::std::ptr::NonNull::new($ptr) {
+            // SAFETY: the caller's contract makes a non-NULL out-pointer valid for writes.
+            Some(place) => unsafe { $crate::ffi::OutPtr::new(place) },
             None => return $crate::error::null_parameter(stringify!($ptr)),
         }
     };
@@ -68,7 +70,28 @@ macro_rules! try_core {
     };
 }
 
-pub(crate) use {try_core, try_mut, try_ref, try_slice, try_str};
+pub(crate) use {try_core, try_out, try_ref, try_slice, try_str};
+
+/// A checked out-pointer. It is only ever written, never read, so the caller may pass
+/// uninitialized memory (a C struct on the stack, for instance).
+#[derive(Debug)]
+pub(crate) struct OutPtr<T>(NonNull<T>);
+
+impl<T> OutPtr<T> {
+    /// Wraps an out-pointer.
+    ///
+    /// # Safety
+    /// `place` is valid for writes of a `T` for the rest of the call.
+    pub(crate) unsafe fn new(place: NonNull<T>) -> OutPtr<T> {
+        OutPtr(place)
+    }
+
+    /// Stores `value` without reading or dropping what was there.
+    pub(crate) fn set(&self, value: T) {
+        // SAFETY: promised by the caller of `new`.
+        unsafe { self.0.as_ptr().write(value) }
+    }
+}
 
 /// Moves `value` into a new boxed handle for C.
 pub(crate) fn into_handle<T>(value: T) -> *mut T {
@@ -76,8 +99,8 @@ pub(crate) fn into_handle<T>(value: T) -> *mut T {
 }
 
 /// Stores a new boxed handle holding `value` in `*out`.
-pub(crate) fn set_handle<T>(out: &mut *mut T, value: T) -> callsign_result {
-    *out = into_handle(value);
+pub(crate) fn set_handle<T>(out: OutPtr<*mut T>, value: T) -> callsign_result {
+    out.set(into_handle(value));
     callsign_result::Ok
 }
 
@@ -102,8 +125,7 @@ pub(crate) unsafe fn write_text(
     out_needed: *mut usize,
 ) -> callsign_result {
     let needed = text.len() + 1;
-    let out_needed = try_mut!(out_needed);
-    *out_needed = needed;
+    try_out!(out_needed).set(needed);
     let buffer = match caller_buffer(out.cast::<u8>(), out_size, needed) {
         Ok(buffer) => buffer,
         Err(result) => return result,
@@ -125,8 +147,7 @@ pub(crate) unsafe fn write_bytes(
     out_size: usize,
     out_needed: *mut usize,
 ) -> callsign_result {
-    let out_needed = try_mut!(out_needed);
-    *out_needed = bytes.len();
+    try_out!(out_needed).set(bytes.len());
     let buffer = match caller_buffer(out, out_size, bytes.len()) {
         Ok(buffer) => buffer,
         Err(result) => return result,
@@ -155,8 +176,8 @@ fn caller_buffer<'a>(
 /// call leaves NULL behind.
 macro_rules! try_out_handle {
     ($ptr:expr) => {{
-        let out = $crate::ffi::try_mut!($ptr);
-        *out = ::std::ptr::null_mut();
+        let out = $crate::ffi::try_out!($ptr);
+        out.set(::std::ptr::null_mut());
         out
     }};
 }

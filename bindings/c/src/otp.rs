@@ -8,8 +8,8 @@ use callsign::{Algorithm, Code, Hotp, Match, Secret, TimedCode, Totp, Window};
 use crate::boundary::ffi_boundary;
 use crate::error::{callsign_result, invalid_argument};
 use crate::ffi::{
-    free_handle, set_handle, try_core, try_mut, try_out_handle, try_ref, try_slice, try_str,
-    write_bytes, write_text,
+    OutPtr, free_handle, set_handle, try_core, try_out, try_out_handle, try_ref, try_slice,
+    try_str, write_bytes, write_text,
 };
 
 /// An HMAC hash algorithm. Functions take it as a `uint32_t` holding one of these values.
@@ -52,7 +52,7 @@ pub unsafe extern "C" fn callsign_algorithm_from_name(
 ) -> callsign_result {
     ffi_boundary! {
         let algorithm: Algorithm = try_core!(try_str!(name).parse());
-        *try_mut!(out) = algorithm_to_c(algorithm) as u32;
+        try_out!(out).set(algorithm_to_c(algorithm) as u32);
         callsign_result::Ok
     }
 }
@@ -115,10 +115,10 @@ fn c_text<const N: usize>(text: &str) -> [c_char; N] {
 }
 
 /// Stores a match (or its absence) in the caller's out-parameters.
-fn write_match(found: Option<Match>, matched: &mut bool, step: &mut u64, drift: &mut i64) {
-    *matched = found.is_some();
-    *step = found.map_or(0, |m| m.step);
-    *drift = found.map_or(0, |m| m.drift);
+fn write_match(found: Option<Match>, matched: OutPtr<bool>, step: OutPtr<u64>, drift: OutPtr<i64>) {
+    matched.set(found.is_some());
+    step.set(found.map_or(0, |m| m.step));
+    drift.set(found.map_or(0, |m| m.drift));
 }
 
 /// A shared secret of 16 to 1024 bytes. Zeroized when freed. Immutable: may be shared
@@ -311,7 +311,7 @@ pub unsafe extern "C" fn callsign_hotp_key_verify(
     ffi_boundary! {
         let key = try_ref!(key);
         let entry = try_str!(entry);
-        let (matched, step, drift) = (try_mut!(matched), try_mut!(step), try_mut!(drift));
+        let (matched, step, drift) = (try_out!(matched), try_out!(step), try_out!(drift));
         let window = try_core!(Window::new(behind, ahead));
         write_match(try_core!(key.hotp.verify(entry, counter, window)), matched, step, drift);
         callsign_result::Ok
@@ -374,8 +374,8 @@ pub unsafe extern "C" fn callsign_totp_key_timed_code_at(
 ) -> callsign_result {
     ffi_boundary! {
         let key = try_ref!(key);
-        let out = try_mut!(out);
-        *out = callsign_timed_code::from(&try_core!(key.totp.timed_code_at(time)));
+        let out = try_out!(out);
+        out.set(callsign_timed_code::from(&try_core!(key.totp.timed_code_at(time))));
         callsign_result::Ok
     }
 }
@@ -397,7 +397,7 @@ pub unsafe extern "C" fn callsign_totp_key_verify(
     ffi_boundary! {
         let key = try_ref!(key);
         let entry = try_str!(entry);
-        let (matched, step, drift) = (try_mut!(matched), try_mut!(step), try_mut!(drift));
+        let (matched, step, drift) = (try_out!(matched), try_out!(step), try_out!(drift));
         let window = try_core!(Window::new(behind, ahead));
         write_match(try_core!(key.totp.verify(entry, time, window)), matched, step, drift);
         callsign_result::Ok

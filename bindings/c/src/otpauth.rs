@@ -7,7 +7,8 @@ use callsign::{Algorithm, OtpAuthUri, OtpKind};
 use crate::boundary::ffi_boundary;
 use crate::error::callsign_result;
 use crate::ffi::{
-    free_handle, set_handle, try_core, try_mut, try_out_handle, try_ref, try_str, write_text,
+    OutPtr, free_handle, set_handle, try_core, try_out, try_out_handle, try_ref, try_str,
+    write_text,
 };
 use crate::otp::{
     algorithm_to_c, callsign_hotp_key, callsign_secret, callsign_totp_key, try_algorithm,
@@ -108,7 +109,7 @@ fn build(
     algorithm: Algorithm,
     digits: u32,
     kind: OtpKind,
-    out: &mut *mut callsign_otpauth,
+    out: OutPtr<*mut callsign_otpauth>,
 ) -> callsign_result {
     let mut uri = try_core!(OtpAuthUri::totp(issuer, account, secret.secret.clone()));
     uri.algorithm = algorithm;
@@ -126,19 +127,19 @@ pub unsafe extern "C" fn callsign_otpauth_get_info(
 ) -> callsign_result {
     ffi_boundary! {
         let uri = &try_ref!(otpauth).uri;
-        let out = try_mut!(out);
+        let out = try_out!(out);
         let (otp_type, period, counter) = match uri.kind {
             OtpKind::Totp { period } => (callsign_otp_type::Totp, period, 0),
             OtpKind::Hotp { counter } => (callsign_otp_type::Hotp, 0, counter),
         };
-        *out = callsign_otpauth_info {
+        out.set(callsign_otpauth_info {
             otp_type: otp_type as u32,
             algorithm: algorithm_to_c(uri.algorithm) as u32,
             digits: uri.digits,
             period,
             counter,
             has_issuer: uri.issuer.is_some(),
-        };
+        });
         callsign_result::Ok
     }
 }

@@ -13,7 +13,7 @@ use callsign::{
 use crate::boundary::ffi_boundary;
 use crate::error::callsign_result;
 use crate::ffi::{
-    free_handle, set_handle, try_core, try_mut, try_out_handle, try_ref, try_slice, try_str,
+    free_handle, set_handle, try_core, try_out, try_out_handle, try_ref, try_slice, try_str,
     write_bytes,
 };
 use crate::otp::{callsign_secret, callsign_timed_code};
@@ -113,10 +113,10 @@ pub unsafe extern "C" fn callsign_agent_code(
 ) -> callsign_result {
     ffi_boundary! {
         let account_secret = try_ref!(account_secret);
-        let out = try_mut!(out);
+        let out = try_out!(out);
         let params = try_core!(ProfileParams::new(digits, period));
         let code = try_core!(callsign::agent_code(&account_secret.secret, time, params));
-        *out = callsign_timed_code::from(&code);
+        out.set(callsign_timed_code::from(&code));
         callsign_result::Ok
     }
 }
@@ -261,10 +261,10 @@ pub unsafe extern "C" fn callsign_issuer_config_default(
     out: *mut callsign_issuer_config,
 ) -> callsign_result {
     ffi_boundary! {
-        let out = try_mut!(out);
+        let out = try_out!(out);
         let config = IssuerConfig::default();
         let limit = config.rate_limit.unwrap_or_default();
-        *out = callsign_issuer_config {
+        out.set(callsign_issuer_config {
             epoch: config.epoch,
             digits: config.params.digits(),
             period: config.params.period(),
@@ -272,7 +272,7 @@ pub unsafe extern "C" fn callsign_issuer_config_default(
             rate_limit_max_codes: limit.max_codes,
             rate_limit_window_seconds: limit.window_seconds,
             cache_capacity: config.cache_capacity,
-        };
+        });
         callsign_result::Ok
     }
 }
@@ -335,8 +335,8 @@ pub unsafe extern "C" fn callsign_issuer_issue(
             agent_id: try_str!(agent_id),
             ticket: try_str!(ticket),
         };
-        let out = try_mut!(out);
-        *out = callsign_timed_code::from(&try_core!(issuer.issuer.issue(&request, now)));
+        let out = try_out!(out);
+        out.set(callsign_timed_code::from(&try_core!(issuer.issuer.issue(&request, now))));
         callsign_result::Ok
     }
 }

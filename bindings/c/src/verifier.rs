@@ -8,7 +8,7 @@ use callsign::{Enrollment, ProfileParams, Verdict, Verifier, VerifierConfig, Win
 use crate::boundary::ffi_boundary;
 use crate::error::callsign_result;
 use crate::ffi::{
-    free_handle, set_handle, try_core, try_mut, try_out_handle, try_ref, try_slice, try_str,
+    free_handle, set_handle, try_core, try_out, try_out_handle, try_ref, try_slice, try_str,
     write_bytes, write_text,
 };
 use crate::otp::{callsign_secret, callsign_timed_code};
@@ -117,12 +117,12 @@ pub unsafe extern "C" fn callsign_enrollment_get_info(
 ) -> callsign_result {
     ffi_boundary! {
         let enrollment = &try_ref!(enrollment).enrollment;
-        let out = try_mut!(out);
-        *out = callsign_enrollment_info {
+        let out = try_out!(out);
+        out.set(callsign_enrollment_info {
             epoch: enrollment.epoch(),
             digits: enrollment.params().digits(),
             period: enrollment.params().period(),
-        };
+        });
         callsign_result::Ok
     }
 }
@@ -177,14 +177,14 @@ pub unsafe extern "C" fn callsign_verifier_config_default(
     out: *mut callsign_verifier_config,
 ) -> callsign_result {
     ffi_boundary! {
-        let out = try_mut!(out);
+        let out = try_out!(out);
         let config = VerifierConfig::default();
-        *out = callsign_verifier_config {
+        out.set(callsign_verifier_config {
             behind: config.window.behind,
             ahead: config.window.ahead,
             max_failures: config.max_failures,
             lockout_seconds: config.lockout_seconds,
-        };
+        });
         callsign_result::Ok
     }
 }
@@ -357,8 +357,8 @@ pub unsafe extern "C" fn callsign_verifier_check(
     ffi_boundary! {
         let verifier = try_ref!(verifier);
         let entry = try_str!(entry);
-        let out = try_mut!(out);
-        *out = callsign_verdict::from(try_core!(verifier.verifier.check(entry, now)));
+        let out = try_out!(out);
+        out.set(callsign_verdict::from(try_core!(verifier.verifier.check(entry, now))));
         callsign_result::Ok
     }
 }
@@ -373,8 +373,8 @@ pub unsafe extern "C" fn callsign_verifier_display(
 ) -> callsign_result {
     ffi_boundary! {
         let verifier = try_ref!(verifier);
-        let out = try_mut!(out);
-        *out = callsign_timed_code::from(&try_core!(verifier.verifier.display(now)));
+        let out = try_out!(out);
+        out.set(callsign_timed_code::from(&try_core!(verifier.verifier.display(now))));
         callsign_result::Ok
     }
 }
@@ -388,14 +388,14 @@ pub unsafe extern "C" fn callsign_verifier_get_status(
 ) -> callsign_result {
     ffi_boundary! {
         let status = try_ref!(verifier).verifier.status(now);
-        let out = try_mut!(out);
-        *out = callsign_verifier_status {
+        let out = try_out!(out);
+        out.set(callsign_verifier_status {
             locked: status.locked_until.is_some(),
             locked_until: status.locked_until.unwrap_or(0),
             attempts_left: status.attempts_left,
             has_last_accepted_step: status.last_accepted_step.is_some(),
             last_accepted_step: status.last_accepted_step.unwrap_or(0),
-        };
+        });
         callsign_result::Ok
     }
 }
