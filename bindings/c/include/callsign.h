@@ -24,8 +24,9 @@
  * - No call panics across the boundary: an internal panic yields CALLSIGN_RESULT_PANIC.
  *
  * Safety contract (the same for every function): each pointer is NULL or valid for the
- * accesses its type and length arguments describe; a handle comes from its own constructor
- * and is not used after its `_free`; a `_free` runs while no other thread uses that handle.
+ * accesses its type and length arguments describe, and output buffers overlap no input; a
+ * handle comes from its own constructor and is not used after its `_free`; a `_free` runs
+ * while no other thread uses that handle.
  */
 
 #ifndef CALLSIGN_H

@@ -124,52 +124,61 @@ pub(crate) unsafe fn write_text(
     out_size: usize,
     out_needed: *mut usize,
 ) -> callsign_result {
-    let needed = text.len() + 1;
-    try_out!(out_needed).set(needed);
-    let buffer = match caller_buffer(out.cast::<u8>(), out_size, needed) {
-        Ok(buffer) => buffer,
-        Err(result) => return result,
-    };
-    buffer[..text.len()].copy_from_slice(text.as_bytes());
-    buffer[text.len()] = 0;
-    callsign_result::Ok
+    unsafe {
+        write_output(
+            text.as_bytes(),
+            true,
+            out.cast::<u8>(),
+            out_size,
+            out_needed,
+        )
+    }
 }
 
 /// Copies `bytes` into the caller's buffer `out` of `out_size` bytes and stores the length the
 /// output needs in `*out_needed`. A short buffer gets CALLSIGN_RESULT_INSUFFICIENT_SIZE and is
-/// left untouched; `out` may be NULL only when `out_size` is 0.
+/// left untouched; `out` may be NULL when `out_size` is 0.
 ///
 /// # Safety
-/// `out` is NULL or valid for `out_size` bytes of writes; `out_needed` is NULL or valid.
+/// `out` is NULL or valid for `out_size` bytes of writes and overlaps no input;
+/// `out_needed` is NULL or valid for writes.
 pub(crate) unsafe fn write_bytes(
     bytes: &[u8],
     out: *mut u8,
     out_size: usize,
     out_needed: *mut usize,
 ) -> callsign_result {
-    try_out!(out_needed).set(bytes.len());
-    let buffer = match caller_buffer(out, out_size, bytes.len()) {
-        Ok(buffer) => buffer,
-        Err(result) => return result,
-    };
-    buffer[..bytes.len()].copy_from_slice(bytes);
-    callsign_result::Ok
+    unsafe { write_output(bytes, false, out, out_size, out_needed) }
 }
 
-/// The caller's buffer as a slice when it can take `needed` bytes, else the result to return.
-fn caller_buffer<'a>(
+/// [`write_bytes`], with a NUL after the bytes when `nul` is set. Writes through the raw
+/// pointer only, so the buffer may be uninitialized.
+unsafe fn write_output(
+    bytes: &[u8],
+    nul: bool,
     out: *mut u8,
     out_size: usize,
-    needed: usize,
-) -> Result<&'a mut [u8], callsign_result> {
+    out_needed: *mut usize,
+) -> callsign_result {
+    let needed = bytes.len() + usize::from(nul);
+    try_out!(out_needed).set(needed);
     if out_size < needed {
-        return Err(crate::error::insufficient_size(needed, out_size));
+        return crate::error::insufficient_size(needed, out_size);
+    }
+    if needed == 0 {
+        return callsign_result::Ok;
     }
     if out.is_null() {
-        return Err(crate::error::null_parameter("out"));
+        return crate::error::null_parameter("out");
     }
-    // SAFETY: the caller promised `out` is valid for `out_size` bytes.
-    Ok(unsafe { std::slice::from_raw_parts_mut(out, out_size) })
+    // SAFETY: `out` is valid for `out_size >= needed` bytes of writes and overlaps no input.
+    unsafe {
+        std::ptr::copy_nonoverlapping(bytes.as_ptr(), out, bytes.len());
+        if nul {
+            out.add(bytes.len()).write(0);
+        }
+    }
+    callsign_result::Ok
 }
 
 /// An out-pointer for a handle: checked for NULL and cleared before any work, so that a failing

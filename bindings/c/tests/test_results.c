@@ -25,6 +25,16 @@ void suite_results(void) {
              CALLSIGN_RESULT_INSUFFICIENT_SIZE);
     CHECK(text[0] == 'x' && text[6] == 'x');
 
+    /* An empty output needs no buffer at all. */
+    CHECK_OK(callsign_base32_decode("", NULL, 0, &needed));
+    CHECK(needed == 0);
+    /* A byte output reports its size the same way. */
+    uint8_t bytes[4] = {0xaa, 0xaa, 0xaa, 0xaa};
+    CHECK_RC(callsign_base32_decode("MZXW6YQ", bytes, 3, &needed), CALLSIGN_RESULT_INSUFFICIENT_SIZE);
+    CHECK(needed == 4 && bytes[0] == 0xaa);
+    CHECK_OK(callsign_base32_decode("MZXW6YQ", bytes, needed, &needed));
+    CHECK(memcmp(bytes, "foob", 4) == 0);
+
     CHECK_RC(callsign_result_message(7, text, sizeof text, &needed),
              CALLSIGN_RESULT_INVALID_ARGUMENT);
     CHECK_STR(callsign_result_name(CALLSIGN_RESULT_RATE_LIMITED), "rate_limited");
