@@ -55,3 +55,49 @@ macro_rules! ffi_boundary {
 }
 
 pub(crate) use ffi_boundary;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_callsign_result_panic() {
+        let result: callsign_result = ffi_boundary! {
+            std::panic::resume_unwind(Box::new("boom"))
+        };
+        assert_eq!(result, callsign_result::Panic);
+    }
+
+    /// Every extern "C" function defined in the crate runs its whole body inside
+    /// `ffi_boundary!`.
+    #[test]
+    fn every_extern_function_body_is_inside_the_boundary() {
+        let sources = [
+            include_str!("error.rs"),
+            include_str!("lib.rs"),
+            include_str!("otp.rs"),
+            include_str!("otpauth.rs"),
+            include_str!("profile.rs"),
+            include_str!("text.rs"),
+            include_str!("timing.rs"),
+            include_str!("verifier.rs"),
+        ];
+        let mut functions = 0;
+        for source in sources {
+            for (start, _) in source.match_indices("extern \"C\" fn ") {
+                let after = &source[start + "extern \"C\" fn ".len()..];
+                if after.starts_with('(') {
+                    continue; // a function pointer type, not a definition
+                }
+                let body = &after[after.find("{\n").map_or(0, |open| open + 2)..];
+                let name = &after[..after.find('(').unwrap_or(0)];
+                assert!(
+                    body.trim_start().starts_with("ffi_boundary!"),
+                    "{name} does not start with ffi_boundary!"
+                );
+                functions += 1;
+            }
+        }
+        assert!(functions > 60, "found only {functions} extern functions");
+    }
+}
