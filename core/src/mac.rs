@@ -142,17 +142,24 @@ impl PreparedKey {
     }
 
     /// HMAC of `message` under this key.
-    #[inline]
     pub fn sign(&self, message: &[u8]) -> Tag {
+        self.with_tag(message, Tag::from_slice)
+    }
+
+    /// Computes the HMAC of `message` and hands it to `use_tag` without copying it; the
+    /// RustCrypto backend's output buffer is zeroized afterwards. This is the hot path of
+    /// code generation.
+    #[inline]
+    pub fn with_tag<R>(&self, message: &[u8], use_tag: impl FnOnce(&[u8]) -> R) -> R {
         match &self.state {
             #[cfg(feature = "rustcrypto")]
-            State::Sha1(mac) => rustcrypto_sign(mac, message),
+            State::Sha1(mac) => rustcrypto_with_tag(mac, message, use_tag),
             #[cfg(feature = "rustcrypto")]
-            State::Sha256(mac) => rustcrypto_sign(mac, message),
+            State::Sha256(mac) => rustcrypto_with_tag(mac, message, use_tag),
             #[cfg(feature = "rustcrypto")]
-            State::Sha512(mac) => rustcrypto_sign(mac, message),
+            State::Sha512(mac) => rustcrypto_with_tag(mac, message, use_tag),
             #[cfg(feature = "ring")]
-            State::Ring(key) => Tag::from_slice(ring::hmac::sign(key, message).as_ref()),
+            State::Ring(key) => use_tag(ring::hmac::sign(key, message).as_ref()),
         }
     }
 }
@@ -167,13 +174,17 @@ fn rustcrypto_key<M: hmac::KeyInit>(key: &[u8]) -> M {
 
 #[cfg(feature = "rustcrypto")]
 #[inline]
-fn rustcrypto_sign<M: hmac::Mac + Clone>(prepared: &M, message: &[u8]) -> Tag {
+fn rustcrypto_with_tag<M: hmac::Mac + Clone, R>(
+    prepared: &M,
+    message: &[u8],
+    use_tag: impl FnOnce(&[u8]) -> R,
+) -> R {
     let mut mac = prepared.clone();
     mac.update(message);
     let mut output = mac.finalize().into_bytes();
-    let tag = Tag::from_slice(&output);
+    let result = use_tag(&output);
     output.as_mut_slice().zeroize();
-    tag
+    result
 }
 
 impl core::fmt::Debug for PreparedKey {
