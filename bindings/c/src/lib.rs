@@ -6,10 +6,8 @@
 //! inside [`boundary::ffi_boundary!`]; every pointer goes through the NULL-checking macros of
 //! [`ffi`]; outputs go to caller buffers with explicit sizes.
 //!
-//! Safety contract, the same for every function (and so stated once, in the header preamble of
-//! cbindgen.toml, rather than on each function): each pointer is NULL or valid for the access
-//! its type and length argument describe; a handle comes from its own constructor and is not
-//! used after its `_free`; text inputs are NUL-terminated.
+//! The safety contract is the same for every function, so it is stated once, in the header's
+//! preamble (the `header` of cbindgen.toml), rather than in a `# Safety` section on each.
 #![allow(non_camel_case_types, clippy::missing_safety_doc)]
 
 mod boundary;
