@@ -237,7 +237,9 @@ impl OtpAuthUri {
         }
     }
 
-    fn validate(&self) -> Result<(), Error> {
+    /// Checks the fields the way parsing does: digits 6..=8, a non-zero period, a non-empty
+    /// account without colon, an issuer without colon.
+    pub fn validate(&self) -> Result<(), Error> {
         crate::code::Digits::new(self.digits)?;
         if let OtpKind::Totp { period: 0 } = self.kind {
             return Err(Error::ZeroPeriod);

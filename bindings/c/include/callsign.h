@@ -44,11 +44,11 @@
 // Bytes of `callsign_timed_code.grouped`: 8 digits, one space and a NUL.
 #define CALLSIGN_GROUPED_SIZE 10
 
-// The outcome of a callsign function. CALLSIGN_RESULT_OK (0) is success.
+// The outcome of a callsign function. `CALLSIGN_RESULT_OK` (0) is success.
 //
 // Values come in numbered ranges: 1xx misuse of the C API, 2xx OTP parameters, 3xx keys and
 // encodings, 4xx malformed input, 5xx issuer policy. Each kind of core error has exactly one
-// value; its name (callsign_result_name) is the error name used by the conformance vectors.
+// value; its name (`callsign_result_name`) is the error name used by the conformance vectors.
 // Values are never renumbered; a retired value stays reserved.
 enum callsign_result
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -192,7 +192,7 @@ typedef uint32_t callsign_verdict_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// A callsign://enroll payload: issuer, account id, account secret, epoch, digits, period.
+// A <callsign://enroll> payload: issuer, account id, account secret, epoch, digits, period.
 // Holds the account secret, zeroized when freed. Immutable: may be shared between threads.
 typedef struct callsign_enrollment callsign_enrollment;
 
@@ -242,9 +242,9 @@ typedef struct callsign_timed_code {
 
 // The numeric fields of an otpauth:// account.
 typedef struct callsign_otpauth_info {
-  // A callsign_otp_type value.
+  // A `callsign_otp_type` value.
   uint32_t otp_type;
-  // A callsign_algorithm value.
+  // A `callsign_algorithm` value.
   uint32_t algorithm;
   // The digit count.
   uint32_t digits;
@@ -256,7 +256,7 @@ typedef struct callsign_otpauth_info {
   bool has_issuer;
 } callsign_otpauth_info;
 
-// How an issuer works. Fill it with callsign_issuer_config_default, then change fields.
+// How an issuer works. Fill it with `callsign_issuer_config_default`, then change fields.
 typedef struct callsign_issuer_config {
   // The key epoch of every account secret.
   uint32_t epoch;
@@ -279,7 +279,7 @@ typedef struct callsign_issuer_config {
 typedef struct callsign_audit_event {
   // Unix time of the request.
   uint64_t time;
-  // A callsign_audit_outcome value.
+  // A `callsign_audit_outcome` value.
   uint32_t outcome;
   // The customer's account id.
   const char *account_id;
@@ -296,7 +296,7 @@ typedef struct callsign_audit_event {
 } callsign_audit_event;
 
 // Records `count` events durably and returns true, or returns false when it cannot, in which
-// case the issuer issues no code (CALLSIGN_RESULT_AUDIT_FAILED). Called before each code is
+// case the issuer issues no code (`CALLSIGN_RESULT_AUDIT_FAILED`). Called before each code is
 // returned, on the thread that asked for it; it must be thread-safe when the issuer is shared.
 typedef bool (*callsign_audit_callback)(void *user_data,
                                         const struct callsign_audit_event *events,
@@ -312,7 +312,7 @@ typedef struct callsign_enrollment_info {
   uint64_t period;
 } callsign_enrollment_info;
 
-// How a verifier checks entries. Fill it with callsign_verifier_config_default.
+// How a verifier checks entries. Fill it with `callsign_verifier_config_default`.
 typedef struct callsign_verifier_config {
   // Steps accepted before the current one.
   uint64_t behind;
@@ -326,15 +326,15 @@ typedef struct callsign_verifier_config {
 
 // The answer to "is my caller genuine?". Fields that do not apply to `kind` are 0.
 typedef struct callsign_verdict {
-  // A callsign_verdict_kind value.
+  // A `callsign_verdict_kind` value.
   uint32_t kind;
-  // The matching step (GENUINE, ALREADY_USED).
+  // The matching step (GENUINE, `ALREADY_USED`).
   uint64_t step;
   // The matching step minus the device's current step (GENUINE).
   int64_t drift;
-  // Failures still allowed before the lock (NOT_GENUINE).
+  // Failures still allowed before the lock (`NOT_GENUINE`).
   uint32_t attempts_left;
-  // Unix time at which the lock ends (LOCKED_OUT).
+  // Unix time at which the lock ends (`LOCKED_OUT`).
   uint64_t locked_until;
 } callsign_verdict;
 
@@ -359,15 +359,15 @@ extern "C" {
 // The library version ("MAJOR.MINOR.PATCH"), as a static NUL-terminated string.
 const char *callsign_version(void);
 
-// Writes the message for `result` (a callsign_result value) into `out` (see the header's
-// conventions). An unknown value yields CALLSIGN_RESULT_INVALID_ARGUMENT.
+// Writes the message for `result` (a `callsign_result` value) into `out` (see the header's
+// conventions). An unknown value yields `CALLSIGN_RESULT_INVALID_ARGUMENT`.
 callsign_result callsign_result_message(uint32_t result,
                                         char *out,
                                         size_t out_size,
                                         size_t *out_needed);
 
-// The stable snake_case name of `result` (e.g. "invalid_base32"), as a static NUL-terminated
-// string that must not be freed. An unknown value gives "unknown_result". Never NULL.
+// The stable `snake_case` name of `result` (e.g. "`invalid_base32`"), as a static NUL-terminated
+// string that must not be freed. An unknown value gives "`unknown_result`". Never NULL.
 const char *callsign_result_name(uint32_t result);
 
 // Writes the detailed message of the last failed call on this thread (for example the position
@@ -377,8 +377,8 @@ callsign_result callsign_last_error_message(char *out,
                                             size_t out_size,
                                             size_t *out_needed);
 
-// Stores the callsign_algorithm named `name` ("SHA1", "sha-256", ...; any case) in `*out`.
-// Other names are CALLSIGN_RESULT_UNSUPPORTED_ALGORITHM.
+// Stores the `callsign_algorithm` named `name` ("SHA1", "sha-256", ...; any case) in `*out`.
+// Other names are `CALLSIGN_RESULT_UNSUPPORTED_ALGORITHM`.
 callsign_result callsign_algorithm_from_name(const char *name,
                                              uint32_t *out);
 
@@ -391,7 +391,7 @@ callsign_result callsign_secret_from_bytes(const uint8_t *bytes,
 callsign_result callsign_secret_from_base32(const char *base32,
                                             struct callsign_secret **out);
 
-// Generates a random secret of the length recommended for `algorithm` (a callsign_algorithm).
+// Generates a random secret of the length recommended for `algorithm` (a `callsign_algorithm`).
 callsign_result callsign_secret_generate(uint32_t algorithm,
                                          struct callsign_secret **out);
 
@@ -411,8 +411,8 @@ callsign_result callsign_secret_to_bytes(const struct callsign_secret *secret,
 void callsign_secret_free(struct callsign_secret *secret);
 
 // Writes the RFC 4226 HOTP code for `counter` (text output), from `secret_len` raw secret
-// bytes, `algorithm` (a callsign_algorithm) and `digits` (6..=8). Sets the key up on every
-// call; use a callsign_hotp_key for many codes.
+// bytes, `algorithm` (a `callsign_algorithm`) and `digits` (6..=8). Sets the key up on every
+// call; use a `callsign_hotp_key` for many codes.
 callsign_result callsign_hotp(const uint8_t *secret,
                               size_t secret_len,
                               uint32_t algorithm,
@@ -423,7 +423,7 @@ callsign_result callsign_hotp(const uint8_t *secret,
                               size_t *out_needed);
 
 // Writes the RFC 6238 TOTP code at unix time `time` (text output), with `period` seconds per
-// step from the epoch `t0`. Sets the key up on every call; use a callsign_totp_key for many
+// step from the epoch `t0`. Sets the key up on every call; use a `callsign_totp_key` for many
 // codes.
 callsign_result callsign_totp(const uint8_t *secret,
                               size_t secret_len,
@@ -436,7 +436,7 @@ callsign_result callsign_totp(const uint8_t *secret,
                               size_t out_size,
                               size_t *out_needed);
 
-// Prepares an HOTP key from a secret, `algorithm` (a callsign_algorithm) and `digits`.
+// Prepares an HOTP key from a secret, `algorithm` (a `callsign_algorithm`) and `digits`.
 callsign_result callsign_hotp_key_new(const struct callsign_secret *secret,
                                       uint32_t algorithm,
                                       uint32_t digits,
@@ -451,8 +451,8 @@ callsign_result callsign_hotp_key_code(const struct callsign_hotp_key *key,
 
 // Checks `entry` (digits, optionally grouped by spaces or dashes) against the counters from
 // `counter - behind` to `counter + ahead`, in constant time. A well-formed entry that matches
-// nothing gives CALLSIGN_RESULT_OK with `*matched` false; a malformed entry is
-// CALLSIGN_RESULT_INVALID_CODE. On a match, `*step` is the matching counter (store `step + 1`
+// nothing gives `CALLSIGN_RESULT_OK` with `*matched` false; a malformed entry is
+// `CALLSIGN_RESULT_INVALID_CODE`. On a match, `*step` is the matching counter (store `step + 1`
 // as the next counter) and `*drift` its distance from `counter`.
 callsign_result callsign_hotp_key_verify(const struct callsign_hotp_key *key,
                                          const char *entry,
@@ -466,7 +466,7 @@ callsign_result callsign_hotp_key_verify(const struct callsign_hotp_key *key,
 // Frees an HOTP key. NULL is a no-op.
 void callsign_hotp_key_free(struct callsign_hotp_key *key);
 
-// Prepares a TOTP key from a secret, `algorithm` (a callsign_algorithm), `digits`, `period`
+// Prepares a TOTP key from a secret, `algorithm` (a `callsign_algorithm`), `digits`, `period`
 // (seconds, at least 1) and the epoch `t0` (unix seconds, usually 0).
 callsign_result callsign_totp_key_new(const struct callsign_secret *secret,
                                       uint32_t algorithm,
@@ -476,7 +476,7 @@ callsign_result callsign_totp_key_new(const struct callsign_secret *secret,
                                       struct callsign_totp_key **out);
 
 // Writes the code at unix time `time` (text output). A time before T0 is
-// CALLSIGN_RESULT_TIME_BEFORE_EPOCH.
+// `CALLSIGN_RESULT_TIME_BEFORE_EPOCH`.
 callsign_result callsign_totp_key_code_at(const struct callsign_totp_key *key,
                                           uint64_t time,
                                           char *out,
@@ -489,7 +489,7 @@ callsign_result callsign_totp_key_timed_code_at(const struct callsign_totp_key *
                                                 struct callsign_timed_code *out);
 
 // Checks `entry` against the steps from `behind` steps before to `ahead` steps after the step
-// at unix time `time`, in constant time. Results as for callsign_hotp_key_verify: `*step` is
+// at unix time `time`, in constant time. Results as for `callsign_hotp_key_verify`: `*step` is
 // the matching time step, `*drift` its distance from the current step (negative: older).
 callsign_result callsign_totp_key_verify(const struct callsign_totp_key *key,
                                          const char *entry,
@@ -507,7 +507,7 @@ void callsign_totp_key_free(struct callsign_totp_key *key);
 callsign_result callsign_otpauth_parse(const char *uri,
                                        struct callsign_otpauth **out);
 
-// Builds a TOTP account. `issuer` may be NULL for none; `algorithm` is a callsign_algorithm.
+// Builds a TOTP account. `issuer` may be NULL for none; `algorithm` is a `callsign_algorithm`.
 callsign_result callsign_otpauth_new_totp(const char *issuer,
                                           const char *account,
                                           const struct callsign_secret *secret,
@@ -541,7 +541,7 @@ callsign_result callsign_otpauth_account(const struct callsign_otpauth *otpauth,
                                          size_t out_size,
                                          size_t *out_needed);
 
-// Stores a copy of the account's secret in `*out` (free it with callsign_secret_free).
+// Stores a copy of the account's secret in `*out` (free it with `callsign_secret_free`).
 callsign_result callsign_otpauth_secret(const struct callsign_otpauth *otpauth,
                                         struct callsign_secret **out);
 
@@ -552,11 +552,11 @@ callsign_result callsign_otpauth_to_uri(const struct callsign_otpauth *otpauth,
                                         size_t out_size,
                                         size_t *out_needed);
 
-// Prepares the TOTP key of a TOTP account (CALLSIGN_RESULT_INVALID_URI for an HOTP account).
+// Prepares the TOTP key of a TOTP account (`CALLSIGN_RESULT_INVALID_URI` for an HOTP account).
 callsign_result callsign_otpauth_totp_key(const struct callsign_otpauth *otpauth,
                                           struct callsign_totp_key **out);
 
-// Prepares the HOTP key of an HOTP account (CALLSIGN_RESULT_INVALID_URI for a TOTP account).
+// Prepares the HOTP key of an HOTP account (`CALLSIGN_RESULT_INVALID_URI` for a TOTP account).
 callsign_result callsign_otpauth_hotp_key(const struct callsign_otpauth *otpauth,
                                           struct callsign_hotp_key **out);
 
@@ -612,7 +612,7 @@ callsign_result callsign_issuer_new(const struct callsign_master_key *master_key
 
 // Issues the code for `account_id` at unix time `now`, asked for by `agent_id` for `ticket`,
 // into `*out`. The event is audited before the code is returned; a refused callback gives
-// CALLSIGN_RESULT_AUDIT_FAILED, the rate limit CALLSIGN_RESULT_RATE_LIMITED (audited too).
+// `CALLSIGN_RESULT_AUDIT_FAILED`, the rate limit `CALLSIGN_RESULT_RATE_LIMITED` (audited too).
 callsign_result callsign_issuer_issue(const struct callsign_issuer *issuer,
                                       const char *account_id,
                                       const char *agent_id,
@@ -641,8 +641,8 @@ callsign_result callsign_issuer_enrollment(const struct callsign_issuer *issuer,
 void callsign_issuer_free(struct callsign_issuer *issuer);
 
 // Decodes RFC 4648 base32 as people paste it (any case, spaces, hyphens, trailing `=`) into
-// bytes (byte output). Unlike callsign_secret_from_base32 it accepts any length. A bad
-// character is CALLSIGN_RESULT_INVALID_BASE32 with its position in the last-error message.
+// bytes (byte output). Unlike `callsign_secret_from_base32` it accepts any length. A bad
+// character is `CALLSIGN_RESULT_INVALID_BASE32` with its position in the last-error message.
 callsign_result callsign_base32_decode(const char *text,
                                        uint8_t *out,
                                        size_t out_size,
@@ -657,15 +657,15 @@ callsign_result callsign_base32_encode(const uint8_t *bytes,
 
 // Writes what a person typed as the bare code of `digits` digits (text output): spaces or
 // dashes between digit groups and spaces around it are dropped. Anything else is
-// CALLSIGN_RESULT_INVALID_CODE, never a silent mismatch.
+// `CALLSIGN_RESULT_INVALID_CODE`, never a silent mismatch.
 callsign_result callsign_entry_normalize(const char *entry,
                                          uint32_t digits,
                                          char *out,
                                          size_t out_size,
                                          size_t *out_needed);
 
-// Parses a callsign://enroll?v=1&... URI (strict: unknown, duplicated or missing parameters
-// and versions other than 1 are CALLSIGN_RESULT_INVALID_URI).
+// Parses a <callsign://enroll?v=1>&... URI (strict: unknown, duplicated or missing parameters
+// and versions other than 1 are `CALLSIGN_RESULT_INVALID_URI`).
 callsign_result callsign_enrollment_parse(const char *uri,
                                           struct callsign_enrollment **out);
 
@@ -679,7 +679,7 @@ callsign_result callsign_enrollment_new(const char *issuer,
                                         uint64_t period,
                                         struct callsign_enrollment **out);
 
-// Writes the callsign://enroll URI (text output; it holds the account secret).
+// Writes the <callsign://enroll> URI (text output; it holds the account secret).
 callsign_result callsign_enrollment_to_uri(const struct callsign_enrollment *enrollment,
                                            char *out,
                                            size_t out_size,
@@ -701,7 +701,7 @@ callsign_result callsign_enrollment_account_id(const struct callsign_enrollment 
 callsign_result callsign_enrollment_get_info(const struct callsign_enrollment *enrollment,
                                              struct callsign_enrollment_info *out);
 
-// Stores a copy of the account secret in `*out` (free it with callsign_secret_free).
+// Stores a copy of the account secret in `*out` (free it with `callsign_secret_free`).
 callsign_result callsign_enrollment_secret(const struct callsign_enrollment *enrollment,
                                            struct callsign_secret **out);
 
@@ -717,13 +717,13 @@ callsign_result callsign_verifier_new(const struct callsign_enrollment *enrollme
                                       const struct callsign_verifier_config *config,
                                       struct callsign_verifier **out);
 
-// Creates a fresh verifier from a callsign://enroll URI.
+// Creates a fresh verifier from a <callsign://enroll> URI.
 callsign_result callsign_verifier_new_from_uri(const char *enrollment_uri,
                                                const struct callsign_verifier_config *config,
                                                struct callsign_verifier **out);
 
-// Restores a verifier from a blob of callsign_verifier_export_state. A corrupt or foreign blob
-// is CALLSIGN_RESULT_INVALID_STATE: the app should then use callsign_verifier_new_locked.
+// Restores a verifier from a blob of `callsign_verifier_export_state`. A corrupt or foreign blob
+// is `CALLSIGN_RESULT_INVALID_STATE`: the app should then use `callsign_verifier_new_locked`.
 callsign_result callsign_verifier_new_with_state(const struct callsign_enrollment *enrollment,
                                                  const struct callsign_verifier_config *config,
                                                  const uint8_t *state,
@@ -738,8 +738,8 @@ callsign_result callsign_verifier_new_locked(const struct callsign_enrollment *e
                                              struct callsign_verifier **out);
 
 // Entry mode: checks what the customer typed at unix time `now` and stores the verdict in
-// `*out`. A malformed entry is CALLSIGN_RESULT_INVALID_CODE and counts as no attempt.
-// Persist callsign_verifier_export_state after every check.
+// `*out`. A malformed entry is `CALLSIGN_RESULT_INVALID_CODE` and counts as no attempt.
+// Persist `callsign_verifier_export_state` after every check.
 callsign_result callsign_verifier_check(const struct callsign_verifier *verifier,
                                         const char *entry,
                                         uint64_t now,
@@ -763,7 +763,7 @@ callsign_result callsign_verifier_export_state(const struct callsign_verifier *v
                                                size_t out_size,
                                                size_t *out_needed);
 
-// Replaces the verifier's state with a blob of callsign_verifier_export_state. On error the
+// Replaces the verifier's state with a blob of `callsign_verifier_export_state`. On error the
 // state stays as it was.
 callsign_result callsign_verifier_import_state(const struct callsign_verifier *verifier,
                                                const uint8_t *state,

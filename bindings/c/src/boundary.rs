@@ -1,7 +1,7 @@
 //! The panic boundary that wraps the body of every extern function.
 //!
 //! A Rust panic must never unwind into C. [`ffi_boundary!`] runs the body under
-//! `catch_unwind` and turns a panic into the function's failure value: CALLSIGN_RESULT_PANIC for
+//! `catch_unwind` and turns a panic into the function's failure value: `CALLSIGN_RESULT_PANIC` for
 //! functions that return a `callsign_result`, nothing for `void` functions, NULL for pointers.
 
 use std::os::raw::c_char;

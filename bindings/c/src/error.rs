@@ -11,11 +11,11 @@ use callsign::ErrorKind;
 use crate::boundary::ffi_boundary;
 use crate::ffi::write_text;
 
-/// The outcome of a callsign function. CALLSIGN_RESULT_OK (0) is success.
+/// The outcome of a callsign function. `CALLSIGN_RESULT_OK` (0) is success.
 ///
 /// Values come in numbered ranges: 1xx misuse of the C API, 2xx OTP parameters, 3xx keys and
 /// encodings, 4xx malformed input, 5xx issuer policy. Each kind of core error has exactly one
-/// value; its name (callsign_result_name) is the error name used by the conformance vectors.
+/// value; its name (`callsign_result_name`) is the error name used by the conformance vectors.
 /// Values are never renumbered; a retired value stays reserved.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,7 +101,7 @@ impl callsign_result {
         Self::ALL.into_iter().find(|result| *result as u32 == code)
     }
 
-    /// The stable snake_case name (for core errors: the core's `ErrorKind::as_str`).
+    /// The stable `snake_case` name (for core errors: the core's `ErrorKind::as_str`).
     fn name(self) -> &'static CStr {
         match self {
             Self::Ok => c"ok",
@@ -231,8 +231,8 @@ pub(crate) fn insufficient_size(needed: usize, size: usize) -> callsign_result {
     )
 }
 
-/// Writes the message for `result` (a callsign_result value) into `out` (see the header's
-/// conventions). An unknown value yields CALLSIGN_RESULT_INVALID_ARGUMENT.
+/// Writes the message for `result` (a `callsign_result` value) into `out` (see the header's
+/// conventions). An unknown value yields `CALLSIGN_RESULT_INVALID_ARGUMENT`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_result_message(
     result: u32,
@@ -248,8 +248,8 @@ pub unsafe extern "C" fn callsign_result_message(
     }
 }
 
-/// The stable snake_case name of `result` (e.g. "invalid_base32"), as a static NUL-terminated
-/// string that must not be freed. An unknown value gives "unknown_result". Never NULL.
+/// The stable `snake_case` name of `result` (e.g. "`invalid_base32`"), as a static NUL-terminated
+/// string that must not be freed. An unknown value gives "`unknown_result`". Never NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn callsign_result_name(result: u32) -> *const c_char {
     ffi_boundary! {

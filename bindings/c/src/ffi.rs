@@ -11,7 +11,7 @@ use std::ptr::NonNull;
 use crate::error::callsign_result;
 
 /// Borrows the value behind a `*const T` handle or out-pointer, or returns
-/// CALLSIGN_RESULT_NULL_PARAMETER from the enclosing body.
+/// `CALLSIGN_RESULT_NULL_PARAMETER` from the enclosing body.
 macro_rules! try_ref {
     ($ptr:expr) => {
         match unsafe { $ptr.as_ref() } {
@@ -22,7 +22,7 @@ macro_rules! try_ref {
 }
 
 /// Checks a `*mut T` out-pointer and wraps it in an [`OutPtr`], or returns
-/// CALLSIGN_RESULT_NULL_PARAMETER from the enclosing body.
+/// `CALLSIGN_RESULT_NULL_PARAMETER` from the enclosing body.
 macro_rules! try_out {
     ($ptr:expr) => {
         match ::std::ptr::NonNull::new($ptr) {
@@ -33,7 +33,7 @@ macro_rules! try_out {
     };
 }
 
-/// Borrows `len` elements at `ptr`, or returns CALLSIGN_RESULT_NULL_PARAMETER when `ptr` is NULL.
+/// Borrows `len` elements at `ptr`, or returns `CALLSIGN_RESULT_NULL_PARAMETER` when `ptr` is NULL.
 macro_rules! try_slice {
     ($ptr:expr, $len:expr) => {
         if $ptr.is_null() {
@@ -44,8 +44,8 @@ macro_rules! try_slice {
     };
 }
 
-/// Borrows a NUL-terminated UTF-8 string, or returns CALLSIGN_RESULT_NULL_PARAMETER (NULL) or
-/// CALLSIGN_RESULT_INVALID_UTF8 (not UTF-8).
+/// Borrows a NUL-terminated UTF-8 string, or returns `CALLSIGN_RESULT_NULL_PARAMETER` (NULL) or
+/// `CALLSIGN_RESULT_INVALID_UTF8` (not UTF-8).
 macro_rules! try_str {
     ($ptr:expr) => {
         if $ptr.is_null() {
@@ -99,6 +99,10 @@ pub(crate) fn into_handle<T>(value: T) -> *mut T {
 }
 
 /// Stores a new boxed handle holding `value` in `*out`.
+#[allow(
+    clippy::needless_pass_by_value,
+    reason = "out-pointers are handed over, not shared"
+)]
 pub(crate) fn set_handle<T>(out: OutPtr<*mut T>, value: T) -> callsign_result {
     out.set(into_handle(value));
     callsign_result::Ok
@@ -136,7 +140,7 @@ pub(crate) unsafe fn write_text(
 }
 
 /// Copies `bytes` into the caller's buffer `out` of `out_size` bytes and stores the length the
-/// output needs in `*out_needed`. A short buffer gets CALLSIGN_RESULT_INSUFFICIENT_SIZE and is
+/// output needs in `*out_needed`. A short buffer gets `CALLSIGN_RESULT_INSUFFICIENT_SIZE` and is
 /// left untouched; `out` may be NULL when `out_size` is 0.
 ///
 /// # Safety

@@ -43,8 +43,8 @@ pub(crate) fn algorithm_to_c(algorithm: Algorithm) -> callsign_algorithm {
     }
 }
 
-/// Stores the callsign_algorithm named `name` ("SHA1", "sha-256", ...; any case) in `*out`.
-/// Other names are CALLSIGN_RESULT_UNSUPPORTED_ALGORITHM.
+/// Stores the `callsign_algorithm` named `name` ("SHA1", "sha-256", ...; any case) in `*out`.
+/// Other names are `CALLSIGN_RESULT_UNSUPPORTED_ALGORITHM`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_algorithm_from_name(
     name: *const c_char,
@@ -57,7 +57,7 @@ pub unsafe extern "C" fn callsign_algorithm_from_name(
     }
 }
 
-/// Converts a C `algorithm` argument, or returns CALLSIGN_RESULT_INVALID_ARGUMENT.
+/// Converts a C `algorithm` argument, or returns `CALLSIGN_RESULT_INVALID_ARGUMENT`.
 macro_rules! try_algorithm {
     ($algorithm:expr) => {
         match $crate::otp::algorithm_from_c($algorithm) {
@@ -106,6 +106,7 @@ impl From<&TimedCode> for callsign_timed_code {
 }
 
 /// `text` as a NUL-padded C character array; `text` is shorter than `N`.
+#[allow(clippy::cast_possible_wrap, reason = "codes are ASCII, below 0x80")]
 fn c_text<const N: usize>(text: &str) -> [c_char; N] {
     let mut out = [0; N];
     for (slot, byte) in out.iter_mut().zip(text.bytes()) {
@@ -115,6 +116,10 @@ fn c_text<const N: usize>(text: &str) -> [c_char; N] {
 }
 
 /// Stores a match (or its absence) in the caller's out-parameters.
+#[allow(
+    clippy::needless_pass_by_value,
+    reason = "out-pointers are handed over, not shared"
+)]
 fn write_match(found: Option<Match>, matched: OutPtr<bool>, step: OutPtr<u64>, drift: OutPtr<i64>) {
     matched.set(found.is_some());
     step.set(found.map_or(0, |m| m.step));
@@ -154,7 +159,7 @@ pub unsafe extern "C" fn callsign_secret_from_base32(
     }
 }
 
-/// Generates a random secret of the length recommended for `algorithm` (a callsign_algorithm).
+/// Generates a random secret of the length recommended for `algorithm` (a `callsign_algorithm`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_secret_generate(
     algorithm: u32,
@@ -202,8 +207,8 @@ pub unsafe extern "C" fn callsign_secret_free(secret: *mut callsign_secret) {
 }
 
 /// Writes the RFC 4226 HOTP code for `counter` (text output), from `secret_len` raw secret
-/// bytes, `algorithm` (a callsign_algorithm) and `digits` (6..=8). Sets the key up on every
-/// call; use a callsign_hotp_key for many codes.
+/// bytes, `algorithm` (a `callsign_algorithm`) and `digits` (6..=8). Sets the key up on every
+/// call; use a `callsign_hotp_key` for many codes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_hotp(
     secret: *const u8,
@@ -223,7 +228,7 @@ pub unsafe extern "C" fn callsign_hotp(
 }
 
 /// Writes the RFC 6238 TOTP code at unix time `time` (text output), with `period` seconds per
-/// step from the epoch `t0`. Sets the key up on every call; use a callsign_totp_key for many
+/// step from the epoch `t0`. Sets the key up on every call; use a `callsign_totp_key` for many
 /// codes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_totp(
@@ -261,7 +266,7 @@ pub struct callsign_hotp_key {
     pub(crate) hotp: Hotp,
 }
 
-/// Prepares an HOTP key from a secret, `algorithm` (a callsign_algorithm) and `digits`.
+/// Prepares an HOTP key from a secret, `algorithm` (a `callsign_algorithm`) and `digits`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_hotp_key_new(
     secret: *const callsign_secret,
@@ -294,8 +299,8 @@ pub unsafe extern "C" fn callsign_hotp_key_code(
 
 /// Checks `entry` (digits, optionally grouped by spaces or dashes) against the counters from
 /// `counter - behind` to `counter + ahead`, in constant time. A well-formed entry that matches
-/// nothing gives CALLSIGN_RESULT_OK with `*matched` false; a malformed entry is
-/// CALLSIGN_RESULT_INVALID_CODE. On a match, `*step` is the matching counter (store `step + 1`
+/// nothing gives `CALLSIGN_RESULT_OK` with `*matched` false; a malformed entry is
+/// `CALLSIGN_RESULT_INVALID_CODE`. On a match, `*step` is the matching counter (store `step + 1`
 /// as the next counter) and `*drift` its distance from `counter`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_hotp_key_verify(
@@ -330,7 +335,7 @@ pub struct callsign_totp_key {
     pub(crate) totp: Totp,
 }
 
-/// Prepares a TOTP key from a secret, `algorithm` (a callsign_algorithm), `digits`, `period`
+/// Prepares a TOTP key from a secret, `algorithm` (a `callsign_algorithm`), `digits`, `period`
 /// (seconds, at least 1) and the epoch `t0` (unix seconds, usually 0).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_totp_key_new(
@@ -350,7 +355,7 @@ pub unsafe extern "C" fn callsign_totp_key_new(
 }
 
 /// Writes the code at unix time `time` (text output). A time before T0 is
-/// CALLSIGN_RESULT_TIME_BEFORE_EPOCH.
+/// `CALLSIGN_RESULT_TIME_BEFORE_EPOCH`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_totp_key_code_at(
     key: *const callsign_totp_key,
@@ -381,7 +386,7 @@ pub unsafe extern "C" fn callsign_totp_key_timed_code_at(
 }
 
 /// Checks `entry` against the steps from `behind` steps before to `ahead` steps after the step
-/// at unix time `time`, in constant time. Results as for callsign_hotp_key_verify: `*step` is
+/// at unix time `time`, in constant time. Results as for `callsign_hotp_key_verify`: `*step` is
 /// the matching time step, `*drift` its distance from the current step (negative: older).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_totp_key_verify(

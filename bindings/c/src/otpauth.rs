@@ -34,9 +34,9 @@ pub struct callsign_otpauth {
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct callsign_otpauth_info {
-    /// A callsign_otp_type value.
+    /// A `callsign_otp_type` value.
     pub otp_type: u32,
-    /// A callsign_algorithm value.
+    /// A `callsign_algorithm` value.
     pub algorithm: u32,
     /// The digit count.
     pub digits: u32,
@@ -61,7 +61,7 @@ pub unsafe extern "C" fn callsign_otpauth_parse(
     }
 }
 
-/// Builds a TOTP account. `issuer` may be NULL for none; `algorithm` is a callsign_algorithm.
+/// Builds a TOTP account. `issuer` may be NULL for none; `algorithm` is a `callsign_algorithm`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_otpauth_new_totp(
     issuer: *const c_char,
@@ -172,7 +172,7 @@ pub unsafe extern "C" fn callsign_otpauth_account(
     }
 }
 
-/// Stores a copy of the account's secret in `*out` (free it with callsign_secret_free).
+/// Stores a copy of the account's secret in `*out` (free it with `callsign_secret_free`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_otpauth_secret(
     otpauth: *const callsign_otpauth,
@@ -200,7 +200,7 @@ pub unsafe extern "C" fn callsign_otpauth_to_uri(
     }
 }
 
-/// Prepares the TOTP key of a TOTP account (CALLSIGN_RESULT_INVALID_URI for an HOTP account).
+/// Prepares the TOTP key of a TOTP account (`CALLSIGN_RESULT_INVALID_URI` for an HOTP account).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_otpauth_totp_key(
     otpauth: *const callsign_otpauth,
@@ -213,7 +213,7 @@ pub unsafe extern "C" fn callsign_otpauth_totp_key(
     }
 }
 
-/// Prepares the HOTP key of an HOTP account (CALLSIGN_RESULT_INVALID_URI for a TOTP account).
+/// Prepares the HOTP key of an HOTP account (`CALLSIGN_RESULT_INVALID_URI` for a TOTP account).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_otpauth_hotp_key(
     otpauth: *const callsign_otpauth,

@@ -138,7 +138,7 @@ pub enum callsign_audit_outcome {
 pub struct callsign_audit_event {
     /// Unix time of the request.
     pub time: u64,
-    /// A callsign_audit_outcome value.
+    /// A `callsign_audit_outcome` value.
     pub outcome: u32,
     /// The customer's account id.
     pub account_id: *const c_char,
@@ -155,7 +155,7 @@ pub struct callsign_audit_event {
 }
 
 /// Records `count` events durably and returns true, or returns false when it cannot, in which
-/// case the issuer issues no code (CALLSIGN_RESULT_AUDIT_FAILED). Called before each code is
+/// case the issuer issues no code (`CALLSIGN_RESULT_AUDIT_FAILED`). Called before each code is
 /// returned, on the thread that asked for it; it must be thread-safe when the issuer is shared.
 pub type callsign_audit_callback = Option<
     unsafe extern "C" fn(
@@ -234,7 +234,7 @@ impl AuditSink for CallbackSink {
     }
 }
 
-/// How an issuer works. Fill it with callsign_issuer_config_default, then change fields.
+/// How an issuer works. Fill it with `callsign_issuer_config_default`, then change fields.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct callsign_issuer_config {
@@ -318,7 +318,7 @@ pub unsafe extern "C" fn callsign_issuer_new(
 
 /// Issues the code for `account_id` at unix time `now`, asked for by `agent_id` for `ticket`,
 /// into `*out`. The event is audited before the code is returned; a refused callback gives
-/// CALLSIGN_RESULT_AUDIT_FAILED, the rate limit CALLSIGN_RESULT_RATE_LIMITED (audited too).
+/// `CALLSIGN_RESULT_AUDIT_FAILED`, the rate limit `CALLSIGN_RESULT_RATE_LIMITED` (audited too).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_issuer_issue(
     issuer: *const callsign_issuer,

@@ -9,8 +9,8 @@ use crate::error::callsign_result;
 use crate::ffi::{try_core, try_slice, try_str, write_bytes, write_text};
 
 /// Decodes RFC 4648 base32 as people paste it (any case, spaces, hyphens, trailing `=`) into
-/// bytes (byte output). Unlike callsign_secret_from_base32 it accepts any length. A bad
-/// character is CALLSIGN_RESULT_INVALID_BASE32 with its position in the last-error message.
+/// bytes (byte output). Unlike `callsign_secret_from_base32` it accepts any length. A bad
+/// character is `CALLSIGN_RESULT_INVALID_BASE32` with its position in the last-error message.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_base32_decode(
     text: *const c_char,
@@ -41,7 +41,7 @@ pub unsafe extern "C" fn callsign_base32_encode(
 
 /// Writes what a person typed as the bare code of `digits` digits (text output): spaces or
 /// dashes between digit groups and spaces around it are dropped. Anything else is
-/// CALLSIGN_RESULT_INVALID_CODE, never a silent mismatch.
+/// `CALLSIGN_RESULT_INVALID_CODE`, never a silent mismatch.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_entry_normalize(
     entry: *const c_char,

@@ -13,7 +13,7 @@ use crate::ffi::{
 };
 use crate::otp::{callsign_secret, callsign_timed_code};
 
-/// A callsign://enroll payload: issuer, account id, account secret, epoch, digits, period.
+/// A <callsign://enroll> payload: issuer, account id, account secret, epoch, digits, period.
 /// Holds the account secret, zeroized when freed. Immutable: may be shared between threads.
 pub struct callsign_enrollment {
     pub(crate) enrollment: Enrollment,
@@ -31,8 +31,8 @@ pub struct callsign_enrollment_info {
     pub period: u64,
 }
 
-/// Parses a callsign://enroll?v=1&... URI (strict: unknown, duplicated or missing parameters
-/// and versions other than 1 are CALLSIGN_RESULT_INVALID_URI).
+/// Parses a <callsign://enroll?v=1>&... URI (strict: unknown, duplicated or missing parameters
+/// and versions other than 1 are `CALLSIGN_RESULT_INVALID_URI`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_enrollment_parse(
     uri: *const c_char,
@@ -67,7 +67,7 @@ pub unsafe extern "C" fn callsign_enrollment_new(
     }
 }
 
-/// Writes the callsign://enroll URI (text output; it holds the account secret).
+/// Writes the <callsign://enroll> URI (text output; it holds the account secret).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_enrollment_to_uri(
     enrollment: *const callsign_enrollment,
@@ -127,7 +127,7 @@ pub unsafe extern "C" fn callsign_enrollment_get_info(
     }
 }
 
-/// Stores a copy of the account secret in `*out` (free it with callsign_secret_free).
+/// Stores a copy of the account secret in `*out` (free it with `callsign_secret_free`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_enrollment_secret(
     enrollment: *const callsign_enrollment,
@@ -146,7 +146,7 @@ pub unsafe extern "C" fn callsign_enrollment_free(enrollment: *mut callsign_enro
     ffi_boundary! { unsafe { free_handle(enrollment) } }
 }
 
-/// How a verifier checks entries. Fill it with callsign_verifier_config_default.
+/// How a verifier checks entries. Fill it with `callsign_verifier_config_default`.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct callsign_verifier_config {
@@ -207,15 +207,15 @@ pub enum callsign_verdict_kind {
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct callsign_verdict {
-    /// A callsign_verdict_kind value.
+    /// A `callsign_verdict_kind` value.
     pub kind: u32,
-    /// The matching step (GENUINE, ALREADY_USED).
+    /// The matching step (GENUINE, `ALREADY_USED`).
     pub step: u64,
     /// The matching step minus the device's current step (GENUINE).
     pub drift: i64,
-    /// Failures still allowed before the lock (NOT_GENUINE).
+    /// Failures still allowed before the lock (`NOT_GENUINE`).
     pub attempts_left: u32,
-    /// Unix time at which the lock ends (LOCKED_OUT).
+    /// Unix time at which the lock ends (`LOCKED_OUT`).
     pub locked_until: u64,
 }
 
@@ -291,7 +291,7 @@ pub unsafe extern "C" fn callsign_verifier_new(
     }
 }
 
-/// Creates a fresh verifier from a callsign://enroll URI.
+/// Creates a fresh verifier from a <callsign://enroll> URI.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_verifier_new_from_uri(
     enrollment_uri: *const c_char,
@@ -306,8 +306,8 @@ pub unsafe extern "C" fn callsign_verifier_new_from_uri(
     }
 }
 
-/// Restores a verifier from a blob of callsign_verifier_export_state. A corrupt or foreign blob
-/// is CALLSIGN_RESULT_INVALID_STATE: the app should then use callsign_verifier_new_locked.
+/// Restores a verifier from a blob of `callsign_verifier_export_state`. A corrupt or foreign blob
+/// is `CALLSIGN_RESULT_INVALID_STATE`: the app should then use `callsign_verifier_new_locked`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_verifier_new_with_state(
     enrollment: *const callsign_enrollment,
@@ -345,8 +345,8 @@ pub unsafe extern "C" fn callsign_verifier_new_locked(
 }
 
 /// Entry mode: checks what the customer typed at unix time `now` and stores the verdict in
-/// `*out`. A malformed entry is CALLSIGN_RESULT_INVALID_CODE and counts as no attempt.
-/// Persist callsign_verifier_export_state after every check.
+/// `*out`. A malformed entry is `CALLSIGN_RESULT_INVALID_CODE` and counts as no attempt.
+/// Persist `callsign_verifier_export_state` after every check.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_verifier_check(
     verifier: *const callsign_verifier,
@@ -415,7 +415,7 @@ pub unsafe extern "C" fn callsign_verifier_export_state(
     }
 }
 
-/// Replaces the verifier's state with a blob of callsign_verifier_export_state. On error the
+/// Replaces the verifier's state with a blob of `callsign_verifier_export_state`. On error the
 /// state stays as it was.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_verifier_import_state(
