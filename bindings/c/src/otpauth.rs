@@ -115,7 +115,7 @@ fn build(
     uri.algorithm = algorithm;
     uri.digits = digits;
     uri.kind = kind;
-    try_core!(uri.to_uri_string());
+    try_core!(uri.validate());
     set_handle(out, callsign_otpauth { uri })
 }
 
