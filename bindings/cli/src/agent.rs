@@ -281,7 +281,7 @@ fn open_sink(path: Option<&Path>) -> Result<Arc<dyn AuditSink>, CliError> {
 /// Shows a shrinking bar on stderr (when it is a terminal) until `valid_until`.
 fn count_down(valid_until: u64, period: u64) -> Result<(), CliError> {
     let bar = ProgressBar::new(period);
-    let style = ProgressStyle::with_template("{bar:40.green/black} {msg}")
+    let style = ProgressStyle::with_template("{bar:40.cyan/blue} {msg}")
         .map_err(|error| CliError::Failure(format!("drawing the countdown: {error}")))?;
     bar.set_style(style);
     loop {

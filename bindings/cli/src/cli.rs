@@ -68,10 +68,15 @@ pub struct HotpArgs {
     #[arg(long, value_name = "B32")]
     pub secret: String,
     /// The counter.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub counter: u64,
     /// Digits of the code (6 to 8).
-    #[arg(long, value_name = "D", default_value_t = 6)]
+    #[arg(
+        long,
+        value_name = "D",
+        allow_negative_numbers = true,
+        default_value_t = 6
+    )]
     pub digits: u32,
     /// The HMAC hash: sha1, sha256 or sha512.
     #[arg(long, value_name = "A", default_value = "sha1", value_parser = parse_algorithm)]
@@ -87,13 +92,23 @@ pub struct TotpArgs {
     #[arg(long, value_name = "B32")]
     pub secret: String,
     /// Unix time in seconds (default: now).
-    #[arg(long, value_name = "UNIX")]
+    #[arg(long, value_name = "UNIX", allow_negative_numbers = true)]
     pub time: Option<u64>,
     /// Digits of the code (6 to 8).
-    #[arg(long, value_name = "D", default_value_t = 6)]
+    #[arg(
+        long,
+        value_name = "D",
+        allow_negative_numbers = true,
+        default_value_t = 6
+    )]
     pub digits: u32,
     /// Seconds per time step.
-    #[arg(long, value_name = "S", default_value_t = 30)]
+    #[arg(
+        long,
+        value_name = "S",
+        allow_negative_numbers = true,
+        default_value_t = 30
+    )]
     pub period: u64,
     /// The HMAC hash: sha1, sha256 or sha512.
     #[arg(long, value_name = "A", default_value = "sha1", value_parser = parse_algorithm)]
@@ -122,7 +137,12 @@ pub struct EnrollArgs {
     #[arg(long, value_name = "ID")]
     pub account: String,
     /// The key epoch (bump it to rotate every account's secret).
-    #[arg(long, value_name = "E", default_value_t = 0)]
+    #[arg(
+        long,
+        value_name = "E",
+        allow_negative_numbers = true,
+        default_value_t = 0
+    )]
     pub epoch: u32,
     /// The vendor's name as the customer's app shows it.
     #[arg(long, value_name = "NAME", default_value = "callsign")]
@@ -145,19 +165,29 @@ pub struct AgentCodeArgs {
     #[arg(long, value_name = "ID", requires = "master_key")]
     pub account: Option<String>,
     /// The key epoch (with --master-key; default 0).
-    #[arg(long, value_name = "E", requires = "master_key")]
+    #[arg(
+        long,
+        value_name = "E",
+        allow_negative_numbers = true,
+        requires = "master_key"
+    )]
     pub epoch: Option<u32>,
     /// The customer's callsign://enroll URI, instead of --master-key and --account.
     #[arg(long, value_name = "URI", conflicts_with = "master_key")]
     pub enrollment: Option<String>,
     /// Unix time in seconds (default: now).
-    #[arg(long, value_name = "UNIX", conflicts_with = "watch")]
+    #[arg(
+        long,
+        value_name = "UNIX",
+        allow_negative_numbers = true,
+        conflicts_with = "watch"
+    )]
     pub time: Option<u64>,
     /// Digits of the code (6 to 8; default 6, or the enrollment's).
-    #[arg(long, value_name = "D")]
+    #[arg(long, value_name = "D", allow_negative_numbers = true)]
     pub digits: Option<u32>,
     /// Seconds per code (10 to 300; default 30, or the enrollment's).
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", allow_negative_numbers = true)]
     pub period: Option<u64>,
     /// The agent's id for the audit trail (default: $USER, else "cli").
     #[arg(long, value_name = "ID")]
@@ -185,7 +215,7 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "C")]
     pub code: String,
     /// Unix time in seconds (default: now).
-    #[arg(long, value_name = "UNIX")]
+    #[arg(long, value_name = "UNIX", allow_negative_numbers = true)]
     pub time: Option<u64>,
     #[command(flatten)]
     pub output: OutputArgs,

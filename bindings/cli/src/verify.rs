@@ -23,8 +23,9 @@ pub enum VerdictReport {
     },
     /// See [`Verdict::NotGenuine`].
     NotGenuine {
-        /// Failures still allowed before the lock.
-        attempts_left: u32,
+        /// Failures still allowed before the lock; absent where no attempts are counted.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        attempts_left: Option<u32>,
     },
     /// See [`Verdict::AlreadyUsed`].
     AlreadyUsed {
@@ -42,7 +43,9 @@ impl From<Verdict> for VerdictReport {
     fn from(verdict: Verdict) -> VerdictReport {
         match verdict {
             Verdict::Genuine { step, drift } => VerdictReport::Genuine { step, drift },
-            Verdict::NotGenuine { attempts_left } => VerdictReport::NotGenuine { attempts_left },
+            Verdict::NotGenuine { attempts_left } => VerdictReport::NotGenuine {
+                attempts_left: Some(attempts_left),
+            },
             Verdict::AlreadyUsed { step } => VerdictReport::AlreadyUsed { step },
             Verdict::LockedOut { until } => VerdictReport::LockedOut { until },
         }
@@ -101,17 +104,21 @@ pub fn verify(args: &VerifyArgs) -> Result<ExitCode, CliError> {
             _ => CliError::argument("--time", error),
         })?;
     let genuine = matches!(verdict, Verdict::Genuine { .. });
-    // A fresh verifier has no attempt history, so a miss says only that: no match.
-    let message = match verdict {
-        Verdict::NotGenuine { .. } => {
-            "NOT GENUINE (the code matches no step around the current time)".to_owned()
-        }
-        _ => describe(&verdict),
+    // Each run is a fresh verifier with no attempt history: a miss says only that nothing
+    // matched, without an attempt count that no later run would honour.
+    let (message, report) = match verdict {
+        Verdict::NotGenuine { .. } => (
+            "NOT GENUINE (the code matches no step around the current time)".to_owned(),
+            VerdictReport::NotGenuine {
+                attempts_left: None,
+            },
+        ),
+        _ => (describe(&verdict), verdict.into()),
     };
     if args.output.json {
         print_json(&VerifyReport {
             genuine,
-            verdict: verdict.into(),
+            verdict: report,
             message: &message,
             time,
         })?;

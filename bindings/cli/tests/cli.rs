@@ -499,6 +499,10 @@ fn verify_exits_0_genuine_and_1_not_genuine() {
     let report = json(&too_late);
     assert_eq!(report["genuine"], false);
     assert_eq!(report["verdict"], "not_genuine");
+    assert!(
+        report.get("attempts_left").is_none(),
+        "a one-shot check counts no attempts"
+    );
     // A now-code verifies now.
     let code = ok(&["agent-code", "--enrollment", &uri, "--plain"]);
     ok(&["verify", "--enrollment", &uri, "--code", code.stdout.trim()]);
@@ -607,6 +611,10 @@ fn bad_invocations_exit_2_with_one_line_naming_the_argument() {
         (vec!["bogus"], &["unrecognized subcommand 'bogus'"]),
         (vec!["hotp", "--counter", "1"], &["--secret"]),
         (vec!["hotp", "--secret", RFC_SHA1], &["--counter"]),
+        (
+            vec!["hotp", "--secret", RFC_SHA1, "--counter", "-1"],
+            &["--counter", "'-1'"],
+        ),
         (
             vec!["hotp", "--secret", RFC_SHA1, "--counter", "x"],
             &["--counter", "invalid digit"],
@@ -736,7 +744,7 @@ fn bad_invocations_exit_2_with_one_line_naming_the_argument() {
                 "--epoch",
                 "-1",
             ],
-            &["'-1'"],
+            &["--epoch", "'-1'"],
         ),
         (
             vec![
