@@ -83,12 +83,12 @@ impl Issuer {
         config: IssuerConfig,
         sink: Arc<dyn AuditSink>,
     ) -> Result<Issuer, Error> {
-        if let Some(limit) = config.rate_limit {
-            if limit.max_codes == 0 || limit.window_seconds == 0 {
-                return Err(Error::InvalidConfig {
-                    reason: "the rate limit needs at least 1 code and a window of at least 1 second",
-                });
-            }
+        if let Some(limit) = config.rate_limit
+            && (limit.max_codes == 0 || limit.window_seconds == 0)
+        {
+            return Err(Error::InvalidConfig {
+                reason: "the rate limit needs at least 1 code and a window of at least 1 second",
+            });
         }
         Ok(Issuer {
             master_key,

@@ -241,12 +241,12 @@ impl OtpAuthUri {
                 reason: "the account name must not contain ':' or start with a space",
             });
         }
-        if let Some(issuer) = &self.issuer {
-            if issuer.is_empty() || issuer.contains(':') {
-                return Err(Error::UriLabel {
-                    reason: "the issuer must be non-empty and must not contain ':'",
-                });
-            }
+        if let Some(issuer) = &self.issuer
+            && (issuer.is_empty() || issuer.contains(':'))
+        {
+            return Err(Error::UriLabel {
+                reason: "the issuer must be non-empty and must not contain ':'",
+            });
         }
         Ok(())
     }
