@@ -23,7 +23,7 @@ struct TotpReport<'a> {
     grouped: &'a str,
     time: u64,
     step: u64,
-    valid_until: u64,
+    valid_until: Option<u64>,
     seconds_remaining: u64,
     digits: u32,
     period: u64,
@@ -57,8 +57,10 @@ pub fn totp(args: &TotpArgs) -> Result<(), CliError> {
     let totp = Totp::new(&secret, args.algorithm, args.digits, args.period)
         .map_err(CliError::blame("--period"))?;
     let time = now_or(args.time)?;
-    let code = totp
-        .timed_code_at(time)
+    let code = totp.code_at(time).map_err(CliError::blame("--time"))?;
+    let step = totp.step_at(time).map_err(CliError::blame("--time"))?;
+    let seconds_remaining = totp
+        .seconds_remaining(time)
         .map_err(CliError::blame("--time"))?;
     let grouped = code.grouped();
     match args.output.format() {
@@ -66,9 +68,10 @@ pub fn totp(args: &TotpArgs) -> Result<(), CliError> {
             code: code.as_str(),
             grouped: grouped.as_str(),
             time,
-            step: code.step,
-            valid_until: code.valid_until,
-            seconds_remaining: code.seconds_remaining,
+            step,
+            // The last step of the u64 range ends past it.
+            valid_until: time.checked_add(seconds_remaining),
+            seconds_remaining,
             digits: args.digits,
             period: args.period,
             algorithm: args.algorithm.as_str(),
@@ -77,7 +80,7 @@ pub fn totp(args: &TotpArgs) -> Result<(), CliError> {
         CodeFormat::Text => print_line(&format!(
             "{}  (valid for {} s more)",
             grouped.as_str(),
-            code.seconds_remaining
+            seconds_remaining
         )),
     }
 }
