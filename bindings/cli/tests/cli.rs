@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{Run, binary, callsign};
+use common::{Run, binary, callsign, hex_bytes, write_file};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
@@ -28,13 +28,6 @@ const REFERENCE_SECRET_HEX: &str =
 
 fn base32_of(text: &[u8]) -> String {
     callsign::base32::encode(text)
-}
-
-fn hex_bytes(hex: &str) -> Vec<u8> {
-    (0..hex.len())
-        .step_by(2)
-        .map(|index| u8::from_str_radix(&hex[index..index + 2], 16).expect("hex"))
-        .collect()
 }
 
 /// A temporary directory holding the reference master key file (mode 0600).
@@ -65,8 +58,7 @@ impl Keys {
 
     fn write(&self, name: &str, text: &str, mode: u32) -> String {
         let path = self.path(name);
-        std::fs::write(&path, text).expect("write");
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+        write_file(&path, text, mode);
         path.display().to_string()
     }
 

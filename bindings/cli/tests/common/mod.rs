@@ -1,5 +1,7 @@
-//! Runs the built `callsign` binary.
+//! Runs the built `callsign` binary; small helpers shared by the test files.
+#![allow(dead_code, reason = "each test file uses a part of these helpers")]
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -31,4 +33,18 @@ pub fn callsign(args: &[&str]) -> Run {
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
+}
+
+/// The bytes of lowercase or uppercase hex.
+pub fn hex_bytes(hex: &str) -> Vec<u8> {
+    (0..hex.len())
+        .step_by(2)
+        .map(|index| u8::from_str_radix(&hex[index..index + 2], 16).expect("hex"))
+        .collect()
+}
+
+/// Writes `text` to `path` with permission bits `mode`.
+pub fn write_file(path: &Path, text: &str, mode: u32) {
+    std::fs::write(path, text).expect("write");
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
 }
