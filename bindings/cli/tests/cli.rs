@@ -427,7 +427,9 @@ fn agent_code_watch_rolls_on_to_the_next_code() {
         second["step"].as_u64(),
         first["step"].as_u64().map(|step| step + 1)
     );
-    assert_eq!(second["seconds_remaining"], 10);
+    // Issued as the step begins (a second or so later on a busy machine).
+    let remaining = second["seconds_remaining"].as_u64().expect("seconds");
+    assert!((5..=10).contains(&remaining), "{second}");
     assert_ne!(first["code"], second["code"]);
     let audited = std::fs::read_to_string(&audit).expect("audit");
     assert!(audited.lines().count() >= 2, "every rolled code is audited");
