@@ -41,7 +41,6 @@ struct AgentCodeReport<'a> {
 }
 
 /// Where agent codes come from.
-#[expect(clippy::large_enum_variant, reason = "one value per run")]
 enum CodeSource {
     /// The vendor's master key, through core's issuer (which audits every code).
     Issuer {

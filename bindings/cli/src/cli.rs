@@ -25,7 +25,7 @@ pub enum Command {
     /// Write a new random master key to a file (mode 0600; never overwrites).
     #[command(long_about = KEYGEN_LONG_ABOUT)]
     Keygen(KeygenArgs),
-    /// Print the callsign://enroll URI that carries an account's secret to the customer's app.
+    /// Print the enrollment URI that carries an account's secret to the customer's app.
     Enroll(EnrollArgs),
     /// Issue the agent code for a customer's account (audited with --audit).
     AgentCode(AgentCodeArgs),
@@ -172,7 +172,7 @@ pub struct AgentCodeArgs {
         requires = "master_key"
     )]
     pub epoch: Option<u32>,
-    /// The customer's callsign://enroll URI, instead of --master-key and --account.
+    /// The customer's enrollment URI (from callsign enroll), instead of --master-key and --account.
     #[arg(long, value_name = "URI", conflicts_with = "master_key")]
     pub enrollment: Option<String>,
     /// Unix time in seconds (default: now).
@@ -208,7 +208,7 @@ pub struct AgentCodeArgs {
 /// Arguments of `callsign verify`.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The customer's callsign://enroll URI.
+    /// The customer's enrollment URI (from callsign enroll).
     #[arg(long, value_name = "URI")]
     pub enrollment: String,
     /// The code the caller read out ("482 913", "482-913" and "482913" are all fine).

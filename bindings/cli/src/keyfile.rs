@@ -107,8 +107,8 @@ fn decode_hex(text: &str) -> Option<Zeroizing<Vec<u8>>> {
     for pair in text.as_bytes().chunks_exact(2) {
         let high = char::from(pair[0]).to_digit(16)?;
         let low = char::from(pair[1]).to_digit(16)?;
-        // Two hex digits make at most 0xff.
-        bytes.push((high << 4 | low) as u8);
+        // Two hex digits make at most 0xff, so the conversion always succeeds.
+        bytes.push(u8::try_from(high << 4 | low).ok()?);
     }
     Some(bytes)
 }

@@ -34,7 +34,7 @@ pub fn print_line(text: &str) -> Result<(), CliError> {
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{text}")
         .and_then(|()| stdout.flush())
-        .map_err(stdout_failed)
+        .map_err(|error| stdout_failed(&error))
 }
 
 /// Writes `value` as one line of JSON to stdout.
@@ -44,10 +44,10 @@ pub fn print_json<T: Serialize>(value: &T) -> Result<(), CliError> {
         .map_err(std::io::Error::from)
         .and_then(|()| writeln!(stdout))
         .and_then(|()| stdout.flush())
-        .map_err(stdout_failed)
+        .map_err(|error| stdout_failed(&error))
 }
 
-fn stdout_failed(error: std::io::Error) -> CliError {
+fn stdout_failed(error: &std::io::Error) -> CliError {
     CliError::Failure(format!("writing to stdout: {error}"))
 }
 

@@ -4,7 +4,8 @@
     clippy::expect_used,
     clippy::unwrap_used,
     clippy::panic,
-    reason = "a test fails by panicking"
+    clippy::too_many_lines,
+    reason = "a test fails by panicking; tables of cases are long"
 )]
 
 mod common;

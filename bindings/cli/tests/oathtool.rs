@@ -14,6 +14,7 @@
 mod common;
 
 use callsign::base32;
+use std::fmt::Write;
 use std::process::Command;
 
 /// How many cases, split between TOTP and HOTP.
@@ -21,8 +22,8 @@ const CASES: usize = 1_200;
 /// Parallel workers (each case spawns two processes).
 const WORKERS: usize = 4;
 
-/// A small deterministic generator (SplitMix64), so a failing seed can be replayed with
-/// CALLSIGN_OATH_SEED.
+/// A small deterministic generator (`SplitMix64`), so a failing seed can be replayed with
+/// `CALLSIGN_OATH_SEED`.
 struct SplitMix(u64);
 
 impl SplitMix {
@@ -48,8 +49,14 @@ struct Case {
 }
 
 fn random_case(rng: &mut SplitMix, index: usize) -> Case {
-    let key: Vec<u8> = (0..rng.between(16, 64)).map(|_| rng.next() as u8).collect();
-    let hex: String = key.iter().map(|byte| format!("{byte:02x}")).collect();
+    let key: Vec<u8> = (0..rng.between(16, 64))
+        .map(|_| rng.next().to_le_bytes()[0])
+        .collect();
+    let mut hex = String::with_capacity(key.len() * 2);
+    for byte in &key {
+        // Writing to a String cannot fail.
+        let _ = write!(hex, "{byte:02x}");
+    }
     let mut secret = base32::encode(&key);
     if rng.next().is_multiple_of(4) {
         // People paste lower case; core accepts it.
@@ -154,7 +161,9 @@ fn totp_and_hotp_agree_with_oathtool() {
         .unwrap_or_else(|| {
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
-                .map_or(1, |since| since.as_nanos() as u64)
+                .map_or(1, |since| {
+                    since.as_secs() ^ u64::from(since.subsec_nanos()).rotate_left(32)
+                })
         });
     let mut rng = SplitMix(seed);
     let cases: Vec<Case> = (0..CASES)

@@ -129,17 +129,16 @@ fn totp_vectors_with_t0_zero() {
             &algorithm,
             "--json",
         ];
-        match case.get("error") {
-            Some(kind) => assert_error(
+        if let Some(kind) = case.get("error") {
+            assert_error(
                 &callsign(&args),
                 case,
                 argument_of(kind.as_str().expect("kind")),
-            ),
-            None => {
-                let report = run_json(&args);
-                assert_eq!(report["code"], case["code"], "{case}");
-                assert_eq!(report["step"], case["step"], "{case}");
-            }
+            );
+        } else {
+            let report = run_json(&args);
+            assert_eq!(report["code"], case["code"], "{case}");
+            assert_eq!(report["step"], case["step"], "{case}");
         }
         checked += 1;
     }
