@@ -2,8 +2,9 @@
 //! algorithms, digits, periods, times and counters.
 //!
 //! oathtool's HOTP mode knows only SHA-1; TOTP covers SHA-256 and SHA-512 (a TOTP code is
-//! the HOTP code of the time step). Without oathtool the test skips, except under CI=true,
-//! where it fails: scripts/test-cli.sh installs it.
+//! the HOTP code of the time step). The test is ignored by a plain `cargo test` (the workspace
+//! run comes before anything installs oathtool); scripts/test-cli.sh installs oathtool and runs
+//! it with `--include-ignored`. Without oathtool it skips, except under CI=true, where it fails.
 #![allow(
     clippy::expect_used,
     clippy::unwrap_used,
@@ -145,6 +146,7 @@ fn compare(case: &Case) -> Result<(), String> {
 }
 
 #[test]
+#[ignore = "needs Debian's oathtool: scripts/test-cli.sh installs it and runs this test"]
 fn totp_and_hotp_agree_with_oathtool() {
     let available = Command::new("oathtool").arg("--version").output().is_ok();
     if !available {
