@@ -111,7 +111,12 @@ impl Enrollment {
     /// The payload as a URI, parameters in the order of the specification. It carries the
     /// account secret and is zeroized on drop.
     pub fn to_uri_string(&self) -> Zeroizing<String> {
-        let mut out = Zeroizing::new(String::with_capacity(160));
+        // Sized up front so that the buffer never grows (growing would leave a copy of the
+        // secret behind in freed memory).
+        let capacity = 96
+            + 3 * (self.issuer.len() + self.account_id.len())
+            + self.secret.len().div_ceil(5) * 8;
+        let mut out = Zeroizing::new(String::with_capacity(capacity));
         out.push_str(PREFIX);
         out.push_str("v=1&issuer=");
         out.push_str(&uri::encode(&self.issuer));

@@ -11,7 +11,7 @@
 //! agreeing on random keys, counters, digits and algorithms.
 
 use callsign::{
-    Algorithm, Enrollment, Hotp, OtpAuthUri, OtpKind, ProfileParams, Secret, Totp, Window, base32,
+    Algorithm, Enrollment, OtpAuthUri, OtpKind, ProfileParams, Secret, Totp, Window, base32,
 };
 use proptest::prelude::*;
 
@@ -37,8 +37,8 @@ proptest! {
                       digits in 6u32..=8, algorithm in algorithm()) {
         use callsign::mac::Backend;
         let secret = Secret::from_bytes(&key).unwrap();
-        let rustcrypto = Hotp::with_backend(Backend::RustCrypto, &secret, algorithm, digits).unwrap();
-        let ring = Hotp::with_backend(Backend::Ring, &secret, algorithm, digits).unwrap();
+        let rustcrypto = callsign::Hotp::with_backend(Backend::RustCrypto, &secret, algorithm, digits).unwrap();
+        let ring = callsign::Hotp::with_backend(Backend::Ring, &secret, algorithm, digits).unwrap();
         let (a, b) = (rustcrypto.code(counter), ring.code(counter));
         prop_assert_eq!(a.as_str(), b.as_str());
     }
@@ -64,6 +64,8 @@ proptest! {
     #[test]
     fn base32_round_trips_and_tolerates_human_formatting(bytes in proptest::collection::vec(any::<u8>(), 0..80)) {
         let encoded = base32::encode(&bytes);
+        let secret_encoded = base32::encode_secret(&bytes);
+        prop_assert_eq!(secret_encoded.as_str(), encoded.as_str());
         let decoded = base32::decode(&encoded).unwrap();
         prop_assert_eq!(decoded.as_slice(), bytes.as_slice());
         let human: String = encoded
