@@ -145,45 +145,56 @@ impl PyRateLimit {
     }
 }
 
-/// A code with its time step and validity. The digits never appear in `repr()`.
+/// A code with its time step and validity. The digits never appear in `repr()`; they stay in
+/// a buffer that is zeroized when the object goes away, and each access makes a new `str`.
 #[pyclass(frozen, module = "callsign", name = "AgentCode")]
 pub(crate) struct PyAgentCode {
-    /// The digits, for example "482913".
-    #[pyo3(get)]
-    code: String,
-    /// The digits grouped for reading aloud, for example "482 913".
-    #[pyo3(get)]
-    grouped: String,
-    /// The time step of the code.
-    #[pyo3(get)]
-    step: u64,
-    /// Unix time at which the next code takes over.
-    #[pyo3(get)]
-    valid_until: u64,
-    /// Seconds from the requested time until `valid_until`.
-    #[pyo3(get)]
-    seconds_remaining: u64,
+    timed: TimedCode,
 }
 
 #[pymethods]
 impl PyAgentCode {
+    /// The digits, for example "482913".
+    #[getter]
+    fn code(&self) -> &str {
+        self.timed.as_str()
+    }
+
+    /// The digits grouped for reading aloud, for example "482 913".
+    #[getter]
+    fn grouped(&self) -> String {
+        self.timed.grouped().as_str().to_owned()
+    }
+
+    /// The time step of the code.
+    #[getter]
+    fn step(&self) -> u64 {
+        self.timed.step
+    }
+
+    /// Unix time at which the next code takes over.
+    #[getter]
+    fn valid_until(&self) -> u64 {
+        self.timed.valid_until
+    }
+
+    /// Seconds from the requested time until `valid_until`.
+    #[getter]
+    fn seconds_remaining(&self) -> u64 {
+        self.timed.seconds_remaining
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "AgentCode(code=<hidden>, step={}, valid_until={}, seconds_remaining={})",
-            self.step, self.valid_until, self.seconds_remaining
+            self.timed.step, self.timed.valid_until, self.timed.seconds_remaining
         )
     }
 }
 
 impl From<TimedCode> for PyAgentCode {
     fn from(timed: TimedCode) -> PyAgentCode {
-        PyAgentCode {
-            code: timed.as_str().to_owned(),
-            grouped: timed.grouped().as_str().to_owned(),
-            step: timed.step,
-            valid_until: timed.valid_until,
-            seconds_remaining: timed.seconds_remaining,
-        }
+        PyAgentCode { timed }
     }
 }
 
