@@ -39,6 +39,9 @@ download_test_requirements() {
 }
 
 echo "--- python: tools"
+if ! "$python" -c "import venv, ensurepip" 2>/dev/null; then
+  apt-get update -qq && apt-get install -y -qq python3-venv
+fi
 [ -x "$build_venv/bin/python" ] || rm -f "$work/build.stamp"
 refresh_if_changed "$work/build.stamp" "$pkg/requirements-build.txt" install_build_tools
 [ -d "$wheelhouse" ] || rm -f "$work/wheelhouse.stamp"
