@@ -112,7 +112,7 @@ impl From<callsign::Match> for PyMatch {
 
 /// The account name, issuer and any further `otpauth://` parameters (such as `image`) a
 /// generator was created with, for its provisioning URI.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Label {
     name: Option<String>,
     issuer: Option<String>,
