@@ -292,10 +292,9 @@ impl Totp {
 
     /// The time step at unix time `time`: floor((time - T0) / period).
     pub fn step_at(&self, time: u64) -> Result<u64, Error> {
-        let since_epoch = time.checked_sub(self.t0).ok_or(Error::TimeBeforeEpoch {
-            time: i128::from(time),
-            t0: self.t0,
-        })?;
+        let since_epoch = time
+            .checked_sub(self.t0)
+            .ok_or(Error::TimeBeforeEpoch { time, t0: self.t0 })?;
         Ok(since_epoch / self.period)
     }
 
@@ -339,10 +338,9 @@ impl Totp {
 
     /// Seconds until the code changes: period - ((time - T0) mod period).
     pub fn seconds_remaining(&self, time: u64) -> Result<u64, Error> {
-        let since_epoch = time.checked_sub(self.t0).ok_or(Error::TimeBeforeEpoch {
-            time: i128::from(time),
-            t0: self.t0,
-        })?;
+        let since_epoch = time
+            .checked_sub(self.t0)
+            .ok_or(Error::TimeBeforeEpoch { time, t0: self.t0 })?;
         Ok(self.period - since_epoch % self.period)
     }
 

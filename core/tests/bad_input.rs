@@ -67,7 +67,7 @@ fn cases() -> Vec<Case> {
             Box::new(|| {
                 ok(totp().code_at_datetime(time::macros::datetime!(1969-12-31 23:59:59 UTC)))
             }),
-            Error::TimeBeforeEpoch { time: -1, t0: 0 },
+            Error::TimeBefore1970 { seconds_before: 1 },
         ),
         (
             "end of the last step overflows",

@@ -60,7 +60,9 @@ pub(crate) fn time_or_now(value: Option<&Bound<'_, PyAny>>) -> BindingResult<u64
 /// The core error for an integer time outside 0..=2^64-1 (`None`: too large even for i128).
 fn out_of_range(time: Option<i128>) -> Error {
     match time {
-        Some(time) if time < 0 => Error::TimeBeforeEpoch { time, t0: 0 },
+        Some(time) if time < 0 => Error::TimeBefore1970 {
+            seconds_before: u64::try_from(time.unsigned_abs()).unwrap_or(u64::MAX),
+        },
         _ => Error::Overflow {
             what: "unix time above 2^64 - 1",
         },

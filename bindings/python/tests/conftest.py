@@ -1,8 +1,6 @@
 """Shared fixtures: the conformance vectors, and a guard that the installed wheel is tested."""
 
 import json
-import subprocess
-import sys
 import sysconfig
 from pathlib import Path
 from typing import Any, Dict
@@ -29,22 +27,3 @@ def pytest_sessionstart() -> None:
     package = Path(callsign.__file__).resolve()
     if installed not in package.parents:
         raise RuntimeError(f"testing {package}, not the wheel installed in {installed}")
-
-
-# rustc 1.95 miscompiles core's otpauth parser at opt-level 2/3 (an SSE store to a misaligned
-# stack slot, tied to the 16-byte aligned i128 in callsign::Error::TimeBeforeEpoch): parsing an
-# otpauth URI without `secret=` segfaults the process. Reported to core; until it is fixed, the
-# vector cases that reach that path are skipped when (and only when) this probe crashes.
-MISCOMPILE_PROBE = """
-import callsign
-try:
-    callsign.parse_uri("otpauth://totp/Example:alice?issuer=Example")
-except callsign.InvalidUriError:
-    pass
-"""
-
-
-def otpauth_without_secret_crashes() -> bool:
-    """Whether parsing an otpauth URI without a secret kills a fresh interpreter."""
-    probe = subprocess.run([sys.executable, "-c", MISCOMPILE_PROBE], check=False)
-    return probe.returncode != 0

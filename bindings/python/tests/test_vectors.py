@@ -5,7 +5,7 @@ from typing import Any, Callable, Dict, List, Type
 import pytest
 
 import callsign
-from conftest import load_vectors, otpauth_without_secret_crashes
+from conftest import load_vectors
 
 VECTORS = load_vectors()
 # The notes allow bindings without a raw HKDF to skip the `hkdf` section; every other section
@@ -157,18 +157,8 @@ def test_entries(case: Dict[str, Any]) -> None:
     assert callsign.parse_code(case["entry"], case["digits"]) == case["normalized"]
 
 
-OTPAUTH_WITHOUT_SECRET_CRASHES = otpauth_without_secret_crashes()
-
-
-@pytest.mark.xfail(reason="core miscompile, see conftest.MISCOMPILE_PROBE", strict=False)
-def test_otpauth_without_secret_does_not_crash() -> None:
-    assert not OTPAUTH_WITHOUT_SECRET_CRASHES
-
-
 @pytest.mark.parametrize("case", cases("otpauth"))
 def test_otpauth(case: Dict[str, Any]) -> None:
-    if OTPAUTH_WITHOUT_SECRET_CRASHES and "secret=" not in case["uri"]:
-        pytest.skip("core miscompile: this URI would crash the interpreter (see conftest)")
     if "error" in case:
         expect_error(case["error"], lambda: callsign.parse_uri(case["uri"]))
         return
