@@ -1,2 +1,64 @@
-//! callsign core (work in progress).
+//! # callsign
+//!
+//! Codes that let a customer tell a genuine support call from a scam.
+//!
+//! The engine: RFC 4226 HOTP and RFC 6238 TOTP ([`Hotp`], [`Totp`]) over prepared HMAC keys
+//! ([`mac::PreparedKey`]), windowed constant-time verification ([`Window`], [`Match`]) with a
+//! replay guard ([`ReplayGuard`]), secrets ([`Secret`]), lenient base32 ([`base32`]) and
+//! otpauth:// URIs ([`OtpAuthUri`]).
+//!
+//! The caller-verification profile (protocol v1): a key schedule from a master key
+//! ([`MasterKey`]), the vendor-side [`Issuer`] with audit ([`AuditSink`]) and rate limit, the
+//! callsign:// [`Enrollment`] payload and the customer-side [`Verifier`].
+//!
+//! ```
+//! use callsign::{Algorithm, Secret, Totp, Window};
+//!
+//! let secret = Secret::from_bytes(b"12345678901234567890")?;
+//! let totp = Totp::new(&secret, Algorithm::Sha1, 8, 30)?;
+//! assert_eq!(totp.code_at(59)?.as_str(), "94287082");
+//! let matched = totp.verify("9428 7082", 89, Window::default())?;
+//! assert_eq!(matched.map(|m| m.drift), Some(-1));
+//! # Ok::<(), callsign::Error>(())
+//! ```
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod algorithm;
+pub mod base32;
+mod clock;
+mod code;
+mod error;
+pub mod mac;
+mod otp;
+mod otpauth;
+mod secret;
+mod uri;
+
+pub use algorithm::Algorithm;
+pub use clock::{Clock, FixedClock, SystemClock, unix_seconds};
+pub use code::{Code, Digits, GroupedCode, MAX_DIGITS, MIN_DIGITS};
+pub use error::{Error, ErrorKind};
+pub use otp::{Hotp, MAX_WINDOW_STEPS, Match, ReplayGuard, TimedCode, Totp, Verification, Window};
+pub use otpauth::{OtpAuthUri, OtpKind};
+pub use secret::{MAX_SECRET_LEN, MIN_SECRET_LEN, Secret};
+
+mod audit;
+mod enrollment;
+mod issuer;
+mod profile;
+mod verifier;
+
+pub use audit::{
+    AuditError, AuditOutcome, AuditSink, IssuanceEvent, JsonLinesAuditSink, MemoryAuditSink,
+};
+pub use enrollment::{Enrollment, MAX_ISSUER_LEN};
+pub use issuer::{IssueRequest, Issuer, IssuerConfig, MAX_AGENT_ID_LEN, MAX_TICKET_LEN, RateLimit};
+pub use profile::{
+    MAX_ACCOUNT_ID_LEN, MAX_MASTER_KEY_LEN, MAX_PROFILE_PERIOD, MIN_MASTER_KEY_LEN,
+    MIN_PROFILE_PERIOD, MasterKey, ProfileParams, agent_code, agent_totp, check_account_id,
+    derive_call_key,
+};
+pub use verifier::{
+    MAX_FAILURES_LIMIT, MAX_LOCKOUT_SECONDS, Verdict, Verifier, VerifierConfig, VerifierStatus,
+};

@@ -1,0 +1,66 @@
+//! The HMAC hash algorithms of RFC 4226 and RFC 6238.
+
+use crate::Error;
+
+/// The hash function under the HMAC: SHA-1 (RFC 4226's default), SHA-256 or SHA-512.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Algorithm {
+    /// HMAC-SHA-1, the default of RFC 4226 and of the otpauth:// format.
+    #[default]
+    Sha1,
+    /// HMAC-SHA-256, used by the callsign profile.
+    Sha256,
+    /// HMAC-SHA-512.
+    Sha512,
+}
+
+impl Algorithm {
+    /// Every algorithm.
+    pub const ALL: [Algorithm; 3] = [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512];
+
+    /// The canonical upper-case name, as written in otpauth:// URIs ("SHA1").
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Algorithm::Sha1 => "SHA1",
+            Algorithm::Sha256 => "SHA256",
+            Algorithm::Sha512 => "SHA512",
+        }
+    }
+
+    /// The length of the HMAC output in bytes.
+    pub fn output_len(self) -> usize {
+        match self {
+            Algorithm::Sha1 => 20,
+            Algorithm::Sha256 => 32,
+            Algorithm::Sha512 => 64,
+        }
+    }
+
+    /// The secret length this crate generates for the algorithm (its output length).
+    pub fn recommended_secret_len(self) -> usize {
+        self.output_len()
+    }
+}
+
+impl core::str::FromStr for Algorithm {
+    type Err = Error;
+
+    /// Parses "SHA1", "sha256", "SHA-512" and the like, case-insensitively.
+    fn from_str(name: &str) -> Result<Self, Error> {
+        let upper = name.to_ascii_uppercase();
+        match upper.as_str() {
+            "SHA1" | "SHA-1" => Ok(Algorithm::Sha1),
+            "SHA256" | "SHA-256" => Ok(Algorithm::Sha256),
+            "SHA512" | "SHA-512" => Ok(Algorithm::Sha512),
+            _ => Err(Error::UnsupportedAlgorithm {
+                name: name.chars().take(32).collect(),
+            }),
+        }
+    }
+}
+
+impl core::fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

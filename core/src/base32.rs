@@ -1,0 +1,119 @@
+//! RFC 4648 base32, as people paste it: case, spaces, hyphens and `=` padding are accepted on
+//! input; output is upper case without padding.
+
+use crate::Error;
+use zeroize::Zeroizing;
+
+const ALPHABET: base32::Alphabet = base32::Alphabet::Rfc4648 { padding: false };
+
+/// Encodes `bytes` as upper-case RFC 4648 base32 without padding.
+pub fn encode(bytes: &[u8]) -> String {
+    base32::encode(ALPHABET, bytes)
+}
+
+/// Decodes RFC 4648 base32, ignoring case, spaces and hyphens, and accepting trailing `=`.
+///
+/// Any other character is an error naming its position (counted in characters of `text`);
+/// so is a length that cannot encode whole bytes and a last symbol with stray low bits. The
+/// result and every intermediate copy are zeroized when dropped.
+pub fn decode(text: &str) -> Result<Zeroizing<Vec<u8>>, Error> {
+    let mut symbols = Zeroizing::new(String::with_capacity(text.len()));
+    let mut padding_seen = false;
+    let mut last_symbol = (0usize, 0u8);
+    for (position, character) in text.chars().enumerate() {
+        match character {
+            ' ' | '-' => {}
+            '=' => padding_seen = true,
+            'a'..='z' | 'A'..='Z' | '2'..='7' if !padding_seen => {
+                let upper = character.to_ascii_uppercase();
+                symbols.push(upper);
+                last_symbol = (position, symbol_value(upper));
+            }
+            _ => {
+                return Err(Error::InvalidBase32Character {
+                    character,
+                    position,
+                });
+            }
+        }
+    }
+    let count = symbols.len();
+    let unused_bits = match count % 8 {
+        0 => 0,
+        2 => 2,
+        4 => 4,
+        5 => 1,
+        7 => 3,
+        _ => return Err(Error::InvalidBase32Length { symbols: count }),
+    };
+    let (position, value) = last_symbol;
+    if value & ((1u8 << unused_bits) - 1) != 0 {
+        return Err(Error::NonCanonicalBase32 { position });
+    }
+    base32::decode(ALPHABET, &symbols)
+        .map(Zeroizing::new)
+        .ok_or(Error::InvalidBase32Length { symbols: count })
+}
+
+fn symbol_value(symbol: char) -> u8 {
+    match symbol {
+        'A'..='Z' => symbol as u8 - b'A',
+        // '2'..='7' map to 26..=31.
+        _ => symbol as u8 - b'2' + 26,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc4648_vectors() {
+        let cases: [(&str, &str); 7] = [
+            ("", ""),
+            ("f", "MY"),
+            ("fo", "MZXQ"),
+            ("foo", "MZXW6"),
+            ("foob", "MZXW6YQ"),
+            ("fooba", "MZXW6YTB"),
+            ("foobar", "MZXW6YTBOI"),
+        ];
+        for (plain, encoded) in cases {
+            assert_eq!(encode(plain.as_bytes()), encoded);
+            assert_eq!(decode(encoded).unwrap().as_slice(), plain.as_bytes());
+        }
+        assert_eq!(decode("MZXW6YQ=").unwrap().as_slice(), b"foob");
+        assert_eq!(decode("mzxw-6ytb oi======").unwrap().as_slice(), b"foobar");
+    }
+
+    #[test]
+    fn errors_name_the_position() {
+        assert_eq!(
+            decode("MZX1"),
+            Err(Error::InvalidBase32Character {
+                character: '1',
+                position: 3
+            })
+        );
+        assert_eq!(
+            decode("MZ=XW"),
+            Err(Error::InvalidBase32Character {
+                character: 'X',
+                position: 3
+            })
+        );
+        assert_eq!(
+            decode("MZX"),
+            Err(Error::InvalidBase32Length { symbols: 3 })
+        );
+        assert_eq!(
+            decode("MZ_"),
+            Err(Error::InvalidBase32Character {
+                character: '_',
+                position: 2
+            })
+        );
+        assert_eq!(decode("MY"), Ok(Zeroizing::new(b"f".to_vec())));
+        assert_eq!(decode("MZ"), Err(Error::NonCanonicalBase32 { position: 1 }));
+    }
+}

@@ -1,0 +1,71 @@
+//! Where "now" comes from: the system clock, a fixed clock for tests, or the caller's own
+//! (an app that trusts a server-synced clock more than the phone's).
+
+use crate::Error;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// A source of the current unix time in seconds.
+pub trait Clock: Send + Sync {
+    /// The current unix time in whole seconds.
+    fn now(&self) -> Result<u64, Error>;
+}
+
+/// The operating system's wall clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Result<u64, Error> {
+        match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+            Ok(since_epoch) => Ok(since_epoch.as_secs()),
+            Err(before) => Err(Error::TimeBeforeEpoch {
+                time: -i128::from(before.duration().as_secs()),
+                t0: 0,
+            }),
+        }
+    }
+}
+
+/// A clock that shows a set time until it is set or advanced; for tests and simulations.
+#[derive(Debug, Default)]
+pub struct FixedClock {
+    now: AtomicU64,
+}
+
+impl FixedClock {
+    /// A clock showing `now`.
+    pub fn new(now: u64) -> FixedClock {
+        FixedClock {
+            now: AtomicU64::new(now),
+        }
+    }
+
+    /// Sets the time.
+    pub fn set(&self, now: u64) {
+        self.now.store(now, Ordering::SeqCst);
+    }
+
+    /// Moves the time forward by `seconds`, stopping at `u64::MAX`.
+    pub fn advance(&self, seconds: u64) {
+        let _ = self
+            .now
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |now| {
+                Some(now.saturating_add(seconds))
+            });
+    }
+}
+
+impl Clock for FixedClock {
+    fn now(&self) -> Result<u64, Error> {
+        Ok(self.now.load(Ordering::SeqCst))
+    }
+}
+
+/// Unix seconds of a date and time; times before 1970 are an error.
+pub fn unix_seconds(time: time::OffsetDateTime) -> Result<u64, Error> {
+    let seconds = time.unix_timestamp();
+    u64::try_from(seconds).map_err(|_| Error::TimeBeforeEpoch {
+        time: i128::from(seconds),
+        t0: 0,
+    })
+}

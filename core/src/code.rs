@@ -1,0 +1,303 @@
+//! One-time codes as fixed-size digit buffers, their grouping for reading aloud, and the
+//! parsing of what a person types.
+
+use crate::Error;
+use subtle::ConstantTimeEq;
+use zeroize::Zeroize;
+
+/// The smallest number of digits a code may have.
+pub const MIN_DIGITS: u32 = 6;
+/// The largest number of digits a code may have (9 and more bias the 31-bit truncation).
+pub const MAX_DIGITS: u32 = 8;
+
+/// A validated number of code digits, 6..=8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Digits(u8);
+
+impl Digits {
+    /// Checks that `digits` is within 6..=8.
+    pub fn new(digits: u32) -> Result<Digits, Error> {
+        if (MIN_DIGITS..=MAX_DIGITS).contains(&digits) {
+            // The range check makes the narrowing exact.
+            Ok(Digits(digits as u8))
+        } else {
+            Err(Error::InvalidDigits { digits })
+        }
+    }
+
+    /// The number of digits.
+    pub fn get(self) -> u32 {
+        u32::from(self.0)
+    }
+
+    fn modulus(self) -> u32 {
+        10u32.pow(self.get())
+    }
+}
+
+/// A one-time code: exactly `digits` ASCII digits, kept on the stack and zeroized on drop.
+///
+/// `Debug` does not show the digits; use [`Code::as_str`] where the code is meant to be seen.
+#[derive(Clone)]
+pub struct Code {
+    digits: [u8; MAX_DIGITS as usize],
+    len: u8,
+}
+
+impl Code {
+    /// The code for a truncated HMAC value: `value mod 10^digits`, zero-padded.
+    pub(crate) fn from_value(value: u32, digits: Digits) -> Code {
+        let mut remaining = value % digits.modulus();
+        let mut buffer = [b'0'; MAX_DIGITS as usize];
+        let len = usize::from(digits.0);
+        for slot in buffer[..len].iter_mut().rev() {
+            // `remaining % 10` is below 10, so the narrowing is exact.
+            *slot = b'0' + (remaining % 10) as u8;
+            remaining /= 10;
+        }
+        Code {
+            digits: buffer,
+            len: digits.0,
+        }
+    }
+
+    /// Parses what a person typed or a caller passed: exactly `digits` ASCII digits, optionally
+    /// grouped by spaces or dashes ("482 913", "482-913"), with spaces around it allowed.
+    ///
+    /// Anything else (letters, other symbols, a leading or trailing dash, too few or too many
+    /// digits) is an error naming the problem, never a silent mismatch.
+    pub fn parse_entry(entry: &str, digits: u32) -> Result<Code, Error> {
+        let digits = Digits::new(digits)?;
+        let expected = usize::from(digits.0);
+        let trimmed_start = entry.len() - entry.trim_start_matches(' ').len();
+        let core = entry.trim_matches(' ');
+        let offset = entry[..trimmed_start].chars().count();
+        let mut buffer = [b'0'; MAX_DIGITS as usize];
+        let mut count = 0usize;
+        let mut previous_was_digit = false;
+        let char_count = core.chars().count();
+        for (index, character) in core.chars().enumerate() {
+            let position = offset + index;
+            match character {
+                '0'..='9' => {
+                    if count < expected {
+                        buffer[count] = character as u8;
+                    }
+                    count += 1;
+                    previous_was_digit = true;
+                }
+                ' ' | '-' if index > 0 && index + 1 < char_count => {
+                    // A separator must sit between digit groups; a dash may not follow a dash.
+                    if character == '-' && !previous_was_digit {
+                        buffer.zeroize();
+                        return Err(Error::InvalidCodeCharacter {
+                            character,
+                            position,
+                        });
+                    }
+                    previous_was_digit = false;
+                }
+                _ => {
+                    buffer.zeroize();
+                    return Err(Error::InvalidCodeCharacter {
+                        character,
+                        position,
+                    });
+                }
+            }
+        }
+        if count != expected {
+            buffer.zeroize();
+            return Err(Error::InvalidCodeLength {
+                expected: digits.get(),
+                actual: count,
+            });
+        }
+        Ok(Code {
+            digits: buffer,
+            len: digits.0,
+        })
+    }
+
+    /// The digits as a string slice.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII digits are ever stored.
+        core::str::from_utf8(self.as_bytes()).unwrap_or_default()
+    }
+
+    /// The digits as ASCII bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.digits[..usize::from(self.len)]
+    }
+
+    /// The number of digits.
+    pub fn len(&self) -> usize {
+        usize::from(self.len)
+    }
+
+    /// Always false: a code has 6 to 8 digits.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The code grouped for reading aloud: "482 913" (6), "482 9137" (7), "4829 1376" (8).
+    pub fn grouped(&self) -> GroupedCode {
+        let len = usize::from(self.len);
+        let split = if len == 8 { 4 } else { 3 };
+        let mut buffer = [b' '; MAX_DIGITS as usize + 1];
+        buffer[..split].copy_from_slice(&self.digits[..split]);
+        buffer[split + 1..=len].copy_from_slice(&self.digits[split..len]);
+        GroupedCode {
+            text: buffer,
+            len: self.len + 1,
+        }
+    }
+
+    /// Compares two codes in constant time (for codes of equal length).
+    pub fn ct_eq(&self, other: &Code) -> subtle::Choice {
+        self.as_bytes().ct_eq(other.as_bytes())
+    }
+}
+
+impl Drop for Code {
+    fn drop(&mut self) {
+        self.digits.zeroize();
+    }
+}
+
+impl core::fmt::Debug for Code {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Code([REDACTED; {} digits])", self.len)
+    }
+}
+
+/// A code with a space between its digit groups, as an agent reads it aloud.
+#[derive(Clone)]
+pub struct GroupedCode {
+    text: [u8; MAX_DIGITS as usize + 1],
+    len: u8,
+}
+
+impl GroupedCode {
+    /// The grouped code, for example "482 913".
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.text[..usize::from(self.len)]).unwrap_or_default()
+    }
+}
+
+impl Drop for GroupedCode {
+    fn drop(&mut self) {
+        self.text.zeroize();
+    }
+}
+
+impl core::fmt::Debug for GroupedCode {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("GroupedCode([REDACTED])")
+    }
+}
+
+/// RFC 4226 section 5.3 dynamic truncation: the low nibble of the last byte picks four bytes,
+/// whose value without the top bit is the result. Works for every HMAC length.
+pub(crate) fn dynamic_truncation(tag: &[u8]) -> u32 {
+    let offset = usize::from(tag[tag.len() - 1] & 0x0f);
+    u32::from_be_bytes([
+        tag[offset] & 0x7f,
+        tag[offset + 1],
+        tag[offset + 2],
+        tag[offset + 3],
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zero_padding_and_grouping() {
+        let digits = Digits::new(6).unwrap();
+        let code = Code::from_value(51628, digits);
+        assert_eq!(code.as_str(), "051628");
+        assert_eq!(code.grouped().as_str(), "051 628");
+        let code = Code::from_value(4_659_476, Digits::new(8).unwrap());
+        assert_eq!(code.as_str(), "04659476");
+        assert_eq!(code.grouped().as_str(), "0465 9476");
+        let code = Code::from_value(1_234_567, Digits::new(7).unwrap());
+        assert_eq!(code.grouped().as_str(), "123 4567");
+    }
+
+    #[test]
+    fn entries_accept_groups_and_reject_the_rest() {
+        for good in [
+            "482913",
+            "482 913",
+            "482-913",
+            " 482 913 ",
+            "48 29 13",
+            "482  913",
+        ] {
+            assert_eq!(
+                Code::parse_entry(good, 6).unwrap().as_str(),
+                "482913",
+                "{good:?}"
+            );
+        }
+        assert!(matches!(
+            Code::parse_entry("48a913", 6),
+            Err(Error::InvalidCodeCharacter {
+                character: 'a',
+                position: 2
+            })
+        ));
+        assert!(matches!(
+            Code::parse_entry("-482913", 6),
+            Err(Error::InvalidCodeCharacter {
+                character: '-',
+                position: 0
+            })
+        ));
+        assert!(matches!(
+            Code::parse_entry("482--913", 6),
+            Err(Error::InvalidCodeCharacter {
+                character: '-',
+                position: 4
+            })
+        ));
+        assert!(matches!(
+            Code::parse_entry("48291", 6),
+            Err(Error::InvalidCodeLength {
+                expected: 6,
+                actual: 5
+            })
+        ));
+        assert!(matches!(
+            Code::parse_entry("4829134", 6),
+            Err(Error::InvalidCodeLength {
+                expected: 6,
+                actual: 7
+            })
+        ));
+        assert!(matches!(
+            Code::parse_entry("", 6),
+            Err(Error::InvalidCodeLength {
+                expected: 6,
+                actual: 0
+            })
+        ));
+        assert!(matches!(
+            Code::parse_entry("４８２９１３", 6),
+            Err(Error::InvalidCodeCharacter { position: 0, .. })
+        ));
+        assert!(matches!(
+            Code::parse_entry("482913", 9),
+            Err(Error::InvalidDigits { digits: 9 })
+        ));
+    }
+
+    #[test]
+    fn debug_hides_digits() {
+        let code = Code::from_value(913_441, Digits::new(6).unwrap());
+        assert!(!format!("{code:?}").contains("913"));
+        assert!(!format!("{:?}", code.grouped()).contains("913"));
+    }
+}

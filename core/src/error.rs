@@ -1,0 +1,372 @@
+//! The one error type of the crate, and its stable kinds.
+
+/// Everything that can go wrong in callsign.
+///
+/// Messages name the bad value or position, never secret material. Bindings map
+/// [`Error::kind`] to their own error types, and the conformance vectors name errors by
+/// [`ErrorKind::as_str`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The number of digits is outside 6..=8.
+    #[error("digits must be between 6 and 8, got {digits}")]
+    InvalidDigits {
+        /// The rejected digit count.
+        digits: u32,
+    },
+    /// The TOTP period is zero.
+    #[error("the period must be at least 1 second")]
+    ZeroPeriod,
+    /// The period is outside what the profile allows.
+    #[error("the period must be between {min} and {max} seconds, got {period}")]
+    PeriodOutOfRange {
+        /// The rejected period in seconds.
+        period: u64,
+        /// The smallest allowed period.
+        min: u64,
+        /// The largest allowed period.
+        max: u64,
+    },
+    /// The time lies before the TOTP epoch T0.
+    #[error("time {time} lies before the TOTP epoch T0 = {t0}")]
+    TimeBeforeEpoch {
+        /// The rejected unix time.
+        time: i128,
+        /// The epoch in force.
+        t0: u64,
+    },
+    /// A time or counter computation would leave the u64 range.
+    #[error("time or counter arithmetic overflows: {what}")]
+    Overflow {
+        /// Which computation overflowed.
+        what: &'static str,
+    },
+    /// The verification window is larger than allowed.
+    #[error(
+        "the verification window ({behind} behind, {ahead} ahead) exceeds {max} steps in total"
+    )]
+    WindowTooLarge {
+        /// Steps accepted before the current one.
+        behind: u64,
+        /// Steps accepted after the current one.
+        ahead: u64,
+        /// The largest total number of candidate steps.
+        max: u64,
+    },
+    /// The secret is shorter than the minimum.
+    #[error("the secret has {len} bytes ({bits} bits); at least {min} bytes are required")]
+    SecretTooShort {
+        /// Its length in bytes.
+        len: usize,
+        /// Its length in bits.
+        bits: usize,
+        /// The minimum in bytes.
+        min: usize,
+    },
+    /// The secret is longer than the maximum.
+    #[error("the secret has {len} bytes; at most {max} bytes are accepted")]
+    SecretTooLong {
+        /// Its length in bytes.
+        len: usize,
+        /// The maximum in bytes.
+        max: usize,
+    },
+    /// A base32 string contains a character outside RFC 4648's alphabet.
+    #[error("invalid base32 character {character:?} at position {position}")]
+    InvalidBase32Character {
+        /// The offending character.
+        character: char,
+        /// Its character position (0-based) in the input as given.
+        position: usize,
+    },
+    /// A base32 string has a length no encoding can produce, or misplaced padding.
+    #[error("invalid base32 length: {symbols} symbols cannot encode whole bytes")]
+    InvalidBase32Length {
+        /// The number of base32 symbols (without separators and padding).
+        symbols: usize,
+    },
+    /// A base32 string's last symbol carries non-zero bits beyond the last byte.
+    #[error("non-canonical base32: the symbol at position {position} has non-zero trailing bits")]
+    NonCanonicalBase32 {
+        /// Character position (0-based) of the last symbol.
+        position: usize,
+    },
+    /// The hash algorithm's name is not one of SHA1, SHA256, SHA512.
+    #[error("unsupported algorithm {name:?}: expected SHA1, SHA256 or SHA512")]
+    UnsupportedAlgorithm {
+        /// The rejected name.
+        name: String,
+    },
+    /// A code has the wrong number of digits.
+    #[error("the code must have exactly {expected} digits, got {actual}")]
+    InvalidCodeLength {
+        /// The digits the code must have.
+        expected: u32,
+        /// The digits it has.
+        actual: usize,
+    },
+    /// A code contains something other than digits (and, in an entry, group separators).
+    #[error("invalid character {character:?} at position {position} of the code")]
+    InvalidCodeCharacter {
+        /// The offending character.
+        character: char,
+        /// Its character position (0-based).
+        position: usize,
+    },
+    /// The URI does not start with the expected scheme.
+    #[error("the URI must start with {expected}")]
+    UriScheme {
+        /// The scheme and host that was expected.
+        expected: &'static str,
+    },
+    /// The otpauth:// type is neither totp nor hotp.
+    #[error("unknown otpauth type {found:?}: expected totp or hotp")]
+    UriType {
+        /// The rejected type.
+        found: String,
+    },
+    /// The URI's label is malformed (empty account, or more than one colon).
+    #[error("invalid label: {reason}")]
+    UriLabel {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A required parameter is missing.
+    #[error("the URI lacks the required parameter {name:?}")]
+    UriMissingParameter {
+        /// The parameter's name.
+        name: &'static str,
+    },
+    /// A parameter appears more than once.
+    #[error("the URI has the parameter {name:?} more than once")]
+    UriDuplicateParameter {
+        /// The parameter's name.
+        name: String,
+    },
+    /// A parameter is not part of the format.
+    #[error("the URI has the unknown parameter {name:?}")]
+    UriUnknownParameter {
+        /// The parameter's name.
+        name: String,
+    },
+    /// A parameter's value is malformed.
+    #[error("the URI parameter {name:?} has an invalid value: {reason}")]
+    UriInvalidParameter {
+        /// The parameter's name.
+        name: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Percent-encoding is malformed, decodes to invalid UTF-8, or a character needs encoding.
+    #[error("invalid URI encoding at position {position}: {reason}")]
+    UriEncoding {
+        /// Byte position in the URI.
+        position: usize,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The label's issuer and the issuer parameter differ.
+    #[error("the label's issuer {label:?} differs from the issuer parameter {parameter:?}")]
+    UriIssuerMismatch {
+        /// The issuer in the label.
+        label: String,
+        /// The issuer parameter.
+        parameter: String,
+    },
+    /// The enrollment payload's version is not 1.
+    #[error("unsupported enrollment version {found:?}: only version 1 exists")]
+    UnsupportedVersion {
+        /// The rejected version.
+        found: String,
+    },
+    /// The master key has the wrong length.
+    #[error("the master key has {len} bytes; it must have 32 to 64")]
+    MasterKeyLength {
+        /// Its length in bytes.
+        len: usize,
+    },
+    /// The account id is empty or longer than 256 bytes.
+    #[error("the account id has {len} bytes; it must have 1 to 256")]
+    AccountIdLength {
+        /// Its length in bytes.
+        len: usize,
+    },
+    /// An agent id or ticket for the audit trail is empty or too long.
+    #[error("the {field} must have 1 to {max} bytes, got {len}")]
+    AuditFieldLength {
+        /// Which field.
+        field: &'static str,
+        /// Its length in bytes.
+        len: usize,
+        /// Its maximum length.
+        max: usize,
+    },
+    /// The agent has issued as many codes as the rate limit allows.
+    #[error(
+        "agent {agent_id:?} reached the rate limit of {max_codes} codes per {window_seconds} s; next code possible at {retry_at}"
+    )]
+    RateLimited {
+        /// The agent that was refused.
+        agent_id: String,
+        /// The limit's number of codes.
+        max_codes: u32,
+        /// The limit's rolling window in seconds.
+        window_seconds: u64,
+        /// Unix time at which the agent may issue again.
+        retry_at: u64,
+    },
+    /// The audit sink failed; no code was issued.
+    #[error("the audit sink failed, so no code was issued: {reason}")]
+    AuditFailed {
+        /// The sink's description of the failure.
+        reason: String,
+    },
+    /// A persisted verifier state blob is damaged or unreadable.
+    #[error("the verifier state is corrupt: {reason}")]
+    StateCorrupt {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A verifier state blob belongs to another enrollment or another format version.
+    #[error("the verifier state belongs to another enrollment or format version")]
+    StateForeign,
+    /// A configuration value is outside its allowed range.
+    #[error("invalid configuration: {reason}")]
+    InvalidConfig {
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The operating system's random generator failed.
+    #[error("the system random generator failed")]
+    RandomUnavailable,
+}
+
+/// The kind of an [`Error`], without its details: what bindings map to their error types and
+/// what the conformance vectors name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// See [`Error::InvalidDigits`].
+    InvalidDigits,
+    /// See [`Error::ZeroPeriod`] and [`Error::PeriodOutOfRange`].
+    InvalidPeriod,
+    /// See [`Error::TimeBeforeEpoch`].
+    TimeBeforeEpoch,
+    /// See [`Error::Overflow`].
+    Overflow,
+    /// See [`Error::WindowTooLarge`] and [`Error::InvalidConfig`].
+    InvalidConfig,
+    /// See [`Error::SecretTooShort`] and [`Error::SecretTooLong`].
+    InvalidSecretLength,
+    /// See the base32 variants of [`Error`].
+    InvalidBase32,
+    /// See [`Error::UnsupportedAlgorithm`].
+    UnsupportedAlgorithm,
+    /// See [`Error::InvalidCodeLength`] and [`Error::InvalidCodeCharacter`].
+    InvalidCode,
+    /// See the `Uri*` variants of [`Error`] and [`Error::UnsupportedVersion`].
+    InvalidUri,
+    /// See [`Error::MasterKeyLength`].
+    InvalidMasterKey,
+    /// See [`Error::AccountIdLength`] and [`Error::AuditFieldLength`].
+    InvalidIdentifier,
+    /// See [`Error::RateLimited`].
+    RateLimited,
+    /// See [`Error::AuditFailed`].
+    AuditFailed,
+    /// See [`Error::StateCorrupt`] and [`Error::StateForeign`].
+    InvalidState,
+    /// See [`Error::RandomUnavailable`].
+    RandomUnavailable,
+}
+
+impl ErrorKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [ErrorKind; 16] = [
+        ErrorKind::InvalidDigits,
+        ErrorKind::InvalidPeriod,
+        ErrorKind::TimeBeforeEpoch,
+        ErrorKind::Overflow,
+        ErrorKind::InvalidConfig,
+        ErrorKind::InvalidSecretLength,
+        ErrorKind::InvalidBase32,
+        ErrorKind::UnsupportedAlgorithm,
+        ErrorKind::InvalidCode,
+        ErrorKind::InvalidUri,
+        ErrorKind::InvalidMasterKey,
+        ErrorKind::InvalidIdentifier,
+        ErrorKind::RateLimited,
+        ErrorKind::AuditFailed,
+        ErrorKind::InvalidState,
+        ErrorKind::RandomUnavailable,
+    ];
+
+    /// The stable snake_case name used in the conformance vectors and by bindings.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidDigits => "invalid_digits",
+            ErrorKind::InvalidPeriod => "invalid_period",
+            ErrorKind::TimeBeforeEpoch => "time_before_epoch",
+            ErrorKind::Overflow => "overflow",
+            ErrorKind::InvalidConfig => "invalid_config",
+            ErrorKind::InvalidSecretLength => "invalid_secret_length",
+            ErrorKind::InvalidBase32 => "invalid_base32",
+            ErrorKind::UnsupportedAlgorithm => "unsupported_algorithm",
+            ErrorKind::InvalidCode => "invalid_code",
+            ErrorKind::InvalidUri => "invalid_uri",
+            ErrorKind::InvalidMasterKey => "invalid_master_key",
+            ErrorKind::InvalidIdentifier => "invalid_identifier",
+            ErrorKind::RateLimited => "rate_limited",
+            ErrorKind::AuditFailed => "audit_failed",
+            ErrorKind::InvalidState => "invalid_state",
+            ErrorKind::RandomUnavailable => "random_unavailable",
+        }
+    }
+}
+
+impl core::fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Error {
+    /// The kind of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::InvalidDigits { .. } => ErrorKind::InvalidDigits,
+            Error::ZeroPeriod | Error::PeriodOutOfRange { .. } => ErrorKind::InvalidPeriod,
+            Error::TimeBeforeEpoch { .. } => ErrorKind::TimeBeforeEpoch,
+            Error::Overflow { .. } => ErrorKind::Overflow,
+            Error::WindowTooLarge { .. } | Error::InvalidConfig { .. } => ErrorKind::InvalidConfig,
+            Error::SecretTooShort { .. } | Error::SecretTooLong { .. } => {
+                ErrorKind::InvalidSecretLength
+            }
+            Error::InvalidBase32Character { .. }
+            | Error::InvalidBase32Length { .. }
+            | Error::NonCanonicalBase32 { .. } => ErrorKind::InvalidBase32,
+            Error::UnsupportedAlgorithm { .. } => ErrorKind::UnsupportedAlgorithm,
+            Error::InvalidCodeLength { .. } | Error::InvalidCodeCharacter { .. } => {
+                ErrorKind::InvalidCode
+            }
+            Error::UriScheme { .. }
+            | Error::UriType { .. }
+            | Error::UriLabel { .. }
+            | Error::UriMissingParameter { .. }
+            | Error::UriDuplicateParameter { .. }
+            | Error::UriUnknownParameter { .. }
+            | Error::UriInvalidParameter { .. }
+            | Error::UriEncoding { .. }
+            | Error::UriIssuerMismatch { .. }
+            | Error::UnsupportedVersion { .. } => ErrorKind::InvalidUri,
+            Error::MasterKeyLength { .. } => ErrorKind::InvalidMasterKey,
+            Error::AccountIdLength { .. } | Error::AuditFieldLength { .. } => {
+                ErrorKind::InvalidIdentifier
+            }
+            Error::RateLimited { .. } => ErrorKind::RateLimited,
+            Error::AuditFailed { .. } => ErrorKind::AuditFailed,
+            Error::StateCorrupt { .. } | Error::StateForeign => ErrorKind::InvalidState,
+            Error::RandomUnavailable => ErrorKind::RandomUnavailable,
+        }
+    }
+}

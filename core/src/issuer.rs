@@ -1,0 +1,296 @@
+//! The vendor side: issues agent codes, audits every issuance, enforces a per-agent rate
+//! limit, and caches call keys.
+
+use crate::audit::{AuditOutcome, AuditSink, IssuanceEvent};
+use crate::profile::{self, MasterKey, ProfileParams};
+use crate::{Enrollment, Error, TimedCode, Totp};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+
+/// Largest agent id length in bytes.
+pub const MAX_AGENT_ID_LEN: usize = 128;
+/// Largest ticket or reason length in bytes.
+pub const MAX_TICKET_LEN: usize = 256;
+
+/// At most `max_codes` codes per agent in any `window_seconds` seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RateLimit {
+    /// Codes allowed per window (at least 1).
+    pub max_codes: u32,
+    /// The rolling window in seconds (at least 1).
+    pub window_seconds: u64,
+}
+
+impl Default for RateLimit {
+    /// 30 codes per agent per hour.
+    fn default() -> RateLimit {
+        RateLimit {
+            max_codes: 30,
+            window_seconds: 3600,
+        }
+    }
+}
+
+/// How an [`Issuer`] works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IssuerConfig {
+    /// The key epoch of every account secret (bump it to rotate all of them).
+    pub epoch: u32,
+    /// Digits and period of the codes.
+    pub params: ProfileParams,
+    /// The per-agent rate limit; `None` for trusted batch jobs only.
+    pub rate_limit: Option<RateLimit>,
+    /// How many accounts' call keys are cached (the cache empties when full).
+    pub cache_capacity: usize,
+}
+
+impl Default for IssuerConfig {
+    /// Epoch 0, 6 digits, 30 s, 30 codes per agent per hour, 10,000 cached accounts.
+    fn default() -> IssuerConfig {
+        IssuerConfig {
+            epoch: 0,
+            params: ProfileParams::default(),
+            rate_limit: Some(RateLimit::default()),
+            cache_capacity: 10_000,
+        }
+    }
+}
+
+/// Who asks for a code, for which account, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IssueRequest<'a> {
+    /// The customer's account id (1..=256 bytes).
+    pub account_id: &'a str,
+    /// The agent's id (1..=128 bytes).
+    pub agent_id: &'a str,
+    /// The ticket number or reason for the call (1..=256 bytes).
+    pub ticket: &'a str,
+}
+
+/// Issues agent codes from the master key. Safe to share between threads.
+pub struct Issuer {
+    master_key: MasterKey,
+    config: IssuerConfig,
+    sink: Arc<dyn AuditSink>,
+    call_keys: RwLock<HashMap<String, Arc<Totp>>>,
+    issued_by_agent: Mutex<HashMap<String, VecDeque<u64>>>,
+}
+
+impl Issuer {
+    /// An issuer over `master_key` that audits to `sink`.
+    pub fn new(
+        master_key: MasterKey,
+        config: IssuerConfig,
+        sink: Arc<dyn AuditSink>,
+    ) -> Result<Issuer, Error> {
+        if let Some(limit) = config.rate_limit
+            && (limit.max_codes == 0 || limit.window_seconds == 0)
+        {
+            return Err(Error::InvalidConfig {
+                reason: "the rate limit needs at least 1 code and a window of at least 1 second",
+            });
+        }
+        Ok(Issuer {
+            master_key,
+            config,
+            sink,
+            call_keys: RwLock::new(HashMap::new()),
+            issued_by_agent: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &IssuerConfig {
+        &self.config
+    }
+
+    /// The agent code for one account at unix time `now`.
+    ///
+    /// Order: inputs checked; rate limit (a refusal is audited, then reported as
+    /// [`Error::RateLimited`]); the code computed; the event recorded; only then the code
+    /// returned. A failing sink gives [`Error::AuditFailed`] and no code.
+    pub fn issue(&self, request: &IssueRequest<'_>, now: u64) -> Result<TimedCode, Error> {
+        check_request_fields(request.agent_id, request.ticket)?;
+        let generator = self.account_generator(request.account_id)?;
+        let code = generator.timed_code_at(now)?;
+        let event = IssuanceEvent {
+            time: now,
+            outcome: AuditOutcome::Issued,
+            account_id: request.account_id,
+            agent_id: request.agent_id,
+            ticket: request.ticket,
+            step: code.step,
+            epoch: self.config.epoch,
+        };
+        self.reserve(request.agent_id, 1, now, core::slice::from_ref(&event))?;
+        self.record(&[event])?;
+        Ok(code)
+    }
+
+    /// Codes for many accounts at once (a trusted batch job, for instance), all audited under
+    /// one agent and reason. All or nothing: a bad account id, the rate limit or a failing
+    /// sink means no code at all.
+    pub fn issue_many<S: AsRef<str>>(
+        &self,
+        agent_id: &str,
+        reason: &str,
+        account_ids: &[S],
+        now: u64,
+    ) -> Result<Vec<TimedCode>, Error> {
+        check_request_fields(agent_id, reason)?;
+        let mut codes = Vec::with_capacity(account_ids.len());
+        for account_id in account_ids {
+            codes.push(
+                self.account_generator(account_id.as_ref())?
+                    .timed_code_at(now)?,
+            );
+        }
+        let events: Vec<IssuanceEvent<'_>> = account_ids
+            .iter()
+            .zip(&codes)
+            .map(|(account_id, code)| IssuanceEvent {
+                time: now,
+                outcome: AuditOutcome::Issued,
+                account_id: account_id.as_ref(),
+                agent_id,
+                ticket: reason,
+                step: code.step,
+                epoch: self.config.epoch,
+            })
+            .collect();
+        self.reserve(agent_id, events.len(), now, &events)?;
+        self.record(&events)?;
+        Ok(codes)
+    }
+
+    /// The enrollment payload for an account, to hand to the customer's app.
+    pub fn enrollment(&self, issuer_name: &str, account_id: &str) -> Result<Enrollment, Error> {
+        Enrollment::new(
+            issuer_name,
+            account_id,
+            self.master_key
+                .account_secret(account_id, self.config.epoch)?,
+            self.config.epoch,
+            self.config.params,
+        )
+    }
+
+    /// The cached code generator of an account, deriving it on first use.
+    fn account_generator(&self, account_id: &str) -> Result<Arc<Totp>, Error> {
+        if let Some(generator) = self
+            .call_keys
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(account_id)
+        {
+            return Ok(Arc::clone(generator));
+        }
+        let secret = self
+            .master_key
+            .account_secret(account_id, self.config.epoch)?;
+        let generator = Arc::new(profile::agent_totp(&secret, self.config.params)?);
+        let mut cache = self
+            .call_keys
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if cache.len() >= self.config.cache_capacity {
+            cache.clear();
+        }
+        if self.config.cache_capacity > 0 {
+            cache.insert(account_id.to_owned(), Arc::clone(&generator));
+        }
+        Ok(generator)
+    }
+
+    /// Takes `count` codes from the agent's rate limit, or audits the refusal of `events` and
+    /// reports when the agent may issue again.
+    fn reserve(
+        &self,
+        agent_id: &str,
+        count: usize,
+        now: u64,
+        events: &[IssuanceEvent<'_>],
+    ) -> Result<(), Error> {
+        let Some(limit) = self.config.rate_limit else {
+            return Ok(());
+        };
+        let retry_at = {
+            let mut issued_by_agent = self
+                .issued_by_agent
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            let issued = match issued_by_agent.get_mut(agent_id) {
+                Some(issued) => issued,
+                None => issued_by_agent.entry(agent_id.to_owned()).or_default(),
+            };
+            while issued
+                .front()
+                .is_some_and(|&time| time.saturating_add(limit.window_seconds) <= now)
+            {
+                issued.pop_front();
+            }
+            let max = usize::try_from(limit.max_codes).unwrap_or(usize::MAX);
+            let used = issued.len();
+            if used.saturating_add(count) <= max {
+                issued.extend(core::iter::repeat_n(now, count));
+                return Ok(());
+            }
+            // The slot that must free up before `count` more fit; a batch larger than the
+            // whole limit never fits.
+            match (used + count)
+                .checked_sub(max + 1)
+                .and_then(|index| issued.get(index))
+            {
+                Some(&time) if count <= max => time.saturating_add(limit.window_seconds),
+                _ => u64::MAX,
+            }
+        };
+        let refusals: Vec<IssuanceEvent<'_>> = events
+            .iter()
+            .map(|event| IssuanceEvent {
+                outcome: AuditOutcome::RefusedRateLimited,
+                ..*event
+            })
+            .collect();
+        self.record(&refusals)?;
+        Err(Error::RateLimited {
+            agent_id: crate::uri::truncate(agent_id),
+            max_codes: limit.max_codes,
+            window_seconds: limit.window_seconds,
+            retry_at,
+        })
+    }
+
+    fn record(&self, events: &[IssuanceEvent<'_>]) -> Result<(), Error> {
+        self.sink
+            .record(events)
+            .map_err(|error| Error::AuditFailed {
+                reason: error.message().to_owned(),
+            })
+    }
+}
+
+impl core::fmt::Debug for Issuer {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Issuer")
+            .field("master_key", &self.master_key)
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+fn check_request_fields(agent_id: &str, ticket: &str) -> Result<(), Error> {
+    for (field, value, max) in [
+        ("agent id", agent_id, MAX_AGENT_ID_LEN),
+        ("ticket", ticket, MAX_TICKET_LEN),
+    ] {
+        if value.is_empty() || value.len() > max {
+            return Err(Error::AuditFieldLength {
+                field,
+                len: value.len(),
+                max,
+            });
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,158 @@
+//! The key schedule of the caller-verification profile (protocol v1): master key -> account
+//! secret -> call key -> agent code.
+
+use crate::{Algorithm, Error, Secret, TimedCode, Totp};
+use hkdf::Hkdf;
+use sha2::Sha256;
+use zeroize::Zeroizing;
+
+/// HKDF salt of the account secret.
+const ACCOUNT_SALT: &[u8] = b"callsign v1 account";
+/// HKDF salt of the call key.
+const CODE_SALT: &[u8] = b"callsign v1 code";
+/// HKDF info of the call key.
+const CODE_INFO: &[u8] = b"agent-to-customer";
+
+/// Smallest master key length in bytes.
+pub const MIN_MASTER_KEY_LEN: usize = 32;
+/// Largest master key length in bytes.
+pub const MAX_MASTER_KEY_LEN: usize = 64;
+/// Largest account id length in bytes (UTF-8).
+pub const MAX_ACCOUNT_ID_LEN: usize = 256;
+/// Smallest period the profile allows, in seconds.
+pub const MIN_PROFILE_PERIOD: u64 = 10;
+/// Largest period the profile allows, in seconds.
+pub const MAX_PROFILE_PERIOD: u64 = 300;
+
+/// The vendor's master key: 32 to 64 random bytes that never leave the backend. Zeroized on
+/// drop; `Debug` shows only the length.
+#[derive(Clone)]
+pub struct MasterKey {
+    bytes: Zeroizing<Vec<u8>>,
+}
+
+impl MasterKey {
+    /// A new 32-byte master key from the operating system's random generator.
+    pub fn generate() -> Result<MasterKey, Error> {
+        Ok(MasterKey {
+            bytes: crate::secret::random_bytes(MIN_MASTER_KEY_LEN)?,
+        })
+    }
+
+    /// A master key from its bytes (32..=64).
+    pub fn from_bytes(bytes: &[u8]) -> Result<MasterKey, Error> {
+        if !(MIN_MASTER_KEY_LEN..=MAX_MASTER_KEY_LEN).contains(&bytes.len()) {
+            return Err(Error::MasterKeyLength { len: bytes.len() });
+        }
+        Ok(MasterKey {
+            bytes: Zeroizing::new(bytes.to_vec()),
+        })
+    }
+
+    /// The key's bytes, for storing it in the vendor's key store.
+    pub fn expose_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The account secret S = HKDF-SHA256(salt = "callsign v1 account", IKM = M,
+    /// info = u32be(epoch) || account_id, L = 32).
+    pub fn account_secret(&self, account_id: &str, epoch: u32) -> Result<Secret, Error> {
+        check_account_id(account_id)?;
+        let mut okm = Zeroizing::new(vec![0u8; 32]);
+        Hkdf::<Sha256>::new(Some(ACCOUNT_SALT), &self.bytes)
+            .expand_multi_info(&[&epoch.to_be_bytes(), account_id.as_bytes()], &mut okm)
+            .map_err(|_| Error::Overflow {
+                what: "HKDF output length",
+            })?;
+        Secret::from_zeroizing(okm)
+    }
+}
+
+impl core::fmt::Debug for MasterKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "MasterKey([REDACTED; {} bytes])", self.bytes.len())
+    }
+}
+
+/// Checks that an account id has 1 to 256 bytes.
+pub fn check_account_id(account_id: &str) -> Result<(), Error> {
+    if account_id.is_empty() || account_id.len() > MAX_ACCOUNT_ID_LEN {
+        return Err(Error::AccountIdLength {
+            len: account_id.len(),
+        });
+    }
+    Ok(())
+}
+
+/// The call key K = HKDF-SHA256(salt = "callsign v1 code", IKM = S, info = "agent-to-customer",
+/// L = 32) of an account secret.
+pub fn derive_call_key(account_secret: &Secret) -> Result<Secret, Error> {
+    let mut okm = Zeroizing::new(vec![0u8; 32]);
+    Hkdf::<Sha256>::new(Some(CODE_SALT), account_secret.expose_bytes())
+        .expand(CODE_INFO, &mut okm)
+        .map_err(|_| Error::Overflow {
+            what: "HKDF output length",
+        })?;
+    Secret::from_zeroizing(okm)
+}
+
+/// The profile's code parameters: digits (6..=8) and period (10..=300 s).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ProfileParams {
+    digits: u32,
+    period: u64,
+}
+
+impl ProfileParams {
+    /// Checks digits and period.
+    pub fn new(digits: u32, period: u64) -> Result<ProfileParams, Error> {
+        crate::Digits::new(digits)?;
+        if period == 0 {
+            return Err(Error::ZeroPeriod);
+        }
+        if !(MIN_PROFILE_PERIOD..=MAX_PROFILE_PERIOD).contains(&period) {
+            return Err(Error::PeriodOutOfRange {
+                period,
+                min: MIN_PROFILE_PERIOD,
+                max: MAX_PROFILE_PERIOD,
+            });
+        }
+        Ok(ProfileParams { digits, period })
+    }
+
+    /// The digit count.
+    pub fn digits(self) -> u32 {
+        self.digits
+    }
+
+    /// The period in seconds.
+    pub fn period(self) -> u64 {
+        self.period
+    }
+}
+
+impl Default for ProfileParams {
+    /// 6 digits, 30 seconds.
+    fn default() -> ProfileParams {
+        ProfileParams {
+            digits: 6,
+            period: 30,
+        }
+    }
+}
+
+/// The agent-code generator of an account: TOTP-SHA256 over the call key, T0 = 0. The call
+/// key is derived once here; keep the result to issue many codes cheaply.
+pub fn agent_totp(account_secret: &Secret, params: ProfileParams) -> Result<Totp, Error> {
+    let call_key = derive_call_key(account_secret)?;
+    Totp::new(&call_key, Algorithm::Sha256, params.digits, params.period)
+}
+
+/// The agent code of an account at unix time `time`.
+pub fn agent_code(
+    account_secret: &Secret,
+    time: u64,
+    params: ProfileParams,
+) -> Result<TimedCode, Error> {
+    agent_totp(account_secret, params)?.timed_code_at(time)
+}
