@@ -36,7 +36,7 @@ echo "test-kotlin: generated Kotlin and Swift bindings in $generated"
 # Maven's full log goes to a file; the console gets the test summaries and any problem.
 log=$target_dir/uniffi/maven.log
 status=0
-mvn -B -ntp -f bindings/mobile/pom.xml verify \
+mvn -B -ntp -f bindings/mobile/pom.xml clean verify \
   -Dcallsign.root="$root" \
   -Dcallsign.generated.dir="$generated/kotlin" \
   -Dcallsign.lib.dir="$target_dir/debug" >"$log" 2>&1 || status=$?

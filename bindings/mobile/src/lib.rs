@@ -1,23 +1,32 @@
-//! Kotlin and Swift bindings (UniFFI) for callsign.
+//! Kotlin and Swift bindings (UniFFI) for callsign: a thin facade over the `callsign` crate for
+//! the customer's app.
 //!
-//! Placeholder export while the core API is being written; replaced by the facade over core.
+//! Exposed: the device [`Verifier`] built from a callsign://enroll [`Enrollment`] (entry mode
+//! with its [`Verdict`]s, display mode, state export and import), a [`Clock`] the app can
+//! implement with server-synced time, and the HOTP/TOTP basics ([`Secret`], [`Hotp`], [`Totp`],
+//! [`OtpAuthUri`], base32, entry normalization). Every failure is a [`CallsignError`] whose
+//! variant follows core's error kind and whose message is core's message. Every object is
+//! `Send + Sync` and may be shared between threads.
+//!
+//! The bindings are generated from the built library with the pinned `uniffi-bindgen` of the
+//! sibling crate; see `bindings/mobile/README.md`.
 
 uniffi::setup_scaffolding!("callsign");
 
-/// Errors of the placeholder export.
-#[derive(Debug, thiserror::Error, uniffi::Error)]
-#[uniffi(flat_error)]
-pub enum CallsignError {
-    /// The input was empty.
-    #[error("input must not be empty")]
-    EmptyInput,
-}
+mod clock;
+mod error;
+mod otp;
+mod otpauth;
+mod verifier;
 
-/// Returns the input back in upper case; fails on empty input (pipeline smoke test).
-#[uniffi::export]
-pub fn echo_upper(input: String) -> Result<String, CallsignError> {
-    if input.is_empty() {
-        return Err(CallsignError::EmptyInput);
-    }
-    Ok(input.to_uppercase())
-}
+pub use clock::{Clock, ClockError};
+pub use error::CallsignError;
+pub use otp::{
+    Algorithm, Hotp, OtpMatch, Secret, Totp, Window, base32_decode, base32_encode, normalize_entry,
+    parse_algorithm,
+};
+pub use otpauth::{OtpAuthUri, OtpKind};
+pub use verifier::{
+    DisplayCode, Enrollment, Verdict, Verifier, VerifierConfig, VerifierStatus,
+    default_verifier_config,
+};
