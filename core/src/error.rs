@@ -301,7 +301,7 @@ impl ErrorKind {
         ErrorKind::RandomUnavailable,
     ];
 
-    /// The stable snake_case name used in the conformance vectors and by bindings.
+    /// The stable `snake_case` name used in the conformance vectors and by bindings.
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorKind::InvalidDigits => "invalid_digits",

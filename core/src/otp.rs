@@ -145,8 +145,10 @@ impl Generator {
 
     #[inline]
     fn code(&self, counter: u64) -> Code {
-        let tag = self.key.sign(&counter.to_be_bytes());
-        Code::from_value(dynamic_truncation(tag.as_bytes()), self.digits)
+        let value = self
+            .key
+            .with_tag(&counter.to_be_bytes(), dynamic_truncation);
+        Code::from_value(value, self.digits)
     }
 
     /// Compares `entry` with the code of every step in the window, in constant time and
@@ -267,6 +269,7 @@ impl Totp {
     }
 
     /// The same TOTP with the epoch T0 (unix seconds) moved.
+    #[must_use]
     pub fn with_t0(mut self, t0: u64) -> Totp {
         self.t0 = t0;
         self

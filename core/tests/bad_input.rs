@@ -1,4 +1,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// Test code: long tables, searches that stop within a few steps, hex built with format!.
+#![allow(
+    clippy::too_many_lines,
+    clippy::maybe_infinite_iter,
+    clippy::format_collect,
+    clippy::cast_possible_truncation
+)]
 //! A table of bad inputs to the engine, each with the exact error it must produce.
 
 use callsign::{Algorithm, Code, Error, Hotp, OtpAuthUri, Secret, Totp, Window, base32};

@@ -1,4 +1,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// Test code: long tables, searches that stop within a few steps, hex built with format!.
+#![allow(
+    clippy::too_many_lines,
+    clippy::maybe_infinite_iter,
+    clippy::format_collect,
+    clippy::cast_possible_truncation
+)]
 //! Behaviour of the caller-verification profile: lockout, replay, audit, rate limit, and what
 //! never shows up in Debug output or audit lines.
 

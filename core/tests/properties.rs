@@ -1,9 +1,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// Test code: long tables, searches that stop within a few steps, hex built with format!.
+#![allow(
+    clippy::too_many_lines,
+    clippy::maybe_infinite_iter,
+    clippy::format_collect,
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap
+)]
 //! Property tests: round trips, windows, and (with the `ring` feature) the two HMAC backends
 //! agreeing on random keys, counters, digits and algorithms.
 
 use callsign::{
-    Algorithm, Enrollment, Hotp, OtpAuthUri, OtpKind, ProfileParams, Secret, Totp, Window, base32,
+    Algorithm, Enrollment, OtpAuthUri, OtpKind, ProfileParams, Secret, Totp, Window, base32,
 };
 use proptest::prelude::*;
 
@@ -29,15 +37,35 @@ proptest! {
                       digits in 6u32..=8, algorithm in algorithm()) {
         use callsign::mac::Backend;
         let secret = Secret::from_bytes(&key).unwrap();
-        let rustcrypto = Hotp::with_backend(Backend::RustCrypto, &secret, algorithm, digits).unwrap();
-        let ring = Hotp::with_backend(Backend::Ring, &secret, algorithm, digits).unwrap();
+        let rustcrypto = callsign::Hotp::with_backend(Backend::RustCrypto, &secret, algorithm, digits).unwrap();
+        let ring = callsign::Hotp::with_backend(Backend::Ring, &secret, algorithm, digits).unwrap();
         let (a, b) = (rustcrypto.code(counter), ring.code(counter));
         prop_assert_eq!(a.as_str(), b.as_str());
+    }
+
+    /// The prepared keys of every backend against RustCrypto's `hmac` crate, for keys shorter
+    /// and longer than a block and messages around the one- and two-block padding boundaries.
+    #[test]
+    fn prepared_keys_match_the_hmac_crate(key in proptest::collection::vec(any::<u8>(), 0..300),
+                                          message in proptest::collection::vec(any::<u8>(), 0..300),
+                                          algorithm in algorithm()) {
+        use hmac::{KeyInit, Mac};
+        let expected = match algorithm {
+            Algorithm::Sha1 => hmac::Hmac::<sha1::Sha1>::new_from_slice(&key).unwrap().chain_update(&message).finalize().into_bytes().to_vec(),
+            Algorithm::Sha256 => hmac::Hmac::<sha2::Sha256>::new_from_slice(&key).unwrap().chain_update(&message).finalize().into_bytes().to_vec(),
+            Algorithm::Sha512 => hmac::Hmac::<sha2::Sha512>::new_from_slice(&key).unwrap().chain_update(&message).finalize().into_bytes().to_vec(),
+        };
+        for &backend in callsign::mac::Backend::AVAILABLE {
+            let tag = callsign::mac::PreparedKey::with_backend(backend, algorithm, &key).sign(&message);
+            prop_assert_eq!(tag.as_bytes(), expected.as_slice(), "{:?}", backend);
+        }
     }
 
     #[test]
     fn base32_round_trips_and_tolerates_human_formatting(bytes in proptest::collection::vec(any::<u8>(), 0..80)) {
         let encoded = base32::encode(&bytes);
+        let secret_encoded = base32::encode_secret(&bytes);
+        prop_assert_eq!(secret_encoded.as_str(), encoded.as_str());
         let decoded = base32::decode(&encoded).unwrap();
         prop_assert_eq!(decoded.as_slice(), bytes.as_slice());
         let human: String = encoded

@@ -1,4 +1,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// Test code: long tables, searches that stop within a few steps, hex built with format!.
+#![allow(
+    clippy::too_many_lines,
+    clippy::maybe_infinite_iter,
+    clippy::format_collect,
+    clippy::cast_possible_truncation
+)]
 //! Every reference value of ../shared/protocol-v1.md, reproduced.
 
 use callsign::{MasterKey, ProfileParams, agent_code, derive_call_key};
