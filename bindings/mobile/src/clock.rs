@@ -33,7 +33,11 @@ pub trait Clock: Send + Sync {
 }
 
 /// Asks `clock` for the time; its failure becomes [`CallsignError::ClockUnavailable`].
-pub(crate) fn now(clock: &Arc<dyn Clock>) -> Result<u64, CallsignError> {
+#[allow(
+    clippy::needless_pass_by_value,
+    reason = "UniFFI hands foreign objects over as Arc<dyn Clock>; callers pass theirs on"
+)]
+pub(crate) fn now(clock: Arc<dyn Clock>) -> Result<u64, CallsignError> {
     clock
         .now()
         .map_err(|error| CallsignError::ClockUnavailable(error.to_string()))

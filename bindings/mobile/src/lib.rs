@@ -1,7 +1,7 @@
-//! Kotlin and Swift bindings (UniFFI) for callsign: a thin facade over the `callsign` crate for
-//! the customer's app.
+//! Kotlin and Swift bindings for `callsign`, made with `uniffi`: a thin facade over the core
+//! crate for the customer's app.
 //!
-//! Exposed: the device [`Verifier`] built from a callsign://enroll [`Enrollment`] (entry mode
+//! Exposed: the device [`Verifier`] built from a `callsign://enroll` [`Enrollment`] (entry mode
 //! with its [`Verdict`]s, display mode, state export and import), a [`Clock`] the app can
 //! implement with server-synced time, and the HOTP/TOTP basics ([`Secret`], [`Hotp`], [`Totp`],
 //! [`OtpAuthUri`], base32, entry normalization). Every failure is a [`CallsignError`] whose

@@ -38,7 +38,7 @@ impl From<callsign::Algorithm> for Algorithm {
 
 /// Parses an algorithm name such as "SHA1", "sha256" or "SHA-512" (case-insensitive).
 #[uniffi::export]
-pub fn parse_algorithm(name: String) -> Result<Algorithm> {
+pub fn parse_algorithm(name: &str) -> Result<Algorithm> {
     Ok(name.parse::<callsign::Algorithm>()?.into())
 }
 
@@ -89,8 +89,7 @@ impl Secret {
 
     /// The length in bytes.
     pub fn byte_length(&self) -> u32 {
-        // At most MAX_SECRET_LEN (1024) bytes.
-        self.inner.len() as u32
+        u32::try_from(self.inner.len()).unwrap_or(u32::MAX)
     }
 }
 
@@ -157,7 +156,7 @@ impl Hotp {
 impl Hotp {
     /// HOTP with `secret`, `algorithm` and `digits` (6..=8).
     #[uniffi::constructor]
-    pub fn new(secret: Arc<Secret>, algorithm: Algorithm, digits: u32) -> Result<Arc<Hotp>> {
+    pub fn new(secret: &Secret, algorithm: Algorithm, digits: u32) -> Result<Arc<Hotp>> {
         Ok(Hotp::wrap(callsign::Hotp::new(
             secret.inner(),
             algorithm.into(),
@@ -177,10 +176,10 @@ impl Hotp {
 
     /// Checks `entry` against the counters in `window` around `counter`: the match, or null
     /// when a well-formed entry matches none. A malformed entry throws `InvalidCode`.
-    pub fn verify(&self, entry: String, counter: u64, window: Window) -> Result<Option<OtpMatch>> {
+    pub fn verify(&self, entry: &str, counter: u64, window: Window) -> Result<Option<OtpMatch>> {
         Ok(self
             .inner
-            .verify(&entry, counter, window.into())?
+            .verify(entry, counter, window.into())?
             .map(OtpMatch::from))
     }
 }
@@ -203,7 +202,7 @@ impl Totp {
     /// (unix seconds, default 0).
     #[uniffi::constructor(default(t0 = 0))]
     pub fn new(
-        secret: Arc<Secret>,
+        secret: &Secret,
         algorithm: Algorithm,
         digits: u32,
         period: u64,
@@ -235,15 +234,15 @@ impl Totp {
 
     /// The code now, by the app's `clock`.
     pub fn code_now(&self, clock: Arc<dyn Clock>) -> Result<String> {
-        self.code_at(clock::now(&clock)?)
+        self.code_at(clock::now(clock)?)
     }
 
     /// Checks `entry` against the steps in `window` around the step at `time`: the match, or
     /// null when a well-formed entry matches none. A malformed entry throws `InvalidCode`.
-    pub fn verify(&self, entry: String, time: u64, window: Window) -> Result<Option<OtpMatch>> {
+    pub fn verify(&self, entry: &str, time: u64, window: Window) -> Result<Option<OtpMatch>> {
         Ok(self
             .inner
-            .verify(&entry, time, window.into())?
+            .verify(entry, time, window.into())?
             .map(OtpMatch::from))
     }
 }
@@ -257,15 +256,15 @@ pub fn base32_encode(bytes: Vec<u8>) -> String {
 /// Decodes base32 as people paste it: any case, spaces, hyphens, trailing `=`. Anything else
 /// throws `InvalidBase32` naming the position.
 #[uniffi::export]
-pub fn base32_decode(text: String) -> Result<Vec<u8>> {
-    Ok(callsign::base32::decode(&text)?.to_vec())
+pub fn base32_decode(text: &str) -> Result<Vec<u8>> {
+    Ok(callsign::base32::decode(text)?.to_vec())
 }
 
 /// What a person typed, as the bare `digits` digits it stands for ("482 913" -> "482913").
 /// Anything but digits grouped by single spaces or dashes throws `InvalidCode`.
 #[uniffi::export]
-pub fn normalize_entry(entry: String, digits: u32) -> Result<String> {
-    Ok(callsign::Code::parse_entry(&entry, digits)?
+pub fn normalize_entry(entry: &str, digits: u32) -> Result<String> {
+    Ok(callsign::Code::parse_entry(entry, digits)?
         .as_str()
         .to_owned())
 }

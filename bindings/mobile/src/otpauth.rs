@@ -3,6 +3,7 @@
 use crate::error::Result;
 use crate::otp::{Algorithm, Hotp, Secret, Totp};
 use std::sync::Arc;
+use zeroize::Zeroizing;
 
 /// Whether an account counts time steps or events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
@@ -37,10 +38,11 @@ pub struct OtpAuthUri {
 
 #[uniffi::export]
 impl OtpAuthUri {
-    /// Parses an otpauth://totp/... or otpauth://hotp/... URI; malformed input throws
+    /// Parses an `otpauth://totp/...` or `otpauth://hotp/...` URI; malformed input throws
     /// (`InvalidUri`, `InvalidBase32`, `InvalidSecretLength`, `InvalidDigits`, ...).
     #[uniffi::constructor]
     pub fn parse(uri: String) -> Result<Arc<OtpAuthUri>> {
+        let uri = Zeroizing::new(uri);
         Ok(Arc::new(OtpAuthUri {
             inner: callsign::OtpAuthUri::parse(&uri)?,
         }))

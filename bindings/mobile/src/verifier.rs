@@ -5,6 +5,7 @@ use crate::clock::{self, Clock};
 use crate::error::Result;
 use crate::otp::{Secret, Window};
 use std::sync::Arc;
+use zeroize::Zeroizing;
 
 /// What the app received at enrollment: issuer, account, account secret, epoch and code
 /// parameters. Its text form (`toString` / `description`) hides the secret.
@@ -20,16 +21,16 @@ impl Enrollment {
     /// account secret, its epoch, digits (6..=8) and period (10..=300 s).
     #[uniffi::constructor]
     pub fn new(
-        issuer: String,
-        account_id: String,
-        secret: Arc<Secret>,
+        issuer: &str,
+        account_id: &str,
+        secret: &Secret,
         epoch: u32,
         digits: u32,
         period: u64,
     ) -> Result<Arc<Enrollment>> {
         let params = callsign::ProfileParams::new(digits, period)?;
         let inner =
-            callsign::Enrollment::new(&issuer, &account_id, secret.inner().clone(), epoch, params)?;
+            callsign::Enrollment::new(issuer, account_id, secret.inner().clone(), epoch, params)?;
         Ok(Arc::new(Enrollment { inner }))
     }
 
@@ -37,6 +38,7 @@ impl Enrollment {
     /// strictly: anything malformed, unknown or duplicated throws.
     #[uniffi::constructor]
     pub fn parse(uri: String) -> Result<Arc<Enrollment>> {
+        let uri = Zeroizing::new(uri);
         Ok(Arc::new(Enrollment {
             inner: callsign::Enrollment::parse(&uri)?,
         }))
@@ -72,7 +74,7 @@ impl Enrollment {
         self.inner.params().period()
     }
 
-    /// The canonical callsign://enroll URI, for the app to store in its secure storage. It
+    /// The canonical `callsign://enroll` URI, for the app to store in its secure storage. It
     /// contains the account secret.
     pub fn to_uri(&self) -> String {
         self.inner.to_uri_string().to_string()
@@ -233,16 +235,17 @@ impl Verifier {
 impl Verifier {
     /// A fresh verifier for an enrollment.
     #[uniffi::constructor]
-    pub fn new(enrollment: Arc<Enrollment>, config: VerifierConfig) -> Result<Arc<Verifier>> {
+    pub fn new(enrollment: &Enrollment, config: VerifierConfig) -> Result<Arc<Verifier>> {
         Ok(Verifier::wrap(callsign::Verifier::new(
             &enrollment.inner,
             config.into(),
         )?))
     }
 
-    /// A fresh verifier from a callsign://enroll URI.
+    /// A fresh verifier from a `callsign://enroll` URI.
     #[uniffi::constructor]
     pub fn from_uri(uri: String, config: VerifierConfig) -> Result<Arc<Verifier>> {
+        let uri = Zeroizing::new(uri);
         Ok(Verifier::wrap(callsign::Verifier::from_uri(
             &uri,
             config.into(),
@@ -252,8 +255,12 @@ impl Verifier {
     /// A verifier restored from a blob of [`Verifier::export_state`]; a corrupt or foreign
     /// blob throws `InvalidState`.
     #[uniffi::constructor]
+    #[allow(
+        clippy::needless_pass_by_value,
+        reason = "UniFFI passes ByteArray/Data as Vec<u8>"
+    )]
     pub fn with_state(
-        enrollment: Arc<Enrollment>,
+        enrollment: &Enrollment,
         config: VerifierConfig,
         state: Vec<u8>,
     ) -> Result<Arc<Verifier>> {
@@ -268,7 +275,7 @@ impl Verifier {
     /// lockout period.
     #[uniffi::constructor]
     pub fn new_locked(
-        enrollment: Arc<Enrollment>,
+        enrollment: &Enrollment,
         config: VerifierConfig,
         now: u64,
     ) -> Result<Arc<Verifier>> {
@@ -286,13 +293,13 @@ impl Verifier {
 
     /// Entry mode: checks what the customer typed at unix time `now`. A malformed entry throws
     /// `InvalidCode` and does not count as an attempt (during a lock it gets `LockedOut`).
-    pub fn check(&self, entry: String, now: u64) -> Result<Verdict> {
-        Ok(self.inner.check(&entry, now)?.into())
+    pub fn check(&self, entry: &str, now: u64) -> Result<Verdict> {
+        Ok(self.inner.check(entry, now)?.into())
     }
 
     /// Entry mode with the time from the app's `clock`.
-    pub fn check_now(&self, entry: String, clock: Arc<dyn Clock>) -> Result<Verdict> {
-        self.check(entry, clock::now(&clock)?)
+    pub fn check_now(&self, entry: &str, clock: Arc<dyn Clock>) -> Result<Verdict> {
+        self.check(entry, clock::now(clock)?)
     }
 
     /// Display mode: the code at unix time `now`, for the customer to read back.
@@ -304,7 +311,7 @@ impl Verifier {
 
     /// Display mode with the time from the app's `clock`.
     pub fn display_now(&self, clock: Arc<dyn Clock>) -> Result<Arc<DisplayCode>> {
-        self.display(clock::now(&clock)?)
+        self.display(clock::now(clock)?)
     }
 
     /// The attempt counter and lock at unix time `now`.
@@ -320,6 +327,10 @@ impl Verifier {
 
     /// Replaces the state with an exported one; a corrupt or foreign blob throws
     /// `InvalidState` and leaves the state as it was.
+    #[allow(
+        clippy::needless_pass_by_value,
+        reason = "UniFFI passes ByteArray/Data as Vec<u8>"
+    )]
     pub fn import_state(&self, state: Vec<u8>) -> Result<()> {
         Ok(self.inner.import_state(&state)?)
     }
