@@ -37,8 +37,18 @@ pub struct IssuanceEvent<'a> {
 impl IssuanceEvent<'_> {
     /// The event as one line of JSON, without the newline.
     pub fn to_json(&self) -> String {
-        // Serializing plain strings and integers cannot fail.
-        serde_json::to_string(self).unwrap_or_default()
+        let mut line = Vec::with_capacity(192);
+        self.write_json_line(&mut line);
+        line.pop();
+        // serde_json writes UTF-8 only.
+        String::from_utf8(line).unwrap_or_default()
+    }
+
+    /// Appends the event as one line of JSON, newline included, to `out`.
+    pub fn write_json_line(&self, out: &mut Vec<u8>) {
+        // Serializing plain strings and integers into memory cannot fail.
+        let _ = serde_json::to_writer(&mut *out, self);
+        out.push(b'\n');
     }
 }
 
@@ -97,16 +107,15 @@ impl JsonLinesAuditSink {
 
 impl AuditSink for JsonLinesAuditSink {
     fn record(&self, events: &[IssuanceEvent<'_>]) -> Result<(), AuditError> {
-        let mut lines = String::with_capacity(events.len() * 160);
+        let mut lines = Vec::with_capacity(events.len() * 192);
         for event in events {
-            lines.push_str(&event.to_json());
-            lines.push('\n');
+            event.write_json_line(&mut lines);
         }
         let mut file = self
             .file
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        file.write_all(lines.as_bytes())
+        file.write_all(&lines)
             .and_then(|()| file.sync_data())
             .map_err(|error| AuditError::new(format!("writing {}: {error}", self.path.display())))
     }

@@ -138,11 +138,30 @@ impl Issuer {
         now: u64,
     ) -> Result<Vec<TimedCode>, Error> {
         check_request_fields(agent_id, reason)?;
+        // Cached accounts under one read lock; the others derived (and cached) afterwards.
+        let mut cached: Vec<Option<TimedCode>> = Vec::with_capacity(account_ids.len());
+        {
+            let cache = self
+                .call_keys
+                .read()
+                .unwrap_or_else(PoisonError::into_inner);
+            for account_id in account_ids {
+                cached.push(
+                    cache
+                        .get(account_id.as_ref())
+                        .map(|generator| generator.timed_code_at(now))
+                        .transpose()?,
+                );
+            }
+        }
         let mut codes = Vec::with_capacity(account_ids.len());
-        for account_id in account_ids {
-            codes.push(self.with_generator(account_id.as_ref(), |generator| {
-                generator.timed_code_at(now)
-            })?);
+        for (code, account_id) in cached.into_iter().zip(account_ids) {
+            codes.push(match code {
+                Some(code) => code,
+                None => self.with_generator(account_id.as_ref(), |generator| {
+                    generator.timed_code_at(now)
+                })?,
+            });
         }
         let events: Vec<IssuanceEvent<'_>> = account_ids
             .iter()
