@@ -1,4 +1,4 @@
-//! HMAC backends: RustCrypto and ring must agree on every MAC (any key length, any message),
+//! HMAC backends: `RustCrypto` and `ring` must agree on every MAC (any key length, any message),
 //! and so on every HOTP and TOTP code built on them.
 #![no_main]
 

@@ -1,4 +1,4 @@
-//! callsign://enroll parsing: arbitrary text never panics; whatever parses emits a URI that
+//! `callsign://enroll` parsing: arbitrary text never panics; whatever parses emits a URI that
 //! parses back to an equal enrollment, emits the same text again, and builds a verifier.
 #![no_main]
 

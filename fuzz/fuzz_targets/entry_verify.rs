@@ -75,11 +75,11 @@ enum Alteration {
 #[derive(Debug, Arbitrary)]
 enum Foreign {
     /// Same secret, another account id.
-    OtherAccount,
+    Account,
     /// Same issuer and account, another secret.
-    OtherSecret,
+    Secret,
     /// Same issuer, account and secret, another epoch.
-    OtherEpoch,
+    Epoch,
 }
 
 struct Harness {
@@ -165,9 +165,9 @@ impl Harness {
             }
             Action::ImportForeign(foreign) => {
                 let other = match foreign {
-                    Foreign::OtherAccount => enrollment("customer-0002", &SECRET, 0, self.params),
-                    Foreign::OtherSecret => enrollment(ACCOUNT, &OTHER_SECRET, 0, self.params),
-                    Foreign::OtherEpoch => enrollment(ACCOUNT, &SECRET, 1, self.params),
+                    Foreign::Account => enrollment("customer-0002", &SECRET, 0, self.params),
+                    Foreign::Secret => enrollment(ACCOUNT, &OTHER_SECRET, 0, self.params),
+                    Foreign::Epoch => enrollment(ACCOUNT, &SECRET, 1, self.params),
                 };
                 let blob = Verifier::new(&other, self.config)
                     .expect("valid configuration")

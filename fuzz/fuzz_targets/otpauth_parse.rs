@@ -1,4 +1,4 @@
-//! otpauth:// parsing: arbitrary text never panics; whatever parses emits a canonical URI that
+//! `otpauth://` parsing: arbitrary text never panics; whatever parses emits a canonical URI that
 //! parses back to an equal value, emits the same text again, and yields a working generator.
 #![no_main]
 
