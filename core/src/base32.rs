@@ -11,6 +11,23 @@ pub fn encode(bytes: &[u8]) -> String {
     base32::encode(ALPHABET, bytes)
 }
 
+/// Encodes secret bytes like [`encode`], leaving no unwiped copy on the heap: the output is
+/// allocated once at its final size and every temporary is zeroized.
+pub fn encode_secret(bytes: &[u8]) -> Zeroizing<String> {
+    let mut out = Zeroizing::new(String::with_capacity(bytes.len().div_ceil(5) * 8));
+    for chunk in bytes.chunks(5) {
+        // A whole 5-byte group encodes to exactly 8 symbols, which the crate writes into a
+        // buffer it allocates large enough up front; a short last group is zero-padded (as the
+        // crate itself does) and its extra symbols dropped.
+        let mut group = Zeroizing::new([0u8; 5]);
+        group[..chunk.len()].copy_from_slice(chunk);
+        let symbols = Zeroizing::new(base32::encode(ALPHABET, group.as_slice()));
+        let used = (chunk.len() * 8).div_ceil(5);
+        out.push_str(&symbols[..used]);
+    }
+    out
+}
+
 /// Decodes RFC 4648 base32, ignoring case, spaces and hyphens, and accepting trailing `=`.
 ///
 /// Any other character is an error naming its position (counted in characters of `text`);

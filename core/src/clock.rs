@@ -18,9 +18,8 @@ impl Clock for SystemClock {
     fn now(&self) -> Result<u64, Error> {
         match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
             Ok(since_epoch) => Ok(since_epoch.as_secs()),
-            Err(before) => Err(Error::TimeBeforeEpoch {
-                time: -i128::from(before.duration().as_secs()),
-                t0: 0,
+            Err(before) => Err(Error::TimeBefore1970 {
+                seconds_before: before.duration().as_secs().max(1),
             }),
         }
     }
@@ -64,8 +63,7 @@ impl Clock for FixedClock {
 /// Unix seconds of a date and time; times before 1970 are an error.
 pub fn unix_seconds(time: time::OffsetDateTime) -> Result<u64, Error> {
     let seconds = time.unix_timestamp();
-    u64::try_from(seconds).map_err(|_| Error::TimeBeforeEpoch {
-        time: i128::from(seconds),
-        t0: 0,
+    u64::try_from(seconds).map_err(|_| Error::TimeBefore1970 {
+        seconds_before: seconds.unsigned_abs(),
     })
 }

@@ -17,11 +17,9 @@ pub struct Digits(u8);
 impl Digits {
     /// Checks that `digits` is within 6..=8.
     pub fn new(digits: u32) -> Result<Digits, Error> {
-        if (MIN_DIGITS..=MAX_DIGITS).contains(&digits) {
-            // The range check makes the narrowing exact.
-            Ok(Digits(digits as u8))
-        } else {
-            Err(Error::InvalidDigits { digits })
+        match u8::try_from(digits) {
+            Ok(narrow) if (MIN_DIGITS..=MAX_DIGITS).contains(&digits) => Ok(Digits(narrow)),
+            _ => Err(Error::InvalidDigits { digits }),
         }
     }
 

@@ -1,9 +1,10 @@
-//! The callsign://enroll payload that carries an account secret from the vendor to the
+//! The <callsign://enroll> payload that carries an account secret from the vendor to the
 //! customer's app.
 
 use crate::profile::{self, ProfileParams};
 use crate::uri::{self, Strictness};
 use crate::{Error, Secret};
+use core::fmt::Write;
 use zeroize::Zeroizing;
 
 const PREFIX: &str = "callsign://enroll?";
@@ -110,7 +111,12 @@ impl Enrollment {
     /// The payload as a URI, parameters in the order of the specification. It carries the
     /// account secret and is zeroized on drop.
     pub fn to_uri_string(&self) -> Zeroizing<String> {
-        let mut out = Zeroizing::new(String::with_capacity(160));
+        // Sized up front so that the buffer never grows (growing would leave a copy of the
+        // secret behind in freed memory).
+        let capacity = 96
+            + 3 * (self.issuer.len() + self.account_id.len())
+            + self.secret.len().div_ceil(5) * 8;
+        let mut out = Zeroizing::new(String::with_capacity(capacity));
         out.push_str(PREFIX);
         out.push_str("v=1&issuer=");
         out.push_str(&uri::encode(&self.issuer));
@@ -118,12 +124,14 @@ impl Enrollment {
         out.push_str(&uri::encode(&self.account_id));
         out.push_str("&secret=");
         out.push_str(&self.secret.to_base32());
-        out.push_str(&format!(
+        // Writing to a String cannot fail.
+        let _ = write!(
+            out,
             "&epoch={}&digits={}&period={}",
             self.epoch,
             self.params.digits(),
             self.params.period()
-        ));
+        );
         out
     }
 

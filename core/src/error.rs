@@ -31,9 +31,15 @@ pub enum Error {
     #[error("time {time} lies before the TOTP epoch T0 = {t0}")]
     TimeBeforeEpoch {
         /// The rejected unix time.
-        time: i128,
+        time: u64,
         /// The epoch in force.
         t0: u64,
+    },
+    /// A date or an integer time lies before 1970-01-01 (a negative unix time).
+    #[error("the time lies {seconds_before} s before 1970-01-01; unix times cannot be negative")]
+    TimeBefore1970 {
+        /// How far before 1970 it lies, in seconds (saturated at `u64::MAX`).
+        seconds_before: u64,
     },
     /// A time or counter computation would leave the u64 range.
     #[error("time or counter arithmetic overflows: {what}")]
@@ -250,7 +256,7 @@ pub enum ErrorKind {
     InvalidDigits,
     /// See [`Error::ZeroPeriod`] and [`Error::PeriodOutOfRange`].
     InvalidPeriod,
-    /// See [`Error::TimeBeforeEpoch`].
+    /// See [`Error::TimeBeforeEpoch`] and [`Error::TimeBefore1970`].
     TimeBeforeEpoch,
     /// See [`Error::Overflow`].
     Overflow,
@@ -301,7 +307,7 @@ impl ErrorKind {
         ErrorKind::RandomUnavailable,
     ];
 
-    /// The stable snake_case name used in the conformance vectors and by bindings.
+    /// The stable `snake_case` name used in the conformance vectors and by bindings.
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorKind::InvalidDigits => "invalid_digits",
@@ -336,7 +342,9 @@ impl Error {
         match self {
             Error::InvalidDigits { .. } => ErrorKind::InvalidDigits,
             Error::ZeroPeriod | Error::PeriodOutOfRange { .. } => ErrorKind::InvalidPeriod,
-            Error::TimeBeforeEpoch { .. } => ErrorKind::TimeBeforeEpoch,
+            Error::TimeBeforeEpoch { .. } | Error::TimeBefore1970 { .. } => {
+                ErrorKind::TimeBeforeEpoch
+            }
             Error::Overflow { .. } => ErrorKind::Overflow,
             Error::WindowTooLarge { .. } | Error::InvalidConfig { .. } => ErrorKind::InvalidConfig,
             Error::SecretTooShort { .. } | Error::SecretTooLong { .. } => {

@@ -72,7 +72,7 @@ pub struct Issuer {
     master_key: MasterKey,
     config: IssuerConfig,
     sink: Arc<dyn AuditSink>,
-    call_keys: RwLock<HashMap<String, Arc<Totp>>>,
+    call_keys: RwLock<HashMap<String, Totp>>,
     issued_by_agent: Mutex<HashMap<String, VecDeque<u64>>>,
 }
 
@@ -83,12 +83,12 @@ impl Issuer {
         config: IssuerConfig,
         sink: Arc<dyn AuditSink>,
     ) -> Result<Issuer, Error> {
-        if let Some(limit) = config.rate_limit {
-            if limit.max_codes == 0 || limit.window_seconds == 0 {
-                return Err(Error::InvalidConfig {
-                    reason: "the rate limit needs at least 1 code and a window of at least 1 second",
-                });
-            }
+        if let Some(limit) = config.rate_limit
+            && (limit.max_codes == 0 || limit.window_seconds == 0)
+        {
+            return Err(Error::InvalidConfig {
+                reason: "the rate limit needs at least 1 code and a window of at least 1 second",
+            });
         }
         Ok(Issuer {
             master_key,
@@ -111,8 +111,8 @@ impl Issuer {
     /// returned. A failing sink gives [`Error::AuditFailed`] and no code.
     pub fn issue(&self, request: &IssueRequest<'_>, now: u64) -> Result<TimedCode, Error> {
         check_request_fields(request.agent_id, request.ticket)?;
-        let generator = self.account_generator(request.account_id)?;
-        let code = generator.timed_code_at(now)?;
+        let code =
+            self.with_generator(request.account_id, |generator| generator.timed_code_at(now))?;
         let event = IssuanceEvent {
             time: now,
             outcome: AuditOutcome::Issued,
@@ -140,10 +140,9 @@ impl Issuer {
         check_request_fields(agent_id, reason)?;
         let mut codes = Vec::with_capacity(account_ids.len());
         for account_id in account_ids {
-            codes.push(
-                self.account_generator(account_id.as_ref())?
-                    .timed_code_at(now)?,
-            );
+            codes.push(self.with_generator(account_id.as_ref(), |generator| {
+                generator.timed_code_at(now)
+            })?);
         }
         let events: Vec<IssuanceEvent<'_>> = account_ids
             .iter()
@@ -175,31 +174,37 @@ impl Issuer {
         )
     }
 
-    /// The cached code generator of an account, deriving it on first use.
-    fn account_generator(&self, account_id: &str) -> Result<Arc<Totp>, Error> {
+    /// Runs `use_generator` on the account's cached code generator, deriving and caching it
+    /// on first use. A cached account costs one read lock and one hash lookup.
+    fn with_generator<R>(
+        &self,
+        account_id: &str,
+        use_generator: impl FnOnce(&Totp) -> Result<R, Error>,
+    ) -> Result<R, Error> {
         if let Some(generator) = self
             .call_keys
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .get(account_id)
         {
-            return Ok(Arc::clone(generator));
+            return use_generator(generator);
         }
         let secret = self
             .master_key
             .account_secret(account_id, self.config.epoch)?;
-        let generator = Arc::new(profile::agent_totp(&secret, self.config.params)?);
-        let mut cache = self
-            .call_keys
-            .write()
-            .unwrap_or_else(PoisonError::into_inner);
-        if cache.len() >= self.config.cache_capacity {
-            cache.clear();
-        }
+        let generator = profile::agent_totp(&secret, self.config.params)?;
+        let result = use_generator(&generator);
         if self.config.cache_capacity > 0 {
-            cache.insert(account_id.to_owned(), Arc::clone(&generator));
+            let mut cache = self
+                .call_keys
+                .write()
+                .unwrap_or_else(PoisonError::into_inner);
+            if cache.len() >= self.config.cache_capacity {
+                cache.clear();
+            }
+            cache.insert(account_id.to_owned(), generator);
         }
-        Ok(generator)
+        result
     }
 
     /// Takes `count` codes from the agent's rate limit, or audits the refusal of `events` and

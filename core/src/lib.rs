@@ -62,3 +62,8 @@ pub use profile::{
 pub use verifier::{
     MAX_FAILURES_LIMIT, MAX_LOCKOUT_SECONDS, Verdict, Verifier, VerifierConfig, VerifierStatus,
 };
+
+/// The README's Rust examples, compiled and run as doctests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

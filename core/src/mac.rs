@@ -1,8 +1,11 @@
 //! HMAC with a prepared key, over one of two backends chosen by cargo feature.
 //!
-//! `rustcrypto` (the default) uses RustCrypto's `hmac` with `sha1`/`sha2`, whose SHA code uses
-//! the CPU's SHA instructions where present, and whose states are zeroized on drop. `ring` uses
-//! ring's HMAC; ring does not zeroize its key schedule on drop.
+//! `rustcrypto` (the default) computes HMAC (RFC 2104) over the compression functions of
+//! `RustCrypto`'s `sha1`/`sha2`, which use the CPU's SHA instructions where present. The key's
+//! inner and outer pad states are computed once; a MAC of a short message (a counter) then costs
+//! exactly two compressions, with no buffering, cloning or allocation. Those states are zeroized
+//! on drop. Tests check this backend against `RustCrypto`'s `hmac`, against ring, and against the
+//! RFC vectors. `ring` uses ring's HMAC; ring does not zeroize its key schedule on drop.
 
 use crate::Algorithm;
 use zeroize::Zeroize;
@@ -14,7 +17,7 @@ compile_error!("enable at least one HMAC backend feature: `rustcrypto` or `ring`
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Backend {
-    /// RustCrypto's `hmac` with `sha1`/`sha2`.
+    /// HMAC over `RustCrypto`'s `sha1`/`sha2` compression functions.
     #[cfg(feature = "rustcrypto")]
     RustCrypto,
     /// ring's `hmac`.
@@ -23,7 +26,7 @@ pub enum Backend {
 }
 
 impl Backend {
-    /// The backend used unless a caller picks one: RustCrypto where it is compiled in, since
+    /// The backend used unless a caller picks one: `RustCrypto` where it is compiled in, since
     /// it is the faster one on CPUs with SHA instructions (see the benchmark crate).
     #[cfg(feature = "rustcrypto")]
     pub const DEFAULT: Backend = Backend::RustCrypto;
@@ -81,11 +84,11 @@ impl core::fmt::Debug for Tag {
 #[derive(Clone)]
 enum State {
     #[cfg(feature = "rustcrypto")]
-    Sha1(hmac::Hmac<sha1::Sha1>),
+    Sha1(PadStates<Sha1State>),
     #[cfg(feature = "rustcrypto")]
-    Sha256(hmac::Hmac<sha2::Sha256>),
+    Sha256(PadStates<Sha256State>),
     #[cfg(feature = "rustcrypto")]
-    Sha512(hmac::Hmac<sha2::Sha512>),
+    Sha512(PadStates<Sha512State>),
     #[cfg(feature = "ring")]
     Ring(ring::hmac::Key),
 }
@@ -110,9 +113,9 @@ impl PreparedKey {
         let state = match backend {
             #[cfg(feature = "rustcrypto")]
             Backend::RustCrypto => match algorithm {
-                Algorithm::Sha1 => State::Sha1(rustcrypto_key(key)),
-                Algorithm::Sha256 => State::Sha256(rustcrypto_key(key)),
-                Algorithm::Sha512 => State::Sha512(rustcrypto_key(key)),
+                Algorithm::Sha1 => State::Sha1(PadStates::new(key)),
+                Algorithm::Sha256 => State::Sha256(PadStates::new(key)),
+                Algorithm::Sha512 => State::Sha512(PadStates::new(key)),
             },
             #[cfg(feature = "ring")]
             Backend::Ring => {
@@ -142,38 +145,261 @@ impl PreparedKey {
     }
 
     /// HMAC of `message` under this key.
-    #[inline]
     pub fn sign(&self, message: &[u8]) -> Tag {
+        self.with_tag(message, Tag::from_slice)
+    }
+
+    /// Computes the HMAC of `message` and hands it to `use_tag` without copying it. This is
+    /// the hot path of code generation.
+    #[inline]
+    pub fn with_tag<R>(&self, message: &[u8], use_tag: impl FnOnce(&[u8]) -> R) -> R {
         match &self.state {
             #[cfg(feature = "rustcrypto")]
-            State::Sha1(mac) => rustcrypto_sign(mac, message),
+            State::Sha1(pads) => pads.with_tag(message, use_tag),
             #[cfg(feature = "rustcrypto")]
-            State::Sha256(mac) => rustcrypto_sign(mac, message),
+            State::Sha256(pads) => pads.with_tag(message, use_tag),
             #[cfg(feature = "rustcrypto")]
-            State::Sha512(mac) => rustcrypto_sign(mac, message),
+            State::Sha512(pads) => pads.with_tag(message, use_tag),
             #[cfg(feature = "ring")]
-            State::Ring(key) => Tag::from_slice(ring::hmac::sign(key, message).as_ref()),
+            State::Ring(key) => use_tag(ring::hmac::sign(key, message).as_ref()),
         }
     }
 }
 
+/// A Merkle-Damgard hash state that absorbs whole blocks (SHA-1, SHA-256, SHA-512).
 #[cfg(feature = "rustcrypto")]
-#[allow(clippy::expect_used)]
-fn rustcrypto_key<M: hmac::KeyInit>(key: &[u8]) -> M {
-    // HMAC takes keys of any length (it hashes long ones and pads short ones), so this
-    // cannot fail.
-    M::new_from_slice(key).expect("HMAC accepts keys of any length")
+trait Compression: Copy + Zeroize {
+    /// The block length in bytes (64 or 128).
+    const BLOCK_LEN: usize;
+    /// The length of the bit-count field that ends the padding (8 or 16).
+    const LENGTH_FIELD_LEN: usize;
+    /// The digest length in bytes.
+    const DIGEST_LEN: usize;
+    /// The standard initial state.
+    fn initial() -> Self;
+    /// Absorbs one block of exactly `BLOCK_LEN` bytes.
+    fn compress(&mut self, block: &[u8]);
+    /// Writes the big-endian digest into `out[..DIGEST_LEN]`.
+    fn write_digest(&self, out: &mut [u8]);
+    /// Writes the digest of a whole message into `out[..DIGEST_LEN]` (for keys longer than a
+    /// block).
+    fn hash(message: &[u8], out: &mut [u8]);
+}
+
+/// The largest block of the supported hashes.
+#[cfg(feature = "rustcrypto")]
+const MAX_BLOCK_LEN: usize = 128;
+
+#[cfg(feature = "rustcrypto")]
+#[derive(Clone, Copy, Zeroize)]
+struct Sha1State([u32; 5]);
+
+#[cfg(feature = "rustcrypto")]
+#[derive(Clone, Copy, Zeroize)]
+struct Sha256State([u32; 8]);
+
+#[cfg(feature = "rustcrypto")]
+#[derive(Clone, Copy, Zeroize)]
+struct Sha512State([u64; 8]);
+
+#[cfg(feature = "rustcrypto")]
+impl Compression for Sha1State {
+    const BLOCK_LEN: usize = 64;
+    const LENGTH_FIELD_LEN: usize = 8;
+    const DIGEST_LEN: usize = 20;
+
+    fn initial() -> Self {
+        // FIPS 180-4 section 5.3.1.
+        Sha1State([
+            0x6745_2301,
+            0xefcd_ab89,
+            0x98ba_dcfe,
+            0x1032_5476,
+            0xc3d2_e1f0,
+        ])
+    }
+
+    #[inline]
+    fn compress(&mut self, block: &[u8]) {
+        if let Ok(block) = <&[u8; 64]>::try_from(block) {
+            sha1::block_api::compress(&mut self.0, core::slice::from_ref(block));
+        }
+    }
+
+    #[inline]
+    fn write_digest(&self, out: &mut [u8]) {
+        for (chunk, word) in out.chunks_exact_mut(4).zip(self.0) {
+            chunk.copy_from_slice(&word.to_be_bytes());
+        }
+    }
+
+    fn hash(message: &[u8], out: &mut [u8]) {
+        use sha1::Digest;
+        out[..Self::DIGEST_LEN].copy_from_slice(&sha1::Sha1::digest(message));
+    }
 }
 
 #[cfg(feature = "rustcrypto")]
+impl Compression for Sha256State {
+    const BLOCK_LEN: usize = 64;
+    const LENGTH_FIELD_LEN: usize = 8;
+    const DIGEST_LEN: usize = 32;
+
+    fn initial() -> Self {
+        // FIPS 180-4 section 5.3.3.
+        Sha256State([
+            0x6a09_e667,
+            0xbb67_ae85,
+            0x3c6e_f372,
+            0xa54f_f53a,
+            0x510e_527f,
+            0x9b05_688c,
+            0x1f83_d9ab,
+            0x5be0_cd19,
+        ])
+    }
+
+    #[inline]
+    fn compress(&mut self, block: &[u8]) {
+        if let Ok(block) = <&[u8; 64]>::try_from(block) {
+            sha2::block_api::compress256(&mut self.0, core::slice::from_ref(block));
+        }
+    }
+
+    #[inline]
+    fn write_digest(&self, out: &mut [u8]) {
+        for (chunk, word) in out.chunks_exact_mut(4).zip(self.0) {
+            chunk.copy_from_slice(&word.to_be_bytes());
+        }
+    }
+
+    fn hash(message: &[u8], out: &mut [u8]) {
+        use sha2::Digest;
+        out[..Self::DIGEST_LEN].copy_from_slice(&sha2::Sha256::digest(message));
+    }
+}
+
+#[cfg(feature = "rustcrypto")]
+impl Compression for Sha512State {
+    const BLOCK_LEN: usize = 128;
+    const LENGTH_FIELD_LEN: usize = 16;
+    const DIGEST_LEN: usize = 64;
+
+    fn initial() -> Self {
+        // FIPS 180-4 section 5.3.5.
+        Sha512State([
+            0x6a09_e667_f3bc_c908,
+            0xbb67_ae85_84ca_a73b,
+            0x3c6e_f372_fe94_f82b,
+            0xa54f_f53a_5f1d_36f1,
+            0x510e_527f_ade6_82d1,
+            0x9b05_688c_2b3e_6c1f,
+            0x1f83_d9ab_fb41_bd6b,
+            0x5be0_cd19_137e_2179,
+        ])
+    }
+
+    #[inline]
+    fn compress(&mut self, block: &[u8]) {
+        if let Ok(block) = <&[u8; 128]>::try_from(block) {
+            sha2::block_api::compress512(&mut self.0, core::slice::from_ref(block));
+        }
+    }
+
+    #[inline]
+    fn write_digest(&self, out: &mut [u8]) {
+        for (chunk, word) in out.chunks_exact_mut(8).zip(self.0) {
+            chunk.copy_from_slice(&word.to_be_bytes());
+        }
+    }
+
+    fn hash(message: &[u8], out: &mut [u8]) {
+        use sha2::Digest;
+        out[..Self::DIGEST_LEN].copy_from_slice(&sha2::Sha512::digest(message));
+    }
+}
+
+/// The hash states after absorbing the key XOR ipad and the key XOR opad (RFC 2104): all that
+/// an HMAC key is after setup. Zeroized on drop.
+#[cfg(feature = "rustcrypto")]
+#[derive(Clone)]
+struct PadStates<C: Compression> {
+    inner: C,
+    outer: C,
+}
+
+#[cfg(feature = "rustcrypto")]
+impl<C: Compression> PadStates<C> {
+    fn new(key: &[u8]) -> Self {
+        // K0: the key, hashed first when longer than a block, padded with zeros.
+        let mut padded = [0u8; MAX_BLOCK_LEN];
+        if key.len() > C::BLOCK_LEN {
+            C::hash(key, &mut padded);
+        } else {
+            padded[..key.len()].copy_from_slice(key);
+        }
+        let mut pads = PadStates {
+            inner: C::initial(),
+            outer: C::initial(),
+        };
+        let block = &mut padded[..C::BLOCK_LEN];
+        for byte in block.iter_mut() {
+            *byte ^= 0x36;
+        }
+        pads.inner.compress(block);
+        for byte in block.iter_mut() {
+            *byte ^= 0x36 ^ 0x5c;
+        }
+        pads.outer.compress(block);
+        padded.zeroize();
+        pads
+    }
+
+    /// HMAC of `message`: for a message shorter than a block minus its padding (a counter),
+    /// exactly two compressions.
+    #[inline]
+    fn with_tag<R>(&self, message: &[u8], use_tag: impl FnOnce(&[u8]) -> R) -> R {
+        let mut digest = [0u8; 64];
+        finish(self.inner, message).write_digest(&mut digest);
+        finish(self.outer, &digest[..C::DIGEST_LEN]).write_digest(&mut digest);
+        use_tag(&digest[..C::DIGEST_LEN])
+    }
+}
+
+#[cfg(feature = "rustcrypto")]
+impl<C: Compression> Drop for PadStates<C> {
+    fn drop(&mut self) {
+        self.inner.zeroize();
+        self.outer.zeroize();
+    }
+}
+
+/// Absorbs `message` into `state`, which has absorbed exactly one block (the key pad) before
+/// it, and applies the final padding: 0x80, zeros, and the total length in bits.
+#[cfg(feature = "rustcrypto")]
 #[inline]
-fn rustcrypto_sign<M: hmac::Mac + Clone>(prepared: &M, message: &[u8]) -> Tag {
-    let mut mac = prepared.clone();
-    mac.update(message);
-    let mut output = mac.finalize().into_bytes();
-    let tag = Tag::from_slice(&output);
-    output.as_mut_slice().zeroize();
-    tag
+fn finish<C: Compression>(mut state: C, message: &[u8]) -> C {
+    let mut blocks = message.chunks_exact(C::BLOCK_LEN);
+    for block in &mut blocks {
+        state.compress(block);
+    }
+    let rest = blocks.remainder();
+    let mut tail = [0u8; 2 * MAX_BLOCK_LEN];
+    tail[..rest.len()].copy_from_slice(rest);
+    tail[rest.len()] = 0x80;
+    let tail_len = if rest.len() < C::BLOCK_LEN - C::LENGTH_FIELD_LEN {
+        C::BLOCK_LEN
+    } else {
+        2 * C::BLOCK_LEN
+    };
+    // The key pad block plus the message, in bits; a slice's length always fits in u128.
+    let bits = (C::BLOCK_LEN as u128 + message.len() as u128) * 8;
+    tail[tail_len - C::LENGTH_FIELD_LEN..tail_len]
+        .copy_from_slice(&bits.to_be_bytes()[16 - C::LENGTH_FIELD_LEN..]);
+    for block in tail[..tail_len].chunks_exact(C::BLOCK_LEN) {
+        state.compress(block);
+    }
+    state
 }
 
 impl core::fmt::Debug for PreparedKey {
@@ -181,7 +407,6 @@ impl core::fmt::Debug for PreparedKey {
         f.debug_struct("PreparedKey")
             .field("algorithm", &self.algorithm)
             .field("backend", &self.backend)
-            .field("key", &"[REDACTED]")
-            .finish()
+            .finish_non_exhaustive()
     }
 }

@@ -145,8 +145,10 @@ impl Generator {
 
     #[inline]
     fn code(&self, counter: u64) -> Code {
-        let tag = self.key.sign(&counter.to_be_bytes());
-        Code::from_value(dynamic_truncation(tag.as_bytes()), self.digits)
+        let value = self
+            .key
+            .with_tag(&counter.to_be_bytes(), dynamic_truncation);
+        Code::from_value(value, self.digits)
     }
 
     /// Compares `entry` with the code of every step in the window, in constant time and
@@ -267,6 +269,7 @@ impl Totp {
     }
 
     /// The same TOTP with the epoch T0 (unix seconds) moved.
+    #[must_use]
     pub fn with_t0(mut self, t0: u64) -> Totp {
         self.t0 = t0;
         self
@@ -289,10 +292,9 @@ impl Totp {
 
     /// The time step at unix time `time`: floor((time - T0) / period).
     pub fn step_at(&self, time: u64) -> Result<u64, Error> {
-        let since_epoch = time.checked_sub(self.t0).ok_or(Error::TimeBeforeEpoch {
-            time: i128::from(time),
-            t0: self.t0,
-        })?;
+        let since_epoch = time
+            .checked_sub(self.t0)
+            .ok_or(Error::TimeBeforeEpoch { time, t0: self.t0 })?;
         Ok(since_epoch / self.period)
     }
 
@@ -336,10 +338,9 @@ impl Totp {
 
     /// Seconds until the code changes: period - ((time - T0) mod period).
     pub fn seconds_remaining(&self, time: u64) -> Result<u64, Error> {
-        let since_epoch = time.checked_sub(self.t0).ok_or(Error::TimeBeforeEpoch {
-            time: i128::from(time),
-            t0: self.t0,
-        })?;
+        let since_epoch = time
+            .checked_sub(self.t0)
+            .ok_or(Error::TimeBeforeEpoch { time, t0: self.t0 })?;
         Ok(self.period - since_epoch % self.period)
     }
 

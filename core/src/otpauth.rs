@@ -2,6 +2,7 @@
 
 use crate::uri::{self, Strictness};
 use crate::{Algorithm, Error, Hotp, Secret, Totp};
+use core::fmt::Write;
 use zeroize::Zeroizing;
 
 const SCHEME: &str = "otpauth://";
@@ -133,7 +134,7 @@ impl OtpAuthUri {
                 "digits" => digits = uri::parse_decimal("digits", &value)?,
                 "period" if is_totp => period = Some(uri::parse_decimal::<u64>("period", &value)?),
                 "counter" if !is_totp => {
-                    counter = Some(uri::parse_decimal::<u64>("counter", &value)?)
+                    counter = Some(uri::parse_decimal::<u64>("counter", &value)?);
                 }
                 "period" | "counter" => {
                     return Err(Error::UriInvalidParameter {
@@ -181,7 +182,17 @@ impl OtpAuthUri {
     /// written, defaults included. The result holds the secret and is zeroized on drop.
     pub fn to_uri_string(&self) -> Result<Zeroizing<String>, Error> {
         self.validate()?;
-        let mut out = Zeroizing::new(String::with_capacity(128));
+        // Sized up front so that the buffer never grows (growing would leave a copy of the
+        // secret behind in freed memory).
+        let extra: usize = self
+            .extra_parameters
+            .iter()
+            .map(|(name, value)| 2 + 3 * (name.len() + value.len()))
+            .sum();
+        let issuer = self.issuer.as_ref().map_or(0, String::len);
+        let capacity =
+            128 + 6 * issuer + 3 * self.account.len() + self.secret.len().div_ceil(5) * 8 + extra;
+        let mut out = Zeroizing::new(String::with_capacity(capacity));
         out.push_str(SCHEME);
         out.push_str(match self.kind {
             OtpKind::Totp { .. } => "totp/",
@@ -200,11 +211,11 @@ impl OtpAuthUri {
         }
         out.push_str("&algorithm=");
         out.push_str(self.algorithm.as_str());
-        out.push_str(&format!("&digits={}", self.digits));
-        match self.kind {
-            OtpKind::Totp { period } => out.push_str(&format!("&period={period}")),
-            OtpKind::Hotp { counter } => out.push_str(&format!("&counter={counter}")),
-        }
+        let _ = write!(out, "&digits={}", self.digits);
+        let _ = match self.kind {
+            OtpKind::Totp { period } => write!(out, "&period={period}"),
+            OtpKind::Hotp { counter } => write!(out, "&counter={counter}"),
+        };
         for (name, value) in &self.extra_parameters {
             out.push('&');
             out.push_str(&uri::encode(name));
@@ -236,7 +247,9 @@ impl OtpAuthUri {
         }
     }
 
-    fn validate(&self) -> Result<(), Error> {
+    /// Checks the fields the way parsing does: digits 6..=8, a non-zero period, a non-empty
+    /// account without colon, an issuer without colon.
+    pub fn validate(&self) -> Result<(), Error> {
         crate::code::Digits::new(self.digits)?;
         if let OtpKind::Totp { period: 0 } = self.kind {
             return Err(Error::ZeroPeriod);
@@ -251,12 +264,12 @@ impl OtpAuthUri {
                 reason: "the account name must not contain ':' or start with a space",
             });
         }
-        if let Some(issuer) = &self.issuer {
-            if issuer.is_empty() || issuer.contains(':') {
-                return Err(Error::UriLabel {
-                    reason: "the issuer must be non-empty and must not contain ':'",
-                });
-            }
+        if let Some(issuer) = &self.issuer
+            && (issuer.is_empty() || issuer.contains(':'))
+        {
+            return Err(Error::UriLabel {
+                reason: "the issuer must be non-empty and must not contain ':'",
+            });
         }
         // Extra parameters are written back verbatim after the defined ones, so a name must
         // need no percent-encoding and must not be taken, in any case, by a defined or an

@@ -55,7 +55,7 @@ impl MasterKey {
     }
 
     /// The account secret S = HKDF-SHA256(salt = "callsign v1 account", IKM = M,
-    /// info = u32be(epoch) || account_id, L = 32).
+    /// info = u32be(epoch) || `account_id`, L = 32).
     pub fn account_secret(&self, account_id: &str, epoch: u32) -> Result<Secret, Error> {
         check_account_id(account_id)?;
         let mut okm = Zeroizing::new(vec![0u8; 32]);

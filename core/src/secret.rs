@@ -59,7 +59,7 @@ impl Secret {
 
     /// The secret as upper-case base32 without padding, in a buffer zeroized on drop.
     pub fn to_base32(&self) -> Zeroizing<String> {
-        Zeroizing::new(crate::base32::encode(&self.bytes))
+        crate::base32::encode_secret(&self.bytes)
     }
 
     /// The length in bytes.

@@ -45,13 +45,13 @@ pub(crate) fn decode(
                     plus_is_space: true,
                 }) =>
             {
-                out.push(b' ')
+                out.push(b' ');
             }
             _ if is_unreserved(byte) => out.push(byte),
             _ if matches!(strictness, Strictness::Lenient { .. })
                 && (0x21..0x7f).contains(&byte) =>
             {
-                out.push(byte)
+                out.push(byte);
             }
             _ => {
                 return Err(Error::UriEncoding {

@@ -135,7 +135,7 @@ impl Verifier {
         })
     }
 
-    /// A fresh verifier from a callsign://enroll URI.
+    /// A fresh verifier from a <callsign://enroll> URI.
     pub fn from_uri(uri: &str, config: VerifierConfig) -> Result<Verifier, Error> {
         Verifier::new(&Enrollment::parse(uri)?, config)
     }
@@ -244,7 +244,7 @@ impl Verifier {
         blob.extend_from_slice(&last_accepted.unwrap_or(0).to_be_bytes());
         blob.extend_from_slice(&state.locked_until.unwrap_or(0).to_be_bytes());
         // At most MAX_FAILURES_LIMIT (20) entries, so the count fits a byte.
-        blob.push(failures.len() as u8);
+        blob.push(u8::try_from(failures.len()).unwrap_or(u8::MAX));
         for time in failures {
             blob.extend_from_slice(&time.to_be_bytes());
         }

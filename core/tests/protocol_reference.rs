@@ -1,3 +1,11 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// Test code: long tables, searches that stop within a few steps, hex built with format!.
+#![allow(
+    clippy::too_many_lines,
+    clippy::maybe_infinite_iter,
+    clippy::format_collect,
+    clippy::cast_possible_truncation
+)]
 //! Every reference value of ../shared/protocol-v1.md, reproduced.
 
 use callsign::{MasterKey, ProfileParams, agent_code, derive_call_key};
@@ -13,7 +21,9 @@ fn reference_master() -> MasterKey {
 
 #[test]
 fn account_secret_and_call_key() {
-    let secret = reference_master().account_secret("customer-0001", 0).unwrap();
+    let secret = reference_master()
+        .account_secret("customer-0001", 0)
+        .unwrap();
     assert_eq!(
         hex(secret.expose_bytes()),
         "fc697f3ddea6707f41a65f0719ae0e6b6c049a12113ed470d0c7f562ce5862b9"
@@ -27,18 +37,33 @@ fn account_secret_and_call_key() {
 
 #[test]
 fn agent_codes() {
-    let secret = reference_master().account_secret("customer-0001", 0).unwrap();
+    let secret = reference_master()
+        .account_secret("customer-0001", 0)
+        .unwrap();
     let six = ProfileParams::new(6, 30).unwrap();
-    for (time, expected) in [(59, "913441"), (1_111_111_109, "981797"), (2_000_000_000, "051628")] {
-        assert_eq!(agent_code(&secret, time, six).unwrap().as_str(), expected, "t = {time}");
+    for (time, expected) in [
+        (59, "913441"),
+        (1_111_111_109, "981797"),
+        (2_000_000_000, "051628"),
+    ] {
+        assert_eq!(
+            agent_code(&secret, time, six).unwrap().as_str(),
+            expected,
+            "t = {time}"
+        );
     }
     let eight = ProfileParams::new(8, 60).unwrap();
-    assert_eq!(agent_code(&secret, 1_764_355_200, eight).unwrap().as_str(), "04659476");
+    assert_eq!(
+        agent_code(&secret, 1_764_355_200, eight).unwrap().as_str(),
+        "04659476"
+    );
 }
 
 #[test]
 fn second_account_with_epoch() {
-    let secret = reference_master().account_secret("kunde@example.de", 7).unwrap();
+    let secret = reference_master()
+        .account_secret("kunde@example.de", 7)
+        .unwrap();
     assert_eq!(
         hex(secret.expose_bytes()),
         "7612b3e95ddb1fdef97feaf8819c593aadba7c6db05d0369f011d07b4c808aab"

@@ -1,1 +1,40 @@
-//! Placeholder: see the open issue for this crate.
+//! The private extension module `callsign._callsign` behind the Python package `callsign`.
+//!
+//! A thin layer over the `callsign` crate: argument conversion ([`convert`]), one mapping of
+//! core errors to exception classes ([`errors`]), and Python classes that wrap core types
+//! ([`otp`], [`profile`]). No protocol logic lives here.
+
+mod convert;
+mod errors;
+mod otp;
+mod profile;
+
+use pyo3::prelude::*;
+
+/// The private extension module behind the `callsign` package.
+#[pymodule]
+fn _callsign(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    errors::register(module)?;
+    module.add_function(wrap_pyfunction!(otp::hotp, module)?)?;
+    module.add_function(wrap_pyfunction!(otp::totp, module)?)?;
+    module.add_function(wrap_pyfunction!(otp::random_secret, module)?)?;
+    module.add_function(wrap_pyfunction!(otp::base32_encode, module)?)?;
+    module.add_function(wrap_pyfunction!(otp::base32_decode, module)?)?;
+    module.add_function(wrap_pyfunction!(otp::parse_code, module)?)?;
+    module.add_function(wrap_pyfunction!(otp::parse_uri, module)?)?;
+    module.add_function(wrap_pyfunction!(profile::account_secret, module)?)?;
+    module.add_function(wrap_pyfunction!(profile::agent_code, module)?)?;
+    module.add_class::<otp::PyMatch>()?;
+    module.add_class::<otp::PyTotp>()?;
+    module.add_class::<otp::PyHotp>()?;
+    module.add_class::<profile::PyMasterKey>()?;
+    module.add_class::<profile::PyRateLimit>()?;
+    module.add_class::<profile::PyAgentCode>()?;
+    module.add_class::<profile::PyIssuer>()?;
+    module.add_class::<profile::PyEnrollment>()?;
+    module.add_class::<profile::PyVerdict>()?;
+    module.add_class::<profile::PyVerifierStatus>()?;
+    module.add_class::<profile::PyDeviceVerifier>()?;
+    module.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

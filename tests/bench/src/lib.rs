@@ -1,1 +1,1 @@
-//! Placeholder: see the open issue for this crate.
+//! Benchmarks only: see benches/.

@@ -1,0 +1,397 @@
+//! The vendor side of the callsign profile: master key, account secrets, agent codes, and the
+//! issuer with its audit callback and rate limit.
+
+use std::ffi::{CString, c_void};
+use std::os::raw::c_char;
+use std::sync::Arc;
+
+use callsign::{
+    AuditError, AuditOutcome, AuditSink, IssuanceEvent, IssueRequest, Issuer, IssuerConfig,
+    MasterKey, ProfileParams, RateLimit,
+};
+
+use crate::boundary::ffi_boundary;
+use crate::error::callsign_result;
+use crate::ffi::{
+    free_handle, set_handle, try_core, try_out, try_out_handle, try_ref, try_slice, try_str,
+    write_bytes,
+};
+use crate::otp::{callsign_secret, callsign_timed_code};
+use crate::verifier::callsign_enrollment;
+
+/// The vendor's master key (32 to 64 bytes). Zeroized when freed. Immutable: may be shared
+/// between threads.
+pub struct callsign_master_key {
+    key: MasterKey,
+}
+
+/// Makes a master key from `len` bytes (32..=64).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn callsign_master_key_from_bytes(
+    bytes: *const u8,
+    len: usize,
+    out: *mut *mut callsign_master_key,
+) -> callsign_result {
+    ffi_boundary! {
+        let out = try_out_handle!(out);
+        let key = try_core!(MasterKey::from_bytes(try_slice!(bytes, len)));
+        set_handle(out, callsign_master_key { key })
+    }
+}
+
+/// Generates a new 32-byte master key from the system random generator.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn callsign_master_key_generate(
+    out: *mut *mut callsign_master_key,
+) -> callsign_result {
+    ffi_boundary! {
+        let out = try_out_handle!(out);
+        let key = try_core!(MasterKey::generate());
+        set_handle(out, callsign_master_key { key })
+    }
+}
+
+/// Writes the master key's bytes, for the vendor's key store (byte output).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn callsign_master_key_to_bytes(
+    master_key: *const callsign_master_key,
+    out: *mut u8,
+    out_size: usize,
+    out_needed: *mut usize,
+) -> callsign_result {
+    ffi_boundary! {
+        let master_key = try_ref!(master_key);
+        unsafe { write_bytes(master_key.key.expose_bytes(), out, out_size, out_needed) }
+    }
+}
+
+/// Frees a master key and zeroizes it. NULL is a no-op.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn callsign_master_key_free(master_key: *mut callsign_master_key) {
+    ffi_boundary! { unsafe { free_handle(master_key) } }
+}
+
+/// Derives the account secret S of `account_id` (1..=256 bytes of UTF-8) in key `epoch`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn callsign_account_secret(
+    master_key: *const callsign_master_key,
+    account_id: *const c_char,
+    epoch: u32,
+    out: *mut *mut callsign_secret,
+) -> callsign_result {
+    ffi_boundary! {
+        let out = try_out_handle!(out);
+        let master_key = try_ref!(master_key);
+        let secret = try_core!(master_key.key.account_secret(try_str!(account_id), epoch));
+        set_handle(out, callsign_secret { secret })
+    }
+}
+
+/// Derives the call key K of an account secret (the TOTP-SHA256 key of its agent codes).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn callsign_call_key(
+    account_secret: *const callsign_secret,
+    out: *mut *mut callsign_secret,
+) -> callsign_result {
+    ffi_boundary! {
+        let out = try_out_handle!(out);
+        let account_secret = try_ref!(account_secret);
+        let secret = try_core!(callsign::derive_call_key(&account_secret.secret));
+        set_handle(out, callsign_secret { secret })
+    }
+}
+
+/// Stores the agent code of an account secret at unix time `time` in `*out`, with `digits`
+/// (6..=8) and `period` (10..=300 s). Derives the call key on every call; an issuer caches it.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn callsign_agent_code(
+    account_secret: *const callsign_secret,
+    time: u64,
+    digits: u32,
+    period: u64,
+    out: *mut callsign_timed_code,
+) -> callsign_result {
+    ffi_boundary! {
+        let account_secret = try_ref!(account_secret);
+        let out = try_out!(out);
+        let params = try_core!(ProfileParams::new(digits, period));
+        let code = try_core!(callsign::agent_code(&account_secret.secret, time, params));
+        out.set(callsign_timed_code::from(&code));
+        callsign_result::Ok
+    }
+}
+
+/// What an issuer's audit callback is told about one event.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum callsign_audit_outcome {
+    /// A code was issued (it reaches the agent only after the callback returned true).
+    Issued = 1,
+    /// The rate limit refused the request; no code was issued.
+    RefusedRateLimited = 2,
+}
+
+/// One issuance or refusal. It never holds the code or any secret. The strings are
+/// NUL-terminated and valid only during the callback.
+#[repr(C)]
+#[derive(Debug)]
+pub struct callsign_audit_event {
+    /// Unix time of the request.
+    pub time: u64,
+    /// A `callsign_audit_outcome` value.
+    pub outcome: u32,
+    /// The customer's account id.
+    pub account_id: *const c_char,
+    /// The agent who asked.
+    pub agent_id: *const c_char,
+    /// The ticket or reason.
+    pub ticket: *const c_char,
+    /// The time step of the code.
+    pub step: u64,
+    /// The key epoch.
+    pub epoch: u32,
+    /// The whole event as one line of JSON, without a newline.
+    pub json: *const c_char,
+}
+
+/// Records `count` events durably and returns true, or returns false when it cannot, in which
+/// case the issuer issues no code (`CALLSIGN_RESULT_AUDIT_FAILED`). Called before each code is
+/// returned, on the thread that asked for it; it must be thread-safe when the issuer is shared.
+pub type callsign_audit_callback = Option<
+    unsafe extern "C" fn(
+        user_data: *mut c_void,
+        events: *const callsign_audit_event,
+        count: usize,
+    ) -> bool,
+>;
+
+/// An audit sink that hands events to a C callback.
+struct CallbackSink {
+    callback: unsafe extern "C" fn(*mut c_void, *const callsign_audit_event, usize) -> bool,
+    user_data: *mut c_void,
+}
+
+// SAFETY: the header requires the callback and its user data to be usable from every thread
+// that uses the issuer.
+unsafe impl Send for CallbackSink {}
+// SAFETY: as for Send.
+unsafe impl Sync for CallbackSink {}
+
+/// The C strings of one event, kept alive while the callback runs.
+struct EventStrings {
+    account_id: CString,
+    agent_id: CString,
+    ticket: CString,
+    json: CString,
+}
+
+impl EventStrings {
+    fn new(event: &IssuanceEvent<'_>) -> Result<EventStrings, AuditError> {
+        let c = |text: &str| {
+            CString::new(text).map_err(|_| AuditError::new("an audit field contains a NUL byte"))
+        };
+        Ok(EventStrings {
+            account_id: c(event.account_id)?,
+            agent_id: c(event.agent_id)?,
+            ticket: c(event.ticket)?,
+            json: c(&event.to_json())?,
+        })
+    }
+}
+
+impl AuditSink for CallbackSink {
+    fn record(&self, events: &[IssuanceEvent<'_>]) -> Result<(), AuditError> {
+        let strings = events
+            .iter()
+            .map(EventStrings::new)
+            .collect::<Result<Vec<_>, _>>()?;
+        let c_events: Vec<callsign_audit_event> = events
+            .iter()
+            .zip(&strings)
+            .map(|(event, strings)| callsign_audit_event {
+                time: event.time,
+                outcome: match event.outcome {
+                    AuditOutcome::Issued => callsign_audit_outcome::Issued,
+                    AuditOutcome::RefusedRateLimited => callsign_audit_outcome::RefusedRateLimited,
+                } as u32,
+                account_id: strings.account_id.as_ptr(),
+                agent_id: strings.agent_id.as_ptr(),
+                ticket: strings.ticket.as_ptr(),
+                step: event.step,
+                epoch: event.epoch,
+                json: strings.json.as_ptr(),
+            })
+            .collect();
+        // SAFETY: the events and their strings outlive the call; the caller vouched for the
+        // callback and its user data when creating the issuer.
+        let recorded =
+            unsafe { (self.callback)(self.user_data, c_events.as_ptr(), c_events.len()) };
+        if recorded {
+            Ok(())
+        } else {
+            Err(AuditError::new("the audit callback reported a failure"))
+        }
+    }
+}
+
+/// How an issuer works. Fill it with `callsign_issuer_config_default`, then change fields.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct callsign_issuer_config {
+    /// The key epoch of every account secret.
+    pub epoch: u32,
+    /// Code digits (6..=8).
+    pub digits: u32,
+    /// Code period in seconds (10..=300).
+    pub period: u64,
+    /// Whether the per-agent rate limit applies (turn it off for trusted batch jobs only).
+    pub rate_limit_enabled: bool,
+    /// Codes per agent per window (at least 1).
+    pub rate_limit_max_codes: u32,
+    /// The rate limit's rolling window in seconds (at least 1).
+    pub rate_limit_window_seconds: u64,
+    /// How many accounts' call keys are cached.
+    pub cache_capacity: usize,
+}
+
+/// Stores the default issuer configuration (epoch 0, 6 digits, 30 s, 30 codes per agent per
+/// hour, 10,000 cached accounts) in `*out`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn callsign_issuer_config_default(
+    out: *mut callsign_issuer_config,
+) -> callsign_result {
+    ffi_boundary! {
+        let out = try_out!(out);
+        let config = IssuerConfig::default();
+        let limit = config.rate_limit.unwrap_or_default();
+        out.set(callsign_issuer_config {
+            epoch: config.epoch,
+            digits: config.params.digits(),
+            period: config.params.period(),
+            rate_limit_enabled: config.rate_limit.is_some(),
+            rate_limit_max_codes: limit.max_codes,
+            rate_limit_window_seconds: limit.window_seconds,
+            cache_capacity: config.cache_capacity,
+        });
+        callsign_result::Ok
+    }
+}
+
+/// Issues agent codes from a master key and audits each one through a callback. Internally
+/// locked: all functions taking a `const callsign_issuer *` may be called from any thread at
+/// once (the audit callback then must be thread-safe).
+pub struct callsign_issuer {
+    issuer: Issuer,
+}
+
+/// Creates an issuer over a copy of `master_key`. `audit` must not be NULL; `audit_user_data`
+/// is passed to it unchanged (it may be NULL) and must stay valid until the issuer is freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn callsign_issuer_new(
+    master_key: *const callsign_master_key,
+    config: *const callsign_issuer_config,
+    audit: callsign_audit_callback,
+    audit_user_data: *mut c_void,
+    out: *mut *mut callsign_issuer,
+) -> callsign_result {
+    ffi_boundary! {
+        let out = try_out_handle!(out);
+        let master_key = try_ref!(master_key);
+        let config = try_ref!(config);
+        let Some(callback) = audit else {
+            return crate::error::null_parameter("audit");
+        };
+        let core_config = IssuerConfig {
+            epoch: config.epoch,
+            params: try_core!(ProfileParams::new(config.digits, config.period)),
+            rate_limit: config.rate_limit_enabled.then_some(RateLimit {
+                max_codes: config.rate_limit_max_codes,
+                window_seconds: config.rate_limit_window_seconds,
+            }),
+            cache_capacity: config.cache_capacity,
+        };
+        let sink = Arc::new(CallbackSink { callback, user_data: audit_user_data });
+        let issuer = try_core!(Issuer::new(master_key.key.clone(), core_config, sink));
+        set_handle(out, callsign_issuer { issuer })
+    }
+}
+
+/// Issues the code for `account_id` at unix time `now`, asked for by `agent_id` for `ticket`,
+/// into `*out`. The event is audited before the code is returned; a refused callback gives
+/// `CALLSIGN_RESULT_AUDIT_FAILED`, the rate limit `CALLSIGN_RESULT_RATE_LIMITED` (audited too).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn callsign_issuer_issue(
+    issuer: *const callsign_issuer,
+    account_id: *const c_char,
+    agent_id: *const c_char,
+    ticket: *const c_char,
+    now: u64,
+    out: *mut callsign_timed_code,
+) -> callsign_result {
+    ffi_boundary! {
+        let issuer = try_ref!(issuer);
+        let request = IssueRequest {
+            account_id: try_str!(account_id),
+            agent_id: try_str!(agent_id),
+            ticket: try_str!(ticket),
+        };
+        let out = try_out!(out);
+        out.set(callsign_timed_code::from(&try_core!(issuer.issuer.issue(&request, now))));
+        callsign_result::Ok
+    }
+}
+
+/// Issues codes for `count` accounts at once under one agent and reason, into `out_codes`
+/// (an array of `count` elements). All or nothing: on any error no code is written.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn callsign_issuer_issue_many(
+    issuer: *const callsign_issuer,
+    agent_id: *const c_char,
+    reason: *const c_char,
+    account_ids: *const *const c_char,
+    count: usize,
+    now: u64,
+    out_codes: *mut callsign_timed_code,
+) -> callsign_result {
+    ffi_boundary! {
+        let issuer = try_ref!(issuer);
+        let (agent_id, reason) = (try_str!(agent_id), try_str!(reason));
+        let mut ids = Vec::with_capacity(count);
+        for &account_id in try_slice!(account_ids, count) {
+            ids.push(try_str!(account_id));
+        }
+        if out_codes.is_null() {
+            return crate::error::null_parameter("out_codes");
+        }
+        let codes = try_core!(issuer.issuer.issue_many(agent_id, reason, &ids, now));
+        for (i, code) in codes.iter().enumerate() {
+            // SAFETY: the caller provides `count` elements and core returns one code per id.
+            unsafe { out_codes.add(i).write(callsign_timed_code::from(code)) };
+        }
+        callsign_result::Ok
+    }
+}
+
+/// Makes the enrollment payload of `account_id` under the issuer name `issuer_name`, to hand to
+/// the customer's app.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn callsign_issuer_enrollment(
+    issuer: *const callsign_issuer,
+    issuer_name: *const c_char,
+    account_id: *const c_char,
+    out: *mut *mut callsign_enrollment,
+) -> callsign_result {
+    ffi_boundary! {
+        let out = try_out_handle!(out);
+        let issuer = try_ref!(issuer);
+        let enrollment =
+            try_core!(issuer.issuer.enrollment(try_str!(issuer_name), try_str!(account_id)));
+        set_handle(out, callsign_enrollment { enrollment })
+    }
+}
+
+/// Frees an issuer and zeroizes its master key and cached keys. NULL is a no-op.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn callsign_issuer_free(issuer: *mut callsign_issuer) {
+    ffi_boundary! { unsafe { free_handle(issuer) } }
+}

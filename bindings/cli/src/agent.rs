@@ -1,0 +1,297 @@
+//! `callsign agent-code`: the code a support agent reads out, audited, once or rolling on.
+
+use crate::cli::AgentCodeArgs;
+use crate::error::CliError;
+use crate::keyfile;
+use crate::output::{CodeFormat, now_or, print_json, print_line, utc};
+use callsign::{
+    AuditError, AuditOutcome, AuditSink, Digits, Enrollment, IssuanceEvent, IssueRequest, Issuer,
+    IssuerConfig, JsonLinesAuditSink, MAX_AGENT_ID_LEN, MAX_TICKET_LEN, ProfileParams, TimedCode,
+    Totp, agent_totp,
+};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The agent id when neither --agent nor $USER gives one.
+const DEFAULT_AGENT: &str = "cli";
+/// The ticket when --ticket is not given.
+const DEFAULT_TICKET: &str = "cli";
+/// How often the --watch countdown redraws.
+const COUNTDOWN_TICK: Duration = Duration::from_millis(200);
+
+/// The JSON of `callsign agent-code` (one object per code with --watch).
+#[derive(Serialize)]
+struct AgentCodeReport<'a> {
+    code: &'a str,
+    grouped: &'a str,
+    account: &'a str,
+    agent: &'a str,
+    ticket: &'a str,
+    time: u64,
+    step: u64,
+    valid_until: u64,
+    seconds_remaining: u64,
+    digits: u32,
+    period: u64,
+    epoch: u32,
+    audit_file: Option<String>,
+}
+
+/// Where agent codes come from.
+enum CodeSource {
+    /// The vendor's master key, through core's issuer (which audits every code).
+    Issuer {
+        /// The issuer over the master key.
+        issuer: Issuer,
+        /// The customer's account id.
+        account: String,
+    },
+    /// A customer's enrollment, that is the account secret: the code generator and the
+    /// audit sink, driven here because core's issuer needs the master key.
+    Enrollment {
+        /// The customer's enrollment.
+        enrollment: Enrollment,
+        /// The agent-code generator of the account.
+        totp: Totp,
+        /// Where issuances are recorded.
+        sink: Arc<dyn AuditSink>,
+    },
+}
+
+impl CodeSource {
+    /// The source the arguments name: --master-key with --account, or --enrollment.
+    fn from_args(args: &AgentCodeArgs, sink: Arc<dyn AuditSink>) -> Result<CodeSource, CliError> {
+        if let Some(uri) = &args.enrollment {
+            let enrollment = Enrollment::parse(uri).map_err(CliError::blame("--enrollment"))?;
+            let params = enrollment.params();
+            if let Some(digits) = args.digits.filter(|&digits| digits != params.digits()) {
+                return Err(CliError::argument(
+                    "--digits",
+                    format!(
+                        "the enrollment's codes have {} digits, not {digits}",
+                        params.digits()
+                    ),
+                ));
+            }
+            if let Some(period) = args.period.filter(|&period| period != params.period()) {
+                return Err(CliError::argument(
+                    "--period",
+                    format!(
+                        "the enrollment's codes last {} s, not {period} s",
+                        params.period()
+                    ),
+                ));
+            }
+            let totp = agent_totp(enrollment.secret(), params)
+                .map_err(|error| CliError::Failure(error.to_string()))?;
+            return Ok(CodeSource::Enrollment {
+                enrollment,
+                totp,
+                sink,
+            });
+        }
+        let (Some(path), Some(account)) = (&args.master_key, &args.account) else {
+            return Err(CliError::argument(
+                "--master-key",
+                "give --master-key FILE with --account ID, or --enrollment URI",
+            ));
+        };
+        let master_key = keyfile::read("--master-key", path)?;
+        callsign::check_account_id(account).map_err(CliError::blame("--account"))?;
+        let defaults = ProfileParams::default();
+        let digits = args.digits.unwrap_or(defaults.digits());
+        Digits::new(digits).map_err(CliError::blame("--digits"))?;
+        let params = ProfileParams::new(digits, args.period.unwrap_or(defaults.period()))
+            .map_err(CliError::blame("--period"))?;
+        let config = IssuerConfig {
+            epoch: args.epoch.unwrap_or(0),
+            params,
+            // A rate limit lives in one process's memory; each CLI run would start afresh, and
+            // --watch issues one code per period anyway. Whoever holds the key file is trusted.
+            rate_limit: None,
+            ..IssuerConfig::default()
+        };
+        let issuer = Issuer::new(master_key, config, sink)
+            .map_err(|error| CliError::Failure(error.to_string()))?;
+        Ok(CodeSource::Issuer {
+            issuer,
+            account: account.clone(),
+        })
+    }
+
+    /// Issues and records the code at `now`; no code without its audit record.
+    fn issue(&self, agent: &str, ticket: &str, now: u64) -> Result<TimedCode, CliError> {
+        let issued = match self {
+            CodeSource::Issuer { issuer, account } => issuer.issue(
+                &IssueRequest {
+                    account_id: account,
+                    agent_id: agent,
+                    ticket,
+                },
+                now,
+            ),
+            CodeSource::Enrollment {
+                enrollment,
+                totp,
+                sink,
+            } => totp.timed_code_at(now).and_then(|code| {
+                let event = IssuanceEvent {
+                    time: now,
+                    outcome: AuditOutcome::Issued,
+                    account_id: enrollment.account_id(),
+                    agent_id: agent,
+                    ticket,
+                    step: code.step,
+                    epoch: enrollment.epoch(),
+                };
+                sink.record(&[event])
+                    .map_err(|error| callsign::Error::AuditFailed {
+                        reason: error.message().to_owned(),
+                    })
+                    .map(|()| code)
+            }),
+        };
+        issued.map_err(|error| match error.kind() {
+            callsign::ErrorKind::TimeBeforeEpoch | callsign::ErrorKind::Overflow => {
+                CliError::argument("--time", error)
+            }
+            _ => CliError::Failure(error.to_string()),
+        })
+    }
+
+    fn account(&self) -> &str {
+        match self {
+            CodeSource::Issuer { account, .. } => account,
+            CodeSource::Enrollment { enrollment, .. } => enrollment.account_id(),
+        }
+    }
+
+    fn epoch(&self) -> u32 {
+        match self {
+            CodeSource::Issuer { issuer, .. } => issuer.config().epoch,
+            CodeSource::Enrollment { enrollment, .. } => enrollment.epoch(),
+        }
+    }
+
+    fn params(&self) -> ProfileParams {
+        match self {
+            CodeSource::Issuer { issuer, .. } => issuer.config().params,
+            CodeSource::Enrollment { enrollment, .. } => enrollment.params(),
+        }
+    }
+}
+
+/// The sink when no --audit FILE is given: issuances go unrecorded, by the operator's choice.
+#[derive(Debug)]
+struct Unrecorded;
+
+impl AuditSink for Unrecorded {
+    fn record(&self, _events: &[IssuanceEvent<'_>]) -> Result<(), AuditError> {
+        Ok(())
+    }
+}
+
+/// Prints the agent code; with --watch, a countdown and the next codes until interrupted.
+pub fn agent_code(args: &AgentCodeArgs) -> Result<(), CliError> {
+    let agent = args.agent.clone().unwrap_or_else(default_agent);
+    let ticket = args
+        .ticket
+        .clone()
+        .unwrap_or_else(|| DEFAULT_TICKET.to_owned());
+    check_audit_field("--agent", &agent, MAX_AGENT_ID_LEN)?;
+    check_audit_field("--ticket", &ticket, MAX_TICKET_LEN)?;
+    let sink = open_sink(args.audit.as_deref())?;
+    let source = CodeSource::from_args(args, sink)?;
+    let period = source.params().period();
+    loop {
+        let now = now_or(args.time)?;
+        let code = source.issue(&agent, &ticket, now)?;
+        let grouped = code.grouped();
+        match args.output.format() {
+            CodeFormat::Json => print_json(&AgentCodeReport {
+                code: code.as_str(),
+                grouped: grouped.as_str(),
+                account: source.account(),
+                agent: &agent,
+                ticket: &ticket,
+                time: now,
+                step: code.step,
+                valid_until: code.valid_until,
+                seconds_remaining: code.seconds_remaining,
+                digits: source.params().digits(),
+                period,
+                epoch: source.epoch(),
+                audit_file: args.audit.as_ref().map(|path| path.display().to_string()),
+            })?,
+            CodeFormat::Plain => print_line(code.as_str())?,
+            CodeFormat::Text => print_line(&format!(
+                "{}  (valid for {} s more, until {})",
+                grouped.as_str(),
+                code.seconds_remaining,
+                utc(code.valid_until)
+            ))?,
+        }
+        if !args.watch {
+            return Ok(());
+        }
+        count_down(code.valid_until, period)?;
+    }
+}
+
+/// $USER when it is set, else "cli".
+fn default_agent() -> String {
+    std::env::var("USER")
+        .ok()
+        .filter(|user| !user.is_empty())
+        .unwrap_or_else(|| DEFAULT_AGENT.to_owned())
+}
+
+/// Checks the length of an audit field before anything is issued, so that the error names the
+/// argument (core checks the same bounds inside its issuer).
+fn check_audit_field(argument: &'static str, value: &str, max: usize) -> Result<(), CliError> {
+    if value.is_empty() || value.len() > max {
+        return Err(CliError::argument(
+            argument,
+            format!("must have 1 to {max} bytes, got {}", value.len()),
+        ));
+    }
+    Ok(())
+}
+
+/// The JSON-lines file sink of --audit, or [`Unrecorded`].
+fn open_sink(path: Option<&Path>) -> Result<Arc<dyn AuditSink>, CliError> {
+    match path {
+        Some(path) => {
+            let sink = JsonLinesAuditSink::open(path).map_err(|error| {
+                CliError::argument(
+                    "--audit",
+                    format!("cannot open {}: {error}", path.display()),
+                )
+            })?;
+            Ok(Arc::new(sink))
+        }
+        None => Ok(Arc::new(Unrecorded)),
+    }
+}
+
+/// Shows a shrinking bar on stderr (when it is a terminal) until `valid_until`.
+fn count_down(valid_until: u64, period: u64) -> Result<(), CliError> {
+    let bar = ProgressBar::new(period);
+    let style = ProgressStyle::with_template("{bar:40.cyan/blue} {msg}")
+        .map_err(|error| CliError::Failure(format!("drawing the countdown: {error}")))?;
+    bar.set_style(style);
+    loop {
+        let now = now_or(None)?;
+        let Some(left) = valid_until.checked_sub(now).filter(|&left| left > 0) else {
+            break;
+        };
+        bar.set_position(left.min(period));
+        bar.set_message(format!("{left} s left, then the next code"));
+        std::thread::sleep(COUNTDOWN_TICK);
+    }
+    bar.finish_and_clear();
+    Ok(())
+}

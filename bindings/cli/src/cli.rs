@@ -1,0 +1,234 @@
+//! The command line as clap sees it: subcommands, flags and their help.
+//!
+//! These names are a public contract that scripts rely on; change them only with care.
+
+use callsign::Algorithm;
+use clap::{ArgGroup, Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Caller verification codes: tell a genuine support call from a scam.
+#[derive(Debug, Parser)]
+#[command(name = "callsign", version, arg_required_else_help = false)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the RFC 4226 HOTP code of a counter.
+    Hotp(HotpArgs),
+    /// Print the RFC 6238 TOTP code at a time (default: now).
+    Totp(TotpArgs),
+    /// Write a new random master key to a file (mode 0600; never overwrites).
+    #[command(long_about = KEYGEN_LONG_ABOUT)]
+    Keygen(KeygenArgs),
+    /// Print the enrollment URI that carries an account's secret to the customer's app.
+    Enroll(EnrollArgs),
+    /// Issue the agent code for a customer's account (audited with --audit).
+    AgentCode(AgentCodeArgs),
+    /// Check a code the way the customer's app does: exit 0 genuine, 1 not genuine, 2 bad input.
+    Verify(VerifyArgs),
+    /// Play the whole story in one run: enrollment, a genuine call, a replay, a scammer locked out.
+    Demo(DemoArgs),
+}
+
+const KEYGEN_LONG_ABOUT: &str = "Write a new random master key to a file.
+
+The file holds the key's 32 bytes as 64 lowercase hex digits and a newline. It is created with \
+mode 0600 and never overwritten. Commands that read a master key (--master-key) accept 32 to 64 \
+bytes as hex in either case, surrounded by optional whitespace, and refuse a file that group or \
+others may read.";
+
+/// How a command that prints no code reports.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct OutputArgs {
+    /// Print one JSON object on stdout instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// How a command that prints a code reports.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct CodeOutputArgs {
+    /// Print one JSON object on stdout instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Print only the code's digits, without grouping.
+    #[arg(long, conflicts_with = "json")]
+    pub plain: bool,
+}
+
+/// Arguments of `callsign hotp`.
+#[derive(Debug, Args)]
+pub struct HotpArgs {
+    /// The shared secret in base32 (at least 16 bytes; spaces, dashes, padding and lower case are fine).
+    #[arg(long, value_name = "B32")]
+    pub secret: String,
+    /// The counter.
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub counter: u64,
+    /// Digits of the code (6 to 8).
+    #[arg(
+        long,
+        value_name = "D",
+        allow_negative_numbers = true,
+        default_value_t = 6
+    )]
+    pub digits: u32,
+    /// The HMAC hash: sha1, sha256 or sha512.
+    #[arg(long, value_name = "A", default_value = "sha1", value_parser = parse_algorithm)]
+    pub algorithm: Algorithm,
+    #[command(flatten)]
+    pub output: CodeOutputArgs,
+}
+
+/// Arguments of `callsign totp`.
+#[derive(Debug, Args)]
+pub struct TotpArgs {
+    /// The shared secret in base32 (at least 16 bytes; spaces, dashes, padding and lower case are fine).
+    #[arg(long, value_name = "B32")]
+    pub secret: String,
+    /// Unix time in seconds (default: now).
+    #[arg(long, value_name = "UNIX", allow_negative_numbers = true)]
+    pub time: Option<u64>,
+    /// Digits of the code (6 to 8).
+    #[arg(
+        long,
+        value_name = "D",
+        allow_negative_numbers = true,
+        default_value_t = 6
+    )]
+    pub digits: u32,
+    /// Seconds per time step.
+    #[arg(
+        long,
+        value_name = "S",
+        allow_negative_numbers = true,
+        default_value_t = 30
+    )]
+    pub period: u64,
+    /// The HMAC hash: sha1, sha256 or sha512.
+    #[arg(long, value_name = "A", default_value = "sha1", value_parser = parse_algorithm)]
+    pub algorithm: Algorithm,
+    #[command(flatten)]
+    pub output: CodeOutputArgs,
+}
+
+/// Arguments of `callsign keygen`.
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// The file to create; an existing file is never overwritten.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Arguments of `callsign enroll`.
+#[derive(Debug, Args)]
+pub struct EnrollArgs {
+    /// The vendor's master key file (see `callsign keygen --help`).
+    #[arg(long, value_name = "FILE")]
+    pub master_key: PathBuf,
+    /// The customer's account id (1 to 256 bytes).
+    #[arg(long, value_name = "ID")]
+    pub account: String,
+    /// The key epoch (bump it to rotate every account's secret).
+    #[arg(
+        long,
+        value_name = "E",
+        allow_negative_numbers = true,
+        default_value_t = 0
+    )]
+    pub epoch: u32,
+    /// The vendor's name as the customer's app shows it.
+    #[arg(long, value_name = "NAME", default_value = "callsign")]
+    pub issuer: String,
+    /// Also draw the URI as a QR code in the terminal.
+    #[arg(long)]
+    pub qr: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Arguments of `callsign agent-code`.
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("source").required(true).args(["master_key", "enrollment"])))]
+pub struct AgentCodeArgs {
+    /// The vendor's master key file (with --account).
+    #[arg(long, value_name = "FILE", requires = "account")]
+    pub master_key: Option<PathBuf>,
+    /// The customer's account id (with --master-key).
+    #[arg(long, value_name = "ID", requires = "master_key")]
+    pub account: Option<String>,
+    /// The key epoch (with --master-key; default 0).
+    #[arg(
+        long,
+        value_name = "E",
+        allow_negative_numbers = true,
+        requires = "master_key"
+    )]
+    pub epoch: Option<u32>,
+    /// The customer's enrollment URI (from callsign enroll), instead of --master-key and --account.
+    #[arg(long, value_name = "URI", conflicts_with = "master_key")]
+    pub enrollment: Option<String>,
+    /// Unix time in seconds (default: now).
+    #[arg(
+        long,
+        value_name = "UNIX",
+        allow_negative_numbers = true,
+        conflicts_with = "watch"
+    )]
+    pub time: Option<u64>,
+    /// Digits of the code (6 to 8; default 6, or the enrollment's).
+    #[arg(long, value_name = "D", allow_negative_numbers = true)]
+    pub digits: Option<u32>,
+    /// Seconds per code (10 to 300; default 30, or the enrollment's).
+    #[arg(long, value_name = "S", allow_negative_numbers = true)]
+    pub period: Option<u64>,
+    /// The agent's id for the audit trail (default: $USER, else "cli").
+    #[arg(long, value_name = "ID")]
+    pub agent: Option<String>,
+    /// The ticket or reason for the call, for the audit trail (default "cli").
+    #[arg(long, value_name = "T")]
+    pub ticket: Option<String>,
+    /// Append each issuance to this JSON-lines audit file (created with mode 0600).
+    #[arg(long, value_name = "FILE")]
+    pub audit: Option<PathBuf>,
+    /// Show a live countdown and roll on to the next code until interrupted.
+    #[arg(long)]
+    pub watch: bool,
+    #[command(flatten)]
+    pub output: CodeOutputArgs,
+}
+
+/// Arguments of `callsign verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The customer's enrollment URI (from callsign enroll).
+    #[arg(long, value_name = "URI")]
+    pub enrollment: String,
+    /// The code the caller read out ("482 913", "482-913" and "482913" are all fine).
+    #[arg(long, value_name = "C")]
+    pub code: String,
+    /// Unix time in seconds (default: now).
+    #[arg(long, value_name = "UNIX", allow_negative_numbers = true)]
+    pub time: Option<u64>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Arguments of `callsign demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Parses an algorithm name through core (case-insensitive, "SHA-256" style too).
+fn parse_algorithm(name: &str) -> Result<Algorithm, callsign::Error> {
+    name.parse()
+}

@@ -1,0 +1,352 @@
+//! `callsign demo`: the whole story in one run, told by each party, on a temporary master key
+//! and a simulated clock that starts now.
+
+use crate::cli::DemoArgs;
+use crate::error::CliError;
+use crate::output::{now_or, print_json, print_line, utc};
+use crate::verify::{VerdictReport, describe};
+use callsign::{
+    Enrollment, IssueRequest, Issuer, IssuerConfig, MasterKey, MemoryAuditSink, TimedCode, Verdict,
+    Verifier, VerifierConfig,
+};
+use serde::Serialize;
+use std::sync::Arc;
+
+const VENDOR: &str = "Acme Support";
+const ACCOUNT: &str = "customer-0001";
+const AGENT: &str = "agent-alice";
+const TICKET: &str = "T-1042";
+/// What the scammer tries; any that happens to be a valid code in the window is skipped.
+const SCAMMER_GUESSES: [&str; 6] = [
+    "123 456", "654 321", "111 111", "000 000", "424 242", "987 654",
+];
+/// Base32 characters of the secret left visible in the printed URI.
+const SECRET_SHOWN: usize = 4;
+
+/// One line of the story.
+#[derive(Serialize)]
+struct Event {
+    scene: usize,
+    time: u64,
+    party: &'static str,
+    says: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verdict: Option<VerdictReport>,
+}
+
+/// The JSON of `callsign demo`.
+#[derive(Serialize)]
+struct DemoReport {
+    enrollment_uri: String,
+    audit: Vec<serde_json::Value>,
+    events: Vec<Event>,
+    lock_survived_restart: bool,
+}
+
+/// The story as it unfolds, printed scene by scene or gathered into one JSON object, with
+/// its cast: the vendor's issuer and audit log, and the customer's enrollment.
+struct Story {
+    json: bool,
+    scene: usize,
+    events: Vec<Event>,
+    issuer: Issuer,
+    audit: Arc<MemoryAuditSink>,
+    /// The enrollment as the customer's app parsed it from the URI.
+    enrollment: Enrollment,
+    config: VerifierConfig,
+}
+
+impl Story {
+    /// Scene 1: the vendor makes a master key and enrolls the customer. Returns the story, the
+    /// printed (redacted) URI and the customer's app.
+    fn enroll(json: bool, start: u64) -> Result<(Story, String, Verifier), CliError> {
+        let audit = Arc::new(MemoryAuditSink::new());
+        let issuer = Issuer::new(
+            MasterKey::generate().map_err(failure)?,
+            IssuerConfig::default(),
+            audit.clone(),
+        )
+        .map_err(failure)?;
+        let handed_out = issuer.enrollment(VENDOR, ACCOUNT).map_err(failure)?;
+        let uri = handed_out.to_uri_string();
+        let shown_uri = redact_secret(&uri, &handed_out.secret().to_base32());
+        let enrollment = Enrollment::parse(&uri).map_err(failure)?;
+        let config = VerifierConfig::default();
+        let app = Verifier::new(&enrollment, config).map_err(failure)?;
+        let mut story = Story {
+            json,
+            scene: 0,
+            events: Vec::new(),
+            issuer,
+            audit,
+            enrollment,
+            config,
+        };
+        story.scene("Enrollment, once, when the customer sets up the app", start)?;
+        story.say(
+            start,
+            "vendor",
+            "a new 32-byte master key; it never leaves the backend".into(),
+            None,
+        )?;
+        story.say(
+            start,
+            "vendor",
+            format!("enrolls account {ACCOUNT} and hands the app (secret redacted here):"),
+            None,
+        )?;
+        story.say(start, "vendor", shown_uri.clone(), None)?;
+        story.say(
+            start,
+            "customer app",
+            "stores the enrollment; entry mode: it never shows a code anyone could read out".into(),
+            None,
+        )?;
+        Ok((story, shown_uri, app))
+    }
+
+    /// Scene 2: the agent's code is genuine once, read out after a roll-over, and a replay is
+    /// refused.
+    fn genuine_call(&mut self, app: &Verifier, start: u64) -> Result<(), CliError> {
+        self.scene("A genuine support call", start)?;
+        let code = self.issue(start)?;
+        let heard = code.grouped().as_str().to_owned();
+        let typed_at = code.valid_until + 5;
+        self.say(
+            typed_at,
+            "customer",
+            format!(
+                "types \"{heard}\" {} s later, after the code rolled over",
+                typed_at - start
+            ),
+            None,
+        )?;
+        self.check(app, &heard, typed_at)?;
+        self.say(
+            typed_at,
+            "customer",
+            "types the same code again".into(),
+            None,
+        )?;
+        self.check(app, &heard, typed_at)?;
+        Ok(())
+    }
+
+    /// Scene 3: a scammer guesses until the app locks. Returns the state blob the app saves.
+    fn scammer_calls(&mut self, app: &Verifier, time: u64) -> Result<Vec<u8>, CliError> {
+        self.scene(
+            "A scammer calls, with the customer's leaked name and ticket number",
+            time,
+        )?;
+        let valid_now = window_codes(&self.enrollment, time, self.config)?;
+        let guesses = SCAMMER_GUESSES
+            .iter()
+            .filter(|guess| !valid_now.iter().any(|code| code == &guess.replace(' ', "")));
+        let mut locked_at = None;
+        for (attempt, guess) in (0u64..).zip(guesses) {
+            let at = time + 10 * attempt;
+            self.say(
+                at,
+                "scammer",
+                format!("\"This is Acme Support, your code is {guess}\""),
+                None,
+            )?;
+            if let Verdict::LockedOut { .. } = self.check(app, guess, at)? {
+                locked_at = Some(at);
+                break;
+            }
+        }
+        let locked_at = locked_at.ok_or_else(|| failure("the scammer was never locked out"))?;
+        let blob = app.export_state();
+        self.say(
+            locked_at,
+            "customer app",
+            format!("saves its state: a {}-byte blob", blob.len()),
+            None,
+        )?;
+        Ok(blob)
+    }
+
+    /// Scene 4: a new call after an app restart; the restored lock holds for every code.
+    /// Returns the restarted app and whether the lock held.
+    fn restart(&mut self, blob: &[u8], time: u64) -> Result<(Verifier, bool), CliError> {
+        self.scene(
+            "New call: the customer restarts the app, the scammer calls back",
+            time,
+        )?;
+        let app = Verifier::with_state(&self.enrollment, self.config, blob).map_err(failure)?;
+        self.say(
+            time,
+            "customer app",
+            "restarts and restores its state from the blob".into(),
+            None,
+        )?;
+        let guess = SCAMMER_GUESSES[SCAMMER_GUESSES.len() - 1];
+        self.say(
+            time,
+            "scammer",
+            format!("\"Sorry, the line dropped. The code is {guess}\""),
+            None,
+        )?;
+        let verdict = self.check(&app, guess, time)?;
+        self.say(
+            time,
+            "agent",
+            "even the genuine agent's code waits for the lock: it tells a guesser nothing".into(),
+            None,
+        )?;
+        let real = self.issue(time)?;
+        self.check(&app, real.grouped().as_str(), time)?;
+        Ok((app, matches!(verdict, Verdict::LockedOut { .. })))
+    }
+
+    /// Scene 5: after the lock, the genuine agent's code is genuine again.
+    fn after_lock(&mut self, app: &Verifier, time: u64) -> Result<(), CliError> {
+        self.scene("After the lock ends, the genuine agent calls again", time)?;
+        let fresh = self.issue(time)?;
+        self.check(app, fresh.grouped().as_str(), time)?;
+        Ok(())
+    }
+
+    fn scene(&mut self, title: &str, time: u64) -> Result<(), CliError> {
+        self.scene += 1;
+        if self.json {
+            return Ok(());
+        }
+        print_line("")?;
+        print_line(&format!("== {}. {title} ({})", self.scene, utc(time)))
+    }
+
+    fn say(
+        &mut self,
+        time: u64,
+        party: &'static str,
+        says: String,
+        verdict: Option<Verdict>,
+    ) -> Result<(), CliError> {
+        if !self.json {
+            print_line(&format!("  {party:<13}| {says}"))?;
+        }
+        self.events.push(Event {
+            scene: self.scene,
+            time,
+            party,
+            says,
+            verdict: verdict.map(VerdictReport::from),
+        });
+        Ok(())
+    }
+
+    /// The customer's app checks what it heard, and says the verdict.
+    fn check(&mut self, app: &Verifier, entry: &str, time: u64) -> Result<Verdict, CliError> {
+        let verdict = app.check(entry, time).map_err(failure)?;
+        self.say(time, "customer app", describe(&verdict), Some(verdict))?;
+        Ok(verdict)
+    }
+
+    /// The agent asks the backend for a code: the audit line, and what the agent reads out.
+    fn issue(&mut self, time: u64) -> Result<TimedCode, CliError> {
+        self.say(
+            time,
+            "agent",
+            format!("asks the backend for the code of {ACCOUNT}, ticket {TICKET}"),
+            None,
+        )?;
+        let code = self
+            .issuer
+            .issue(
+                &IssueRequest {
+                    account_id: ACCOUNT,
+                    agent_id: AGENT,
+                    ticket: TICKET,
+                },
+                time,
+            )
+            .map_err(failure)?;
+        let line = self.audit.lines().pop().unwrap_or_default();
+        self.say(time, "audit log", line, None)?;
+        self.say(
+            time,
+            "agent",
+            format!(
+                "reads out \"{}\" (valid for {} s more)",
+                code.grouped().as_str(),
+                code.seconds_remaining
+            ),
+            None,
+        )?;
+        Ok(code)
+    }
+}
+
+/// Plays the story.
+pub fn demo(args: &DemoArgs) -> Result<(), CliError> {
+    let start = now_or(None)?;
+    if !args.output.json {
+        print_line("callsign demo: a customer tells a genuine support call from a scam.")?;
+        print_line(&format!(
+            "A temporary master key lives in memory for this run only; the clock is simulated from {}.",
+            utc(start)
+        ))?;
+    }
+    let (mut story, shown_uri, app) = Story::enroll(args.output.json, start)?;
+    story.genuine_call(&app, start)?;
+    let scam_start = start + 120;
+    let blob = story.scammer_calls(&app, scam_start)?;
+    let (restarted, lock_survived_restart) = story.restart(&blob, scam_start + 300)?;
+    let lock_ends = restarted
+        .status(scam_start + 300)
+        .locked_until
+        .ok_or_else(|| failure("the app was not locked"))?;
+    story.after_lock(&restarted, lock_ends + 30)?;
+
+    if story.json {
+        return print_json(&DemoReport {
+            enrollment_uri: shown_uri,
+            audit: story
+                .audit
+                .lines()
+                .iter()
+                .map(|line| serde_json::from_str(line).unwrap_or(serde_json::Value::Null))
+                .collect(),
+            events: story.events,
+            lock_survived_restart,
+        });
+    }
+    print_line("")?;
+    print_line(&format!(
+        "Summary: genuine call GENUINE; replay ALREADY USED; scammer LOCKED after {} guesses; \
+         lock {} the app restart.",
+        story.config.max_failures,
+        if lock_survived_restart {
+            "survived"
+        } else {
+            "did NOT survive"
+        }
+    ))
+}
+
+/// Every code the app accepts at `time`, so that the scammer's guesses are honest misses.
+fn window_codes(
+    enrollment: &Enrollment,
+    time: u64,
+    config: VerifierConfig,
+) -> Result<Vec<String>, CliError> {
+    let totp = callsign::agent_totp(enrollment.secret(), enrollment.params()).map_err(failure)?;
+    let step = totp.step_at(time).map_err(failure)?;
+    Ok(
+        (step.saturating_sub(config.window.behind)..=step.saturating_add(config.window.ahead))
+            .map(|step| totp.code_for_step(step).as_str().to_owned())
+            .collect(),
+    )
+}
+
+/// The URI with all but the first few characters of its secret replaced.
+fn redact_secret(uri: &str, secret: &str) -> String {
+    let shown: String = secret.chars().take(SECRET_SHOWN).collect();
+    uri.replace(secret, &format!("{shown}...[redacted]"))
+}
+
+fn failure(error: impl std::fmt::Display) -> CliError {
+    CliError::Failure(format!("demo: {error}"))
+}

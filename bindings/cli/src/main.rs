@@ -1,0 +1,47 @@
+//! `callsign`: the command line of the callsign library. Codes, master keys, enrollment, agent
+//! codes and verification for operators and scripts, and the end-to-end demo.
+//!
+//! The binary is thin: every protocol step comes from the `callsign` core crate. Errors are one
+//! line on stderr naming the bad argument, with exit status 2; `verify` exits 1 for a code that
+//! is not genuine.
+#![forbid(unsafe_code)]
+
+mod agent;
+mod cli;
+mod demo;
+mod error;
+mod keyfile;
+mod otp;
+mod output;
+mod vendor;
+mod verify;
+
+use clap::Parser;
+use cli::{Cli, Command};
+use error::CliError;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return error::report_usage(&error),
+    };
+    match run(&cli.command) {
+        Ok(status) => status,
+        Err(error) => error.report(),
+    }
+}
+
+/// Runs one subcommand.
+fn run(command: &Command) -> Result<ExitCode, CliError> {
+    match command {
+        Command::Hotp(args) => otp::hotp(args),
+        Command::Totp(args) => otp::totp(args),
+        Command::Keygen(args) => vendor::keygen(args),
+        Command::Enroll(args) => vendor::enroll(args),
+        Command::AgentCode(args) => agent::agent_code(args),
+        Command::Verify(args) => return verify::verify(args),
+        Command::Demo(args) => demo::demo(args),
+    }
+    .map(|()| ExitCode::SUCCESS)
+}

@@ -1,0 +1,133 @@
+//! `callsign verify`: checks a code as the customer's app does, and the words for verdicts.
+
+use crate::cli::VerifyArgs;
+use crate::error::CliError;
+use crate::output::{now_or, print_json, print_line, utc};
+use callsign::{Verdict, Verifier, VerifierConfig};
+use serde::Serialize;
+use std::process::ExitCode;
+
+/// Exit status when the code is not genuine.
+const EXIT_NOT_GENUINE: u8 = 1;
+
+/// A verdict as JSON.
+#[derive(Debug, Serialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+pub enum VerdictReport {
+    /// See [`Verdict::Genuine`].
+    Genuine {
+        /// The matching step.
+        step: u64,
+        /// Its distance from the current step.
+        drift: i64,
+    },
+    /// See [`Verdict::NotGenuine`].
+    NotGenuine {
+        /// Failures still allowed before the lock; absent where no attempts are counted.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        attempts_left: Option<u32>,
+    },
+    /// See [`Verdict::AlreadyUsed`].
+    AlreadyUsed {
+        /// The step it matched.
+        step: u64,
+    },
+    /// See [`Verdict::LockedOut`].
+    LockedOut {
+        /// Unix time at which the lock ends.
+        until: u64,
+    },
+}
+
+impl From<Verdict> for VerdictReport {
+    fn from(verdict: Verdict) -> VerdictReport {
+        match verdict {
+            Verdict::Genuine { step, drift } => VerdictReport::Genuine { step, drift },
+            Verdict::NotGenuine { attempts_left } => VerdictReport::NotGenuine {
+                attempts_left: Some(attempts_left),
+            },
+            Verdict::AlreadyUsed { step } => VerdictReport::AlreadyUsed { step },
+            Verdict::LockedOut { until } => VerdictReport::LockedOut { until },
+        }
+    }
+}
+
+/// The JSON of `callsign verify`.
+#[derive(Serialize)]
+struct VerifyReport<'a> {
+    genuine: bool,
+    #[serde(flatten)]
+    verdict: VerdictReport,
+    message: &'a str,
+    time: u64,
+}
+
+/// What the customer's app says about a verdict, in one line.
+pub fn describe(verdict: &Verdict) -> String {
+    match *verdict {
+        Verdict::Genuine { step, drift } => {
+            let clocks = match drift {
+                0 => "the clocks agree".to_owned(),
+                -1 => "the code is one step old, still inside the window".to_owned(),
+                1 => "the caller's clock is one step ahead".to_owned(),
+                _ => format!("{drift} steps from the current one"),
+            };
+            format!("GENUINE (step {step}, drift {drift}: {clocks})")
+        }
+        Verdict::NotGenuine { attempts_left } => format!(
+            "NOT GENUINE ({attempts_left} {} left before the lock)",
+            if attempts_left == 1 {
+                "attempt"
+            } else {
+                "attempts"
+            }
+        ),
+        Verdict::AlreadyUsed { step } => {
+            format!("ALREADY USED (step {step} was accepted before; a replay is never genuine)")
+        }
+        Verdict::LockedOut { until } => {
+            format!("LOCKED until {}: no code is checked until then", utc(until))
+        }
+    }
+}
+
+/// Checks `args.code` against the enrollment at `args.time` (default: now), as a fresh app
+/// would: exit 0 genuine, 1 not genuine.
+pub fn verify(args: &VerifyArgs) -> Result<ExitCode, CliError> {
+    let verifier = Verifier::from_uri(&args.enrollment, VerifierConfig::default())
+        .map_err(CliError::blame("--enrollment"))?;
+    let time = now_or(args.time)?;
+    let verdict = verifier
+        .check(&args.code, time)
+        .map_err(|error| match error.kind() {
+            callsign::ErrorKind::InvalidCode => CliError::argument("--code", error),
+            _ => CliError::argument("--time", error),
+        })?;
+    let genuine = matches!(verdict, Verdict::Genuine { .. });
+    // Each run is a fresh verifier with no attempt history: a miss says only that nothing
+    // matched, without an attempt count that no later run would honour.
+    let (message, report) = match verdict {
+        Verdict::NotGenuine { .. } => (
+            "NOT GENUINE (the code matches no step around the current time)".to_owned(),
+            VerdictReport::NotGenuine {
+                attempts_left: None,
+            },
+        ),
+        _ => (describe(&verdict), verdict.into()),
+    };
+    if args.output.json {
+        print_json(&VerifyReport {
+            genuine,
+            verdict: report,
+            message: &message,
+            time,
+        })?;
+    } else {
+        print_line(&message)?;
+    }
+    Ok(if genuine {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_NOT_GENUINE)
+    })
+}

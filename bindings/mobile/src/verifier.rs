@@ -1,0 +1,337 @@
+//! The customer's side of the caller-verification profile: the enrollment payload and the
+//! verifier with its verdicts, display mode and persisted state.
+
+use crate::clock::{self, Clock};
+use crate::error::Result;
+use crate::otp::{Secret, Window};
+use std::sync::Arc;
+use zeroize::Zeroizing;
+
+/// What the app received at enrollment: issuer, account, account secret, epoch and code
+/// parameters. Its text form (`toString` / `description`) hides the secret.
+#[derive(Debug, uniffi::Object)]
+#[uniffi::export(Debug)]
+pub struct Enrollment {
+    inner: callsign::Enrollment,
+}
+
+#[uniffi::export]
+impl Enrollment {
+    /// An enrollment from its parts: issuer (1..=128 bytes), account id (1..=256 bytes), the
+    /// account secret, its epoch, digits (6..=8) and period (10..=300 s).
+    #[uniffi::constructor]
+    pub fn new(
+        issuer: &str,
+        account_id: &str,
+        secret: &Secret,
+        epoch: u32,
+        digits: u32,
+        period: u64,
+    ) -> Result<Arc<Enrollment>> {
+        let params = callsign::ProfileParams::new(digits, period)?;
+        let inner =
+            callsign::Enrollment::new(issuer, account_id, secret.inner().clone(), epoch, params)?;
+        Ok(Arc::new(Enrollment { inner }))
+    }
+
+    /// Parses `callsign://enroll?v=1&issuer=..&account=..&secret=..&epoch=..&digits=..&period=..`
+    /// strictly: anything malformed, unknown or duplicated throws.
+    #[uniffi::constructor]
+    pub fn parse(uri: String) -> Result<Arc<Enrollment>> {
+        let uri = Zeroizing::new(uri);
+        Ok(Arc::new(Enrollment {
+            inner: callsign::Enrollment::parse(&uri)?,
+        }))
+    }
+
+    /// The issuer's display name.
+    pub fn issuer(&self) -> String {
+        self.inner.issuer().to_owned()
+    }
+
+    /// The account id.
+    pub fn account_id(&self) -> String {
+        self.inner.account_id().to_owned()
+    }
+
+    /// The account secret.
+    pub fn secret(&self) -> Arc<Secret> {
+        Secret::wrap(self.inner.secret().clone())
+    }
+
+    /// The key epoch.
+    pub fn epoch(&self) -> u32 {
+        self.inner.epoch()
+    }
+
+    /// Digits per code.
+    pub fn digits(&self) -> u32 {
+        self.inner.params().digits()
+    }
+
+    /// Seconds per code.
+    pub fn period(&self) -> u64 {
+        self.inner.params().period()
+    }
+
+    /// The canonical `callsign://enroll` URI, for the app to store in its secure storage. It
+    /// contains the account secret.
+    pub fn to_uri(&self) -> String {
+        self.inner.to_uri_string().to_string()
+    }
+}
+
+/// How a verifier checks entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Record)]
+pub struct VerifierConfig {
+    /// Steps accepted around the current one.
+    pub window: Window,
+    /// Failed attempts within `lockout_seconds` that lock the verifier (1..=20).
+    pub max_failures: u32,
+    /// How long failures count and how long a lock lasts, in seconds (1..=2592000).
+    pub lockout_seconds: u64,
+}
+
+impl From<VerifierConfig> for callsign::VerifierConfig {
+    fn from(config: VerifierConfig) -> callsign::VerifierConfig {
+        callsign::VerifierConfig {
+            window: config.window.into(),
+            max_failures: config.max_failures,
+            lockout_seconds: config.lockout_seconds,
+        }
+    }
+}
+
+impl From<callsign::VerifierConfig> for VerifierConfig {
+    fn from(config: callsign::VerifierConfig) -> VerifierConfig {
+        VerifierConfig {
+            window: config.window.into(),
+            max_failures: config.max_failures,
+            lockout_seconds: config.lockout_seconds,
+        }
+    }
+}
+
+/// The recommended configuration: one step behind and ahead, 3 failures, 15 minutes.
+#[uniffi::export]
+pub fn default_verifier_config() -> VerifierConfig {
+    callsign::VerifierConfig::default().into()
+}
+
+/// The answer to "is my caller genuine?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum Verdict {
+    /// The entry is the agent code of a step in the window: the caller is genuine.
+    Genuine {
+        /// The matching step.
+        step: u64,
+        /// Its distance from the device's current step (clock drift).
+        drift: i64,
+    },
+    /// The entry matches no step in the window; `attempts_left` more failures lock.
+    NotGenuine {
+        /// Failures still allowed before the lock.
+        attempts_left: u32,
+    },
+    /// The entry is a code that was already accepted (or an older one): a replay.
+    AlreadyUsed {
+        /// The step it matched.
+        step: u64,
+    },
+    /// Too many failures: nothing is checked until `until` (unix seconds).
+    LockedOut {
+        /// Unix time at which the lock ends.
+        until: u64,
+    },
+}
+
+impl From<callsign::Verdict> for Verdict {
+    fn from(verdict: callsign::Verdict) -> Verdict {
+        match verdict {
+            callsign::Verdict::Genuine { step, drift } => Verdict::Genuine { step, drift },
+            callsign::Verdict::NotGenuine { attempts_left } => {
+                Verdict::NotGenuine { attempts_left }
+            }
+            callsign::Verdict::AlreadyUsed { step } => Verdict::AlreadyUsed { step },
+            callsign::Verdict::LockedOut { until } => Verdict::LockedOut { until },
+        }
+    }
+}
+
+/// The attempt counter and lock as they stand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Record)]
+pub struct VerifierStatus {
+    /// Unix time at which the lock ends, if locked.
+    pub locked_until: Option<u64>,
+    /// Failures still allowed before the lock (0 when locked).
+    pub attempts_left: u32,
+    /// The last step accepted as genuine.
+    pub last_accepted_step: Option<u64>,
+}
+
+impl From<callsign::VerifierStatus> for VerifierStatus {
+    fn from(status: callsign::VerifierStatus) -> VerifierStatus {
+        VerifierStatus {
+            locked_until: status.locked_until,
+            attempts_left: status.attempts_left,
+            last_accepted_step: status.last_accepted_step,
+        }
+    }
+}
+
+/// Display mode's answer: the current code, grouped for reading aloud, and how long it lasts.
+/// Its text form (`toString` / `description`) hides the digits.
+#[derive(Debug, uniffi::Object)]
+#[uniffi::export(Debug)]
+pub struct DisplayCode {
+    inner: callsign::TimedCode,
+}
+
+#[uniffi::export]
+impl DisplayCode {
+    /// The digits, for example "482913".
+    pub fn code(&self) -> String {
+        self.inner.as_str().to_owned()
+    }
+
+    /// The digits grouped for reading aloud, for example "482 913".
+    pub fn grouped(&self) -> String {
+        self.inner.grouped().as_str().to_owned()
+    }
+
+    /// The time step of the code.
+    pub fn step(&self) -> u64 {
+        self.inner.step
+    }
+
+    /// Unix time at which the next code takes over.
+    pub fn valid_until(&self) -> u64 {
+        self.inner.valid_until
+    }
+
+    /// Seconds from the asked time until the code changes.
+    pub fn seconds_remaining(&self) -> u64 {
+        self.inner.seconds_remaining
+    }
+}
+
+/// Checks agent codes on the customer's device. Safe to share between threads.
+///
+/// Persist [`Verifier::export_state`] after every check and restore it with
+/// [`Verifier::with_state`]: the attempt limit and the lock then survive app restarts. When the
+/// stored state is lost or damaged, start with [`Verifier::new_locked`] (fail closed).
+#[derive(Debug, uniffi::Object)]
+pub struct Verifier {
+    inner: callsign::Verifier,
+}
+
+impl Verifier {
+    fn wrap(inner: callsign::Verifier) -> Arc<Verifier> {
+        Arc::new(Verifier { inner })
+    }
+}
+
+#[uniffi::export]
+impl Verifier {
+    /// A fresh verifier for an enrollment.
+    #[uniffi::constructor]
+    pub fn new(enrollment: &Enrollment, config: VerifierConfig) -> Result<Arc<Verifier>> {
+        Ok(Verifier::wrap(callsign::Verifier::new(
+            &enrollment.inner,
+            config.into(),
+        )?))
+    }
+
+    /// A fresh verifier from a `callsign://enroll` URI.
+    #[uniffi::constructor]
+    pub fn from_uri(uri: String, config: VerifierConfig) -> Result<Arc<Verifier>> {
+        let uri = Zeroizing::new(uri);
+        Ok(Verifier::wrap(callsign::Verifier::from_uri(
+            &uri,
+            config.into(),
+        )?))
+    }
+
+    /// A verifier restored from a blob of [`Verifier::export_state`]; a corrupt or foreign
+    /// blob throws `InvalidState`.
+    #[uniffi::constructor]
+    #[allow(
+        clippy::needless_pass_by_value,
+        reason = "UniFFI passes ByteArray/Data as Vec<u8>"
+    )]
+    pub fn with_state(
+        enrollment: &Enrollment,
+        config: VerifierConfig,
+        state: Vec<u8>,
+    ) -> Result<Arc<Verifier>> {
+        Ok(Verifier::wrap(callsign::Verifier::with_state(
+            &enrollment.inner,
+            config.into(),
+            &state,
+        )?))
+    }
+
+    /// The fail-closed fallback when the stored state is lost: locked from `now` for the
+    /// lockout period.
+    #[uniffi::constructor]
+    pub fn new_locked(
+        enrollment: &Enrollment,
+        config: VerifierConfig,
+        now: u64,
+    ) -> Result<Arc<Verifier>> {
+        Ok(Verifier::wrap(callsign::Verifier::new_locked(
+            &enrollment.inner,
+            config.into(),
+            now,
+        )?))
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> VerifierConfig {
+        (*self.inner.config()).into()
+    }
+
+    /// Entry mode: checks what the customer typed at unix time `now`. A malformed entry throws
+    /// `InvalidCode` and does not count as an attempt (during a lock it gets `LockedOut`).
+    pub fn check(&self, entry: &str, now: u64) -> Result<Verdict> {
+        Ok(self.inner.check(entry, now)?.into())
+    }
+
+    /// Entry mode with the time from the app's `clock`.
+    pub fn check_now(&self, entry: &str, clock: Arc<dyn Clock>) -> Result<Verdict> {
+        self.check(entry, clock::now(clock)?)
+    }
+
+    /// Display mode: the code at unix time `now`, for the customer to read back.
+    pub fn display(&self, now: u64) -> Result<Arc<DisplayCode>> {
+        Ok(Arc::new(DisplayCode {
+            inner: self.inner.display(now)?,
+        }))
+    }
+
+    /// Display mode with the time from the app's `clock`.
+    pub fn display_now(&self, clock: Arc<dyn Clock>) -> Result<Arc<DisplayCode>> {
+        self.display(clock::now(clock)?)
+    }
+
+    /// The attempt counter and lock at unix time `now`.
+    pub fn status(&self, now: u64) -> VerifierStatus {
+        self.inner.status(now).into()
+    }
+
+    /// The state (failure times, lock, last accepted step) as a small versioned,
+    /// integrity-checked blob bound to this enrollment; persist it after every check.
+    pub fn export_state(&self) -> Vec<u8> {
+        self.inner.export_state()
+    }
+
+    /// Replaces the state with an exported one; a corrupt or foreign blob throws
+    /// `InvalidState` and leaves the state as it was.
+    #[allow(
+        clippy::needless_pass_by_value,
+        reason = "UniFFI passes ByteArray/Data as Vec<u8>"
+    )]
+    pub fn import_state(&self, state: Vec<u8>) -> Result<()> {
+        Ok(self.inner.import_state(&state)?)
+    }
+}

@@ -1,1 +1,0 @@
-//! Placeholder: see the open issue for this crate.

@@ -1,0 +1,90 @@
+//! Conversions of Python arguments (times, secrets, algorithm names) into core types.
+
+use crate::errors::{BindingResult, NaiveDatetimeError};
+use callsign::{Algorithm, Clock, Error, Secret, SystemClock};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyBytes, PyInt, PyString};
+
+/// Unix seconds from an `int` or an aware `datetime.datetime`.
+///
+/// A negative int (or an instant before 1970) is [`Error::TimeBeforeEpoch`]; an int beyond
+/// 2^64 - 1 is [`Error::Overflow`]; a naive datetime is refused with `NaiveDatetimeError`
+/// instead of being read in the machine's local time zone.
+pub(crate) fn unix_time(value: &Bound<'_, PyAny>) -> BindingResult<u64> {
+    // bool is an int subclass, but True is no time: it falls through to the TypeError.
+    if !value.is_instance_of::<PyBool>() {
+        if let Ok(seconds) = value.extract::<u64>() {
+            return Ok(seconds);
+        }
+        if value.is_instance_of::<PyInt>() {
+            return Err(out_of_range(value.extract::<i128>().ok()).into());
+        }
+    }
+    let py = value.py();
+    let datetime = py.import("datetime")?;
+    if !value.is_instance(&datetime.getattr("datetime")?)? {
+        return Err(PyTypeError::new_err(format!(
+            "time must be int unix seconds or an aware datetime.datetime, not {}",
+            value.get_type().name()?
+        ))
+        .into());
+    }
+    if value.call_method0("utcoffset")?.is_none() {
+        return Err(NaiveDatetimeError::new_err(
+            "naive datetime: its time zone is unknown, so it names no instant; pass an aware \
+             datetime (for example datetime.now(timezone.utc)) or int unix seconds",
+        )
+        .into());
+    }
+    let utc = datetime.getattr("timezone")?.getattr("utc")?;
+    let epoch = datetime
+        .getattr("datetime")?
+        .call1((1970, 1, 1, 0, 0, 0, 0, utc))?;
+    let since_epoch = value.call_method1("__sub__", (epoch,))?;
+    let days: i128 = since_epoch.getattr("days")?.extract()?;
+    let seconds: i128 = since_epoch.getattr("seconds")?.extract()?;
+    // timedelta keeps 0 <= seconds < 86400 and carries the sign in `days`, so this floors.
+    let unix = days * 86_400 + seconds;
+    u64::try_from(unix).map_err(|_| out_of_range(Some(unix)).into())
+}
+
+/// Unix seconds from an optional time argument; `None` means now, by the system clock.
+pub(crate) fn time_or_now(value: Option<&Bound<'_, PyAny>>) -> BindingResult<u64> {
+    match value {
+        Some(value) if !value.is_none() => unix_time(value),
+        _ => Ok(SystemClock.now()?),
+    }
+}
+
+/// The core error for an integer time outside 0..=2^64-1 (`None`: too large even for i128).
+fn out_of_range(time: Option<i128>) -> Error {
+    match time {
+        Some(time) if time < 0 => Error::TimeBefore1970 {
+            seconds_before: u64::try_from(time.unsigned_abs()).unwrap_or(u64::MAX),
+        },
+        _ => Error::Overflow {
+            what: "unix time above 2^64 - 1",
+        },
+    }
+}
+
+/// A secret from raw `bytes` or a base32 `str` (lenient: lowercase, spaces, dashes, padding).
+pub(crate) fn secret(value: &Bound<'_, PyAny>) -> BindingResult<Secret> {
+    if let Ok(bytes) = value.cast::<PyBytes>() {
+        return Ok(Secret::from_bytes(bytes.as_bytes())?);
+    }
+    if let Ok(text) = value.cast::<PyString>() {
+        return Ok(Secret::from_base32(&text.to_cow()?)?);
+    }
+    Err(PyTypeError::new_err(format!(
+        "a secret must be bytes or a base32 str, not {}",
+        value.get_type().name()?
+    ))
+    .into())
+}
+
+/// An algorithm from its name ("sha1", "SHA-256", ...), case-insensitively.
+pub(crate) fn algorithm(name: &str) -> BindingResult<Algorithm> {
+    Ok(name.parse::<Algorithm>()?)
+}

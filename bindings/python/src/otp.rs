@@ -1,0 +1,461 @@
+//! Plain RFC 4226 / RFC 6238 codes: the module-level `hotp` and `totp` functions and the
+//! pyotp-style `HOTP` and `TOTP` classes.
+
+use crate::convert;
+use crate::errors::BindingResult;
+use callsign::{Algorithm, Code, Hotp, OtpAuthUri, OtpKind, Secret, SystemClock, Totp, Window};
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+/// The RFC 4226 HOTP code of `secret` (raw bytes) at `counter`.
+#[pyfunction]
+#[pyo3(signature = (secret, counter, digits = 6, algorithm = "sha1"))]
+pub(crate) fn hotp(
+    secret: &[u8],
+    counter: u64,
+    digits: u32,
+    algorithm: &str,
+) -> BindingResult<String> {
+    let secret = Secret::from_bytes(secret)?;
+    let hotp = Hotp::new(&secret, convert::algorithm(algorithm)?, digits)?;
+    Ok(hotp.code(counter).as_str().to_owned())
+}
+
+/// The RFC 6238 TOTP code of `secret` (raw bytes) at unix time `time` (T0 = 0).
+#[pyfunction]
+#[pyo3(signature = (secret, time, digits = 6, period = 30, algorithm = "sha1"))]
+pub(crate) fn totp(
+    secret: &[u8],
+    time: &Bound<'_, PyAny>,
+    digits: u32,
+    period: u64,
+    algorithm: &str,
+) -> BindingResult<String> {
+    let time = convert::unix_time(time)?;
+    let secret = Secret::from_bytes(secret)?;
+    let totp = Totp::new(&secret, convert::algorithm(algorithm)?, digits, period)?;
+    Ok(totp.code_at(time)?.as_str().to_owned())
+}
+
+/// A fresh random secret of the length recommended for `algorithm` (20, 32 or 64 bytes).
+#[pyfunction]
+#[pyo3(signature = (algorithm = "sha1"))]
+pub(crate) fn random_secret<'py>(
+    py: Python<'py>,
+    algorithm: &str,
+) -> BindingResult<Bound<'py, PyBytes>> {
+    let secret = Secret::generate(convert::algorithm(algorithm)?)?;
+    Ok(PyBytes::new(py, secret.expose_bytes()))
+}
+
+/// Encodes `data` as upper-case RFC 4648 base32 without padding.
+#[pyfunction]
+pub(crate) fn base32_encode(data: &[u8]) -> String {
+    callsign::base32::encode(data)
+}
+
+/// Decodes base32 as people paste it (any case, spaces, dashes, `=` padding).
+#[pyfunction]
+pub(crate) fn base32_decode<'py>(
+    py: Python<'py>,
+    text: &str,
+) -> BindingResult<Bound<'py, PyBytes>> {
+    Ok(PyBytes::new(py, &callsign::base32::decode(text)?))
+}
+
+/// The digits of a code as a person typed it ("482 913", "482-913"), checked against
+/// `digits`; anything else raises `InvalidCodeError`.
+#[pyfunction]
+#[pyo3(signature = (entry, digits = 6))]
+pub(crate) fn parse_code(entry: &str, digits: u32) -> BindingResult<String> {
+    Ok(Code::parse_entry(entry, digits)?.as_str().to_owned())
+}
+
+/// A `TOTP` or `HOTP` generator from an `otpauth://` URI, whichever type it names.
+#[pyfunction]
+pub(crate) fn parse_uri(py: Python<'_>, uri: &str) -> BindingResult<Py<PyAny>> {
+    let parsed = OtpAuthUri::parse(uri)?;
+    Ok(match parsed.kind {
+        OtpKind::Totp { .. } => Py::new(py, PyTotp::from_parsed(parsed)?)?.into_any(),
+        OtpKind::Hotp { .. } => Py::new(py, PyHotp::from_parsed(parsed)?)?.into_any(),
+    })
+}
+
+/// A successful verification: the step (TOTP) or counter (HOTP) that matched, and its
+/// distance from the current one (negative: the code was older).
+#[pyclass(frozen, eq, hash, module = "callsign", name = "Match")]
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub(crate) struct PyMatch {
+    /// The matching step or counter.
+    #[pyo3(get)]
+    step: u64,
+    /// `step - current`.
+    #[pyo3(get)]
+    drift: i64,
+}
+
+#[pymethods]
+impl PyMatch {
+    fn __repr__(&self) -> String {
+        format!("Match(step={}, drift={})", self.step, self.drift)
+    }
+}
+
+impl From<callsign::Match> for PyMatch {
+    fn from(matched: callsign::Match) -> PyMatch {
+        PyMatch {
+            step: matched.step,
+            drift: matched.drift,
+        }
+    }
+}
+
+/// The account name, issuer and any further `otpauth://` parameters (such as `image`) a
+/// generator was created with, for its provisioning URI.
+#[derive(Debug, Clone)]
+struct Label {
+    name: Option<String>,
+    issuer: Option<String>,
+    extra_parameters: Vec<(String, String)>,
+}
+
+impl Label {
+    /// The label of a parsed URI.
+    fn of(uri: &OtpAuthUri) -> Label {
+        Label {
+            name: Some(uri.account.clone()),
+            issuer: uri.issuer.clone(),
+            extra_parameters: uri.extra_parameters.clone(),
+        }
+    }
+}
+
+impl Label {
+    /// The `otpauth://` URI of `kind` for this label (overridden by `name`/`issuer` if given).
+    fn provisioning_uri(
+        &self,
+        secret: &Secret,
+        kind: OtpKind,
+        algorithm: Algorithm,
+        digits: u32,
+        name: Option<&str>,
+        issuer: Option<&str>,
+    ) -> BindingResult<String> {
+        let name = name.or(self.name.as_deref()).unwrap_or_default();
+        let issuer = issuer.or(self.issuer.as_deref());
+        let mut uri = OtpAuthUri::totp(issuer, name, secret.clone())?;
+        uri.kind = kind;
+        uri.algorithm = algorithm;
+        uri.digits = digits;
+        uri.extra_parameters.clone_from(&self.extra_parameters);
+        Ok(uri.to_uri_string()?.to_string())
+    }
+}
+
+/// RFC 6238 time-based codes, in the spirit of `pyotp.TOTP`. The secret never appears in
+/// `repr()`.
+#[pyclass(frozen, module = "callsign", name = "TOTP")]
+pub(crate) struct PyTotp {
+    totp: Totp,
+    secret: Secret,
+    algorithm: Algorithm,
+    label: Label,
+}
+
+impl PyTotp {
+    /// The generator of a parsed `otpauth://` URI, which must be a TOTP one.
+    fn from_parsed(parsed: OtpAuthUri) -> BindingResult<PyTotp> {
+        Ok(PyTotp {
+            totp: parsed.to_totp()?,
+            algorithm: parsed.algorithm,
+            label: Label::of(&parsed),
+            secret: parsed.secret,
+        })
+    }
+}
+
+#[pymethods]
+impl PyTotp {
+    /// A TOTP generator; `secret` is raw bytes or a base32 str.
+    #[new]
+    #[pyo3(signature = (secret, digits = 6, period = 30, algorithm = "sha1", *, t0 = 0, name = None, issuer = None))]
+    fn new(
+        secret: &Bound<'_, PyAny>,
+        digits: u32,
+        period: u64,
+        algorithm: &str,
+        t0: u64,
+        name: Option<String>,
+        issuer: Option<String>,
+    ) -> BindingResult<PyTotp> {
+        let secret = convert::secret(secret)?;
+        let algorithm = convert::algorithm(algorithm)?;
+        let totp = Totp::new(&secret, algorithm, digits, period)?.with_t0(t0);
+        Ok(PyTotp {
+            totp,
+            secret,
+            algorithm,
+            label: Label {
+                name,
+                issuer,
+                extra_parameters: Vec::new(),
+            },
+        })
+    }
+
+    /// A TOTP generator from an `otpauth://totp/` URI.
+    #[staticmethod]
+    fn from_uri(uri: &str) -> BindingResult<PyTotp> {
+        PyTotp::from_parsed(OtpAuthUri::parse(uri)?)
+    }
+
+    /// The code at `time` (int unix seconds or an aware datetime).
+    fn at(&self, time: &Bound<'_, PyAny>) -> BindingResult<String> {
+        Ok(self
+            .totp
+            .code_at(convert::unix_time(time)?)?
+            .as_str()
+            .to_owned())
+    }
+
+    /// The code now, by the system clock.
+    fn now(&self) -> BindingResult<String> {
+        Ok(self.totp.code_now(&SystemClock)?.as_str().to_owned())
+    }
+
+    /// The time step at `time` (now if omitted): floor((time - t0) / period).
+    #[pyo3(signature = (time = None))]
+    fn timecode(&self, time: Option<&Bound<'_, PyAny>>) -> BindingResult<u64> {
+        Ok(self.totp.step_at(convert::time_or_now(time)?)?)
+    }
+
+    /// Seconds until the code changes at `time` (now if omitted).
+    #[pyo3(signature = (time = None))]
+    fn remaining(&self, time: Option<&Bound<'_, PyAny>>) -> BindingResult<u64> {
+        Ok(self.totp.seconds_remaining(convert::time_or_now(time)?)?)
+    }
+
+    /// Checks `code` against the steps from `behind` before to `ahead` after the step at
+    /// `time` (now if omitted). Returns the match, or None for a well-formed code that matched
+    /// nothing; a malformed code raises `InvalidCodeError`.
+    #[pyo3(signature = (code, time = None, *, behind = 1, ahead = 1))]
+    fn verify(
+        &self,
+        code: &str,
+        time: Option<&Bound<'_, PyAny>>,
+        behind: u64,
+        ahead: u64,
+    ) -> BindingResult<Option<PyMatch>> {
+        let window = Window::new(behind, ahead)?;
+        let matched = self
+            .totp
+            .verify(code, convert::time_or_now(time)?, window)?;
+        Ok(matched.map(PyMatch::from))
+    }
+
+    /// The `otpauth://totp/` URI for authenticator apps. It contains the secret.
+    #[pyo3(signature = (name = None, issuer = None))]
+    fn provisioning_uri(&self, name: Option<&str>, issuer: Option<&str>) -> BindingResult<String> {
+        let kind = OtpKind::Totp {
+            period: self.totp.period(),
+        };
+        self.label.provisioning_uri(
+            &self.secret,
+            kind,
+            self.algorithm,
+            self.totp.digits(),
+            name,
+            issuer,
+        )
+    }
+
+    /// The number of digits.
+    #[getter]
+    fn digits(&self) -> u32 {
+        self.totp.digits()
+    }
+
+    /// The period in seconds.
+    #[getter]
+    fn period(&self) -> u64 {
+        self.totp.period()
+    }
+
+    /// The epoch T0 in unix seconds.
+    #[getter]
+    fn t0(&self) -> u64 {
+        self.totp.t0()
+    }
+
+    /// The account name for the provisioning URI, if given.
+    #[getter]
+    fn name(&self) -> Option<&str> {
+        self.label.name.as_deref()
+    }
+
+    /// The issuer for the provisioning URI, if given.
+    #[getter]
+    fn issuer(&self) -> Option<&str> {
+        self.label.issuer.as_deref()
+    }
+
+    /// The algorithm's canonical name ("SHA1", "SHA256", "SHA512").
+    #[getter]
+    fn algorithm(&self) -> &'static str {
+        self.algorithm.as_str()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "TOTP(algorithm={:?}, digits={}, period={}, t0={}, secret=<redacted>)",
+            self.algorithm.as_str(),
+            self.totp.digits(),
+            self.totp.period(),
+            self.totp.t0()
+        )
+    }
+}
+
+/// RFC 4226 counter-based codes, in the spirit of `pyotp.HOTP`. The secret never appears in
+/// `repr()`.
+#[pyclass(frozen, module = "callsign", name = "HOTP")]
+pub(crate) struct PyHotp {
+    hotp: Hotp,
+    secret: Secret,
+    algorithm: Algorithm,
+    label: Label,
+    initial_count: u64,
+}
+
+impl PyHotp {
+    /// The generator of a parsed `otpauth://` URI, which must be an HOTP one.
+    fn from_parsed(parsed: OtpAuthUri) -> BindingResult<PyHotp> {
+        let hotp = parsed.to_hotp()?;
+        let initial_count = match parsed.kind {
+            OtpKind::Hotp { counter } => counter,
+            OtpKind::Totp { .. } => 0,
+        };
+        Ok(PyHotp {
+            hotp,
+            algorithm: parsed.algorithm,
+            label: Label::of(&parsed),
+            secret: parsed.secret,
+            initial_count,
+        })
+    }
+}
+
+#[pymethods]
+impl PyHotp {
+    /// An HOTP generator; `secret` is raw bytes or a base32 str.
+    #[new]
+    #[pyo3(signature = (secret, digits = 6, algorithm = "sha1", *, initial_count = 0, name = None, issuer = None))]
+    fn new(
+        secret: &Bound<'_, PyAny>,
+        digits: u32,
+        algorithm: &str,
+        initial_count: u64,
+        name: Option<String>,
+        issuer: Option<String>,
+    ) -> BindingResult<PyHotp> {
+        let secret = convert::secret(secret)?;
+        let algorithm = convert::algorithm(algorithm)?;
+        Ok(PyHotp {
+            hotp: Hotp::new(&secret, algorithm, digits)?,
+            secret,
+            algorithm,
+            label: Label {
+                name,
+                issuer,
+                extra_parameters: Vec::new(),
+            },
+            initial_count,
+        })
+    }
+
+    /// An HOTP generator from an `otpauth://hotp/` URI (its counter becomes `initial_count`).
+    #[staticmethod]
+    fn from_uri(uri: &str) -> BindingResult<PyHotp> {
+        PyHotp::from_parsed(OtpAuthUri::parse(uri)?)
+    }
+
+    /// The code for `counter`.
+    fn at(&self, counter: u64) -> String {
+        self.hotp.code(counter).as_str().to_owned()
+    }
+
+    /// Checks `code` against the counters from `behind` before to `ahead` after `counter`.
+    /// Returns the match (store `step + 1` as the next counter), or None for a well-formed
+    /// code that matched nothing; a malformed code raises `InvalidCodeError`.
+    #[pyo3(signature = (code, counter, *, behind = 0, ahead = 0))]
+    fn verify(
+        &self,
+        code: &str,
+        counter: u64,
+        behind: u64,
+        ahead: u64,
+    ) -> BindingResult<Option<PyMatch>> {
+        let window = Window::new(behind, ahead)?;
+        Ok(self.hotp.verify(code, counter, window)?.map(PyMatch::from))
+    }
+
+    /// The `otpauth://hotp/` URI for authenticator apps. It contains the secret.
+    #[pyo3(signature = (name = None, issuer = None, initial_count = None))]
+    fn provisioning_uri(
+        &self,
+        name: Option<&str>,
+        issuer: Option<&str>,
+        initial_count: Option<u64>,
+    ) -> BindingResult<String> {
+        let kind = OtpKind::Hotp {
+            counter: initial_count.unwrap_or(self.initial_count),
+        };
+        self.label.provisioning_uri(
+            &self.secret,
+            kind,
+            self.algorithm,
+            self.hotp.digits(),
+            name,
+            issuer,
+        )
+    }
+
+    /// The number of digits.
+    #[getter]
+    fn digits(&self) -> u32 {
+        self.hotp.digits()
+    }
+
+    /// The counter given at creation (or read from the URI).
+    #[getter]
+    fn initial_count(&self) -> u64 {
+        self.initial_count
+    }
+
+    /// The account name for the provisioning URI, if given.
+    #[getter]
+    fn name(&self) -> Option<&str> {
+        self.label.name.as_deref()
+    }
+
+    /// The issuer for the provisioning URI, if given.
+    #[getter]
+    fn issuer(&self) -> Option<&str> {
+        self.label.issuer.as_deref()
+    }
+
+    /// The algorithm's canonical name ("SHA1", "SHA256", "SHA512").
+    #[getter]
+    fn algorithm(&self) -> &'static str {
+        self.algorithm.as_str()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "HOTP(algorithm={:?}, digits={}, initial_count={}, secret=<redacted>)",
+            self.algorithm.as_str(),
+            self.hotp.digits(),
+            self.initial_count
+        )
+    }
+}

@@ -1,0 +1,679 @@
+//! The caller-verification profile: key schedule functions, `MasterKey`, the vendor-side
+//! `Issuer` with its audit sinks, the `Enrollment` payload and the customer-side
+//! `DeviceVerifier`.
+
+use crate::convert;
+use crate::errors::BindingResult;
+use callsign::{
+    AuditError, AuditSink, Enrollment, IssuanceEvent, IssueRequest, Issuer, IssuerConfig,
+    JsonLinesAuditSink, MasterKey, ProfileParams, Secret, TimedCode, Verdict, Verifier,
+    VerifierConfig, Window,
+};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyList};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The account secret S of `account_id` under `master_key` (32 to 64 bytes) and `epoch`.
+#[pyfunction]
+#[pyo3(signature = (master_key, account_id, epoch = 0))]
+pub(crate) fn account_secret<'py>(
+    py: Python<'py>,
+    master_key: &[u8],
+    account_id: &str,
+    epoch: u32,
+) -> BindingResult<Bound<'py, PyBytes>> {
+    let secret = MasterKey::from_bytes(master_key)?.account_secret(account_id, epoch)?;
+    Ok(PyBytes::new(py, secret.expose_bytes()))
+}
+
+/// The agent code of an account secret at unix time `time`.
+#[pyfunction]
+#[pyo3(signature = (account_secret, time, digits = 6, period = 30))]
+pub(crate) fn agent_code(
+    account_secret: &[u8],
+    time: &Bound<'_, PyAny>,
+    digits: u32,
+    period: u64,
+) -> BindingResult<String> {
+    let time = convert::unix_time(time)?;
+    let secret = Secret::from_bytes(account_secret)?;
+    let code = callsign::agent_code(&secret, time, ProfileParams::new(digits, period)?)?;
+    Ok(code.as_str().to_owned())
+}
+
+/// The vendor's master key (32 to 64 bytes). It never appears in `repr()`.
+#[pyclass(frozen, module = "callsign", name = "MasterKey")]
+pub(crate) struct PyMasterKey {
+    key: MasterKey,
+}
+
+#[pymethods]
+impl PyMasterKey {
+    /// A master key from its bytes.
+    #[new]
+    fn new(key: &[u8]) -> BindingResult<PyMasterKey> {
+        Ok(PyMasterKey {
+            key: MasterKey::from_bytes(key)?,
+        })
+    }
+
+    /// A new random 32-byte master key.
+    #[staticmethod]
+    fn generate() -> BindingResult<PyMasterKey> {
+        Ok(PyMasterKey {
+            key: MasterKey::generate()?,
+        })
+    }
+
+    /// The account secret S of `account_id` at `epoch`.
+    #[pyo3(signature = (account_id, epoch = 0))]
+    fn account_secret<'py>(
+        &self,
+        py: Python<'py>,
+        account_id: &str,
+        epoch: u32,
+    ) -> BindingResult<Bound<'py, PyBytes>> {
+        let secret = self.key.account_secret(account_id, epoch)?;
+        Ok(PyBytes::new(py, secret.expose_bytes()))
+    }
+
+    /// The key's bytes, for the vendor's key store.
+    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.key.expose_bytes())
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "MasterKey(<redacted, {} bytes>)",
+            self.key.expose_bytes().len()
+        )
+    }
+}
+
+/// At most `max_codes` codes per agent in any `window_seconds` seconds.
+#[pyclass(
+    frozen,
+    eq,
+    hash,
+    from_py_object,
+    module = "callsign",
+    name = "RateLimit"
+)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct PyRateLimit {
+    /// Codes allowed per window.
+    #[pyo3(get)]
+    max_codes: u32,
+    /// The rolling window in seconds.
+    #[pyo3(get)]
+    window_seconds: u64,
+}
+
+impl Default for PyRateLimit {
+    fn default() -> PyRateLimit {
+        callsign::RateLimit::default().into()
+    }
+}
+
+impl From<callsign::RateLimit> for PyRateLimit {
+    fn from(limit: callsign::RateLimit) -> PyRateLimit {
+        PyRateLimit {
+            max_codes: limit.max_codes,
+            window_seconds: limit.window_seconds,
+        }
+    }
+}
+
+#[pymethods]
+impl PyRateLimit {
+    /// A rate limit (defaults: 30 codes per hour).
+    #[new]
+    #[pyo3(signature = (max_codes = 30, window_seconds = 3600))]
+    fn new(max_codes: u32, window_seconds: u64) -> PyRateLimit {
+        PyRateLimit {
+            max_codes,
+            window_seconds,
+        }
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "RateLimit(max_codes={}, window_seconds={})",
+            self.max_codes, self.window_seconds
+        )
+    }
+}
+
+/// A code with its time step and validity. The digits never appear in `repr()`; they stay in
+/// a buffer that is zeroized when the object goes away, and each access makes a new `str`.
+#[pyclass(frozen, module = "callsign", name = "AgentCode")]
+pub(crate) struct PyAgentCode {
+    timed: TimedCode,
+}
+
+#[pymethods]
+impl PyAgentCode {
+    /// The digits, for example "482913".
+    #[getter]
+    fn code(&self) -> &str {
+        self.timed.as_str()
+    }
+
+    /// The digits grouped for reading aloud, for example "482 913".
+    #[getter]
+    fn grouped(&self) -> String {
+        self.timed.grouped().as_str().to_owned()
+    }
+
+    /// The time step of the code.
+    #[getter]
+    fn step(&self) -> u64 {
+        self.timed.step
+    }
+
+    /// Unix time at which the next code takes over.
+    #[getter]
+    fn valid_until(&self) -> u64 {
+        self.timed.valid_until
+    }
+
+    /// Seconds from the requested time until `valid_until`.
+    #[getter]
+    fn seconds_remaining(&self) -> u64 {
+        self.timed.seconds_remaining
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "AgentCode(code=<hidden>, step={}, valid_until={}, seconds_remaining={})",
+            self.timed.step, self.timed.valid_until, self.timed.seconds_remaining
+        )
+    }
+}
+
+impl From<TimedCode> for PyAgentCode {
+    fn from(timed: TimedCode) -> PyAgentCode {
+        PyAgentCode { timed }
+    }
+}
+
+/// An audit sink that hands each batch of events to a Python callable, as a list of dicts
+/// with the keys and values of the JSON-lines format.
+struct CallableAuditSink {
+    callback: Py<PyAny>,
+}
+
+impl AuditSink for CallableAuditSink {
+    fn record(&self, events: &[IssuanceEvent<'_>]) -> Result<(), AuditError> {
+        Python::attach(|py| {
+            let loads = py.import("json")?.getattr("loads")?;
+            let batch = PyList::empty(py);
+            for event in events {
+                batch.append(loads.call1((event.to_json(),))?)?;
+            }
+            self.callback.call1(py, (batch,)).map(drop)
+        })
+        .map_err(|error| AuditError::new(format!("the audit callback raised {error}")))
+    }
+}
+
+/// Where an issuer's audit goes: a callable, or a path to a JSON-lines file.
+fn audit_sink(audit: &Bound<'_, PyAny>) -> BindingResult<Arc<dyn AuditSink>> {
+    if audit.is_callable() {
+        return Ok(Arc::new(CallableAuditSink {
+            callback: audit.clone().unbind(),
+        }));
+    }
+    let path: PathBuf = audit.extract().map_err(|_| {
+        pyo3::exceptions::PyTypeError::new_err(
+            "audit must be a callable or a path (str or os.PathLike) of a JSON-lines file",
+        )
+    })?;
+    let sink = JsonLinesAuditSink::open(&path).map_err(|error| callsign::Error::AuditFailed {
+        reason: format!("cannot open {}: {error}", path.display()),
+    })?;
+    Ok(Arc::new(sink))
+}
+
+/// Issues agent codes from the master key, audits every issuance and enforces a per-agent
+/// rate limit. Safe to share between threads.
+#[pyclass(frozen, module = "callsign", name = "Issuer")]
+pub(crate) struct PyIssuer {
+    issuer: Issuer,
+}
+
+#[pymethods]
+impl PyIssuer {
+    /// An issuer. `audit` is a callable taking a list of event dicts, or the path of a
+    /// JSON-lines file; `rate_limit=None` is for trusted batch jobs only.
+    #[new]
+    #[pyo3(signature = (master_key, audit, *, epoch = 0, digits = 6, period = 30, rate_limit = Some(PyRateLimit::default()), cache_capacity = 10_000))]
+    fn new(
+        master_key: &Bound<'_, PyAny>,
+        audit: &Bound<'_, PyAny>,
+        epoch: u32,
+        digits: u32,
+        period: u64,
+        rate_limit: Option<PyRateLimit>,
+        cache_capacity: usize,
+    ) -> BindingResult<PyIssuer> {
+        let master_key = match master_key.cast::<PyMasterKey>() {
+            Ok(key) => key.get().key.clone(),
+            Err(_) => MasterKey::from_bytes(&master_key.extract::<Vec<u8>>()?)?,
+        };
+        let config = IssuerConfig {
+            epoch,
+            params: ProfileParams::new(digits, period)?,
+            rate_limit: rate_limit.map(|limit| callsign::RateLimit {
+                max_codes: limit.max_codes,
+                window_seconds: limit.window_seconds,
+            }),
+            cache_capacity,
+        };
+        Ok(PyIssuer {
+            issuer: Issuer::new(master_key, config, audit_sink(audit)?)?,
+        })
+    }
+
+    /// The agent code for `account_id` at `time` (now if omitted), audited under `agent_id`
+    /// and `ticket`. Raises `RateLimitedError` when the agent is over the limit.
+    #[pyo3(signature = (account_id, *, agent_id, ticket, time = None))]
+    fn issue(
+        &self,
+        py: Python<'_>,
+        account_id: &str,
+        agent_id: &str,
+        ticket: &str,
+        time: Option<&Bound<'_, PyAny>>,
+    ) -> BindingResult<PyAgentCode> {
+        let now = convert::time_or_now(time)?;
+        let request = IssueRequest {
+            account_id,
+            agent_id,
+            ticket,
+        };
+        let code = py.detach(|| self.issuer.issue(&request, now))?;
+        Ok(code.into())
+    }
+
+    /// Codes for many accounts at `time` (a trusted batch job), audited under one agent and
+    /// reason, in the order of `account_ids`. All or nothing. Releases the GIL while it works.
+    #[pyo3(signature = (account_ids, time, *, agent_id, reason))]
+    fn issue_many(
+        &self,
+        py: Python<'_>,
+        account_ids: &Bound<'_, PyAny>,
+        time: &Bound<'_, PyAny>,
+        agent_id: &str,
+        reason: &str,
+    ) -> BindingResult<Vec<PyAgentCode>> {
+        let account_ids: Vec<String> = account_ids.extract()?;
+        let now = convert::unix_time(time)?;
+        let codes = py.detach(|| self.issuer.issue_many(agent_id, reason, &account_ids, now))?;
+        Ok(codes.into_iter().map(PyAgentCode::from).collect())
+    }
+
+    /// The enrollment payload of `account_id`, for the customer's app.
+    fn enrollment(&self, issuer_name: &str, account_id: &str) -> BindingResult<PyEnrollment> {
+        Ok(PyEnrollment {
+            enrollment: self.issuer.enrollment(issuer_name, account_id)?,
+        })
+    }
+
+    /// The key epoch of every account secret.
+    #[getter]
+    fn epoch(&self) -> u32 {
+        self.issuer.config().epoch
+    }
+
+    /// The number of code digits.
+    #[getter]
+    fn digits(&self) -> u32 {
+        self.issuer.config().params.digits()
+    }
+
+    /// The period in seconds.
+    #[getter]
+    fn period(&self) -> u64 {
+        self.issuer.config().params.period()
+    }
+
+    /// The per-agent rate limit, or None.
+    #[getter]
+    fn rate_limit(&self) -> Option<PyRateLimit> {
+        self.issuer.config().rate_limit.map(PyRateLimit::from)
+    }
+
+    fn __repr__(&self) -> String {
+        let config = self.issuer.config();
+        format!(
+            "Issuer(master_key=<redacted>, epoch={}, digits={}, period={})",
+            config.epoch,
+            config.params.digits(),
+            config.params.period()
+        )
+    }
+}
+
+/// The `callsign://enroll` payload: issuer, account, account secret, epoch, digits, period.
+/// The secret never appears in `repr()`.
+#[pyclass(frozen, module = "callsign", name = "Enrollment")]
+pub(crate) struct PyEnrollment {
+    enrollment: Enrollment,
+}
+
+#[pymethods]
+impl PyEnrollment {
+    /// An enrollment; `secret` is the account secret as bytes or base32 str.
+    #[new]
+    #[pyo3(signature = (issuer, account_id, secret, *, epoch = 0, digits = 6, period = 30))]
+    fn new(
+        issuer: &str,
+        account_id: &str,
+        secret: &Bound<'_, PyAny>,
+        epoch: u32,
+        digits: u32,
+        period: u64,
+    ) -> BindingResult<PyEnrollment> {
+        let params = ProfileParams::new(digits, period)?;
+        let secret = convert::secret(secret)?;
+        Ok(PyEnrollment {
+            enrollment: Enrollment::new(issuer, account_id, secret, epoch, params)?,
+        })
+    }
+
+    /// Parses a `callsign://enroll` URI (strict).
+    #[staticmethod]
+    fn from_uri(uri: &str) -> BindingResult<PyEnrollment> {
+        Ok(PyEnrollment {
+            enrollment: Enrollment::parse(uri)?,
+        })
+    }
+
+    /// The payload as a `callsign://enroll` URI. It contains the account secret.
+    fn to_uri(&self) -> String {
+        self.enrollment.to_uri_string().to_string()
+    }
+
+    /// The issuer's display name.
+    #[getter]
+    fn issuer(&self) -> &str {
+        self.enrollment.issuer()
+    }
+
+    /// The account id.
+    #[getter]
+    fn account_id(&self) -> &str {
+        self.enrollment.account_id()
+    }
+
+    /// The key epoch.
+    #[getter]
+    fn epoch(&self) -> u32 {
+        self.enrollment.epoch()
+    }
+
+    /// The number of code digits.
+    #[getter]
+    fn digits(&self) -> u32 {
+        self.enrollment.params().digits()
+    }
+
+    /// The period in seconds.
+    #[getter]
+    fn period(&self) -> u64 {
+        self.enrollment.params().period()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Enrollment(issuer={:?}, account_id={:?}, epoch={}, digits={}, period={}, secret=<redacted>)",
+            self.enrollment.issuer(),
+            self.enrollment.account_id(),
+            self.enrollment.epoch(),
+            self.enrollment.params().digits(),
+            self.enrollment.params().period()
+        )
+    }
+}
+
+/// An enrollment given as an `Enrollment` or as its `callsign://enroll` URI.
+fn enrollment_arg(value: &Bound<'_, PyAny>) -> BindingResult<Enrollment> {
+    if let Ok(enrollment) = value.cast::<PyEnrollment>() {
+        return Ok(enrollment.get().enrollment.clone());
+    }
+    let uri: String = value.extract().map_err(|_| {
+        pyo3::exceptions::PyTypeError::new_err(
+            "enrollment must be an Enrollment or a callsign://enroll URI str",
+        )
+    })?;
+    Ok(Enrollment::parse(&uri)?)
+}
+
+/// The answer to "is my caller genuine?". True in a boolean context only when genuine.
+#[pyclass(frozen, eq, module = "callsign", name = "Verdict")]
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct PyVerdict {
+    verdict: Verdict,
+}
+
+#[pymethods]
+impl PyVerdict {
+    /// `"genuine"`, `"not_genuine"`, `"already_used"` or `"locked_out"`.
+    #[getter]
+    fn status(&self) -> &'static str {
+        match self.verdict {
+            Verdict::Genuine { .. } => "genuine",
+            Verdict::NotGenuine { .. } => "not_genuine",
+            Verdict::AlreadyUsed { .. } => "already_used",
+            Verdict::LockedOut { .. } => "locked_out",
+        }
+    }
+
+    /// Whether the caller proved to be genuine.
+    #[getter]
+    fn genuine(&self) -> bool {
+        matches!(self.verdict, Verdict::Genuine { .. })
+    }
+
+    /// The matching step (genuine or already used), else None.
+    #[getter]
+    fn step(&self) -> Option<u64> {
+        match self.verdict {
+            Verdict::Genuine { step, .. } | Verdict::AlreadyUsed { step } => Some(step),
+            Verdict::NotGenuine { .. } | Verdict::LockedOut { .. } => None,
+        }
+    }
+
+    /// The clock drift in steps (genuine only), else None.
+    #[getter]
+    fn drift(&self) -> Option<i64> {
+        match self.verdict {
+            Verdict::Genuine { drift, .. } => Some(drift),
+            _ => None,
+        }
+    }
+
+    /// Failures still allowed before the lock (not genuine only), else None.
+    #[getter]
+    fn attempts_left(&self) -> Option<u32> {
+        match self.verdict {
+            Verdict::NotGenuine { attempts_left } => Some(attempts_left),
+            _ => None,
+        }
+    }
+
+    /// Unix time at which the lock ends (locked out only), else None.
+    #[getter]
+    fn locked_until(&self) -> Option<u64> {
+        match self.verdict {
+            Verdict::LockedOut { until } => Some(until),
+            _ => None,
+        }
+    }
+
+    fn __bool__(&self) -> bool {
+        self.genuine()
+    }
+
+    fn __repr__(&self) -> String {
+        match self.verdict {
+            Verdict::Genuine { step, drift } => {
+                format!("Verdict.genuine(step={step}, drift={drift})")
+            }
+            Verdict::NotGenuine { attempts_left } => {
+                format!("Verdict.not_genuine(attempts_left={attempts_left})")
+            }
+            Verdict::AlreadyUsed { step } => format!("Verdict.already_used(step={step})"),
+            Verdict::LockedOut { until } => format!("Verdict.locked_out(until={until})"),
+        }
+    }
+}
+
+/// The attempt counter and lock of a verifier, as they stand.
+#[pyclass(frozen, module = "callsign", name = "VerifierStatus")]
+pub(crate) struct PyVerifierStatus {
+    /// Unix time at which the lock ends, or None when not locked.
+    #[pyo3(get)]
+    locked_until: Option<u64>,
+    /// Failures still allowed before the lock (0 when locked).
+    #[pyo3(get)]
+    attempts_left: u32,
+    /// The last step accepted as genuine, or None.
+    #[pyo3(get)]
+    last_accepted_step: Option<u64>,
+}
+
+#[pymethods]
+impl PyVerifierStatus {
+    fn __repr__(&self) -> String {
+        format!(
+            "VerifierStatus(locked_until={}, attempts_left={}, last_accepted_step={})",
+            optional(self.locked_until),
+            self.attempts_left,
+            optional(self.last_accepted_step)
+        )
+    }
+}
+
+/// Python's repr of an optional integer.
+fn optional(value: Option<u64>) -> String {
+    value.map_or_else(|| "None".to_owned(), |value| value.to_string())
+}
+
+/// Checks agent codes on the customer's device: entry mode with an attempt limit and a lock
+/// that survive restarts (through `export_state`), or display mode. Safe to share between
+/// threads.
+#[pyclass(frozen, module = "callsign", name = "DeviceVerifier")]
+pub(crate) struct PyDeviceVerifier {
+    verifier: Verifier,
+}
+
+/// The verifier configuration from the keyword arguments shared by the constructors.
+fn verifier_config(
+    behind: u64,
+    ahead: u64,
+    max_failures: u32,
+    lockout_seconds: u64,
+) -> BindingResult<VerifierConfig> {
+    Ok(VerifierConfig {
+        window: Window::new(behind, ahead)?,
+        max_failures,
+        lockout_seconds,
+    })
+}
+
+#[pymethods]
+impl PyDeviceVerifier {
+    /// A verifier for `enrollment` (an Enrollment or its URI). With `state` (a blob of
+    /// `export_state`) it continues where it left off; a corrupt or foreign blob raises
+    /// `InvalidStateError`, after which the app should use `DeviceVerifier.locked`.
+    #[new]
+    #[pyo3(signature = (enrollment, *, state = None, behind = 1, ahead = 1, max_failures = 3, lockout_seconds = 900))]
+    fn new(
+        enrollment: &Bound<'_, PyAny>,
+        state: Option<&[u8]>,
+        behind: u64,
+        ahead: u64,
+        max_failures: u32,
+        lockout_seconds: u64,
+    ) -> BindingResult<PyDeviceVerifier> {
+        let enrollment = enrollment_arg(enrollment)?;
+        let config = verifier_config(behind, ahead, max_failures, lockout_seconds)?;
+        let verifier = match state {
+            Some(blob) => Verifier::with_state(&enrollment, config, blob)?,
+            None => Verifier::new(&enrollment, config)?,
+        };
+        Ok(PyDeviceVerifier { verifier })
+    }
+
+    /// The fail-closed fallback when the persisted state is lost or damaged: a verifier
+    /// locked from `time` (now if omitted) for the lockout period.
+    #[staticmethod]
+    #[pyo3(signature = (enrollment, time = None, *, behind = 1, ahead = 1, max_failures = 3, lockout_seconds = 900))]
+    fn locked(
+        enrollment: &Bound<'_, PyAny>,
+        time: Option<&Bound<'_, PyAny>>,
+        behind: u64,
+        ahead: u64,
+        max_failures: u32,
+        lockout_seconds: u64,
+    ) -> BindingResult<PyDeviceVerifier> {
+        let enrollment = enrollment_arg(enrollment)?;
+        let config = verifier_config(behind, ahead, max_failures, lockout_seconds)?;
+        let now = convert::time_or_now(time)?;
+        Ok(PyDeviceVerifier {
+            verifier: Verifier::new_locked(&enrollment, config, now)?,
+        })
+    }
+
+    /// Entry mode: checks what the customer typed at `time` (now if omitted). A malformed
+    /// entry raises `InvalidCodeError` and does not count as an attempt.
+    #[pyo3(signature = (entry, time = None))]
+    fn check(
+        &self,
+        py: Python<'_>,
+        entry: &str,
+        time: Option<&Bound<'_, PyAny>>,
+    ) -> BindingResult<PyVerdict> {
+        let now = convert::time_or_now(time)?;
+        let verdict = py.detach(|| self.verifier.check(entry, now))?;
+        Ok(PyVerdict { verdict })
+    }
+
+    /// Display mode: the current code at `time` (now if omitted).
+    #[pyo3(signature = (time = None))]
+    fn display(&self, time: Option<&Bound<'_, PyAny>>) -> BindingResult<PyAgentCode> {
+        Ok(self.verifier.display(convert::time_or_now(time)?)?.into())
+    }
+
+    /// The attempt counter and lock at `time` (now if omitted).
+    #[pyo3(signature = (time = None))]
+    fn status(&self, time: Option<&Bound<'_, PyAny>>) -> BindingResult<PyVerifierStatus> {
+        let status = self.verifier.status(convert::time_or_now(time)?);
+        Ok(PyVerifierStatus {
+            locked_until: status.locked_until,
+            attempts_left: status.attempts_left,
+            last_accepted_step: status.last_accepted_step,
+        })
+    }
+
+    /// The state as a small integrity-checked blob; persist it after every check.
+    fn export_state<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.verifier.export_state())
+    }
+
+    /// Replaces the state with a blob of `export_state`; on error the state is unchanged.
+    fn import_state(&self, state: &[u8]) -> BindingResult<()> {
+        Ok(self.verifier.import_state(state)?)
+    }
+
+    fn __repr__(&self) -> String {
+        let config = self.verifier.config();
+        format!(
+            "DeviceVerifier(behind={}, ahead={}, max_failures={}, lockout_seconds={})",
+            config.window.behind, config.window.ahead, config.max_failures, config.lockout_seconds
+        )
+    }
+}

@@ -1,0 +1,456 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// Test code: long tables, searches that stop within a few steps, hex built with format!.
+#![allow(
+    clippy::too_many_lines,
+    clippy::maybe_infinite_iter,
+    clippy::format_collect,
+    clippy::cast_possible_truncation
+)]
+//! Behaviour of the caller-verification profile: lockout, replay, audit, rate limit, and what
+//! never shows up in Debug output or audit lines.
+
+use callsign::{
+    AuditError, AuditSink, Enrollment, Error, IssuanceEvent, IssueRequest, Issuer, IssuerConfig,
+    JsonLinesAuditSink, MasterKey, MemoryAuditSink, ProfileParams, RateLimit, Verdict, Verifier,
+    VerifierConfig,
+};
+use std::sync::Arc;
+
+const NOW: u64 = 1_764_355_200;
+
+fn master() -> MasterKey {
+    MasterKey::from_bytes(&(0u8..32).collect::<Vec<_>>()).unwrap()
+}
+
+fn issuer_with(sink: Arc<dyn AuditSink>, rate_limit: Option<RateLimit>) -> Issuer {
+    let config = IssuerConfig {
+        rate_limit,
+        ..IssuerConfig::default()
+    };
+    Issuer::new(master(), config, sink).unwrap()
+}
+
+fn request(account_id: &str) -> IssueRequest<'_> {
+    IssueRequest {
+        account_id,
+        agent_id: "agent-7",
+        ticket: "TICKET-4711",
+    }
+}
+
+fn enrollment() -> Enrollment {
+    issuer_with(Arc::new(MemoryAuditSink::new()), None)
+        .enrollment("ACME Support", "customer-0001")
+        .unwrap()
+}
+
+/// A well-formed code that matches no step near `now`.
+fn wrong_code(verifier: &Verifier, now: u64) -> String {
+    let near: Vec<String> = (0..5)
+        .map(|offset| {
+            verifier
+                .display(now - 60 + offset * 30)
+                .unwrap()
+                .as_str()
+                .to_owned()
+        })
+        .collect();
+    (0u32..)
+        .map(|n| format!("{:06}", (n * 7919 + 31_337) % 1_000_000))
+        .find(|candidate| !near.contains(candidate))
+        .unwrap()
+}
+
+#[test]
+fn issued_code_is_genuine_on_the_device_and_only_once() {
+    let issuer = issuer_with(Arc::new(MemoryAuditSink::new()), None);
+    let verifier = Verifier::new(&enrollment(), VerifierConfig::default()).unwrap();
+    let code = issuer.issue(&request("customer-0001"), NOW).unwrap();
+    assert_eq!(code.grouped().as_str().len(), 7);
+    assert_eq!(code.valid_until, NOW + 30);
+    assert_eq!(
+        verifier.check(code.grouped().as_str(), NOW + 31).unwrap(),
+        Verdict::Genuine {
+            step: code.step,
+            drift: -1
+        }
+    );
+    assert_eq!(
+        verifier.check(code.as_str(), NOW + 32).unwrap(),
+        Verdict::AlreadyUsed { step: code.step }
+    );
+}
+
+#[test]
+fn lockout_survives_export_import_and_a_new_call() {
+    let enrollment = enrollment();
+    let config = VerifierConfig::default();
+    let verifier = Verifier::new(&enrollment, config).unwrap();
+    let wrong = wrong_code(&verifier, NOW);
+    assert_eq!(
+        verifier.check(&wrong, NOW).unwrap(),
+        Verdict::NotGenuine { attempts_left: 2 }
+    );
+    assert_eq!(
+        verifier.check(&wrong, NOW + 5).unwrap(),
+        Verdict::NotGenuine { attempts_left: 1 }
+    );
+    let until = NOW + 10 + 900;
+    assert_eq!(
+        verifier.check(&wrong, NOW + 10).unwrap(),
+        Verdict::LockedOut { until }
+    );
+
+    // The app restarts (or a new call comes in): the state is restored from its blob.
+    let blob = verifier.export_state();
+    drop(verifier);
+    let restored = Verifier::with_state(&enrollment, config, &blob).unwrap();
+    let genuine = restored.display(NOW + 20).unwrap();
+    assert_eq!(
+        restored.check(genuine.as_str(), NOW + 20).unwrap(),
+        Verdict::LockedOut { until }
+    );
+    assert_eq!(restored.status(NOW + 20).attempts_left, 0);
+    // A fresh verifier without state would accept it; the restored one does once the lock ends.
+    let later = restored.display(until).unwrap();
+    assert!(matches!(
+        restored.check(later.as_str(), until).unwrap(),
+        Verdict::Genuine { .. }
+    ));
+}
+
+#[test]
+fn failures_also_survive_export_import() {
+    let enrollment = enrollment();
+    let verifier = Verifier::new(&enrollment, VerifierConfig::default()).unwrap();
+    let wrong = wrong_code(&verifier, NOW);
+    verifier.check(&wrong, NOW).unwrap();
+    verifier.check(&wrong, NOW + 1).unwrap();
+    let restored = Verifier::with_state(
+        &enrollment,
+        VerifierConfig::default(),
+        &verifier.export_state(),
+    )
+    .unwrap();
+    assert!(matches!(
+        restored.check(&wrong, NOW + 2).unwrap(),
+        Verdict::LockedOut { .. }
+    ));
+}
+
+#[test]
+fn replay_survives_export_import() {
+    let enrollment = enrollment();
+    let verifier = Verifier::new(&enrollment, VerifierConfig::default()).unwrap();
+    let code = verifier.display(NOW).unwrap();
+    assert!(matches!(
+        verifier.check(code.as_str(), NOW).unwrap(),
+        Verdict::Genuine { .. }
+    ));
+    let restored = Verifier::with_state(
+        &enrollment,
+        VerifierConfig::default(),
+        &verifier.export_state(),
+    )
+    .unwrap();
+    assert_eq!(
+        restored.check(code.as_str(), NOW + 1).unwrap(),
+        Verdict::AlreadyUsed { step: code.step }
+    );
+}
+
+#[test]
+fn corrupt_and_foreign_state_are_typed_errors_and_the_fallback_fails_closed() {
+    let enrollment = enrollment();
+    let config = VerifierConfig::default();
+    let verifier = Verifier::new(&enrollment, config).unwrap();
+    let blob = verifier.export_state();
+    let mut flipped = blob.clone();
+    let last = flipped.len() - 1;
+    flipped[last] ^= 1;
+    assert_eq!(
+        verifier.import_state(&flipped),
+        Err(Error::StateCorrupt {
+            reason: "integrity check failed"
+        })
+    );
+    assert!(matches!(
+        verifier.import_state(&blob[..10]),
+        Err(Error::StateCorrupt { .. })
+    ));
+    assert!(matches!(
+        verifier.import_state(b"garbage"),
+        Err(Error::StateCorrupt { .. })
+    ));
+    assert!(matches!(
+        verifier.import_state(&[]),
+        Err(Error::StateCorrupt { .. })
+    ));
+
+    let other = issuer_with(Arc::new(MemoryAuditSink::new()), None)
+        .enrollment("ACME Support", "customer-0002")
+        .unwrap();
+    let foreign = Verifier::new(&other, config).unwrap().export_state();
+    assert_eq!(verifier.import_state(&foreign), Err(Error::StateForeign));
+
+    let fallback = Verifier::new_locked(&enrollment, config, NOW).unwrap();
+    let code = fallback.display(NOW).unwrap();
+    assert_eq!(
+        fallback.check(code.as_str(), NOW).unwrap(),
+        Verdict::LockedOut { until: NOW + 900 }
+    );
+}
+
+struct FailingSink;
+
+impl AuditSink for FailingSink {
+    fn record(&self, _events: &[IssuanceEvent<'_>]) -> Result<(), AuditError> {
+        Err(AuditError::new("disk full"))
+    }
+}
+
+#[test]
+fn a_failing_audit_sink_means_no_code() {
+    let issuer = issuer_with(Arc::new(FailingSink), Some(RateLimit::default()));
+    assert_eq!(
+        issuer.issue(&request("customer-0001"), NOW).unwrap_err(),
+        Error::AuditFailed {
+            reason: "disk full".to_owned()
+        }
+    );
+    assert!(matches!(
+        issuer.issue_many("batch", "outage notice", &["a", "b"], NOW),
+        Err(Error::AuditFailed { .. })
+    ));
+}
+
+#[test]
+fn rate_limit_refuses_with_a_typed_error_and_an_audit_event() {
+    let sink = Arc::new(MemoryAuditSink::new());
+    let limit = RateLimit {
+        max_codes: 2,
+        window_seconds: 600,
+    };
+    let issuer = issuer_with(sink.clone(), Some(limit));
+    issuer.issue(&request("customer-0001"), NOW).unwrap();
+    issuer.issue(&request("customer-0002"), NOW + 100).unwrap();
+    let refused = issuer
+        .issue(&request("customer-0003"), NOW + 200)
+        .unwrap_err();
+    assert_eq!(
+        refused,
+        Error::RateLimited {
+            agent_id: "agent-7".to_owned(),
+            max_codes: 2,
+            window_seconds: 600,
+            retry_at: NOW + 600
+        }
+    );
+    let lines = sink.lines();
+    assert_eq!(lines.len(), 3);
+    assert!(
+        lines[2].contains("\"outcome\":\"refused_rate_limited\""),
+        "{}",
+        lines[2]
+    );
+    assert!(lines[2].contains("customer-0003"));
+    // Another agent is not affected; the first one may issue again once the window moves on.
+    let other = IssueRequest {
+        agent_id: "agent-8",
+        ..request("customer-0003")
+    };
+    assert!(issuer.issue(&other, NOW + 200).is_ok());
+    assert!(issuer.issue(&request("customer-0003"), NOW + 600).is_ok());
+    // A batch larger than what is left is refused whole.
+    assert!(matches!(
+        issuer.issue_many("agent-7", "batch", &["x", "y"], NOW + 601),
+        Err(Error::RateLimited { .. })
+    ));
+}
+
+#[test]
+fn issue_many_matches_single_issuance_and_validates_first() {
+    let sink = Arc::new(MemoryAuditSink::new());
+    let issuer = issuer_with(sink.clone(), None);
+    let accounts: Vec<String> = (0..50).map(|n| format!("customer-{n:04}")).collect();
+    let codes = issuer
+        .issue_many("batch-job", "maintenance notice", &accounts, NOW)
+        .unwrap();
+    for (account, code) in accounts.iter().zip(&codes) {
+        let single = issuer.issue(&request(account), NOW).unwrap();
+        assert_eq!(single.as_str(), code.as_str());
+    }
+    assert_eq!(sink.lines().len(), 100);
+    let too_long = "x".repeat(257);
+    assert_eq!(
+        issuer
+            .issue_many("batch-job", "notice", &["ok", too_long.as_str()], NOW)
+            .unwrap_err(),
+        Error::AccountIdLength { len: 257 }
+    );
+    assert_eq!(
+        sink.lines().len(),
+        100,
+        "nothing issued or audited for a rejected batch"
+    );
+}
+
+#[test]
+fn bad_requests_are_typed_errors() {
+    let issuer = issuer_with(Arc::new(MemoryAuditSink::new()), None);
+    let empty_agent = IssueRequest {
+        agent_id: "",
+        ..request("customer-0001")
+    };
+    assert_eq!(
+        issuer.issue(&empty_agent, NOW).unwrap_err(),
+        Error::AuditFieldLength {
+            field: "agent id",
+            len: 0,
+            max: 128
+        }
+    );
+    let empty_ticket = IssueRequest {
+        ticket: "",
+        ..request("customer-0001")
+    };
+    assert!(matches!(
+        issuer.issue(&empty_ticket, NOW),
+        Err(Error::AuditFieldLength {
+            field: "ticket",
+            ..
+        })
+    ));
+    assert_eq!(
+        issuer.issue(&request(""), NOW).unwrap_err(),
+        Error::AccountIdLength { len: 0 }
+    );
+    assert!(matches!(
+        Issuer::new(
+            master(),
+            IssuerConfig {
+                rate_limit: Some(RateLimit {
+                    max_codes: 0,
+                    window_seconds: 1
+                }),
+                ..IssuerConfig::default()
+            },
+            Arc::new(MemoryAuditSink::new())
+        ),
+        Err(Error::InvalidConfig { .. })
+    ));
+    assert!(matches!(
+        ProfileParams::new(6, 5),
+        Err(Error::PeriodOutOfRange { .. })
+    ));
+    assert!(matches!(
+        Verifier::new(
+            &enrollment(),
+            VerifierConfig {
+                max_failures: 0,
+                ..VerifierConfig::default()
+            }
+        ),
+        Err(Error::InvalidConfig { .. })
+    ));
+}
+
+#[test]
+fn no_secret_or_code_in_debug_output_or_audit_lines() {
+    let dir = std::env::temp_dir().join(format!("callsign-audit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("audit.jsonl");
+    let sink = Arc::new(JsonLinesAuditSink::open(&path).unwrap());
+    let master = master();
+    let issuer = Issuer::new(master.clone(), IssuerConfig::default(), sink.clone()).unwrap();
+    let enrollment = issuer.enrollment("ACME Support", "customer-0001").unwrap();
+    let verifier = Verifier::new(&enrollment, VerifierConfig::default()).unwrap();
+    let code = issuer.issue(&request("customer-0001"), NOW).unwrap();
+    let display = verifier.display(NOW).unwrap();
+
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let forbidden = [
+        code.as_str().to_owned(),
+        code.grouped().as_str().to_owned(),
+        hex(master.expose_bytes()),
+        hex(enrollment.secret().expose_bytes()),
+        enrollment.secret().to_base32().as_str().to_owned(),
+        format!("{:?}", master.expose_bytes()),
+        format!("{:?}", enrollment.secret().expose_bytes()),
+    ];
+    let debug_outputs = [
+        format!("{code:?}"),
+        format!("{:?}", code.grouped()),
+        format!("{display:?}"),
+        format!("{master:?}"),
+        format!("{issuer:?}"),
+        format!("{enrollment:?}"),
+        format!("{:?}", enrollment.secret()),
+        format!("{verifier:?}"),
+        format!("{sink:?}"),
+    ];
+    let audit = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(audit.lines().count(), 1);
+    for shown in debug_outputs.iter().chain(std::iter::once(&audit)) {
+        for secret in &forbidden {
+            assert!(
+                !shown.contains(secret.as_str()),
+                "{shown:?} shows {secret:?}"
+            );
+        }
+    }
+    for field in [
+        "\"account_id\":\"customer-0001\"",
+        "\"agent_id\":\"agent-7\"",
+        "\"ticket\":\"TICKET-4711\"",
+        "\"epoch\":0",
+    ] {
+        assert!(audit.contains(field), "{audit}");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn concurrent_checks_on_one_verifier_count_every_failure() {
+    let verifier = Arc::new(
+        Verifier::new(
+            &enrollment(),
+            VerifierConfig {
+                max_failures: 20,
+                ..VerifierConfig::default()
+            },
+        )
+        .unwrap(),
+    );
+    let wrong = wrong_code(&verifier, NOW);
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let verifier = Arc::clone(&verifier);
+            let wrong = wrong.clone();
+            std::thread::spawn(move || {
+                (0..5)
+                    .filter(|_| {
+                        matches!(
+                            verifier.check(&wrong, NOW).unwrap(),
+                            Verdict::LockedOut { .. }
+                        )
+                    })
+                    .count()
+            })
+        })
+        .collect();
+    let locks: usize = handles
+        .into_iter()
+        .map(|handle| handle.join().unwrap())
+        .sum();
+    assert_eq!(locks, 1, "exactly the 20th failure locks");
+    assert_eq!(verifier.status(NOW).locked_until, Some(NOW + 900));
+}

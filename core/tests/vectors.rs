@@ -1,0 +1,1017 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// Test code: long tables, searches that stop within a few steps, hex built with format!.
+#![allow(
+    clippy::too_many_lines,
+    clippy::maybe_infinite_iter,
+    clippy::format_collect,
+    clippy::cast_possible_truncation
+)]
+//! The conformance vectors, tests/vectors/callsign-v1.json: this file writes them from core
+//! (`CALLSIGN_WRITE_VECTORS=1 cargo test -p callsign --test vectors`), checks that the committed
+//! file is what core produces, and checks every case against core. Every binding's tests read
+//! the same file.
+//!
+//! Fixed values (RFC tables, protocol reference values) are written here by hand; the rest is
+//! computed by core and pinned by the committed file.
+
+use callsign::{
+    Algorithm, Code, Enrollment, Error, Hotp, MasterKey, OtpAuthUri, OtpKind, ProfileParams,
+    Secret, Totp, Verdict, Verifier, VerifierConfig, Window, agent_code, derive_call_key,
+};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+
+const RFC4226_SECRET: &[u8] = b"12345678901234567890";
+const RFC6238_SEED_SHA1: &[u8] = b"12345678901234567890";
+const RFC6238_SEED_SHA256: &[u8] = b"12345678901234567890123456789012";
+const RFC6238_SEED_SHA512: &[u8] =
+    b"1234567890123456789012345678901234567890123456789012345678901234";
+
+fn vector_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/callsign-v1.json")
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Vec<u8> {
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+fn reference_master() -> MasterKey {
+    MasterKey::from_bytes(&(0u8..32).collect::<Vec<_>>()).unwrap()
+}
+
+fn kind(error: &Error) -> &'static str {
+    error.kind().as_str()
+}
+
+fn hotp_cases() -> Vec<Value> {
+    let rfc4226 = [
+        "755224", "287082", "359152", "969429", "338314", "254676", "287922", "162583", "399871",
+        "520489",
+    ];
+    let mut cases: Vec<Value> = rfc4226
+        .iter()
+        .enumerate()
+        .map(|(counter, code)| {
+            json!({"name": format!("RFC 4226 Appendix D, counter {counter}"), "secret_hex": hex(RFC4226_SECRET),
+                   "algorithm": "SHA1", "digits": 6, "counter": counter, "code": code})
+        })
+        .collect();
+    // Computed edges: counters near u64::MAX, every algorithm and digit count.
+    let secret = Secret::from_bytes(RFC6238_SEED_SHA512).unwrap();
+    for algorithm in Algorithm::ALL {
+        for digits in 6..=8 {
+            for counter in [0u64, 1 << 32, u64::MAX - 1, u64::MAX] {
+                let code = Hotp::new(&secret, algorithm, digits).unwrap().code(counter);
+                cases.push(json!({"name": format!("computed {algorithm} {digits} digits counter {counter}"),
+                    "secret_hex": hex(RFC6238_SEED_SHA512), "algorithm": algorithm.as_str(), "digits": digits,
+                    "counter": counter, "code": code.as_str()}));
+            }
+        }
+    }
+    for (name, secret_hex, digits, error) in [
+        ("5 digits", hex(RFC4226_SECRET), 5, "invalid_digits"),
+        ("9 digits", hex(RFC4226_SECRET), 9, "invalid_digits"),
+        (
+            "15-byte secret",
+            hex(&RFC4226_SECRET[..15]),
+            6,
+            "invalid_secret_length",
+        ),
+        (
+            "80-bit secret",
+            hex(&RFC4226_SECRET[..10]),
+            6,
+            "invalid_secret_length",
+        ),
+    ] {
+        cases.push(
+            json!({"name": name, "secret_hex": secret_hex, "algorithm": "SHA1", "digits": digits,
+                          "counter": 0, "error": error}),
+        );
+    }
+    cases
+}
+
+fn totp_cases() -> Vec<Value> {
+    let times = [
+        59u64,
+        1_111_111_109,
+        1_111_111_111,
+        1_234_567_890,
+        2_000_000_000,
+        20_000_000_000,
+    ];
+    let table: [(Algorithm, &[u8], [&str; 6]); 3] = [
+        (
+            Algorithm::Sha1,
+            RFC6238_SEED_SHA1,
+            [
+                "94287082", "07081804", "14050471", "89005924", "69279037", "65353130",
+            ],
+        ),
+        (
+            Algorithm::Sha256,
+            RFC6238_SEED_SHA256,
+            [
+                "46119246", "68084774", "67062674", "91819424", "90698825", "77737706",
+            ],
+        ),
+        (
+            Algorithm::Sha512,
+            RFC6238_SEED_SHA512,
+            [
+                "90693936", "25091201", "99943326", "93441116", "38618901", "47863826",
+            ],
+        ),
+    ];
+    let mut cases = Vec::new();
+    for (algorithm, seed, codes) in table {
+        for (time, code) in times.iter().zip(codes) {
+            cases.push(json!({"name": format!("RFC 6238 Appendix B, {algorithm}, t = {time}"),
+                "secret_hex": hex(seed), "algorithm": algorithm.as_str(), "digits": 8, "period": 30, "t0": 0,
+                "time": time, "step": time / 30, "code": code}));
+        }
+    }
+    cases.push(json!({"name": "SHA256 with the 20-byte SHA1 seed at t = 59 (not an RFC value)",
+        "secret_hex": hex(RFC6238_SEED_SHA1), "algorithm": "SHA256", "digits": 8, "period": 30, "t0": 0,
+        "time": 59, "step": 1, "code": "32247374"}));
+    let secret = Secret::from_bytes(RFC6238_SEED_SHA1).unwrap();
+    for (digits, period, t0, time) in [
+        (6u32, 30u64, 0u64, 0u64),
+        (6, 30, 0, u64::MAX),
+        (7, 1, 0, 1_700_000_000),
+        (6, 60, 1_000, 1_000),
+        (6, 60, 1_000, 1_059),
+        (8, 3_600, 0, 1_764_355_200),
+    ] {
+        let totp = Totp::new(&secret, Algorithm::Sha1, digits, period)
+            .unwrap()
+            .with_t0(t0);
+        let code = totp.code_at(time).unwrap();
+        cases.push(json!({"name": format!("computed {digits} digits, period {period}, T0 {t0}, t = {time}"),
+            "secret_hex": hex(RFC6238_SEED_SHA1), "algorithm": "SHA1", "digits": digits, "period": period,
+            "t0": t0, "time": time, "step": totp.step_at(time).unwrap(), "code": code.as_str()}));
+    }
+    for (name, period, t0, time, digits, error) in [
+        ("period 0", 0u64, 0u64, 59u64, 6u32, "invalid_period"),
+        ("t < T0", 30, 100, 99, 6, "time_before_epoch"),
+        ("digits 5", 30, 0, 59, 5, "invalid_digits"),
+        ("digits 9", 30, 0, 59, 9, "invalid_digits"),
+    ] {
+        cases.push(
+            json!({"name": name, "secret_hex": hex(RFC6238_SEED_SHA1), "algorithm": "SHA1",
+            "digits": digits, "period": period, "t0": t0, "time": time, "error": error}),
+        );
+    }
+    cases
+}
+
+fn hkdf_cases() -> Vec<Value> {
+    vec![
+        json!({"name": "RFC 5869 test case 1", "ikm_hex": hex(&[0x0b; 22]), "salt_hex": hex(&(0u8..13).collect::<Vec<_>>()),
+               "info_hex": hex(&(0xf0u8..0xfa).collect::<Vec<_>>()), "length": 42,
+               "okm_hex": "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865"}),
+        json!({"name": "RFC 5869 test case 2", "ikm_hex": hex(&(0u8..0x50).collect::<Vec<_>>()),
+               "salt_hex": hex(&(0x60u8..0xb0).collect::<Vec<_>>()), "info_hex": hex(&(0xb0u8..=0xff).collect::<Vec<_>>()),
+               "length": 82,
+               "okm_hex": "b11e398dc80327a1c8e7f78c596a49344f012eda2d4efad8a050cc4c19afa97c59045a99cac7827271cb41c65e590e09da3275600c2f09b8367793a9aca3db71cc30c58179ec3e87c14c01d5c1f3434f1d87"}),
+        json!({"name": "RFC 5869 test case 3", "ikm_hex": hex(&[0x0b; 22]), "salt_hex": "", "info_hex": "", "length": 42,
+               "okm_hex": "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8"}),
+    ]
+}
+
+fn account_secret_cases() -> Vec<Value> {
+    let master = reference_master();
+    let mut cases = vec![
+        json!({"name": "protocol reference, customer-0001", "master_key_hex": hex(master.expose_bytes()),
+               "account_id": "customer-0001", "epoch": 0,
+               "account_secret_hex": "fc697f3ddea6707f41a65f0719ae0e6b6c049a12113ed470d0c7f562ce5862b9",
+               "call_key_hex": "4c9ca5a2fe80fc4bcc9732c4fe2ddbf933fe23c7923bc0c4aa6deecd5aba55e6"}),
+    ];
+    let long_master: Vec<u8> = (0u8..64).map(|b| b.wrapping_mul(7)).collect();
+    let long_id = "x".repeat(256);
+    for (master_bytes, account_id, epoch) in [
+        (master.expose_bytes().to_vec(), "kunde@example.de", 7u32),
+        (master.expose_bytes().to_vec(), "customer-0002", 0),
+        (master.expose_bytes().to_vec(), "customer-0001", 1),
+        (master.expose_bytes().to_vec(), "customer-0001", u32::MAX),
+        (master.expose_bytes().to_vec(), "Zoë Ünïcode 顧客", 3),
+        (master.expose_bytes().to_vec(), "a", 0),
+        (master.expose_bytes().to_vec(), long_id.as_str(), 0),
+        (long_master.clone(), "customer-0001", 0),
+    ] {
+        let secret = MasterKey::from_bytes(&master_bytes)
+            .unwrap()
+            .account_secret(account_id, epoch)
+            .unwrap();
+        let call_key = derive_call_key(&secret).unwrap();
+        cases.push(json!({"name": format!("account {:.24} epoch {epoch}", account_id), "master_key_hex": hex(&master_bytes),
+            "account_id": account_id, "epoch": epoch, "account_secret_hex": hex(secret.expose_bytes()),
+            "call_key_hex": hex(call_key.expose_bytes())}));
+    }
+    let long_id = "x".repeat(257);
+    for (name, master_bytes, account_id, error) in [
+        (
+            "empty account id",
+            master.expose_bytes().to_vec(),
+            "",
+            "invalid_identifier",
+        ),
+        (
+            "257-byte account id",
+            master.expose_bytes().to_vec(),
+            long_id.as_str(),
+            "invalid_identifier",
+        ),
+        (
+            "31-byte master key",
+            vec![1u8; 31],
+            "customer-0001",
+            "invalid_master_key",
+        ),
+        (
+            "65-byte master key",
+            vec![1u8; 65],
+            "customer-0001",
+            "invalid_master_key",
+        ),
+    ] {
+        cases.push(json!({"name": name, "master_key_hex": hex(&master_bytes), "account_id": account_id, "epoch": 0,
+                          "error": error}));
+    }
+    cases
+}
+
+fn agent_code_cases() -> Vec<Value> {
+    let master = reference_master();
+    let mut cases = vec![
+        json!({"name": "protocol reference t = 59", "account_secret_hex": "fc697f3ddea6707f41a65f0719ae0e6b6c049a12113ed470d0c7f562ce5862b9", "time": 59, "digits": 6, "period": 30, "code": "913441", "grouped": "913 441", "step": 1, "seconds_remaining": 1}),
+        json!({"name": "protocol reference t = 1111111109", "account_secret_hex": "fc697f3ddea6707f41a65f0719ae0e6b6c049a12113ed470d0c7f562ce5862b9", "time": 1_111_111_109u64, "digits": 6, "period": 30, "code": "981797", "grouped": "981 797", "step": 37_037_036u64, "seconds_remaining": 1}),
+        json!({"name": "protocol reference t = 2000000000", "account_secret_hex": "fc697f3ddea6707f41a65f0719ae0e6b6c049a12113ed470d0c7f562ce5862b9", "time": 2_000_000_000u64, "digits": 6, "period": 30, "code": "051628", "grouped": "051 628", "step": 66_666_666u64, "seconds_remaining": 10}),
+        json!({"name": "protocol reference d = 8, X = 60", "account_secret_hex": "fc697f3ddea6707f41a65f0719ae0e6b6c049a12113ed470d0c7f562ce5862b9", "time": 1_764_355_200u64, "digits": 8, "period": 60, "code": "04659476", "grouped": "0465 9476", "step": 29_405_920u64, "seconds_remaining": 60}),
+        json!({"name": "protocol reference epoch 7", "account_secret_hex": "7612b3e95ddb1fdef97feaf8819c593aadba7c6db05d0369f011d07b4c808aab", "time": 59, "digits": 6, "period": 30, "code": "139117", "grouped": "139 117", "step": 1, "seconds_remaining": 1}),
+    ];
+    let accounts = ["customer-0001", "customer-0002", "kunde@example.de"];
+    let times = [
+        0u64,
+        29,
+        30,
+        1_000_000_000,
+        1_700_000_000,
+        1_764_355_199,
+        4_102_444_800,
+    ];
+    let params = [(6u32, 30u64), (7, 30), (8, 60), (6, 10), (6, 300)];
+    for (index, account_id) in accounts.iter().enumerate() {
+        let secret = master.account_secret(account_id, 0).unwrap();
+        for (offset, time) in times.iter().enumerate() {
+            let (digits, period) = params[(index + offset) % params.len()];
+            let code =
+                agent_code(&secret, *time, ProfileParams::new(digits, period).unwrap()).unwrap();
+            cases.push(json!({"name": format!("{account_id} t = {time} d = {digits} X = {period}"),
+                "account_secret_hex": hex(secret.expose_bytes()), "time": time, "digits": digits, "period": period,
+                "code": code.as_str(), "grouped": code.grouped().as_str(), "step": code.step,
+                "seconds_remaining": code.seconds_remaining}));
+        }
+    }
+    for (name, digits, period, error) in [
+        ("digits 5", 5u32, 30u64, "invalid_digits"),
+        ("digits 9", 9, 30, "invalid_digits"),
+        ("period 0", 6, 0, "invalid_period"),
+        (
+            "period 9 (below the profile's 10 s)",
+            6,
+            9,
+            "invalid_period",
+        ),
+        (
+            "period 301 (above the profile's 300 s)",
+            6,
+            301,
+            "invalid_period",
+        ),
+    ] {
+        cases.push(json!({"name": name, "account_secret_hex": "fc697f3ddea6707f41a65f0719ae0e6b6c049a12113ed470d0c7f562ce5862b9",
+                          "time": 59, "digits": digits, "period": period, "error": error}));
+    }
+    cases
+}
+
+fn entry_cases() -> Vec<Value> {
+    let mut cases = Vec::new();
+    for (entry, digits) in [
+        ("482913", 6u32),
+        ("482 913", 6),
+        ("482-913", 6),
+        (" 482 913 ", 6),
+        ("48 29 13", 6),
+        ("482  913", 6),
+        ("4829137", 7),
+        ("482 9137", 7),
+        ("04659476", 8),
+        ("0465 9476", 8),
+        ("0465-9476", 8),
+    ] {
+        let code = Code::parse_entry(entry, digits).unwrap();
+        cases.push(json!({"entry": entry, "digits": digits, "normalized": code.as_str()}));
+    }
+    for (entry, digits) in [
+        ("48291", 6u32),
+        ("4829134", 6),
+        ("", 6),
+        ("48a913", 6),
+        ("482.913", 6),
+        ("-482913", 6),
+        ("482913-", 6),
+        ("482--913", 6),
+        ("482_913", 6),
+        ("٤٨٢٩١٣", 6),
+        ("482913\n", 6),
+        ("0465947", 8),
+        ("482913", 5),
+        ("482913", 9),
+    ] {
+        let error = Code::parse_entry(entry, digits).unwrap_err();
+        cases.push(json!({"entry": entry, "digits": digits, "error": kind(&error)}));
+    }
+    cases
+}
+
+fn reference_enrollment() -> Enrollment {
+    let master = reference_master();
+    Enrollment::new(
+        "ACME Support",
+        "customer-0001",
+        master.account_secret("customer-0001", 0).unwrap(),
+        0,
+        ProfileParams::default(),
+    )
+    .unwrap()
+}
+
+/// Runs `steps` (time, entry) through a fresh verifier and records what it answers.
+fn verifier_sequence(name: &str, config: VerifierConfig, steps: &[(u64, String)]) -> Value {
+    let enrollment = reference_enrollment();
+    let verifier = Verifier::new(&enrollment, config).unwrap();
+    let recorded: Vec<Value> = steps
+        .iter()
+        .map(|(time, entry)| {
+            let expect = match verifier.check(entry, *time) {
+                Ok(verdict) => verdict_json(verdict),
+                Err(error) => json!({"error": kind(&error)}),
+            };
+            json!({"time": time, "entry": entry, "expect": expect})
+        })
+        .collect();
+    json!({"name": name, "enrollment_uri": enrollment.to_uri_string().as_str(),
+           "config": {"behind": config.window.behind, "ahead": config.window.ahead,
+                      "max_failures": config.max_failures, "lockout_seconds": config.lockout_seconds},
+           "steps": recorded})
+}
+
+fn verdict_json(verdict: Verdict) -> Value {
+    match verdict {
+        Verdict::Genuine { step, drift } => {
+            json!({"verdict": "genuine", "step": step, "drift": drift})
+        }
+        Verdict::NotGenuine { attempts_left } => {
+            json!({"verdict": "not_genuine", "attempts_left": attempts_left})
+        }
+        Verdict::AlreadyUsed { step } => json!({"verdict": "already_used", "step": step}),
+        Verdict::LockedOut { until } => json!({"verdict": "locked_out", "until": until}),
+    }
+}
+
+fn verifier_cases() -> Vec<Value> {
+    let enrollment = reference_enrollment();
+    let totp = callsign::agent_totp(enrollment.secret(), enrollment.params()).unwrap();
+    let code = |step: u64| totp.code_for_step(step).as_str().to_owned();
+    let base = 1_764_355_200u64; // step 58811840 begins here
+    let step = base / 30;
+    let wrong = |step: u64| {
+        // A well-formed code that is not the code of any step near `step`.
+        let near: Vec<String> = (step - 3..=step + 3).map(code).collect();
+        (0u32..)
+            .map(|n| format!("{:06}", (n * 7919 + 123_457) % 1_000_000))
+            .find(|candidate| !near.contains(candidate))
+            .unwrap()
+    };
+    let default = VerifierConfig::default();
+    vec![
+        verifier_sequence("genuine, current step", default, &[(base + 5, code(step))]),
+        verifier_sequence(
+            "genuine, previous step (drift -1)",
+            default,
+            &[(base + 5, code(step - 1))],
+        ),
+        verifier_sequence(
+            "genuine, next step (drift +1)",
+            default,
+            &[(base + 5, code(step + 1))],
+        ),
+        verifier_sequence(
+            "two steps back is outside the window",
+            default,
+            &[(base + 5, code(step - 2))],
+        ),
+        verifier_sequence(
+            "two steps ahead is outside the window",
+            default,
+            &[(base + 5, code(step + 2))],
+        ),
+        verifier_sequence(
+            "window edge: last second of the previous step's grace",
+            default,
+            &[(base + 29, code(step - 1))],
+        ),
+        verifier_sequence(
+            "grouped entries",
+            default,
+            &[(
+                base + 1,
+                format!("{} {}", &code(step)[..3], &code(step)[3..]),
+            )],
+        ),
+        verifier_sequence(
+            "replay of the same code",
+            default,
+            &[(base + 1, code(step)), (base + 2, code(step))],
+        ),
+        verifier_sequence(
+            "an older code after a newer one was accepted",
+            default,
+            &[(base + 1, code(step + 1)), (base + 2, code(step))],
+        ),
+        verifier_sequence(
+            "lockout after three failures, lock holds, then ends",
+            default,
+            &[
+                (base, wrong(step)),
+                (base + 10, wrong(step)),
+                (base + 20, wrong(step)),
+                (base + 25, code(step)),
+                (base + 600, code(step + 20)),
+                (base + 20 + 900, code(step + 31)),
+            ],
+        ),
+        verifier_sequence(
+            "malformed entries do not count as attempts",
+            default,
+            &[
+                (base, "12a456".to_owned()),
+                (base + 1, "12345".to_owned()),
+                (base + 2, wrong(step)),
+                (base + 3, String::new()),
+                (base + 4, wrong(step)),
+                (base + 5, code(step)),
+            ],
+        ),
+        verifier_sequence(
+            "failures older than the lockout window expire",
+            default,
+            &[
+                (base, wrong(step)),
+                (base + 10, wrong(step)),
+                (base + 1000, wrong(step + 33)),
+            ],
+        ),
+        verifier_sequence(
+            "a genuine match clears the failure count",
+            default,
+            &[
+                (base, wrong(step)),
+                (base + 1, wrong(step)),
+                (base + 2, code(step)),
+                (base + 3, wrong(step)),
+            ],
+        ),
+        verifier_sequence(
+            "during a lock even a malformed entry is locked out",
+            VerifierConfig {
+                max_failures: 1,
+                ..default
+            },
+            &[(base, wrong(step)), (base + 1, "abc".to_owned())],
+        ),
+        verifier_sequence(
+            "asymmetric window: two behind, none ahead",
+            VerifierConfig {
+                window: Window::new(2, 0).unwrap(),
+                ..default
+            },
+            &[(base, code(step - 2)), (base + 1, code(step + 1))],
+        ),
+        verifier_sequence(
+            "exact window near time zero",
+            VerifierConfig {
+                window: Window::new(1, 1).unwrap(),
+                ..default
+            },
+            &[(0, code(0)), (1, code(1))],
+        ),
+    ]
+}
+
+fn otpauth_cases() -> Vec<Value> {
+    const S: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    let mut cases = Vec::new();
+    let valid = [
+        format!(
+            "otpauth://totp/ACME%20Co:john.doe@email.com?secret={S}&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30"
+        ),
+        format!("otpauth://totp/ACME%20Co:john.doe@email.com?secret={S}&issuer=ACME+Co"),
+        format!(
+            "otpauth://totp/Example%3A%20alice@example.com?secret={S}&algorithm=sha256&digits=8&period=60"
+        ),
+        format!(
+            "otpauth://totp/alice@example.com?secret={}",
+            S.to_lowercase()
+        ),
+        format!("otpauth://hotp/Example:alice?secret={S}&counter=0"),
+        format!(
+            "otpauth://hotp/Example:alice?secret={S}&counter=18446744073709551615&digits=7&algorithm=SHA512"
+        ),
+        format!(
+            "otpauth://totp/Example:alice?secret={S}&image=https%3A%2F%2Fexample.com%2Flogo.png"
+        ),
+        format!("OTPAUTH://TOTP/Example:alice?secret={S}"),
+        "otpauth://totp/Example:alice?issuer=Example&secret=GEZD-GNBV-GY3T-QOJQ-GEZD-GNBV-GY3T-QOJQ".to_owned(),
+        format!("otpauth://totp/Example:%20%20alice?secret={S}===="),
+    ];
+    for uri in valid {
+        let parsed = OtpAuthUri::parse(&uri).unwrap();
+        let (kind_name, period, counter) = match parsed.kind {
+            OtpKind::Totp { period } => ("totp", Some(period), None),
+            OtpKind::Hotp { counter } => ("hotp", None, Some(counter)),
+        };
+        cases.push(json!({"uri": uri, "expect": {"type": kind_name, "issuer": parsed.issuer, "account": parsed.account,
+            "secret_hex": hex(parsed.secret.expose_bytes()), "algorithm": parsed.algorithm.as_str(),
+            "digits": parsed.digits, "period": period, "counter": counter},
+            "canonical": parsed.to_uri_string().unwrap().as_str()}));
+    }
+    let invalid = [
+        format!("http://totp/Example:alice?secret={S}"),
+        format!("otpauth://motp/Example:alice?secret={S}"),
+        "otpauth://totp/Example:alice?issuer=Example".to_owned(),
+        "otpauth://totp/Example:alice?secret=GEZDGNBVGY3TQOJ1".to_owned(),
+        "otpauth://totp/Example:alice?secret=GEZDGNBVGY3TQOJQ".to_owned(),
+        format!("otpauth://totp/Example:alice?secret={S}&digits=5"),
+        format!("otpauth://totp/Example:alice?secret={S}&digits=9"),
+        format!("otpauth://totp/Example:alice?secret={S}&digits=six"),
+        format!("otpauth://totp/Example:alice?secret={S}&period=0"),
+        format!("otpauth://totp/Example:alice?secret={S}&period=-30"),
+        format!("otpauth://totp/Example:alice?secret={S}&algorithm=MD5"),
+        format!("otpauth://hotp/Example:alice?secret={S}"),
+        format!("otpauth://hotp/Example:alice?secret={S}&counter=18446744073709551616"),
+        format!("otpauth://totp/Example:alice?secret={S}&secret={S}"),
+        format!("otpauth://totp/Example:alice?secret={S}&issuer=Other"),
+        format!("otpauth://totp/Example:alice:bob?secret={S}"),
+        format!("otpauth://totp/Example:?secret={S}"),
+        format!("otpauth://totp/?secret={S}"),
+        format!("otpauth://totp/Example:alice?secret={S}&issuer=%E2%28"),
+        format!("otpauth://totp/Example:alice?secret={S}&issuer=%4"),
+        format!("otpauth://totp/Example:alice?secret={S}&counter=3"),
+        format!("otpauth://totp/Example:alice?secret={S}&digits"),
+        format!("otpauth://totp?secret={S}"),
+    ];
+    for uri in invalid {
+        let error = OtpAuthUri::parse(&uri).unwrap_err();
+        cases.push(json!({"uri": uri, "error": kind(&error)}));
+    }
+    cases
+}
+
+fn enrollment_cases() -> Vec<Value> {
+    let reference = reference_enrollment();
+    let uri = reference.to_uri_string().as_str().to_owned();
+    let secret_b32 = reference.secret().to_base32().as_str().to_owned();
+    let mut cases = Vec::new();
+    let reordered = format!(
+        "callsign://enroll?period=30&digits=6&epoch=0&secret={secret_b32}&account=customer-0001&issuer=ACME%20Support&v=1"
+    );
+    let master = reference_master();
+    let other = Enrollment::new(
+        "Zoë's Bank & Co",
+        "kunde@example.de",
+        master.account_secret("kunde@example.de", 7).unwrap(),
+        7,
+        ProfileParams::new(8, 60).unwrap(),
+    )
+    .unwrap();
+    for text in [
+        uri.clone(),
+        reordered,
+        other.to_uri_string().as_str().to_owned(),
+    ] {
+        let parsed = Enrollment::parse(&text).unwrap();
+        cases.push(json!({"uri": text, "expect": {"issuer": parsed.issuer(), "account": parsed.account_id(),
+            "secret_hex": hex(parsed.secret().expose_bytes()), "epoch": parsed.epoch(),
+            "digits": parsed.params().digits(), "period": parsed.params().period()},
+            "canonical": parsed.to_uri_string().as_str()}));
+    }
+    let replace = |from: &str, to: &str| uri.replace(from, to);
+    let invalid = [
+        uri.replace("callsign://enroll?", "callsign://enrol?"),
+        uri.replace("callsign://", "otpauth://"),
+        replace("v=1", "v=2"),
+        replace("v=1&", ""),
+        format!("{uri}&color=red"),
+        format!("{uri}&epoch=1"),
+        replace("digits=6", "digits=5"),
+        replace("digits=6", "digits=9"),
+        replace("period=30", "period=0"),
+        replace("period=30", "period=5"),
+        replace("period=30", "period=3600"),
+        replace("epoch=0", "epoch=4294967296"),
+        replace("epoch=0", "epoch=-1"),
+        replace(&secret_b32, "GEZDGNBVGY3TQOJ1GEZDGNBVGY3TQOJQ"),
+        replace(&secret_b32, "GEZDGNBVGY3TQOJQ"),
+        replace("ACME%20Support", "ACME Support"),
+        replace("ACME%20Support", "ACME+Support"),
+        replace("ACME%20Support", ""),
+        replace("account=customer-0001", "account="),
+        replace("&period=30", ""),
+        replace("ACME%20Support", "%FF%FE"),
+    ];
+    for text in invalid {
+        let error = Enrollment::parse(&text).unwrap_err();
+        cases.push(json!({"uri": text, "error": kind(&error)}));
+    }
+    cases
+}
+
+fn base32_cases() -> Vec<Value> {
+    let mut cases = Vec::new();
+    for input in [
+        "MZXW6YTBOI",
+        "mzxw6ytboi",
+        "MZXW-6YTB-OI",
+        "MZXW 6YTB OI",
+        "MZXW6YQ=",
+        "MZXW6YQ",
+        "MY======",
+        "",
+    ] {
+        let bytes = callsign::base32::decode(input).unwrap();
+        cases.push(json!({"input": input, "hex": hex(&bytes), "canonical": callsign::base32::encode(&bytes)}));
+    }
+    for input in ["MZXW1", "MZX", "MZXW6YTB8", "MZ=XW", "MZ", "MZXW6YTBO!"] {
+        let error = callsign::base32::decode(input).unwrap_err();
+        cases.push(json!({"input": input, "error": kind(&error)}));
+    }
+    cases
+}
+
+fn generate() -> Value {
+    let error_kinds: Vec<&str> = callsign::ErrorKind::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
+    json!({
+        "format": "callsign conformance vectors",
+        "version": 1,
+        "generated_by": "core/tests/vectors.rs (CALLSIGN_WRITE_VECTORS=1 cargo test -p callsign --test vectors)",
+        "notes": [
+            "Hex is lower case. Codes are strings of ASCII digits. Times are unix seconds.",
+            "A case with \"error\" must fail with that error kind (see error_kinds); any other case must succeed with the values given.",
+            "hkdf cases check the HKDF-SHA256 implementation itself (RFC 5869); bindings without a raw HKDF may skip them.",
+            "verifier sequences run their steps in order on one fresh verifier built from enrollment_uri and config.",
+            "otpauth and enrollment cases give the canonical URI that emitting the parsed value must produce."
+        ],
+        "error_kinds": error_kinds,
+        "hotp": hotp_cases(),
+        "totp": totp_cases(),
+        "hkdf": hkdf_cases(),
+        "account_secrets": account_secret_cases(),
+        "agent_codes": agent_code_cases(),
+        "entries": entry_cases(),
+        "verifier_sequences": verifier_cases(),
+        "otpauth": otpauth_cases(),
+        "enrollment": enrollment_cases(),
+        "base32": base32_cases(),
+    })
+}
+
+fn load() -> Value {
+    let text =
+        std::fs::read_to_string(vector_path()).expect("tests/vectors/callsign-v1.json is readable");
+    serde_json::from_str(&text).expect("the vector file is JSON")
+}
+
+fn cases<'a>(vectors: &'a Value, section: &str) -> &'a Vec<Value> {
+    vectors[section]
+        .as_array()
+        .unwrap_or_else(|| panic!("section {section} is an array"))
+}
+
+#[test]
+fn committed_file_is_what_core_generates() {
+    let generated = serde_json::to_string_pretty(&generate()).unwrap() + "\n";
+    if std::env::var_os("CALLSIGN_WRITE_VECTORS").is_some() {
+        std::fs::write(vector_path(), &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(vector_path()).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "tests/vectors/callsign-v1.json differs from what core generates; review the change and regenerate \
+         with CALLSIGN_WRITE_VECTORS=1 cargo test -p callsign --test vectors"
+    );
+}
+
+#[test]
+fn counts_meet_the_bar() {
+    let vectors = load();
+    let sections = [
+        "hotp",
+        "totp",
+        "hkdf",
+        "account_secrets",
+        "agent_codes",
+        "entries",
+        "otpauth",
+        "enrollment",
+        "base32",
+    ];
+    let mut total = 0;
+    let mut invalid = 0;
+    for section in sections {
+        for case in cases(&vectors, section) {
+            total += 1;
+            invalid += usize::from(case.get("error").is_some());
+        }
+    }
+    for sequence in cases(&vectors, "verifier_sequences") {
+        for step in sequence["steps"].as_array().unwrap() {
+            total += 1;
+            invalid += usize::from(step["expect"].get("error").is_some());
+        }
+    }
+    assert!(total >= 200, "{total} cases");
+    assert!(invalid >= 40, "{invalid} invalid cases");
+}
+
+fn expect_error<T: std::fmt::Debug>(result: Result<T, Error>, case: &Value) {
+    let expected = case["error"].as_str().unwrap();
+    match result {
+        Err(error) => assert_eq!(error.kind().as_str(), expected, "{case}: {error}"),
+        Ok(value) => panic!("{case}: expected error {expected}, got {value:?}"),
+    }
+}
+
+fn algorithm(case: &Value) -> Algorithm {
+    case["algorithm"].as_str().unwrap().parse().unwrap()
+}
+
+#[test]
+fn hotp_and_totp_on_every_backend() {
+    let vectors = load();
+    for &backend in callsign::mac::Backend::AVAILABLE {
+        for case in cases(&vectors, "hotp") {
+            let result = Secret::from_bytes(&unhex(case["secret_hex"].as_str().unwrap())).and_then(
+                |secret| {
+                    let digits = case["digits"].as_u64().unwrap() as u32;
+                    Hotp::with_backend(backend, &secret, algorithm(case), digits).map(|hotp| {
+                        hotp.code(case["counter"].as_u64().unwrap())
+                            .as_str()
+                            .to_owned()
+                    })
+                },
+            );
+            match case.get("code") {
+                Some(code) => assert_eq!(
+                    result.unwrap(),
+                    code.as_str().unwrap(),
+                    "{backend:?} {case}"
+                ),
+                None => expect_error(result, case),
+            }
+        }
+        for case in cases(&vectors, "totp") {
+            let result = Secret::from_bytes(&unhex(case["secret_hex"].as_str().unwrap())).and_then(
+                |secret| {
+                    let digits = case["digits"].as_u64().unwrap() as u32;
+                    let totp = Totp::with_backend(
+                        backend,
+                        &secret,
+                        algorithm(case),
+                        digits,
+                        case["period"].as_u64().unwrap(),
+                    )?
+                    .with_t0(case["t0"].as_u64().unwrap());
+                    let time = case["time"].as_u64().unwrap();
+                    Ok((totp.code_at(time)?.as_str().to_owned(), totp.step_at(time)?))
+                },
+            );
+            match case.get("code") {
+                Some(code) => {
+                    let (actual, step) = result.unwrap();
+                    assert_eq!(actual, code.as_str().unwrap(), "{backend:?} {case}");
+                    assert_eq!(step, case["step"].as_u64().unwrap(), "{case}");
+                }
+                None => expect_error(result, case),
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ring")]
+#[test]
+fn both_backends_are_compiled_in_this_run() {
+    assert_eq!(callsign::mac::Backend::AVAILABLE.len(), 2);
+}
+
+#[test]
+fn hkdf_rfc5869() {
+    for case in cases(&load(), "hkdf") {
+        let salt = unhex(case["salt_hex"].as_str().unwrap());
+        let hkdf =
+            hkdf::Hkdf::<sha2::Sha256>::new(Some(&salt), &unhex(case["ikm_hex"].as_str().unwrap()));
+        let mut okm = vec![0u8; case["length"].as_u64().unwrap() as usize];
+        hkdf.expand(&unhex(case["info_hex"].as_str().unwrap()), &mut okm)
+            .unwrap();
+        assert_eq!(
+            hex(&okm),
+            case["okm_hex"].as_str().unwrap(),
+            "{}",
+            case["name"]
+        );
+    }
+}
+
+#[test]
+fn account_secrets_and_call_keys() {
+    for case in cases(&load(), "account_secrets") {
+        let result = MasterKey::from_bytes(&unhex(case["master_key_hex"].as_str().unwrap()))
+            .and_then(|master| {
+                let secret = master.account_secret(
+                    case["account_id"].as_str().unwrap(),
+                    case["epoch"].as_u64().unwrap() as u32,
+                )?;
+                let call_key = derive_call_key(&secret)?;
+                Ok((hex(secret.expose_bytes()), hex(call_key.expose_bytes())))
+            });
+        match case.get("account_secret_hex") {
+            Some(expected) => {
+                let (secret, call_key) = result.unwrap();
+                assert_eq!(secret, expected.as_str().unwrap(), "{}", case["name"]);
+                assert_eq!(
+                    call_key,
+                    case["call_key_hex"].as_str().unwrap(),
+                    "{}",
+                    case["name"]
+                );
+            }
+            None => expect_error(result, case),
+        }
+    }
+}
+
+#[test]
+fn agent_codes() {
+    for case in cases(&load(), "agent_codes") {
+        let secret =
+            Secret::from_bytes(&unhex(case["account_secret_hex"].as_str().unwrap())).unwrap();
+        let result = ProfileParams::new(
+            case["digits"].as_u64().unwrap() as u32,
+            case["period"].as_u64().unwrap(),
+        )
+        .and_then(|params| agent_code(&secret, case["time"].as_u64().unwrap(), params));
+        match case.get("code") {
+            Some(code) => {
+                let actual = result.unwrap();
+                assert_eq!(actual.as_str(), code.as_str().unwrap(), "{}", case["name"]);
+                assert_eq!(actual.grouped().as_str(), case["grouped"].as_str().unwrap());
+                assert_eq!(actual.step, case["step"].as_u64().unwrap());
+                assert_eq!(
+                    actual.seconds_remaining,
+                    case["seconds_remaining"].as_u64().unwrap()
+                );
+            }
+            None => expect_error(result, case),
+        }
+    }
+}
+
+#[test]
+fn entries() {
+    for case in cases(&load(), "entries") {
+        let result = Code::parse_entry(
+            case["entry"].as_str().unwrap(),
+            case["digits"].as_u64().unwrap() as u32,
+        );
+        match case.get("normalized") {
+            Some(normalized) => assert_eq!(result.unwrap().as_str(), normalized.as_str().unwrap()),
+            None => expect_error(result, case),
+        }
+    }
+}
+
+#[test]
+fn verifier_sequences() {
+    for sequence in cases(&load(), "verifier_sequences") {
+        let config = &sequence["config"];
+        let config = VerifierConfig {
+            window: Window::new(
+                config["behind"].as_u64().unwrap(),
+                config["ahead"].as_u64().unwrap(),
+            )
+            .unwrap(),
+            max_failures: config["max_failures"].as_u64().unwrap() as u32,
+            lockout_seconds: config["lockout_seconds"].as_u64().unwrap(),
+        };
+        let verifier =
+            Verifier::from_uri(sequence["enrollment_uri"].as_str().unwrap(), config).unwrap();
+        for step in sequence["steps"].as_array().unwrap() {
+            let result = verifier.check(
+                step["entry"].as_str().unwrap(),
+                step["time"].as_u64().unwrap(),
+            );
+            let expect = &step["expect"];
+            match expect.get("verdict") {
+                Some(_) => assert_eq!(
+                    &verdict_json(result.unwrap()),
+                    expect,
+                    "{}: {step}",
+                    sequence["name"]
+                ),
+                None => expect_error(result, expect),
+            }
+        }
+    }
+}
+
+#[test]
+fn otpauth_uris() {
+    for case in cases(&load(), "otpauth") {
+        let result = OtpAuthUri::parse(case["uri"].as_str().unwrap());
+        match case.get("expect") {
+            Some(expect) => {
+                let parsed = result.unwrap();
+                assert_eq!(
+                    hex(parsed.secret.expose_bytes()),
+                    expect["secret_hex"].as_str().unwrap()
+                );
+                assert_eq!(parsed.account, expect["account"].as_str().unwrap());
+                assert_eq!(parsed.issuer.as_deref(), expect["issuer"].as_str());
+                assert_eq!(u64::from(parsed.digits), expect["digits"].as_u64().unwrap());
+                assert_eq!(
+                    parsed.algorithm.as_str(),
+                    expect["algorithm"].as_str().unwrap()
+                );
+                let canonical = parsed.to_uri_string().unwrap();
+                assert_eq!(canonical.as_str(), case["canonical"].as_str().unwrap());
+                assert_eq!(OtpAuthUri::parse(&canonical).unwrap(), parsed);
+            }
+            None => expect_error(result, case),
+        }
+    }
+}
+
+#[test]
+fn enrollment_uris() {
+    for case in cases(&load(), "enrollment") {
+        let result = Enrollment::parse(case["uri"].as_str().unwrap());
+        match case.get("expect") {
+            Some(expect) => {
+                let parsed = result.unwrap();
+                assert_eq!(parsed.issuer(), expect["issuer"].as_str().unwrap());
+                assert_eq!(parsed.account_id(), expect["account"].as_str().unwrap());
+                assert_eq!(
+                    hex(parsed.secret().expose_bytes()),
+                    expect["secret_hex"].as_str().unwrap()
+                );
+                assert_eq!(u64::from(parsed.epoch()), expect["epoch"].as_u64().unwrap());
+                assert_eq!(
+                    parsed.to_uri_string().as_str(),
+                    case["canonical"].as_str().unwrap()
+                );
+            }
+            None => expect_error(result, case),
+        }
+    }
+}
+
+#[test]
+fn base32() {
+    for case in cases(&load(), "base32") {
+        let result = callsign::base32::decode(case["input"].as_str().unwrap());
+        match case.get("hex") {
+            Some(expected) => {
+                let bytes = result.unwrap();
+                assert_eq!(hex(&bytes), expected.as_str().unwrap());
+                assert_eq!(
+                    callsign::base32::encode(&bytes),
+                    case["canonical"].as_str().unwrap()
+                );
+            }
+            None => expect_error(result, case),
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! Secret hygiene: secret bytes are wiped before their heap memory is freed.
+//!
+//! A test-only global allocator looks at every block as it is freed and counts the blocks that
+//! still hold a marker secret (raw, or in base32). A control run shows that the detector sees
+//! an ordinary `Vec` that was not wiped; then every secret-holding type of the crate, and every
+//! temporary it makes, must free nothing that still holds the marker.
+//!
+//! Limits: this covers the heap, not stack copies, and all checks run in one test function so
+//! that no other test thread allocates at the same time.
+#![allow(unsafe_code, clippy::unwrap_used)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// 32 bytes that occur nowhere else.
+const MARKER: [u8; 32] = *b"\x8f\x13callsign-zeroize-marker\x7e\x21\x55\xaa\x01\x02\x03";
+/// The first 16 base32 characters of MARKER (the encoding of its first 10 bytes).
+const MARKER_BASE32_PREFIX: &[u8] = b"R4JWGYLMNRZWSZ3O";
+
+static WATCHING: AtomicBool = AtomicBool::new(false);
+static DIRTY_FREES: AtomicUsize = AtomicUsize::new(0);
+
+struct CheckingAllocator;
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
+}
+
+// SAFETY: every allocation comes from the system allocator; `dealloc` only reads the block it
+// is handed, which is still allocated and `layout.size()` bytes long at that point; `realloc`
+// copies at most the smaller of the two sizes into a fresh block of the new size.
+unsafe impl GlobalAlloc for CheckingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if WATCHING.load(Ordering::SeqCst) {
+            let block = unsafe { std::slice::from_raw_parts(ptr, layout.size()) };
+            if contains(block, &MARKER[..16]) || contains(block, MARKER_BASE32_PREFIX) {
+                DIRTY_FREES.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    /// Always moves, so that the old block passes through `dealloc`'s check: a growing buffer
+    /// that leaves a copy of a secret behind counts as a leak.
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        unsafe {
+            let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
+            let new_ptr = System.alloc(new_layout);
+            if !new_ptr.is_null() {
+                std::ptr::copy_nonoverlapping(ptr, new_ptr, layout.size().min(new_size));
+                self.dealloc(ptr, layout);
+            }
+            new_ptr
+        }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CheckingAllocator = CheckingAllocator;
+
+/// Runs `work` while watching frees and returns how many freed blocks held the marker.
+fn dirty_frees(work: impl FnOnce()) -> usize {
+    DIRTY_FREES.store(0, Ordering::SeqCst);
+    WATCHING.store(true, Ordering::SeqCst);
+    work();
+    WATCHING.store(false, Ordering::SeqCst);
+    DIRTY_FREES.load(Ordering::SeqCst)
+}
+
+#[test]
+fn secrets_are_wiped_before_their_memory_is_freed() {
+    assert_eq!(
+        &callsign::base32::encode(&MARKER).as_bytes()[..16],
+        MARKER_BASE32_PREFIX
+    );
+
+    // Control: an ordinary buffer is freed with the marker still in it, and the detector sees it.
+    let control = dirty_frees(|| {
+        let plain = std::hint::black_box(MARKER.to_vec());
+        drop(plain);
+    });
+    assert_eq!(control, 1, "the detector must see an unwiped buffer");
+
+    let leaks = dirty_frees(|| {
+        let secret = callsign::Secret::from_bytes(&MARKER).unwrap();
+        let clone = secret.clone();
+        let encoded = secret.to_base32();
+        let decoded = callsign::Secret::from_base32(&encoded).unwrap();
+        let totp = callsign::Totp::new(&decoded, callsign::Algorithm::Sha256, 6, 30).unwrap();
+        std::hint::black_box(totp.code_at(59).unwrap());
+        let master = callsign::MasterKey::from_bytes(&MARKER).unwrap();
+        let master_clone = master.clone();
+        std::hint::black_box(master.account_secret("customer-0001", 0).unwrap());
+        let enrollment = callsign::Enrollment::new(
+            "ACME",
+            "customer-0001",
+            clone.clone(),
+            0,
+            callsign::ProfileParams::default(),
+        )
+        .unwrap();
+        let uri = enrollment.to_uri_string();
+        let parsed = callsign::Enrollment::parse(&uri).unwrap();
+        let otpauth = callsign::OtpAuthUri::totp(Some("ACME"), "alice", clone.clone()).unwrap();
+        let otpauth_text = otpauth.to_uri_string().unwrap();
+        let reparsed = callsign::OtpAuthUri::parse(&otpauth_text).unwrap();
+        drop((secret, clone, encoded, decoded, totp, master, master_clone));
+        drop((enrollment, uri, parsed, otpauth, otpauth_text, reparsed));
+    });
+    assert_eq!(
+        leaks, 0,
+        "{leaks} freed heap blocks still held secret bytes"
+    );
+}

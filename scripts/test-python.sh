@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Python: builds the callsign wheel with maturin, installs it into a fresh virtual environment and
+# runs pytest (conformance vectors, pyotp cross-check, bad input, threads), the support-desk
+# example's tests, `mypy --strict` over the typed examples, stubtest against the built module and a
+# short benchmark smoke run. Installs everything it needs from PyPI itself; quick when set up.
+# Usage: scripts/test-python.sh            (PYTHON=python3.X to pick another interpreter)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+python=${PYTHON:-python3}
+work=$root/target/python
+build_venv=$work/build-venv
+wheelhouse=$work/wheelhouse
+wheels=$work/wheels
+test_venv=$work/test-venv
+pkg=$root/bindings/python
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 PIP_PROGRESS_BAR=off
+mkdir -p "$work"
+
+# Runs "$@" unless the stamp file $1 already holds the content of requirements file $2.
+refresh_if_changed() {
+  local stamp=$1 requirements=$2
+  shift 2
+  if ! cmp -s "$requirements" "$stamp"; then
+    "$@"
+    cp "$requirements" "$stamp"
+  fi
+}
+
+install_build_tools() {
+  rm -rf "$build_venv"
+  "$python" -m venv "$build_venv"
+  "$build_venv/bin/pip" install --quiet -r "$pkg/requirements-build.txt"
+}
+
+download_test_requirements() {
+  rm -rf "$wheelhouse"
+  "$build_venv/bin/pip" download --quiet --dest "$wheelhouse" -r "$pkg/requirements-test.txt"
+}
+
+echo "--- python: tools"
+if ! "$python" -c "import venv, ensurepip" 2>/dev/null; then
+  apt-get update -qq && apt-get install -y -qq python3-venv
+fi
+[ -x "$build_venv/bin/python" ] || rm -f "$work/build.stamp"
+refresh_if_changed "$work/build.stamp" "$pkg/requirements-build.txt" install_build_tools
+[ -d "$wheelhouse" ] || rm -f "$work/wheelhouse.stamp"
+refresh_if_changed "$work/wheelhouse.stamp" "$pkg/requirements-test.txt" download_test_requirements
+
+echo "--- python: build wheel"
+rm -rf "$wheels"
+"$build_venv/bin/maturin" build --quiet --release --locked \
+  --manifest-path "$pkg/Cargo.toml" --interpreter "$build_venv/bin/python" --out "$wheels"
+
+echo "--- python: fresh environment"
+"$python" -m venv --clear "$test_venv"
+"$test_venv/bin/pip" install --quiet --no-index --find-links "$wheelhouse" \
+  -r "$pkg/requirements-test.txt" "$wheels"/callsign-*.whl
+tpy=$test_venv/bin/python
+
+echo "--- python: pytest"
+# Run from a scratch directory so that `import callsign` can only find the installed wheel.
+scratch=$work/scratch
+rm -rf "$scratch" && mkdir -p "$scratch"
+desk=$root/examples/support-desk
+(cd "$scratch" && "$tpy" -m pytest -q -p no:cacheprovider --rootdir "$pkg" "$pkg/tests")
+
+echo "--- python: support-desk example"
+(cd "$scratch" && "$tpy" -m pytest -q -p no:cacheprovider --rootdir "$desk" "$desk/tests")
+
+echo "--- python: mypy --strict"
+(cd "$scratch" && "$tpy" -m mypy --strict --no-incremental "$pkg/examples" "$pkg/tests" "$pkg/bench")
+(cd "$desk" && "$tpy" -m mypy --strict --no-incremental support_desk.py tests)
+
+echo "--- python: stubtest"
+(cd "$scratch" && "$tpy" -m mypy.stubtest callsign)
+
+echo "--- python: benchmark smoke run (bindings/python/bench/bench.py --quick)"
+(cd "$scratch" && "$tpy" "$pkg/bench/bench.py" --quick)

@@ -1,0 +1,180 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+//! One criterion run that puts callsign next to its backends' raw HMAC and the totp-rs 6 peer.
+//!
+//! Run: `cargo bench -p callsign-bench --bench codes`. Compare ratios within one run.
+
+use callsign::mac::{Backend, PreparedKey};
+use callsign::{
+    Algorithm, AuditError, AuditSink, IssuanceEvent, IssueRequest, Issuer, IssuerConfig, MasterKey,
+    ProfileParams, RateLimit, Secret, Totp, Window,
+};
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
+use std::sync::Arc;
+
+const SECRET: &[u8] = b"12345678901234567890";
+const TIME: u64 = 1_764_355_200;
+
+/// An audit sink that keeps nothing, so that issuance is measured without I/O.
+struct DiscardAudit;
+
+impl AuditSink for DiscardAudit {
+    fn record(&self, events: &[IssuanceEvent<'_>]) -> Result<(), AuditError> {
+        black_box(events);
+        Ok(())
+    }
+}
+
+fn raw_hmac(c: &mut Criterion) {
+    use hmac::{KeyInit, Mac};
+    let mut group = c.benchmark_group("raw_hmac_sha1");
+    let prepared = hmac::Hmac::<sha1::Sha1>::new_from_slice(SECRET).unwrap();
+    group.bench_function("rustcrypto", |b| {
+        b.iter(|| {
+            let mut mac = prepared.clone();
+            mac.update(&black_box(TIME / 30).to_be_bytes());
+            black_box(mac.finalize().into_bytes())
+        });
+    });
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY, SECRET);
+    group.bench_function("ring", |b| {
+        b.iter(|| black_box(ring::hmac::sign(&key, &black_box(TIME / 30).to_be_bytes())));
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("raw_hmac_sha256");
+    let prepared = hmac::Hmac::<sha2::Sha256>::new_from_slice(SECRET).unwrap();
+    group.bench_function("rustcrypto", |b| {
+        b.iter(|| {
+            let mut mac = prepared.clone();
+            mac.update(&black_box(TIME / 30).to_be_bytes());
+            black_box(mac.finalize().into_bytes())
+        });
+    });
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, SECRET);
+    group.bench_function("ring", |b| {
+        b.iter(|| black_box(ring::hmac::sign(&key, &black_box(TIME / 30).to_be_bytes())));
+    });
+    group.finish();
+}
+
+fn code_from_prepared_key(c: &mut Criterion) {
+    let secret = Secret::from_bytes(SECRET).unwrap();
+    let mut group = c.benchmark_group("totp_sha1_code");
+    for (name, backend) in [("rustcrypto", Backend::RustCrypto), ("ring", Backend::Ring)] {
+        let totp = Totp::with_backend(backend, &secret, Algorithm::Sha1, 6, 30).unwrap();
+        group.bench_function(name, |b| {
+            b.iter(|| black_box(totp.code_at(black_box(TIME)).unwrap()));
+        });
+    }
+    let peer = totp_rs::Builder::new()
+        .with_algorithm(totp_rs::Algorithm::SHA1)
+        .with_digits(6)
+        .with_skew(1)
+        .with_step_duration(30)
+        .with_secret(SECRET.to_vec())
+        .build()
+        .unwrap();
+    group.bench_function("totp-rs", |b| {
+        b.iter(|| black_box(peer.generate(black_box(TIME))));
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("totp_sha1_verify_window_1");
+    let totp = Totp::new(&secret, Algorithm::Sha1, 6, 30).unwrap();
+    let valid = totp.code_at(TIME).unwrap().as_str().to_owned();
+    let invalid = if valid == "000000" {
+        "000001"
+    } else {
+        "000000"
+    };
+    let window = Window::symmetric(1).unwrap();
+    group.bench_function("callsign_valid", |b| {
+        b.iter(|| {
+            black_box(
+                totp.verify(black_box(&valid), black_box(TIME), window)
+                    .unwrap(),
+            )
+        });
+    });
+    group.bench_function("callsign_invalid", |b| {
+        b.iter(|| {
+            black_box(
+                totp.verify(black_box(invalid), black_box(TIME), window)
+                    .unwrap(),
+            )
+        });
+    });
+    group.bench_function("totp-rs_valid", |b| {
+        b.iter(|| black_box(peer.check(black_box(&valid), black_box(TIME))));
+    });
+    group.bench_function("totp-rs_invalid", |b| {
+        b.iter(|| black_box(peer.check(black_box(invalid), black_box(TIME))));
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("prepared_key_sign_sha1");
+    for (name, backend) in [("rustcrypto", Backend::RustCrypto), ("ring", Backend::Ring)] {
+        let key = PreparedKey::with_backend(backend, Algorithm::Sha1, SECRET);
+        group.bench_function(name, |b| {
+            b.iter(|| black_box(key.sign(&black_box(TIME / 30).to_be_bytes())));
+        });
+    }
+    group.finish();
+}
+
+fn issuance(c: &mut Criterion) {
+    let master = MasterKey::from_bytes(&[7u8; 32]).unwrap();
+    let request = IssueRequest {
+        account_id: "customer-0001",
+        agent_id: "agent-7",
+        ticket: "TICKET-4711",
+    };
+    let mut group = c.benchmark_group("profile");
+    let secret = master.account_secret("customer-0001", 0).unwrap();
+    let plain = callsign::agent_totp(&secret, ProfileParams::default()).unwrap();
+    group.bench_function("plain_totp_sha256_code", |b| {
+        b.iter(|| black_box(plain.timed_code_at(black_box(TIME)).unwrap()));
+    });
+    let unlimited = IssuerConfig {
+        rate_limit: None,
+        ..IssuerConfig::default()
+    };
+    let issuer = Issuer::new(master.clone(), unlimited, Arc::new(DiscardAudit)).unwrap();
+    group.bench_function("issue_cached", |b| {
+        b.iter(|| black_box(issuer.issue(&request, black_box(TIME)).unwrap()));
+    });
+    let limited = IssuerConfig {
+        rate_limit: Some(RateLimit {
+            max_codes: u32::MAX,
+            window_seconds: 1,
+        }),
+        ..IssuerConfig::default()
+    };
+    let issuer = Issuer::new(master.clone(), limited, Arc::new(DiscardAudit)).unwrap();
+    let mut time = TIME;
+    group.bench_function("issue_cached_rate_limited", |b| {
+        b.iter(|| {
+            // Move the clock so that the rate limiter's window stays small.
+            time += 1;
+            black_box(issuer.issue(&request, time).unwrap())
+        });
+    });
+    let cold = IssuerConfig {
+        rate_limit: None,
+        cache_capacity: 0,
+        ..IssuerConfig::default()
+    };
+    let issuer = Issuer::new(master.clone(), cold, Arc::new(DiscardAudit)).unwrap();
+    group.bench_function("issue_cold_hkdf", |b| {
+        b.iter(|| black_box(issuer.issue(&request, black_box(TIME)).unwrap()));
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().warm_up_time(std::time::Duration::from_secs(1)).measurement_time(std::time::Duration::from_secs(3));
+    targets = raw_hmac, code_from_prepared_key, issuance
+}
+criterion_main!(benches);
