@@ -248,7 +248,8 @@ impl OtpAuthUri {
     }
 
     /// Checks the fields the way parsing does: digits 6..=8, a non-zero period, a non-empty
-    /// account without colon, an issuer without colon.
+    /// account without colon, an issuer without colon, extra parameter names that need no
+    /// percent-encoding and do not repeat a defined or an earlier name in any case.
     pub fn validate(&self) -> Result<(), Error> {
         crate::code::Digits::new(self.digits)?;
         if let OtpKind::Totp { period: 0 } = self.kind {

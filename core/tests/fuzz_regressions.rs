@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! Inputs found by the fuzz targets in ../fuzz, kept as regression tests.
 
 use callsign::{
@@ -7,7 +8,7 @@ use callsign::{
 
 const SECRET_BASE32: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 
-/// otpauth_parse: an unknown parameter that differs from a defined one only in case was kept
+/// `otpauth_parse`: an unknown parameter that differs from a defined one only in case was kept
 /// as an extra, and the emitted URI then had the parameter twice and did not parse back.
 #[test]
 fn otpauth_extra_parameter_shadowing_a_defined_one_is_rejected() {
@@ -78,7 +79,7 @@ fn wrong_code(now: u64) -> String {
         .unwrap()
 }
 
-/// entry_verify: at `now == u64::MAX`, `time + lockout` saturated, so failures never counted
+/// `entry_verify`: at `now == u64::MAX`, `time + lockout` saturated, so failures never counted
 /// and a lock ending at `u64::MAX` was not in force: unlimited guesses for a device whose
 /// clock reads the end of time.
 #[test]
