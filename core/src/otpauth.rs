@@ -6,6 +6,15 @@ use core::fmt::Write;
 use zeroize::Zeroizing;
 
 const SCHEME: &str = "otpauth://";
+/// The parameters the format defines; every other one is kept as an extra parameter.
+const DEFINED_PARAMETERS: [&str; 6] = [
+    "secret",
+    "issuer",
+    "algorithm",
+    "digits",
+    "period",
+    "counter",
+];
 
 /// Whether the account counts time steps or events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -67,7 +76,8 @@ impl OtpAuthUri {
     /// spaces after it; an issuer parameter (which must equal the label's issuer when both
     /// exist); the algorithm in any case; `+` as a space in parameter values. Rejected with a
     /// typed error: another scheme or type, a missing or malformed secret, digits outside
-    /// 6..=8, period 0, a hotp URI without counter, any duplicated parameter.
+    /// 6..=8, period 0, a hotp URI without counter, any duplicated parameter, an unknown
+    /// parameter whose name needs percent-encoding or differs from a defined one only in case.
     pub fn parse(text: &str) -> Result<OtpAuthUri, Error> {
         let rest =
             strip_prefix_ignore_case(text, SCHEME).ok_or(Error::UriScheme { expected: SCHEME })?;
@@ -238,7 +248,8 @@ impl OtpAuthUri {
     }
 
     /// Checks the fields the way parsing does: digits 6..=8, a non-zero period, a non-empty
-    /// account without colon, an issuer without colon.
+    /// account without colon, an issuer without colon, extra parameter names that need no
+    /// percent-encoding and do not repeat a defined or an earlier name in any case.
     pub fn validate(&self) -> Result<(), Error> {
         crate::code::Digits::new(self.digits)?;
         if let OtpKind::Totp { period: 0 } = self.kind {
@@ -260,6 +271,24 @@ impl OtpAuthUri {
             return Err(Error::UriLabel {
                 reason: "the issuer must be non-empty and must not contain ':'",
             });
+        }
+        // Extra parameters are written back verbatim after the defined ones, so a name must
+        // need no percent-encoding and must not be taken, in any case, by a defined or an
+        // earlier parameter: otherwise the emitted URI would not parse back to this value.
+        for (index, (name, _)) in self.extra_parameters.iter().enumerate() {
+            let taken = DEFINED_PARAMETERS
+                .into_iter()
+                .chain(
+                    self.extra_parameters[..index]
+                        .iter()
+                        .map(|(seen, _)| seen.as_str()),
+                )
+                .any(|seen| seen.eq_ignore_ascii_case(name));
+            if taken || !name.bytes().all(uri::is_unreserved) {
+                return Err(Error::UriUnknownParameter {
+                    name: uri::truncate(name),
+                });
+            }
         }
         Ok(())
     }

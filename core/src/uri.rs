@@ -151,7 +151,8 @@ pub(crate) fn truncate(text: &str) -> String {
     text.chars().take(64).collect()
 }
 
-fn is_unreserved(byte: u8) -> bool {
+/// Whether `byte` is one of RFC 3986's unreserved characters (never percent-encoded).
+pub(crate) fn is_unreserved(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
 }
 

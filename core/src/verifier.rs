@@ -173,7 +173,7 @@ impl Verifier {
     pub fn check(&self, entry: &str, now: u64) -> Result<Verdict, Error> {
         let mut state = self.lock_state();
         if let Some(until) = state.locked_until {
-            if now < until {
+            if lock_in_force(until, now) {
                 return Ok(Verdict::LockedOut { until });
             }
             state.locked_until = None;
@@ -208,7 +208,9 @@ impl Verifier {
     /// The attempt counter and lock at unix time `now`.
     pub fn status(&self, now: u64) -> VerifierStatus {
         let state = self.lock_state();
-        let locked_until = state.locked_until.filter(|&until| now < until);
+        let locked_until = state
+            .locked_until
+            .filter(|&until| lock_in_force(until, now));
         let recent = if state.locked_until.is_some() && locked_until.is_none() {
             0
         } else {
@@ -318,7 +320,7 @@ impl Verifier {
         let lockout = self.config.lockout_seconds;
         state
             .failures
-            .retain(|&time| time.saturating_add(lockout) > now);
+            .retain(|&time| failure_counts(time, now, lockout));
         state.failures.push(now);
         let failures = u32::try_from(state.failures.len()).unwrap_or(u32::MAX);
         if failures >= self.config.max_failures {
@@ -337,7 +339,7 @@ impl Verifier {
         let recent = state
             .failures
             .iter()
-            .filter(|&&time| time.saturating_add(lockout) > now)
+            .filter(|&&time| failure_counts(time, now, lockout))
             .count();
         u32::try_from(recent).unwrap_or(u32::MAX)
     }
@@ -357,6 +359,18 @@ impl core::fmt::Debug for Verifier {
             .field("period", &self.totp.period())
             .finish_non_exhaustive()
     }
+}
+
+/// Whether a lock ending at `until` is in force at `now`. A lock whose end saturated at
+/// `u64::MAX` never ends, so that it also holds at `now == u64::MAX`.
+fn lock_in_force(until: u64, now: u64) -> bool {
+    now < until || until == u64::MAX
+}
+
+/// Whether a failure at `time` still counts at `now`: during `[time, time + lockout)`, without
+/// the overflow of `time + lockout` that made failures at `now == u64::MAX` never count.
+fn failure_counts(time: u64, now: u64, lockout: u64) -> bool {
+    now.saturating_sub(time) < lockout
 }
 
 fn derive_state_key(secret: &crate::Secret) -> Result<Zeroizing<[u8; 32]>, Error> {

@@ -1,0 +1,120 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Inputs found by the fuzz targets in ../fuzz, kept as regression tests.
+
+use callsign::{
+    Enrollment, ErrorKind, OtpAuthUri, ProfileParams, Secret, Verdict, Verifier, VerifierConfig,
+    agent_totp,
+};
+
+const SECRET_BASE32: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+
+/// `otpauth_parse`: an unknown parameter that differs from a defined one only in case was kept
+/// as an extra, and the emitted URI then had the parameter twice and did not parse back.
+#[test]
+fn otpauth_extra_parameter_shadowing_a_defined_one_is_rejected() {
+    let found = format!(
+        "otpauth://totp/ACME%20Co:john?secret={SECRET_BASE32}&issuer=ACME%20Co&algoRithm=SHA1&digits=6&period=30"
+    );
+    let error = OtpAuthUri::parse(&found).expect_err("ambiguous parameter");
+    assert_eq!(error.kind(), ErrorKind::InvalidUri);
+    assert!(error.to_string().contains("algoRithm"), "{error}");
+
+    for name in ["ISSUER", "Period", "counter", "a%20b", "a b", "img+1"] {
+        let text = format!("otpauth://totp/alice?secret={SECRET_BASE32}&{name}=x");
+        let error = OtpAuthUri::parse(&text).expect_err(name);
+        assert_eq!(error.kind(), ErrorKind::InvalidUri, "{name}: {error}");
+    }
+}
+
+/// The same rule holds for values built in code: emitting refuses what would not parse back.
+#[test]
+fn otpauth_emit_refuses_extras_that_would_not_parse_back() {
+    let secret = Secret::from_base32(SECRET_BASE32).unwrap();
+    let mut uri = OtpAuthUri::totp(Some("ACME"), "alice", secret).unwrap();
+    uri.extra_parameters = vec![("image".into(), "https://example.com/i.png".into())];
+    let emitted = uri.to_uri_string().unwrap();
+    assert_eq!(OtpAuthUri::parse(&emitted).unwrap(), uri);
+
+    for extras in [
+        vec![("Issuer".to_owned(), "other".to_owned())],
+        vec![
+            ("image".to_owned(), "a".to_owned()),
+            ("IMAGE".to_owned(), "b".to_owned()),
+        ],
+        vec![("icon url".to_owned(), "a".to_owned())],
+    ] {
+        uri.extra_parameters = extras;
+        let error = uri
+            .to_uri_string()
+            .expect_err("extras that cannot round-trip");
+        assert_eq!(error.kind(), ErrorKind::InvalidUri);
+    }
+}
+
+const VERIFIER_SECRET: &[u8; 32] = b"callsign fuzz secret, 32 bytes!!";
+
+fn verifier(max_failures: u32) -> Verifier {
+    let secret = Secret::from_bytes(VERIFIER_SECRET).unwrap();
+    let enrollment =
+        Enrollment::new("ACME", "customer-0001", secret, 0, ProfileParams::default()).unwrap();
+    let config = VerifierConfig {
+        max_failures,
+        ..VerifierConfig::default()
+    };
+    Verifier::new(&enrollment, config).unwrap()
+}
+
+/// A well-formed code that matches no step of the default window (one step each side) at `now`.
+fn wrong_code(now: u64) -> String {
+    let secret = Secret::from_bytes(VERIFIER_SECRET).unwrap();
+    let totp = agent_totp(&secret, ProfileParams::default()).unwrap();
+    let current = totp.step_at(now).unwrap();
+    let window: Vec<String> = [current - 1, current, current.saturating_add(1)]
+        .iter()
+        .map(|&step| totp.code_for_step(step).as_str().to_owned())
+        .collect();
+    (0..4)
+        .map(|n| format!("{n:06}"))
+        .find(|candidate| !window.contains(candidate))
+        .unwrap()
+}
+
+/// `entry_verify`: at `now == u64::MAX`, `time + lockout` saturated, so failures never counted
+/// and a lock ending at `u64::MAX` was not in force: unlimited guesses for a device whose
+/// clock reads the end of time.
+#[test]
+fn attempt_limit_holds_at_the_end_of_time() {
+    let verifier = verifier(3);
+    let now = u64::MAX;
+    let entry = wrong_code(now);
+    assert_eq!(
+        verifier.check(&entry, now).unwrap(),
+        Verdict::NotGenuine { attempts_left: 2 }
+    );
+    assert_eq!(verifier.status(now).attempts_left, 2);
+    assert_eq!(
+        verifier.check(&entry, now).unwrap(),
+        Verdict::NotGenuine { attempts_left: 1 }
+    );
+    assert_eq!(
+        verifier.check(&entry, now).unwrap(),
+        Verdict::LockedOut { until: u64::MAX }
+    );
+    assert_eq!(verifier.status(now).locked_until, Some(u64::MAX));
+    assert_eq!(
+        verifier.check(&entry, now).unwrap(),
+        Verdict::LockedOut { until: u64::MAX }
+    );
+}
+
+/// A failure shortly before the end of time still counts at `u64::MAX`.
+#[test]
+fn failures_near_the_end_of_time_count() {
+    let verifier = verifier(2);
+    let earlier = u64::MAX - 10;
+    assert_eq!(
+        verifier.check(&wrong_code(earlier), earlier).unwrap(),
+        Verdict::NotGenuine { attempts_left: 1 }
+    );
+    assert_eq!(verifier.status(u64::MAX).attempts_left, 1);
+}
