@@ -28,7 +28,7 @@ impl Digits {
         u32::from(self.0)
     }
 
-    fn modulus(self) -> u32 {
+    pub(crate) fn modulus(self) -> u32 {
         10u32.pow(self.get())
     }
 }
@@ -67,6 +67,15 @@ impl Code {
     pub fn parse_entry(entry: &str, digits: u32) -> Result<Code, Error> {
         let digits = Digits::new(digits)?;
         let expected = usize::from(digits.0);
+        // The common case, digits only, without the walk below.
+        if entry.len() == expected && entry.bytes().all(|byte| byte.is_ascii_digit()) {
+            let mut buffer = [b'0'; MAX_DIGITS as usize];
+            buffer[..expected].copy_from_slice(entry.as_bytes());
+            return Ok(Code {
+                digits: buffer,
+                len: digits.0,
+            });
+        }
         let trimmed_start = entry.len() - entry.trim_start_matches(' ').len();
         let core = entry.trim_matches(' ');
         let offset = entry[..trimmed_start].chars().count();
@@ -115,6 +124,13 @@ impl Code {
             digits: buffer,
             len: digits.0,
         })
+    }
+
+    /// The code as a number (below 10^8, so it fits).
+    pub(crate) fn value(&self) -> u32 {
+        self.as_bytes()
+            .iter()
+            .fold(0u32, |value, digit| value * 10 + u32::from(digit - b'0'))
     }
 
     /// The digits as a string slice.
