@@ -72,7 +72,10 @@ pub struct Issuer {
     master_key: MasterKey,
     config: IssuerConfig,
     sink: Arc<dyn AuditSink>,
-    call_keys: RwLock<HashMap<String, Totp>>,
+    /// Call keys by account id. foldhash (randomly seeded per map) instead of `SipHash`: the
+    /// lookup is on the issuance hot path, and the cache's capacity bounds what a flood of
+    /// colliding ids could cost.
+    call_keys: RwLock<HashMap<String, Arc<Totp>, foldhash::fast::RandomState>>,
     issued_by_agent: Mutex<HashMap<String, VecDeque<u64>>>,
 }
 
@@ -94,7 +97,7 @@ impl Issuer {
             master_key,
             config,
             sink,
-            call_keys: RwLock::new(HashMap::new()),
+            call_keys: RwLock::new(HashMap::default()),
             issued_by_agent: Mutex::new(HashMap::new()),
         })
     }
@@ -111,8 +114,41 @@ impl Issuer {
     /// returned. A failing sink gives [`Error::AuditFailed`] and no code.
     pub fn issue(&self, request: &IssueRequest<'_>, now: u64) -> Result<TimedCode, Error> {
         check_request_fields(request.agent_id, request.ticket)?;
-        let code =
-            self.with_generator(request.account_id, |generator| generator.timed_code_at(now))?;
+        self.with_generator(request.account_id, |generator| {
+            self.issue_with(generator, request, now)
+        })
+    }
+
+    /// A handle on one account's cached call key, for issuing several codes (a support tool
+    /// that keeps the customer's record open during a call): each issuance through it skips
+    /// the cache lookup as well as HKDF, and is audited and rate-limited like [`Issuer::issue`].
+    pub fn account(&self, account_id: &str) -> Result<IssuerAccount<'_>, Error> {
+        let cached = self
+            .call_keys
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(account_id)
+            .map(Arc::clone);
+        let generator = match cached {
+            Some(generator) => generator,
+            None => self.derive_and_cache(account_id)?,
+        };
+        Ok(IssuerAccount {
+            issuer: self,
+            account_id: account_id.to_owned(),
+            generator,
+        })
+    }
+
+    /// Issues one code with `generator`, the account's code generator: computes, rate-limits,
+    /// audits.
+    fn issue_with(
+        &self,
+        generator: &Totp,
+        request: &IssueRequest<'_>,
+        now: u64,
+    ) -> Result<TimedCode, Error> {
+        let code = generator.timed_code_at(now)?;
         let event = IssuanceEvent {
             time: now,
             outcome: AuditOutcome::Issued,
@@ -208,11 +244,16 @@ impl Issuer {
         {
             return use_generator(generator);
         }
+        use_generator(&*self.derive_and_cache(account_id)?)
+    }
+
+    /// Derives an account's code generator from the master key and caches it (the cache
+    /// empties when full).
+    fn derive_and_cache(&self, account_id: &str) -> Result<Arc<Totp>, Error> {
         let secret = self
             .master_key
             .account_secret(account_id, self.config.epoch)?;
-        let generator = profile::agent_totp(&secret, self.config.params)?;
-        let result = use_generator(&generator);
+        let generator = Arc::new(profile::agent_totp(&secret, self.config.params)?);
         if self.config.cache_capacity > 0 {
             let mut cache = self
                 .call_keys
@@ -221,9 +262,9 @@ impl Issuer {
             if cache.len() >= self.config.cache_capacity {
                 cache.clear();
             }
-            cache.insert(account_id.to_owned(), generator);
+            cache.insert(account_id.to_owned(), Arc::clone(&generator));
         }
-        result
+        Ok(generator)
     }
 
     /// Takes `count` codes from the agent's rate limit, or audits the refusal of `events` and
@@ -299,6 +340,40 @@ impl core::fmt::Debug for Issuer {
         f.debug_struct("Issuer")
             .field("master_key", &self.master_key)
             .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One account of an [`Issuer`], with its call key at hand. See [`Issuer::account`].
+pub struct IssuerAccount<'a> {
+    issuer: &'a Issuer,
+    account_id: String,
+    generator: Arc<Totp>,
+}
+
+impl IssuerAccount<'_> {
+    /// The account id.
+    pub fn account_id(&self) -> &str {
+        &self.account_id
+    }
+
+    /// The agent code at unix time `now`, for `agent_id` under `ticket`; checked, rate-limited
+    /// and audited exactly like [`Issuer::issue`].
+    pub fn issue(&self, agent_id: &str, ticket: &str, now: u64) -> Result<TimedCode, Error> {
+        check_request_fields(agent_id, ticket)?;
+        let request = IssueRequest {
+            account_id: &self.account_id,
+            agent_id,
+            ticket,
+        };
+        self.issuer.issue_with(&self.generator, &request, now)
+    }
+}
+
+impl core::fmt::Debug for IssuerAccount<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("IssuerAccount")
+            .field("account_id", &self.account_id)
             .finish_non_exhaustive()
     }
 }

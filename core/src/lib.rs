@@ -53,7 +53,9 @@ pub use audit::{
     AuditError, AuditOutcome, AuditSink, IssuanceEvent, JsonLinesAuditSink, MemoryAuditSink,
 };
 pub use enrollment::{Enrollment, MAX_ISSUER_LEN};
-pub use issuer::{IssueRequest, Issuer, IssuerConfig, MAX_AGENT_ID_LEN, MAX_TICKET_LEN, RateLimit};
+pub use issuer::{
+    IssueRequest, Issuer, IssuerAccount, IssuerConfig, MAX_AGENT_ID_LEN, MAX_TICKET_LEN, RateLimit,
+};
 pub use profile::{
     MAX_ACCOUNT_ID_LEN, MAX_MASTER_KEY_LEN, MAX_PROFILE_PERIOD, MIN_MASTER_KEY_LEN,
     MIN_PROFILE_PERIOD, MasterKey, ProfileParams, agent_code, agent_totp, check_account_id,

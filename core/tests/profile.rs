@@ -454,3 +454,38 @@ fn concurrent_checks_on_one_verifier_count_every_failure() {
     assert_eq!(locks, 1, "exactly the 20th failure locks");
     assert_eq!(verifier.status(NOW).locked_until, Some(NOW + 900));
 }
+
+#[test]
+fn an_account_handle_issues_the_same_codes_audited_and_rate_limited() {
+    let sink = Arc::new(MemoryAuditSink::new());
+    let limit = RateLimit {
+        max_codes: 2,
+        window_seconds: 600,
+    };
+    let issuer = issuer_with(sink.clone(), Some(limit));
+    let account = issuer.account("customer-0001").unwrap();
+    assert_eq!(account.account_id(), "customer-0001");
+    let via_handle = account.issue("agent-7", "TICKET-4711", NOW).unwrap();
+    let via_id = issuer.issue(&request("customer-0001"), NOW).unwrap();
+    assert_eq!(via_handle.as_str(), via_id.as_str());
+    // Both count against the same agent's limit, and the refusal is audited.
+    assert!(matches!(
+        account.issue("agent-7", "TICKET-4711", NOW + 1),
+        Err(Error::RateLimited { .. })
+    ));
+    let lines = sink.lines();
+    assert_eq!(lines.len(), 3);
+    assert!(lines[0].contains("\"ticket\":\"TICKET-4711\""));
+    assert!(lines[2].contains("refused_rate_limited"));
+    assert!(matches!(
+        account.issue("", "TICKET-4711", NOW),
+        Err(Error::AuditFieldLength {
+            field: "agent id",
+            ..
+        })
+    ));
+    assert!(matches!(
+        issuer.account(""),
+        Err(Error::AccountIdLength { len: 0 })
+    ));
+}

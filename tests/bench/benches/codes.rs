@@ -141,6 +141,16 @@ fn issuance(c: &mut Criterion) {
         ..IssuerConfig::default()
     };
     let issuer = Issuer::new(master.clone(), unlimited, Arc::new(DiscardAudit)).unwrap();
+    let account = issuer.account("customer-0001").unwrap();
+    group.bench_function("issue_cached_account_handle", |b| {
+        b.iter(|| {
+            black_box(
+                account
+                    .issue("agent-7", "TICKET-4711", black_box(TIME))
+                    .unwrap(),
+            )
+        });
+    });
     group.bench_function("issue_cached", |b| {
         b.iter(|| black_box(issuer.issue(&request, black_box(TIME)).unwrap()));
     });
