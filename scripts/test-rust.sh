@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo fmt --all --check
+python3 scripts/check-deps.py   # licences and duplicate crypto crates (no advisory DB offline)
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
 cargo test -p callsign --locked --features ring
