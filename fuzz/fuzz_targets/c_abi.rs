@@ -23,7 +23,7 @@ use std::ffi::{CStr, CString};
 use std::os::raw::c_char;
 use std::ptr;
 
-// The C functions below live in this crate's rlib; `use` makes sure it is linked.
+// The C functions below come from bindings/c, built as an rlib by callsign-c-rlib; `use` links it.
 use callsign_c as _;
 use libfuzzer_sys::fuzz_target;
 
