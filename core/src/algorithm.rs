@@ -47,15 +47,21 @@ impl core::str::FromStr for Algorithm {
 
     /// Parses "SHA1", "sha256", "SHA-512" and the like, case-insensitively.
     fn from_str(name: &str) -> Result<Self, Error> {
-        let upper = name.to_ascii_uppercase();
-        match upper.as_str() {
-            "SHA1" | "SHA-1" => Ok(Algorithm::Sha1),
-            "SHA256" | "SHA-256" => Ok(Algorithm::Sha256),
-            "SHA512" | "SHA-512" => Ok(Algorithm::Sha512),
-            _ => Err(Error::UnsupportedAlgorithm {
+        // Compared in place: no allocation on the per-call path of the one-shot functions.
+        let names: [(&str, &str, Algorithm); 3] = [
+            ("SHA1", "SHA-1", Algorithm::Sha1),
+            ("SHA256", "SHA-256", Algorithm::Sha256),
+            ("SHA512", "SHA-512", Algorithm::Sha512),
+        ];
+        names
+            .into_iter()
+            .find(|(plain, dashed, _)| {
+                name.eq_ignore_ascii_case(plain) || name.eq_ignore_ascii_case(dashed)
+            })
+            .map(|(_, _, algorithm)| algorithm)
+            .ok_or_else(|| Error::UnsupportedAlgorithm {
                 name: name.chars().take(32).collect(),
-            }),
-        }
+            })
     }
 }
 

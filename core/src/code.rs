@@ -28,8 +28,20 @@ impl Digits {
         u32::from(self.0)
     }
 
+    /// 10^digits, from a table: it divides on every code.
     pub(crate) fn modulus(self) -> u32 {
-        10u32.pow(self.get())
+        const POWERS: [u32; (MAX_DIGITS + 1) as usize] = [
+            1,
+            10,
+            100,
+            1_000,
+            10_000,
+            100_000,
+            1_000_000,
+            10_000_000,
+            100_000_000,
+        ];
+        POWERS[usize::from(self.0)]
     }
 }
 

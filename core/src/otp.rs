@@ -131,15 +131,17 @@ struct Generator {
 }
 
 impl Generator {
+    /// A generator over a secret's bytes, whose length is checked as [`Secret`] checks it.
     fn new(
         backend: Backend,
-        secret: &Secret,
+        secret: &[u8],
         algorithm: Algorithm,
         digits: u32,
     ) -> Result<Generator, Error> {
+        crate::secret::check_len(secret.len())?;
         Ok(Generator {
             digits: Digits::new(digits)?,
-            key: PreparedKey::with_backend(backend, algorithm, secret.expose_bytes()),
+            key: PreparedKey::with_backend(backend, algorithm, secret),
         })
     }
 
@@ -206,7 +208,19 @@ impl Hotp {
         digits: u32,
     ) -> Result<Hotp, Error> {
         Ok(Hotp {
-            generator: Generator::new(backend, secret, algorithm, digits)?,
+            generator: Generator::new(backend, secret.expose_bytes(), algorithm, digits)?,
+        })
+    }
+
+    /// HOTP straight from a secret's raw bytes, length-checked like [`Secret::from_bytes`] but
+    /// not copied: for one-shot codes, where the caller already holds the bytes.
+    pub fn from_secret_bytes(
+        secret: &[u8],
+        algorithm: Algorithm,
+        digits: u32,
+    ) -> Result<Hotp, Error> {
+        Ok(Hotp {
+            generator: Generator::new(Backend::DEFAULT, secret, algorithm, digits)?,
         })
     }
 
@@ -258,6 +272,27 @@ impl Totp {
     pub fn with_backend(
         backend: Backend,
         secret: &Secret,
+        algorithm: Algorithm,
+        digits: u32,
+        period: u64,
+    ) -> Result<Totp, Error> {
+        Totp::from_parts(backend, secret.expose_bytes(), algorithm, digits, period)
+    }
+
+    /// TOTP straight from a secret's raw bytes, length-checked like [`Secret::from_bytes`] but
+    /// not copied: for one-shot codes, where the caller already holds the bytes.
+    pub fn from_secret_bytes(
+        secret: &[u8],
+        algorithm: Algorithm,
+        digits: u32,
+        period: u64,
+    ) -> Result<Totp, Error> {
+        Totp::from_parts(Backend::DEFAULT, secret, algorithm, digits, period)
+    }
+
+    fn from_parts(
+        backend: Backend,
+        secret: &[u8],
         algorithm: Algorithm,
         digits: u32,
         period: u64,

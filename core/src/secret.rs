@@ -89,7 +89,8 @@ impl core::fmt::Debug for Secret {
     }
 }
 
-fn check_len(len: usize) -> Result<(), Error> {
+/// Checks a secret length against 16..=1024 bytes.
+pub(crate) fn check_len(len: usize) -> Result<(), Error> {
     if len < MIN_SECRET_LEN {
         Err(Error::SecretTooShort {
             len,
