@@ -40,16 +40,171 @@ impl IssuanceEvent<'_> {
         let mut line = Vec::with_capacity(192);
         self.write_json_line(&mut line);
         line.pop();
-        // serde_json writes UTF-8 only.
+        // The line is the event's UTF-8 strings with ASCII around and between them.
         String::from_utf8(line).unwrap_or_default()
     }
 
-    /// Appends the event as one line of JSON, newline included, to `out`.
+    /// Appends the event as one line of JSON, newline included, to `out`: the same bytes as
+    /// `serde_json` writes for the event's `Serialize` form, without its per-field machinery
+    /// (this runs once per issued code).
     pub fn write_json_line(&self, out: &mut Vec<u8>) {
-        // Serializing plain strings and integers into memory cannot fail.
-        let _ = serde_json::to_writer(&mut *out, self);
-        out.push(b'\n');
+        self.write_head(out);
+        push_json_string(out, self.account_id);
+        self.write_tail(out);
     }
+
+    /// The line up to the account id: time and outcome.
+    fn write_head(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"time\":");
+        push_decimal(out, self.time);
+        out.extend_from_slice(b",\"outcome\":\"");
+        out.extend_from_slice(self.outcome.as_str().as_bytes());
+        out.extend_from_slice(b"\",\"account_id\":");
+    }
+
+    /// The line after the account id: agent, ticket, step, epoch and the newline.
+    fn write_tail(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b",\"agent_id\":");
+        push_json_string(out, self.agent_id);
+        out.extend_from_slice(b",\"ticket\":");
+        push_json_string(out, self.ticket);
+        out.extend_from_slice(b",\"step\":");
+        push_decimal(out, self.step);
+        out.extend_from_slice(b",\"epoch\":");
+        push_decimal(out, u64::from(self.epoch));
+        out.extend_from_slice(b"}\n");
+    }
+}
+
+/// Writes events as JSON lines ([`IssuanceEvent::write_json_line`]), reusing the text before
+/// and after the account id while those fields stay the same: the events of a batch differ
+/// only in their account ids.
+#[derive(Default)]
+struct LineWriter<'a> {
+    previous: Option<IssuanceEvent<'a>>,
+    head: Vec<u8>,
+    tail: Vec<u8>,
+}
+
+impl<'a> LineWriter<'a> {
+    fn write(&mut self, event: IssuanceEvent<'a>, out: &mut Vec<u8>) {
+        let previous = self.previous.replace(event);
+        if previous
+            .is_none_or(|previous| (previous.time, previous.outcome) != (event.time, event.outcome))
+        {
+            self.head.clear();
+            event.write_head(&mut self.head);
+        }
+        if previous.is_none_or(|previous| {
+            (
+                previous.agent_id,
+                previous.ticket,
+                previous.step,
+                previous.epoch,
+            ) != (event.agent_id, event.ticket, event.step, event.epoch)
+        }) {
+            self.tail.clear();
+            event.write_tail(&mut self.tail);
+        }
+        out.extend_from_slice(&self.head);
+        push_json_string(out, event.account_id);
+        out.extend_from_slice(&self.tail);
+    }
+}
+
+impl AuditOutcome {
+    /// The outcome's name in the audit trail: `issued` or `refused_rate_limited`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditOutcome::Issued => "issued",
+            AuditOutcome::RefusedRateLimited => "refused_rate_limited",
+        }
+    }
+}
+
+/// Appends `value` in decimal.
+fn push_decimal(out: &mut Vec<u8>, value: u64) {
+    let mut buffer = [0u8; 20];
+    let mut start = buffer.len();
+    let mut rest = value;
+    // Two digits per division while four or more remain, then one at a time.
+    while rest >= 1000 {
+        let pair = (rest % 100) as usize;
+        rest /= 100;
+        start -= 2;
+        buffer[start..start + 2].copy_from_slice(&DIGIT_PAIRS[2 * pair..2 * pair + 2]);
+    }
+    loop {
+        start -= 1;
+        // `rest % 10` is below 10, so the narrowing is exact.
+        buffer[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buffer[start..]);
+}
+
+/// "00", "01", ..., "99".
+const DIGIT_PAIRS: [u8; 200] = {
+    let mut pairs = [0u8; 200];
+    let mut tens = 0u8;
+    while tens < 10 {
+        let mut ones = 0u8;
+        while ones < 10 {
+            let index = 2 * (10 * tens as usize + ones as usize);
+            pairs[index] = b'0' + tens;
+            pairs[index + 1] = b'0' + ones;
+            ones += 1;
+        }
+        tens += 1;
+    }
+    pairs
+};
+
+/// Appends `text` as a JSON string, escaped as `serde_json` escapes it: quote, backslash and
+/// the control characters below U+0020; everything else (including non-ASCII) as is.
+fn push_json_string(out: &mut Vec<u8>, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = text.as_bytes();
+    out.push(b'"');
+    // Ids and tickets rarely need escaping: one pass without early exit (it vectorizes) finds
+    // whether the byte-by-byte walk below is needed at all.
+    #[allow(clippy::needless_bitwise_bool)]
+    let needs_escaping = bytes.iter().fold(false, |found, &byte| {
+        found | (byte < 0x20) | (byte == b'"') | (byte == b'\\')
+    });
+    if !needs_escaping {
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return;
+    }
+    let mut unwritten = 0;
+    for (index, &byte) in bytes.iter().enumerate() {
+        let short: &[u8] = match byte {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0x00..=0x1f => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[unwritten..index]);
+        unwritten = index + 1;
+        if short.is_empty() {
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(byte >> 4)]);
+            out.push(HEX[usize::from(byte & 0x0f)]);
+        } else {
+            out.extend_from_slice(short);
+        }
+    }
+    out.extend_from_slice(&bytes[unwritten..]);
+    out.push(b'"');
 }
 
 /// Why an audit sink could not record events.
@@ -107,15 +262,24 @@ impl JsonLinesAuditSink {
 
 impl AuditSink for JsonLinesAuditSink {
     fn record(&self, events: &[IssuanceEvent<'_>]) -> Result<(), AuditError> {
-        let mut lines = Vec::with_capacity(events.len() * 192);
-        for event in events {
-            event.write_json_line(&mut lines);
-        }
+        // Lines go out EVENTS_PER_WRITE at a time, so that a large batch needs no batch-sized
+        // buffer; one fsync covers the batch.
+        const EVENTS_PER_WRITE: usize = 256;
         let mut file = self
             .file
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        file.write_all(&lines)
+        let mut lines = Vec::with_capacity(events.len().min(EVENTS_PER_WRITE) * 192);
+        let mut writer = LineWriter::default();
+        events
+            .chunks(EVENTS_PER_WRITE)
+            .try_for_each(|chunk| {
+                lines.clear();
+                for event in chunk {
+                    writer.write(*event, &mut lines);
+                }
+                file.write_all(&lines)
+            })
             .and_then(|()| file.sync_data())
             .map_err(|error| AuditError::new(format!("writing {}: {error}", self.path.display())))
     }
@@ -150,5 +314,35 @@ impl AuditSink for MemoryAuditSink {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         lines.extend(events.iter().map(IssuanceEvent::to_json));
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_decimal;
+
+    #[test]
+    fn decimals_match_format() {
+        let mut values = vec![
+            0,
+            9,
+            10,
+            99,
+            100,
+            999,
+            1000,
+            1001,
+            9999,
+            10_000,
+            123_456_789,
+        ];
+        values.extend((0..20).map(|power| 10u64.pow(power) - 1));
+        values.extend((0..20).map(|power| 10u64.pow(power)));
+        values.extend([u64::MAX - 1, u64::MAX]);
+        for value in values {
+            let mut out = Vec::new();
+            push_decimal(&mut out, value);
+            assert_eq!(String::from_utf8(out).unwrap(), value.to_string());
+        }
     }
 }
