@@ -42,16 +42,27 @@ pub struct IssuerConfig {
     pub rate_limit: Option<RateLimit>,
     /// How many accounts' call keys are cached (the cache empties when full).
     pub cache_capacity: usize,
+    /// The most threads one [`Issuer::issue_many`] call computes codes on (at least 1). A batch
+    /// uses one thread per [`MIN_BATCH_PER_THREAD`] accounts up to this bound; 1 keeps every
+    /// batch on the calling thread.
+    pub batch_threads: usize,
 }
 
+/// The fewest accounts a batch gives each of its threads: below that, starting a thread
+/// costs more than it saves.
+pub const MIN_BATCH_PER_THREAD: usize = 2048;
+
 impl Default for IssuerConfig {
-    /// Epoch 0, 6 digits, 30 s, 30 codes per agent per hour, 10,000 cached accounts.
+    /// Epoch 0, 6 digits, 30 s, 30 codes per agent per hour, 10,000 cached accounts, batches
+    /// on as many threads as the process may run in parallel (at most 8).
     fn default() -> IssuerConfig {
         IssuerConfig {
             epoch: 0,
             params: ProfileParams::default(),
             rate_limit: Some(RateLimit::default()),
             cache_capacity: 10_000,
+            batch_threads: std::thread::available_parallelism()
+                .map_or(1, |threads| threads.get().min(8)),
         }
     }
 }
@@ -91,6 +102,11 @@ impl Issuer {
         {
             return Err(Error::InvalidConfig {
                 reason: "the rate limit needs at least 1 code and a window of at least 1 second",
+            });
+        }
+        if config.batch_threads == 0 {
+            return Err(Error::InvalidConfig {
+                reason: "batches need at least 1 thread",
             });
         }
         Ok(Issuer {
@@ -166,7 +182,7 @@ impl Issuer {
     /// Codes for many accounts at once (a trusted batch job, for instance), all audited under
     /// one agent and reason. All or nothing: a bad account id, the rate limit or a failing
     /// sink means no code at all.
-    pub fn issue_many<S: AsRef<str>>(
+    pub fn issue_many<S: AsRef<str> + Sync>(
         &self,
         agent_id: &str,
         reason: &str,
@@ -174,31 +190,7 @@ impl Issuer {
         now: u64,
     ) -> Result<Vec<TimedCode>, Error> {
         check_request_fields(agent_id, reason)?;
-        // Cached accounts under one read lock; the others derived (and cached) afterwards.
-        let mut cached: Vec<Option<TimedCode>> = Vec::with_capacity(account_ids.len());
-        {
-            let cache = self
-                .call_keys
-                .read()
-                .unwrap_or_else(PoisonError::into_inner);
-            for account_id in account_ids {
-                cached.push(
-                    cache
-                        .get(account_id.as_ref())
-                        .map(|generator| generator.timed_code_at(now))
-                        .transpose()?,
-                );
-            }
-        }
-        let mut codes = Vec::with_capacity(account_ids.len());
-        for (code, account_id) in cached.into_iter().zip(account_ids) {
-            codes.push(match code {
-                Some(code) => code,
-                None => self.with_generator(account_id.as_ref(), |generator| {
-                    generator.timed_code_at(now)
-                })?,
-            });
-        }
+        let codes = self.batch_codes(account_ids, now)?;
         let events: Vec<IssuanceEvent<'_>> = account_ids
             .iter()
             .zip(&codes)
@@ -214,6 +206,77 @@ impl Issuer {
             .collect();
         self.reserve(agent_id, events.len(), now, &events)?;
         self.record(&events)?;
+        Ok(codes)
+    }
+
+    /// The codes of a batch at `now`, in order: on the calling thread, or for a large batch
+    /// split into runs of consecutive accounts on up to `batch_threads` scoped threads (on the
+    /// calling thread alone if the system refuses a thread).
+    fn batch_codes<S: AsRef<str> + Sync>(
+        &self,
+        account_ids: &[S],
+        now: u64,
+    ) -> Result<Vec<TimedCode>, Error> {
+        let threads = self
+            .config
+            .batch_threads
+            .min(account_ids.len() / MIN_BATCH_PER_THREAD);
+        if threads <= 1 {
+            return self.batch_codes_here(account_ids, now);
+        }
+        let run_len = account_ids.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let mut runs = Vec::with_capacity(threads);
+            for run in account_ids.chunks(run_len) {
+                let spawned = std::thread::Builder::new()
+                    .name("callsign-batch".to_owned())
+                    .spawn_scoped(scope, move || self.batch_codes_here(run, now));
+                runs.push(match spawned {
+                    Ok(thread) => RunCodes::Running(thread),
+                    Err(_) => RunCodes::Here(run),
+                });
+            }
+            let mut codes = Vec::with_capacity(account_ids.len());
+            for run in runs {
+                // The first failing run (in account order) decides the error, as on one thread.
+                codes.extend(match run {
+                    RunCodes::Running(thread) => thread
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?,
+                    RunCodes::Here(run) => self.batch_codes_here(run, now)?,
+                });
+            }
+            Ok(codes)
+        })
+    }
+
+    /// The codes of `account_ids` at `now`, on the calling thread. Cached accounts are looked
+    /// up under one read lock, up to the first account that is not cached; from there on, one
+    /// lookup (and, where needed, a derivation) per account.
+    fn batch_codes_here<S: AsRef<str>>(
+        &self,
+        account_ids: &[S],
+        now: u64,
+    ) -> Result<Vec<TimedCode>, Error> {
+        let mut codes = Vec::with_capacity(account_ids.len());
+        {
+            let cache = self
+                .call_keys
+                .read()
+                .unwrap_or_else(PoisonError::into_inner);
+            for account_id in account_ids {
+                let Some(generator) = cache.get(account_id.as_ref()) else {
+                    break;
+                };
+                codes.push(batch_code(generator, now, codes.first())?);
+            }
+        }
+        for account_id in &account_ids[codes.len()..] {
+            let code = self.with_generator(account_id.as_ref(), |generator| {
+                batch_code(generator, now, codes.first())
+            })?;
+            codes.push(code);
+        }
         Ok(codes)
     }
 
@@ -375,6 +438,28 @@ impl core::fmt::Debug for IssuerAccount<'_> {
         f.debug_struct("IssuerAccount")
             .field("account_id", &self.account_id)
             .finish_non_exhaustive()
+    }
+}
+
+/// One run of a batch: computing on its own thread, or left to the calling thread because the
+/// system refused a thread.
+enum RunCodes<'scope, 'run, S> {
+    Running(std::thread::ScopedJoinHandle<'scope, Result<Vec<TimedCode>, Error>>),
+    Here(&'run [S]),
+}
+
+/// The code of `generator` at `now`; with `first`, an earlier code of the same batch, its step
+/// and validity are taken over instead of computed again. Every call key of an issuer has the
+/// issuer's period and T0, so every code of a batch has the same step.
+fn batch_code(generator: &Totp, now: u64, first: Option<&TimedCode>) -> Result<TimedCode, Error> {
+    match first {
+        Some(first) => Ok(TimedCode {
+            code: generator.code_for_step(first.step),
+            step: first.step,
+            valid_until: first.valid_until,
+            seconds_remaining: first.seconds_remaining,
+        }),
+        None => generator.timed_code_at(now),
     }
 }
 

@@ -54,7 +54,8 @@ pub use audit::{
 };
 pub use enrollment::{Enrollment, MAX_ISSUER_LEN};
 pub use issuer::{
-    IssueRequest, Issuer, IssuerAccount, IssuerConfig, MAX_AGENT_ID_LEN, MAX_TICKET_LEN, RateLimit,
+    IssueRequest, Issuer, IssuerAccount, IssuerConfig, MAX_AGENT_ID_LEN, MAX_TICKET_LEN,
+    MIN_BATCH_PER_THREAD, RateLimit,
 };
 pub use profile::{
     MAX_ACCOUNT_ID_LEN, MAX_MASTER_KEY_LEN, MAX_PROFILE_PERIOD, MIN_MASTER_KEY_LEN,

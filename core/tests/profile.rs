@@ -11,8 +11,8 @@
 
 use callsign::{
     AuditError, AuditSink, Enrollment, Error, IssuanceEvent, IssueRequest, Issuer, IssuerConfig,
-    JsonLinesAuditSink, MasterKey, MemoryAuditSink, ProfileParams, RateLimit, Verdict, Verifier,
-    VerifierConfig,
+    JsonLinesAuditSink, MIN_BATCH_PER_THREAD, MasterKey, MemoryAuditSink, ProfileParams, RateLimit,
+    Verdict, Verifier, VerifierConfig,
 };
 use std::sync::Arc;
 
@@ -293,6 +293,112 @@ fn issue_many_matches_single_issuance_and_validates_first() {
         100,
         "nothing issued or audited for a rejected batch"
     );
+}
+
+#[test]
+fn issue_many_mixing_cached_and_new_accounts_matches_single_issuance() {
+    let issuer = issuer_with(Arc::new(MemoryAuditSink::new()), None);
+    let accounts: Vec<String> = (0..40).map(|n| format!("customer-{n:04}")).collect();
+    // Every third account cached beforehand, so cached and new accounts alternate.
+    let warm: Vec<&String> = accounts.iter().step_by(3).collect();
+    issuer.issue_many("batch-job", "warm", &warm, NOW).unwrap();
+    for now in [NOW, NOW + 29, NOW + 30, 0] {
+        let codes = issuer
+            .issue_many("batch-job", "mixed", &accounts, now)
+            .unwrap();
+        let reference = issuer_with(Arc::new(MemoryAuditSink::new()), None);
+        for (account, code) in accounts.iter().zip(&codes) {
+            let single = reference.issue(&request(account), now).unwrap();
+            assert_eq!(
+                (
+                    single.as_str(),
+                    single.step,
+                    single.valid_until,
+                    single.seconds_remaining
+                ),
+                (
+                    code.as_str(),
+                    code.step,
+                    code.valid_until,
+                    code.seconds_remaining
+                ),
+                "{account} at {now}"
+            );
+        }
+    }
+}
+
+#[test]
+fn batches_split_over_threads_match_batches_on_one_thread() {
+    let with_threads = |batch_threads: usize| {
+        let config = IssuerConfig {
+            rate_limit: None,
+            batch_threads,
+            ..IssuerConfig::default()
+        };
+        let sink = Arc::new(MemoryAuditSink::new());
+        (Issuer::new(master(), config, sink.clone()).unwrap(), sink)
+    };
+    let accounts: Vec<String> = (0..3 * MIN_BATCH_PER_THREAD + 17)
+        .map(|n| format!("customer-{n:05}"))
+        .collect();
+    let (serial, serial_audit) = with_threads(1);
+    let (parallel, parallel_audit) = with_threads(4);
+    // Half the accounts cached beforehand, in every run of the split.
+    let warm: Vec<&String> = accounts.iter().step_by(2).collect();
+    parallel.issue_many("job", "warm", &warm, NOW).unwrap();
+    let codes = |issuer: &Issuer| -> Vec<(String, u64, u64)> {
+        issuer
+            .issue_many("job", "notice", &accounts, NOW)
+            .unwrap()
+            .iter()
+            .map(|code| (code.as_str().to_owned(), code.step, code.valid_until))
+            .collect()
+    };
+    let parallel_codes = codes(&parallel);
+    assert!(parallel_codes == codes(&serial), "codes differ");
+    assert_eq!(parallel_codes.len(), accounts.len());
+    let notices = |audit: &MemoryAuditSink| -> Vec<String> {
+        audit
+            .lines()
+            .into_iter()
+            .filter(|line| line.contains("\"notice\""))
+            .collect()
+    };
+    let parallel_notices = notices(&parallel_audit);
+    assert_eq!(parallel_notices.len(), accounts.len());
+    assert!(
+        parallel_notices == notices(&serial_audit),
+        "audit lines differ"
+    );
+    // A bad id in the last run fails the whole batch with the error one thread would give.
+    let mut bad = accounts.clone();
+    let last = bad.len() - 1;
+    bad[last] = String::new();
+    bad[last - 5] = "y".repeat(300);
+    let error = serial.issue_many("job", "bad", &bad, NOW).unwrap_err();
+    assert_eq!(error, Error::AccountIdLength { len: 300 });
+    assert_eq!(
+        parallel.issue_many("job", "bad", &bad, NOW).unwrap_err(),
+        error
+    );
+    assert!(
+        !parallel_audit
+            .lines()
+            .iter()
+            .any(|line| line.contains("\"bad\""))
+    );
+    assert!(matches!(
+        Issuer::new(
+            master(),
+            IssuerConfig {
+                batch_threads: 0,
+                ..IssuerConfig::default()
+            },
+            Arc::new(MemoryAuditSink::new())
+        ),
+        Err(Error::InvalidConfig { .. })
+    ));
 }
 
 #[test]

@@ -11,7 +11,8 @@
 //! agreeing on random keys, counters, digits and algorithms.
 
 use callsign::{
-    Algorithm, Enrollment, OtpAuthUri, OtpKind, ProfileParams, Secret, Totp, Window, base32,
+    Algorithm, AuditOutcome, AuditSink, Enrollment, Hotp, IssuanceEvent, JsonLinesAuditSink,
+    OtpAuthUri, OtpKind, ProfileParams, Secret, Totp, Window, base32,
 };
 use proptest::prelude::*;
 
@@ -21,6 +22,11 @@ fn algorithm() -> impl Strategy<Value = Algorithm> {
         Just(Algorithm::Sha256),
         Just(Algorithm::Sha512)
     ]
+}
+
+/// Text heavy in what JSON must escape: ASCII control characters, quotes and backslashes.
+fn awkward_text() -> impl Strategy<Value = String> {
+    prop_oneof![any::<String>(), "[\\x00-\\x7f\"\\\\é€😀]{0,24}"]
 }
 
 fn name() -> impl Strategy<Value = String> {
@@ -37,8 +43,8 @@ proptest! {
                       digits in 6u32..=8, algorithm in algorithm()) {
         use callsign::mac::Backend;
         let secret = Secret::from_bytes(&key).unwrap();
-        let rustcrypto = callsign::Hotp::with_backend(Backend::RustCrypto, &secret, algorithm, digits).unwrap();
-        let ring = callsign::Hotp::with_backend(Backend::Ring, &secret, algorithm, digits).unwrap();
+        let rustcrypto = Hotp::with_backend(Backend::RustCrypto, &secret, algorithm, digits).unwrap();
+        let ring = Hotp::with_backend(Backend::Ring, &secret, algorithm, digits).unwrap();
         let (a, b) = (rustcrypto.code(counter), ring.code(counter));
         prop_assert_eq!(a.as_str(), b.as_str());
     }
@@ -131,5 +137,88 @@ proptest! {
             // Only a collision (about 1e-8 per candidate) can match outside the window.
             prop_assert_ne!(matched.step, step);
         }
+    }
+
+    #[test]
+    fn audit_lines_are_what_serde_json_writes(time in any::<u64>(), step in any::<u64>(), epoch in any::<u32>(),
+                                              refused in any::<bool>(), account_id in awkward_text(),
+                                              agent_id in awkward_text(), ticket in awkward_text()) {
+        let event = IssuanceEvent {
+            time,
+            outcome: if refused { AuditOutcome::RefusedRateLimited } else { AuditOutcome::Issued },
+            account_id: &account_id,
+            agent_id: &agent_id,
+            ticket: &ticket,
+            step,
+            epoch,
+        };
+        let mut line = Vec::new();
+        event.write_json_line(&mut line);
+        let expected = serde_json::to_string(&event).unwrap() + "\n";
+        prop_assert_eq!(String::from_utf8(line).unwrap(), expected);
+        let parsed: serde_json::Value = serde_json::from_str(&event.to_json()).unwrap();
+        prop_assert_eq!(parsed["account_id"].as_str(), Some(account_id.as_str()));
+    }
+
+    #[test]
+    fn one_shot_constructors_match_the_secret_ones(key in proptest::collection::vec(any::<u8>(), 0..80),
+                                                   algorithm in algorithm(), digits in 6u32..=8,
+                                                   period in 1u64..100, time in any::<u64>()) {
+        let from_secret = Secret::from_bytes(&key).and_then(|secret| Totp::new(&secret, algorithm, digits, period));
+        let from_bytes = Totp::from_secret_bytes(&key, algorithm, digits, period);
+        match (from_secret, from_bytes) {
+            (Ok(expected), Ok(actual)) => {
+                let code = |totp: &Totp| totp.code_at(time).unwrap().as_str().to_owned();
+                prop_assert_eq!(code(&actual), code(&expected));
+            }
+            (Err(expected), Err(actual)) => prop_assert_eq!(actual, expected),
+            (expected, actual) => prop_assert!(false, "{:?} vs {:?}", expected.map(|_| ()), actual.map(|_| ())),
+        }
+        let hotp_secret = Secret::from_bytes(&key).and_then(|secret| Hotp::new(&secret, algorithm, digits));
+        let hotp_bytes = Hotp::from_secret_bytes(&key, algorithm, digits);
+        prop_assert_eq!(hotp_secret.map(|hotp| hotp.code(time).as_str().to_owned()),
+                        hotp_bytes.map(|hotp| hotp.code(time).as_str().to_owned()));
+    }
+}
+
+proptest! {
+    // Each case writes and fsyncs a file.
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn the_json_lines_sink_writes_each_event_as_serde_json_does(
+        picks in proptest::collection::vec((0usize..3, 0usize..3, 0usize..2, 0u64..2, any::<bool>()), 0..600),
+        texts in proptest::collection::vec(awkward_text(), 3),
+    ) {
+        // Few distinct values, so that runs of events share fields as a batch's events do.
+        let events: Vec<IssuanceEvent<'_>> = picks
+            .iter()
+            .map(|&(account, agent, ticket, time, refused)| IssuanceEvent {
+                time,
+                outcome: if refused { AuditOutcome::RefusedRateLimited } else { AuditOutcome::Issued },
+                account_id: &texts[account],
+                agent_id: &texts[agent],
+                ticket: &texts[ticket],
+                step: time / 30,
+                epoch: u32::from(refused),
+            })
+            .collect();
+        let path = std::env::temp_dir().join(format!(
+            "callsign-sink-property-{}-{:?}.jsonl",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        let _ = std::fs::remove_file(&path);
+        let sink = JsonLinesAuditSink::open(&path).unwrap();
+        let (first, second) = events.split_at(events.len() / 3);
+        sink.record(first).unwrap();
+        sink.record(second).unwrap();
+        let written = std::fs::read_to_string(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let expected: String = events
+            .iter()
+            .map(|event| serde_json::to_string(event).unwrap() + "\n")
+            .collect();
+        prop_assert_eq!(written, expected);
     }
 }

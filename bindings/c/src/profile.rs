@@ -309,6 +309,7 @@ pub unsafe extern "C" fn callsign_issuer_new(
                 window_seconds: config.rate_limit_window_seconds,
             }),
             cache_capacity: config.cache_capacity,
+            ..IssuerConfig::default()
         };
         let sink = Arc::new(CallbackSink { callback, user_data: audit_user_data });
         let issuer = try_core!(Issuer::new(master_key.key.clone(), core_config, sink));
