@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Python: builds the callsign wheel with maturin, installs it into a fresh virtual environment and
-# runs pytest (conformance vectors, pyotp cross-check, bad input, threads), the support-desk
-# example's tests, `mypy --strict` over the typed examples, stubtest against the built module and a
-# short benchmark smoke run. Installs everything it needs from PyPI itself; quick when set up.
+# Python: builds the callsign wheels with maturin (cp39-abi3 for CPython >= 3.9 and cp311-abi3, the
+# faster build for >= 3.11), installs them into a fresh virtual environment (pip picks the best
+# fit) and runs pytest (conformance vectors, pyotp cross-check, bad input, threads), the
+# support-desk example's tests, `mypy --strict` over the typed examples, stubtest against the
+# built module and a short benchmark smoke run; then pytest again against the cp39-abi3 wheel
+# alone. Installs everything it needs from PyPI itself; quick when set up.
 # Usage: scripts/test-python.sh            (PYTHON=python3.X to pick another interpreter)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,16 +49,40 @@ refresh_if_changed "$work/build.stamp" "$pkg/requirements-build.txt" install_bui
 [ -d "$wheelhouse" ] || rm -f "$work/wheelhouse.stamp"
 refresh_if_changed "$work/wheelhouse.stamp" "$pkg/requirements-test.txt" download_test_requirements
 
-echo "--- python: build wheel"
+echo "--- python: build wheels"
 rm -rf "$wheels"
-"$build_venv/bin/maturin" build --quiet --release --locked \
-  --manifest-path "$pkg/Cargo.toml" --interpreter "$build_venv/bin/python" --out "$wheels"
+build_wheel() {
+  "$build_venv/bin/maturin" build --quiet --release --locked \
+    --manifest-path "$pkg/Cargo.toml" --interpreter "$build_venv/bin/python" --out "$wheels" "$@"
+}
+build_wheel
+# The cp311-abi3 wheel only fits Python >= 3.11; older interpreters test the cp39-abi3 one alone.
+if "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  build_wheel --no-default-features --features abi3-py311
+fi
+
+# A fresh virtual environment $1 with the test requirements and the best-fitting wheel of $2...
+fresh_venv() {
+  local venv=$1
+  shift
+  "$python" -m venv --clear "$venv"
+  "$venv/bin/pip" install --quiet --no-index --find-links "$wheelhouse" \
+    --find-links "$wheels" -r "$pkg/requirements-test.txt" "$@"
+}
 
 echo "--- python: fresh environment"
-"$python" -m venv --clear "$test_venv"
-"$test_venv/bin/pip" install --quiet --no-index --find-links "$wheelhouse" \
-  -r "$pkg/requirements-test.txt" "$wheels"/callsign-*.whl
+fresh_venv "$test_venv" --only-binary callsign callsign
 tpy=$test_venv/bin/python
+wheel_tag() {
+  (cd / && "$1" -c 'import importlib.metadata as m
+print(*[line.split(": ")[1] for line in m.distribution("callsign").read_text("WHEEL").splitlines() if line.startswith("Tag:")])')
+}
+tag=$(wheel_tag "$tpy")
+echo "installed wheel: $tag"
+if "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' && [[ "$tag" != cp311-abi3-* ]]; then
+  echo "expected pip to pick the cp311-abi3 wheel on Python >= 3.11, got $tag" >&2
+  exit 1
+fi
 
 echo "--- python: pytest"
 # Run from a scratch directory so that `import callsign` can only find the installed wheel.
@@ -77,3 +103,12 @@ echo "--- python: stubtest"
 
 echo "--- python: benchmark smoke run (bindings/python/bench/bench.py --quick)"
 (cd "$scratch" && "$tpy" "$pkg/bench/bench.py" --quick)
+
+if [ -n "$(ls "$wheels"/callsign-*-cp311-abi3-*.whl 2>/dev/null)" ]; then
+  echo "--- python: pytest and stubtest against the cp39-abi3 wheel alone"
+  cp39_venv=$work/test-venv-cp39
+  fresh_venv "$cp39_venv" "$wheels"/callsign-*-cp39-abi3-*.whl
+  echo "installed wheel: $(wheel_tag "$cp39_venv/bin/python")"
+  (cd "$scratch" && "$cp39_venv/bin/python" -m pytest -q -p no:cacheprovider --rootdir "$pkg" "$pkg/tests")
+  (cd "$scratch" && "$cp39_venv/bin/python" -m mypy.stubtest callsign)
+fi

@@ -5,6 +5,7 @@ use callsign::{Algorithm, Clock, Error, Secret, SystemClock};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyInt, PyString};
+use std::borrow::Cow;
 
 /// Unix seconds from an `int` or an aware `datetime.datetime`.
 ///
@@ -87,4 +88,45 @@ pub(crate) fn secret(value: &Bound<'_, PyAny>) -> BindingResult<Secret> {
 /// An algorithm from its name ("sha1", "SHA-256", ...), case-insensitively.
 pub(crate) fn algorithm(name: &str) -> BindingResult<Algorithm> {
     Ok(name.parse::<Algorithm>()?)
+}
+
+/// The items of an iterable of `str` (a list, a tuple, a generator, ...; a lone `str` is
+/// refused rather than split into characters), type-checked, for [`borrow_strs`].
+pub(crate) fn str_items<'py>(
+    items: &Bound<'py, PyAny>,
+    what: &str,
+) -> PyResult<Vec<Bound<'py, PyString>>> {
+    let check = |index: usize, item: Bound<'py, PyAny>| {
+        item.cast_into::<PyString>().map_err(|error| {
+            let item = error.into_inner();
+            match item.get_type().name() {
+                Ok(name) => PyTypeError::new_err(format!(
+                    "{what} must be a sequence of str; item {index} is {name}"
+                )),
+                Err(error) => error,
+            }
+        })
+    };
+    if items.is_instance_of::<PyString>() {
+        return Err(PyTypeError::new_err(format!(
+            "{what} must be a sequence of str, not a single str"
+        )));
+    }
+    let iterator = items.try_iter().map_err(|_| {
+        let name = items
+            .get_type()
+            .name()
+            .map_or_else(|_| "?".to_owned(), |name| name.to_string());
+        PyTypeError::new_err(format!("{what} must be a sequence of str, not {name}"))
+    })?;
+    iterator
+        .enumerate()
+        .map(|(index, item)| check(index, item?))
+        .collect()
+}
+
+/// The text of `strings`: borrowed on the stable ABI of Python 3.10 and later (the `abi3-py311`
+/// build), copied on that of Python 3.9, which has no borrowed UTF-8 view of a `str`.
+pub(crate) fn borrow_strs<'a>(strings: &'a [Bound<'_, PyString>]) -> PyResult<Vec<Cow<'a, str>>> {
+    strings.iter().map(PyStringMethods::to_cow).collect()
 }

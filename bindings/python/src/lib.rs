@@ -30,6 +30,7 @@ fn _callsign(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<profile::PyMasterKey>()?;
     module.add_class::<profile::PyRateLimit>()?;
     module.add_class::<profile::PyAgentCode>()?;
+    module.add_class::<profile::PyAgentCodeBatch>()?;
     module.add_class::<profile::PyIssuer>()?;
     module.add_class::<profile::PyEnrollment>()?;
     module.add_class::<profile::PyVerdict>()?;

@@ -5,36 +5,36 @@ use crate::convert;
 use crate::errors::BindingResult;
 use callsign::{Algorithm, Code, Hotp, OtpAuthUri, OtpKind, Secret, SystemClock, Totp, Window};
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBytes, PyString};
 
 /// The RFC 4226 HOTP code of `secret` (raw bytes) at `counter`.
 #[pyfunction]
 #[pyo3(signature = (secret, counter, digits = 6, algorithm = "sha1"))]
-pub(crate) fn hotp(
+pub(crate) fn hotp<'py>(
+    py: Python<'py>,
     secret: &[u8],
     counter: u64,
     digits: u32,
     algorithm: &str,
-) -> BindingResult<String> {
-    let secret = Secret::from_bytes(secret)?;
-    let hotp = Hotp::new(&secret, convert::algorithm(algorithm)?, digits)?;
-    Ok(hotp.code(counter).as_str().to_owned())
+) -> BindingResult<Bound<'py, PyString>> {
+    let hotp = Hotp::from_secret_bytes(secret, convert::algorithm(algorithm)?, digits)?;
+    Ok(PyString::new(py, hotp.code(counter).as_str()))
 }
 
 /// The RFC 6238 TOTP code of `secret` (raw bytes) at unix time `time` (T0 = 0).
 #[pyfunction]
 #[pyo3(signature = (secret, time, digits = 6, period = 30, algorithm = "sha1"))]
-pub(crate) fn totp(
+pub(crate) fn totp<'py>(
+    py: Python<'py>,
     secret: &[u8],
-    time: &Bound<'_, PyAny>,
+    time: &Bound<'py, PyAny>,
     digits: u32,
     period: u64,
     algorithm: &str,
-) -> BindingResult<String> {
+) -> BindingResult<Bound<'py, PyString>> {
     let time = convert::unix_time(time)?;
-    let secret = Secret::from_bytes(secret)?;
-    let totp = Totp::new(&secret, convert::algorithm(algorithm)?, digits, period)?;
-    Ok(totp.code_at(time)?.as_str().to_owned())
+    let totp = Totp::from_secret_bytes(secret, convert::algorithm(algorithm)?, digits, period)?;
+    Ok(PyString::new(py, totp.code_at(time)?.as_str()))
 }
 
 /// A fresh random secret of the length recommended for `algorithm` (20, 32 or 64 bytes).

@@ -9,8 +9,9 @@ use callsign::{
     JsonLinesAuditSink, MasterKey, ProfileParams, Secret, TimedCode, Verdict, Verifier,
     VerifierConfig, Window,
 };
+use pyo3::exceptions::PyIndexError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyList};
+use pyo3::types::{PyBytes, PyIterator, PyList, PyString};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -198,6 +199,83 @@ impl From<TimedCode> for PyAgentCode {
     }
 }
 
+/// The codes of one `Issuer.issue_many` call, in the order of its account ids. `codes` gives
+/// the digits as a list of `str` in one step; indexing and iteration give `AgentCode` objects.
+/// Every code of a batch has the same step and validity. The digits never appear in `repr()`.
+#[pyclass(frozen, sequence, module = "callsign", name = "AgentCodeBatch")]
+pub(crate) struct PyAgentCodeBatch {
+    codes: Vec<TimedCode>,
+}
+
+#[pymethods]
+impl PyAgentCodeBatch {
+    /// The digits of every code, in the order of the account ids (a new list on each access).
+    #[getter]
+    fn codes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        PyList::new(
+            py,
+            self.codes
+                .iter()
+                .map(|code| PyString::new(py, code.as_str())),
+        )
+    }
+
+    /// The time step of the codes (None for an empty batch).
+    #[getter]
+    fn step(&self) -> Option<u64> {
+        self.codes.first().map(|code| code.step)
+    }
+
+    /// Unix time at which the codes expire (None for an empty batch).
+    #[getter]
+    fn valid_until(&self) -> Option<u64> {
+        self.codes.first().map(|code| code.valid_until)
+    }
+
+    /// Seconds from the requested time until `valid_until` (None for an empty batch).
+    #[getter]
+    fn seconds_remaining(&self) -> Option<u64> {
+        self.codes.first().map(|code| code.seconds_remaining)
+    }
+
+    fn __len__(&self) -> usize {
+        self.codes.len()
+    }
+
+    /// The code at `index` (negative indices count from the end).
+    fn __getitem__(&self, index: isize) -> PyResult<PyAgentCode> {
+        let position = if index < 0 {
+            self.codes.len().checked_sub(index.unsigned_abs())
+        } else {
+            usize::try_from(index).ok()
+        };
+        position
+            .and_then(|position| self.codes.get(position))
+            .map(|code| PyAgentCode::from(code.clone()))
+            .ok_or_else(|| PyIndexError::new_err("AgentCodeBatch index out of range"))
+    }
+
+    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyIterator>> {
+        let items = self
+            .codes
+            .iter()
+            .map(|code| Bound::new(py, PyAgentCode::from(code.clone())));
+        PyList::new(py, items.collect::<PyResult<Vec<_>>>()?)?.try_iter()
+    }
+
+    fn __repr__(&self) -> String {
+        match self.codes.first() {
+            Some(first) => format!(
+                "AgentCodeBatch(<{} codes hidden>, step={}, valid_until={})",
+                self.codes.len(),
+                first.step,
+                first.valid_until
+            ),
+            None => "AgentCodeBatch(<0 codes>)".to_owned(),
+        }
+    }
+}
+
 /// An audit sink that hands each batch of events to a Python callable, as a list of dicts
 /// with the keys and values of the JSON-lines format.
 struct CallableAuditSink {
@@ -246,9 +324,11 @@ pub(crate) struct PyIssuer {
 #[pymethods]
 impl PyIssuer {
     /// An issuer. `audit` is a callable taking a list of event dicts, or the path of a
-    /// JSON-lines file; `rate_limit=None` is for trusted batch jobs only.
+    /// JSON-lines file; `rate_limit=None` is for trusted batch jobs only. `batch_threads`
+    /// bounds the threads of one `issue_many` call (default: the available cores, at most 8).
     #[new]
-    #[pyo3(signature = (master_key, audit, *, epoch = 0, digits = 6, period = 30, rate_limit = Some(PyRateLimit::default()), cache_capacity = 10_000))]
+    #[pyo3(signature = (master_key, audit, *, epoch = 0, digits = 6, period = 30, rate_limit = Some(PyRateLimit::default()), cache_capacity = 10_000, batch_threads = None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         master_key: &Bound<'_, PyAny>,
         audit: &Bound<'_, PyAny>,
@@ -257,10 +337,20 @@ impl PyIssuer {
         period: u64,
         rate_limit: Option<PyRateLimit>,
         cache_capacity: usize,
+        batch_threads: Option<usize>,
     ) -> BindingResult<PyIssuer> {
         let master_key = match master_key.cast::<PyMasterKey>() {
             Ok(key) => key.get().key.clone(),
-            Err(_) => MasterKey::from_bytes(&master_key.extract::<Vec<u8>>()?)?,
+            Err(_) => match master_key.cast::<PyBytes>() {
+                Ok(bytes) => MasterKey::from_bytes(bytes.as_bytes())?,
+                Err(_) => {
+                    return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                        "master_key must be a MasterKey or bytes, not {}",
+                        master_key.get_type().name()?
+                    ))
+                    .into());
+                }
+            },
         };
         let config = IssuerConfig {
             epoch,
@@ -270,6 +360,7 @@ impl PyIssuer {
                 window_seconds: limit.window_seconds,
             }),
             cache_capacity,
+            batch_threads: batch_threads.unwrap_or(IssuerConfig::default().batch_threads),
         };
         Ok(PyIssuer {
             issuer: Issuer::new(master_key, config, audit_sink(audit)?)?,
@@ -299,6 +390,7 @@ impl PyIssuer {
 
     /// Codes for many accounts at `time` (a trusted batch job), audited under one agent and
     /// reason, in the order of `account_ids`. All or nothing. Releases the GIL while it works.
+    /// `account_ids` is a list, tuple or other iterable of `str` (a lone `str` is refused).
     #[pyo3(signature = (account_ids, time, *, agent_id, reason))]
     fn issue_many(
         &self,
@@ -307,11 +399,12 @@ impl PyIssuer {
         time: &Bound<'_, PyAny>,
         agent_id: &str,
         reason: &str,
-    ) -> BindingResult<Vec<PyAgentCode>> {
-        let account_ids: Vec<String> = account_ids.extract()?;
+    ) -> BindingResult<PyAgentCodeBatch> {
+        let strings = convert::str_items(account_ids, "account_ids")?;
+        let account_ids = convert::borrow_strs(&strings)?;
         let now = convert::unix_time(time)?;
         let codes = py.detach(|| self.issuer.issue_many(agent_id, reason, &account_ids, now))?;
-        Ok(codes.into_iter().map(PyAgentCode::from).collect())
+        Ok(PyAgentCodeBatch { codes })
     }
 
     /// The enrollment payload of `account_id`, for the customer's app.

@@ -136,11 +136,34 @@ def test_issue_many_matches_agent_code_and_is_audited_once_per_account() -> None
     events: List[callsign.AuditEvent] = []
     issuer = callsign.Issuer(MASTER, events.extend, digits=8, period=60, rate_limit=None)
     accounts = [f"customer-{index:04}" for index in range(50)]
-    codes = issuer.issue_many(accounts, NOW, agent_id="batch-job", reason="outage notice")
-    for account, code in zip(accounts, codes):
-        assert code.code == callsign.agent_code(callsign.account_secret(MASTER, account), NOW, 8, 60)
-    assert [event["account_id"] for event in events] == accounts
-    assert {event["ticket"] for event in events} == {"outage notice"}
+    batch = issuer.issue_many(accounts, NOW, agent_id="batch-job", reason="outage notice")
+    expected = [callsign.agent_code(callsign.account_secret(MASTER, account), NOW, 8, 60) for account in accounts]
+    assert batch.codes == expected
+    assert [code.code for code in batch] == expected
+    assert [batch[index].code for index in range(len(batch))] == expected
+    assert batch[-1].code == expected[-1] and batch[-50].code == expected[0]
+    single = issuer.issue(accounts[0], agent_id="batch-job", ticket="check", time=NOW)
+    assert (batch.step, batch.valid_until, batch.seconds_remaining) == (
+        single.step,
+        single.valid_until,
+        single.seconds_remaining,
+    )
+    assert all(code.valid_until == batch.valid_until for code in batch)
+    assert [event["account_id"] for event in events[:50]] == accounts
+    assert {event["ticket"] for event in events[:50]} == {"outage notice"}
+    shown = repr(batch)
+    assert "50 codes hidden" in shown and not any(code in shown for code in expected)
+
+
+def test_issue_many_takes_any_iterable_of_str_and_empty_batches() -> None:
+    issuer = callsign.Issuer(MASTER, lambda events: None, rate_limit=None)
+    accounts = ["a", "b", "c"]
+    expected = issuer.issue_many(accounts, NOW, agent_id="job", reason="r").codes
+    assert issuer.issue_many(tuple(accounts), NOW, agent_id="job", reason="r").codes == expected
+    assert issuer.issue_many(iter(accounts), NOW, agent_id="job", reason="r").codes == expected
+    assert issuer.issue_many(dict.fromkeys(accounts), NOW, agent_id="job", reason="r").codes == expected
+    empty = issuer.issue_many([], NOW, agent_id="job", reason="r")
+    assert (len(empty), empty.codes, list(empty), empty.valid_until) == (0, [], [], None)
 
 
 def test_issue_many_respects_the_rate_limit_all_or_nothing() -> None:
@@ -150,6 +173,7 @@ def test_issue_many_respects_the_rate_limit_all_or_nothing() -> None:
         issuer.issue_many(["a", "b", "c", "d"], NOW, agent_id="ag", reason="r")
     assert [event["outcome"] for event in events] == ["refused_rate_limited"] * 4
     assert len(issuer.issue_many(["a", "b", "c"], NOW, agent_id="ag", reason="r")) == 3
+    assert len(issuer.issue_many([], NOW, agent_id="ag", reason="r")) == 0
 
 
 def test_enrollment_round_trip_and_parameters() -> None:

@@ -94,6 +94,12 @@ CASES: List[Case] = [
     ("empty agent id", lambda: issuer().issue("a", agent_id="", ticket="T-1", time=59), callsign.InvalidIdentifierError),
     ("ticket of 257 bytes", lambda: issuer().issue("a", agent_id="ag", ticket="t" * 257, time=59), callsign.InvalidIdentifierError),
     ("batch with empty account id", lambda: issuer(rate_limit=None).issue_many(["a", ""], 59, agent_id="job", reason="r"), callsign.InvalidIdentifierError),
+    ("batch of a lone str", lambda: issuer(rate_limit=None).issue_many("abc", 59, agent_id="job", reason="r"), TypeError),
+    ("batch with an int account id", lambda: issuer(rate_limit=None).issue_many(["a", 7], 59, agent_id="job", reason="r"), TypeError),  # type: ignore[list-item]
+    ("batch that is no iterable", lambda: issuer(rate_limit=None).issue_many(7, 59, agent_id="job", reason="r"), TypeError),  # type: ignore[arg-type]
+    ("batch index out of range", lambda: issuer(rate_limit=None).issue_many(["a"], 59, agent_id="job", reason="r")[1], IndexError),
+    ("master key as str", lambda: callsign.Issuer("k" * 32, lambda events: None), TypeError),  # type: ignore[arg-type]
+    ("batch threads 0", lambda: issuer(batch_threads=0), callsign.InvalidConfigError),
     ("rate limit of 0 codes", lambda: issuer(rate_limit=callsign.RateLimit(0, 60)), callsign.InvalidConfigError),
     ("issuer digits 9", lambda: issuer(digits=9), callsign.InvalidDigitsError),
     ("audit of wrong type", lambda: callsign.Issuer(MASTER, 42), TypeError),  # type: ignore[arg-type]

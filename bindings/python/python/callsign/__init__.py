@@ -10,6 +10,7 @@ Times are int unix seconds or aware ``datetime`` objects; secrets are bytes or b
 
 from callsign._callsign import (
     AgentCode,
+    AgentCodeBatch,
     ArithmeticOverflowError,
     AuditFailedError,
     CallsignError,
@@ -53,6 +54,7 @@ from callsign._types import AuditCallback, AuditEvent, SecretLike, StrPath, Time
 
 __all__ = [
     "AgentCode",
+    "AgentCodeBatch",
     "ArithmeticOverflowError",
     "AuditCallback",
     "AuditEvent",

@@ -1,10 +1,11 @@
 # Type stubs of the private extension module (written by hand, checked by stubtest).
-from typing import ClassVar, Final, Literal, Optional, Sequence, Union, final
+from typing import ClassVar, Final, Iterable, Iterator, Literal, Optional, Union, final
 
 from callsign._types import AuditCallback, SecretLike, StrPath, TimeLike
 
 __all__ = [
     "AgentCode",
+    "AgentCodeBatch",
     "ArithmeticOverflowError",
     "AuditFailedError",
     "CallsignError",
@@ -206,6 +207,20 @@ class AgentCode:
     def seconds_remaining(self) -> int: ...
 
 @final
+class AgentCodeBatch:
+    @property
+    def codes(self) -> list[str]: ...
+    @property
+    def step(self) -> Optional[int]: ...
+    @property
+    def valid_until(self) -> Optional[int]: ...
+    @property
+    def seconds_remaining(self) -> Optional[int]: ...
+    def __len__(self) -> int: ...
+    def __getitem__(self, index: int, /) -> AgentCode: ...
+    def __iter__(self) -> Iterator[AgentCode]: ...
+
+@final
 class Issuer:
     def __new__(
         cls,
@@ -217,13 +232,14 @@ class Issuer:
         period: int = 30,
         rate_limit: Optional[RateLimit] = ...,
         cache_capacity: int = 10000,
+        batch_threads: Optional[int] = None,
     ) -> Issuer: ...
     def issue(
         self, account_id: str, *, agent_id: str, ticket: str, time: Optional[TimeLike] = None
     ) -> AgentCode: ...
     def issue_many(
-        self, account_ids: Sequence[str], time: TimeLike, *, agent_id: str, reason: str
-    ) -> list[AgentCode]: ...
+        self, account_ids: Iterable[str], time: TimeLike, *, agent_id: str, reason: str
+    ) -> AgentCodeBatch: ...
     def enrollment(self, issuer_name: str, account_id: str) -> Enrollment: ...
     @property
     def epoch(self) -> int: ...
