@@ -221,8 +221,8 @@ pub unsafe extern "C" fn callsign_hotp(
     out_needed: *mut usize,
 ) -> callsign_result {
     ffi_boundary! {
-        let secret = try_core!(Secret::from_bytes(try_slice!(secret, secret_len)));
-        let hotp = try_core!(Hotp::new(&secret, try_algorithm!(algorithm), digits));
+        let secret = try_slice!(secret, secret_len);
+        let hotp = try_core!(Hotp::from_secret_bytes(secret, try_algorithm!(algorithm), digits));
         unsafe { write_code(&hotp.code(counter), out, out_size, out_needed) }
     }
 }
@@ -244,8 +244,9 @@ pub unsafe extern "C" fn callsign_totp(
     out_needed: *mut usize,
 ) -> callsign_result {
     ffi_boundary! {
-        let secret = try_core!(Secret::from_bytes(try_slice!(secret, secret_len)));
-        let totp = try_core!(Totp::new(&secret, try_algorithm!(algorithm), digits, period)).with_t0(t0);
+        let secret = try_slice!(secret, secret_len);
+        let totp = try_core!(Totp::from_secret_bytes(secret, try_algorithm!(algorithm), digits, period))
+            .with_t0(t0);
         unsafe { write_code(&try_core!(totp.code_at(time)), out, out_size, out_needed) }
     }
 }

@@ -180,6 +180,46 @@ fn issuance(c: &mut Criterion) {
         b.iter(|| black_box(issuer.issue(&request, black_box(TIME)).unwrap()));
     });
     group.finish();
+
+    // A batch of 10,000 cached accounts audited as JSON lines (on tmpfs where there is one, so
+    // that fsync costs little), on one thread and on the default number of batch threads.
+    let mut group = c.benchmark_group("issue_many_10000");
+    group.throughput(criterion::Throughput::Elements(10_000));
+    let accounts: Vec<String> = (0..10_000).map(|n| format!("customer-{n:06}")).collect();
+    let shm = std::path::Path::new("/dev/shm");
+    let dir = if shm.is_dir() {
+        shm.to_owned()
+    } else {
+        std::env::temp_dir()
+    };
+    let audit = dir.join(format!("callsign-bench-{}.jsonl", std::process::id()));
+    for (name, batch_threads) in [
+        ("one_thread", 1),
+        ("default_threads", IssuerConfig::default().batch_threads),
+    ] {
+        let config = IssuerConfig {
+            rate_limit: None,
+            batch_threads,
+            ..IssuerConfig::default()
+        };
+        let sink = Arc::new(callsign::JsonLinesAuditSink::open(&audit).unwrap());
+        let issuer = Issuer::new(master.clone(), config, sink).unwrap();
+        issuer
+            .issue_many("bench", "batch", &accounts, TIME)
+            .unwrap();
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                std::fs::File::create(&audit).unwrap();
+                black_box(
+                    issuer
+                        .issue_many("bench", "batch", &accounts, black_box(TIME))
+                        .unwrap(),
+                )
+            });
+        });
+    }
+    let _ = std::fs::remove_file(&audit);
+    group.finish();
 }
 
 criterion_group! {
