@@ -125,34 +125,22 @@ impl Issuer {
 
     /// The agent code for one account at unix time `now`.
     ///
-    /// Order: inputs checked; rate limit (a refusal is audited, then reported as
-    /// [`Error::RateLimited`]); the code computed; the event recorded; only then the code
-    /// returned. A failing sink gives [`Error::AuditFailed`] and no code.
+    /// Order: inputs checked; the code computed; rate limit (a refusal is audited, then
+    /// reported as [`Error::RateLimited`]); the event recorded; only then the code returned.
+    /// A failing sink gives [`Error::AuditFailed`] and no code.
     pub fn issue(&self, request: &IssueRequest<'_>, now: u64) -> Result<TimedCode, Error> {
         check_request_fields(request.agent_id, request.ticket)?;
-        self.with_generator(request.account_id, |generator| {
-            self.issue_with(generator, request, now)
-        })
+        self.issue_with(&*self.call_key(request.account_id)?, request, now)
     }
 
     /// A handle on one account's cached call key, for issuing several codes (a support tool
     /// that keeps the customer's record open during a call): each issuance through it skips
     /// the cache lookup as well as HKDF, and is audited and rate-limited like [`Issuer::issue`].
     pub fn account(&self, account_id: &str) -> Result<IssuerAccount<'_>, Error> {
-        let cached = self
-            .call_keys
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(account_id)
-            .map(Arc::clone);
-        let generator = match cached {
-            Some(generator) => generator,
-            None => self.derive_and_cache(account_id)?,
-        };
         Ok(IssuerAccount {
             issuer: self,
             account_id: account_id.to_owned(),
-            generator,
+            generator: self.call_key(account_id)?,
         })
     }
 
@@ -272,9 +260,7 @@ impl Issuer {
             }
         }
         for account_id in &account_ids[codes.len()..] {
-            let code = self.with_generator(account_id.as_ref(), |generator| {
-                batch_code(generator, now, codes.first())
-            })?;
+            let code = batch_code(&*self.call_key(account_id.as_ref())?, now, codes.first())?;
             codes.push(code);
         }
         Ok(codes)
@@ -292,22 +278,19 @@ impl Issuer {
         )
     }
 
-    /// Runs `use_generator` on the account's cached code generator, deriving and caching it
-    /// on first use. A cached account costs one read lock and one hash lookup.
-    fn with_generator<R>(
-        &self,
-        account_id: &str,
-        use_generator: impl FnOnce(&Totp) -> Result<R, Error>,
-    ) -> Result<R, Error> {
-        if let Some(generator) = self
+    /// The account's code generator: from the cache (one read lock, held only for the lookup),
+    /// or derived from the master key and cached.
+    fn call_key(&self, account_id: &str) -> Result<Arc<Totp>, Error> {
+        let cached = self
             .call_keys
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .get(account_id)
-        {
-            return use_generator(generator);
+            .map(Arc::clone);
+        match cached {
+            Some(generator) => Ok(generator),
+            None => self.derive_and_cache(account_id),
         }
-        use_generator(&*self.derive_and_cache(account_id)?)
     }
 
     /// Derives an account's code generator from the master key and caches it (the cache

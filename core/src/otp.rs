@@ -331,10 +331,13 @@ impl Totp {
 
     /// The time step at unix time `time`: floor((time - T0) / period).
     pub fn step_at(&self, time: u64) -> Result<u64, Error> {
-        let since_epoch = time
-            .checked_sub(self.t0)
-            .ok_or(Error::TimeBeforeEpoch { time, t0: self.t0 })?;
-        Ok(since_epoch / self.period)
+        Ok(self.since_t0(time)? / self.period)
+    }
+
+    /// Seconds from T0 to `time`; a time before T0 is an error.
+    fn since_t0(&self, time: u64) -> Result<u64, Error> {
+        time.checked_sub(self.t0)
+            .ok_or(Error::TimeBeforeEpoch { time, t0: self.t0 })
     }
 
     /// The code of time step `step`.
@@ -377,10 +380,7 @@ impl Totp {
 
     /// Seconds until the code changes: period - ((time - T0) mod period).
     pub fn seconds_remaining(&self, time: u64) -> Result<u64, Error> {
-        let since_epoch = time
-            .checked_sub(self.t0)
-            .ok_or(Error::TimeBeforeEpoch { time, t0: self.t0 })?;
-        Ok(self.period - since_epoch % self.period)
+        Ok(self.period - self.since_t0(time)? % self.period)
     }
 
     /// Unix time at which step `step` begins.

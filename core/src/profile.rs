@@ -58,13 +58,11 @@ impl MasterKey {
     /// info = u32be(epoch) || `account_id`, L = 32).
     pub fn account_secret(&self, account_id: &str, epoch: u32) -> Result<Secret, Error> {
         check_account_id(account_id)?;
-        let mut okm = Zeroizing::new(vec![0u8; 32]);
-        Hkdf::<Sha256>::new(Some(ACCOUNT_SALT), &self.bytes)
-            .expand_multi_info(&[&epoch.to_be_bytes(), account_id.as_bytes()], &mut okm)
-            .map_err(|_| Error::Overflow {
-                what: "HKDF output length",
-            })?;
-        Secret::from_zeroizing(okm)
+        Secret::from_zeroizing(hkdf_sha256(
+            ACCOUNT_SALT,
+            &self.bytes,
+            &[&epoch.to_be_bytes(), account_id.as_bytes()],
+        )?)
     }
 }
 
@@ -87,13 +85,27 @@ pub fn check_account_id(account_id: &str) -> Result<(), Error> {
 /// The call key K = HKDF-SHA256(salt = "callsign v1 code", IKM = S, info = "agent-to-customer",
 /// L = 32) of an account secret.
 pub fn derive_call_key(account_secret: &Secret) -> Result<Secret, Error> {
+    Secret::from_zeroizing(hkdf_sha256(
+        CODE_SALT,
+        account_secret.expose_bytes(),
+        &[CODE_INFO],
+    )?)
+}
+
+/// HKDF-SHA256 (RFC 5869) with `salt`, input key material `ikm` and the concatenation of `info`
+/// as info, 32 bytes of output, in a buffer zeroized on drop.
+pub(crate) fn hkdf_sha256(
+    salt: &[u8],
+    ikm: &[u8],
+    info: &[&[u8]],
+) -> Result<Zeroizing<Vec<u8>>, Error> {
     let mut okm = Zeroizing::new(vec![0u8; 32]);
-    Hkdf::<Sha256>::new(Some(CODE_SALT), account_secret.expose_bytes())
-        .expand(CODE_INFO, &mut okm)
+    Hkdf::<Sha256>::new(Some(salt), ikm)
+        .expand_multi_info(info, &mut okm)
         .map_err(|_| Error::Overflow {
             what: "HKDF output length",
         })?;
-    Secret::from_zeroizing(okm)
+    Ok(okm)
 }
 
 /// The profile's code parameters: digits (6..=8) and period (10..=300 s).

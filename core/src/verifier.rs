@@ -5,11 +5,9 @@ use crate::mac::PreparedKey;
 use crate::otp::ReplayGuard;
 use crate::profile;
 use crate::{Algorithm, Clock, Enrollment, Error, TimedCode, Totp, Verification, Window};
-use hkdf::Hkdf;
 use sha2::{Digest, Sha256};
 use std::sync::{Mutex, PoisonError};
 use subtle::ConstantTimeEq;
-use zeroize::Zeroizing;
 
 /// The largest `max_failures` a verifier accepts.
 pub const MAX_FAILURES_LIMIT: u32 = 20;
@@ -20,7 +18,15 @@ const STATE_MAGIC: &[u8; 4] = b"CSVS";
 const STATE_VERSION: u8 = 1;
 const FINGERPRINT_LEN: usize = 16;
 const STATE_TAG_LEN: usize = 16;
-const STATE_HEADER_LEN: usize = 4 + 1 + FINGERPRINT_LEN + 1 + 8 + 8 + 1;
+// The state blob: magic, version, fingerprint, flags, last accepted step, lock end, failure
+// count, the failure times (8 bytes each), then the tag.
+const VERSION_AT: usize = STATE_MAGIC.len();
+const FINGERPRINT_AT: usize = VERSION_AT + 1;
+const FLAGS_AT: usize = FINGERPRINT_AT + FINGERPRINT_LEN;
+const LAST_ACCEPTED_AT: usize = FLAGS_AT + 1;
+const LOCKED_UNTIL_AT: usize = LAST_ACCEPTED_AT + 8;
+const FAILURE_COUNT_AT: usize = LOCKED_UNTIL_AT + 8;
+const STATE_HEADER_LEN: usize = FAILURE_COUNT_AT + 1;
 
 /// How a verifier checks entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -125,11 +131,16 @@ impl Verifier {
     /// A fresh verifier for an enrollment.
     pub fn new(enrollment: &Enrollment, config: VerifierConfig) -> Result<Verifier, Error> {
         config.check()?;
-        let state_key = derive_state_key(enrollment.secret())?;
+        // The key that authenticates the persisted state, derived from the account secret.
+        let state_key = profile::hkdf_sha256(
+            b"callsign v1 state",
+            enrollment.secret().expose_bytes(),
+            &[b"verifier-state"],
+        )?;
         Ok(Verifier {
             totp: profile::agent_totp(enrollment.secret(), enrollment.params())?,
             config,
-            state_key: PreparedKey::new(Algorithm::Sha256, state_key.as_slice()),
+            state_key: PreparedKey::new(Algorithm::Sha256, &state_key),
             fingerprint: fingerprint(enrollment),
             state: Mutex::new(State::default()),
         })
@@ -262,12 +273,12 @@ impl Verifier {
     }
 
     fn decode_state(&self, blob: &[u8]) -> Result<State, Error> {
-        if blob.len() < 5 || &blob[..4] != STATE_MAGIC {
+        if blob.len() <= VERSION_AT || &blob[..VERSION_AT] != STATE_MAGIC {
             return Err(Error::StateCorrupt {
                 reason: "not a callsign verifier state",
             });
         }
-        if blob[4] != STATE_VERSION {
+        if blob[VERSION_AT] != STATE_VERSION {
             return Err(Error::StateForeign);
         }
         if blob.len() < STATE_HEADER_LEN + STATE_TAG_LEN {
@@ -275,10 +286,10 @@ impl Verifier {
                 reason: "truncated",
             });
         }
-        if blob[5..5 + FINGERPRINT_LEN] != self.fingerprint {
+        if blob[FINGERPRINT_AT..FLAGS_AT] != self.fingerprint {
             return Err(Error::StateForeign);
         }
-        let count = usize::from(blob[STATE_HEADER_LEN - 1]);
+        let count = usize::from(blob[FAILURE_COUNT_AT]);
         if count > MAX_FAILURES_LIMIT as usize
             || blob.len() != STATE_HEADER_LEN + count * 8 + STATE_TAG_LEN
         {
@@ -293,7 +304,7 @@ impl Verifier {
                 reason: "integrity check failed",
             });
         }
-        let flags = body[5 + FINGERPRINT_LEN];
+        let flags = body[FLAGS_AT];
         if flags > 0b11 {
             return Err(Error::StateCorrupt {
                 reason: "unknown flags",
@@ -304,8 +315,8 @@ impl Verifier {
             bytes.copy_from_slice(&body[offset..offset + 8]);
             u64::from_be_bytes(bytes)
         };
-        let last_accepted = (flags & 1 != 0).then(|| read_u64(6 + FINGERPRINT_LEN));
-        let locked_until = (flags & 2 != 0).then(|| read_u64(14 + FINGERPRINT_LEN));
+        let last_accepted = (flags & 1 != 0).then(|| read_u64(LAST_ACCEPTED_AT));
+        let locked_until = (flags & 2 != 0).then(|| read_u64(LOCKED_UNTIL_AT));
         let failures = (0..count)
             .map(|index| read_u64(STATE_HEADER_LEN + index * 8))
             .collect();
@@ -371,16 +382,6 @@ fn lock_in_force(until: u64, now: u64) -> bool {
 /// the overflow of `time + lockout` that made failures at `now == u64::MAX` never count.
 fn failure_counts(time: u64, now: u64, lockout: u64) -> bool {
     now.saturating_sub(time) < lockout
-}
-
-fn derive_state_key(secret: &crate::Secret) -> Result<Zeroizing<[u8; 32]>, Error> {
-    let mut key = Zeroizing::new([0u8; 32]);
-    Hkdf::<Sha256>::new(Some(b"callsign v1 state"), secret.expose_bytes())
-        .expand(b"verifier-state", key.as_mut_slice())
-        .map_err(|_| Error::Overflow {
-            what: "HKDF output length",
-        })?;
-    Ok(key)
 }
 
 /// Identifies an enrollment (issuer, account, epoch) without revealing its secret.
