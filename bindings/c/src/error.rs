@@ -267,7 +267,8 @@ pub unsafe extern "C" fn callsign_last_error_message(
     out_needed: *mut usize,
 ) -> callsign_result {
     ffi_boundary! {
-        let detail = LAST_ERROR.with(|last| last.borrow().clone());
+        // Taken out (not cloned) and put back, since a failing write records its own error.
+        let detail = LAST_ERROR.with(RefCell::take);
         let result = unsafe { write_text(&detail, out, out_size, out_needed) };
         LAST_ERROR.with(|last| *last.borrow_mut() = detail);
         result

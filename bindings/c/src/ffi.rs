@@ -93,25 +93,20 @@ impl<T> OutPtr<T> {
     }
 }
 
-/// Moves `value` into a new boxed handle for C.
-pub(crate) fn into_handle<T>(value: T) -> *mut T {
-    Box::into_raw(Box::new(value))
-}
-
-/// Stores a new boxed handle holding `value` in `*out`.
+/// Moves `value` into a new boxed handle for C and stores it in `*out`.
 #[allow(
     clippy::needless_pass_by_value,
     reason = "out-pointers are handed over, not shared"
 )]
 pub(crate) fn set_handle<T>(out: OutPtr<*mut T>, value: T) -> callsign_result {
-    out.set(into_handle(value));
+    out.set(Box::into_raw(Box::new(value)));
     callsign_result::Ok
 }
 
-/// Drops a handle made by [`into_handle`]; NULL is a no-op.
+/// Drops a handle made by [`set_handle`]; NULL is a no-op.
 ///
 /// # Safety
-/// `handle` is NULL or came from [`into_handle`] and was not freed before.
+/// `handle` is NULL or came from [`set_handle`] and was not freed before.
 pub(crate) unsafe fn free_handle<T>(handle: *mut T) {
     if !handle.is_null() {
         drop(unsafe { Box::from_raw(handle) });

@@ -8,8 +8,8 @@ use callsign::{Algorithm, Code, Hotp, Match, Secret, TimedCode, Totp, Window};
 use crate::boundary::ffi_boundary;
 use crate::error::{callsign_result, invalid_argument};
 use crate::ffi::{
-    OutPtr, free_handle, set_handle, try_core, try_out, try_out_handle, try_ref, try_slice,
-    try_str, write_bytes, write_text,
+    free_handle, set_handle, try_core, try_out, try_out_handle, try_ref, try_slice, try_str,
+    write_bytes, write_text,
 };
 
 /// An HMAC hash algorithm. Functions take it as a `uint32_t` holding one of these values.
@@ -26,12 +26,10 @@ pub enum callsign_algorithm {
 
 /// The core algorithm for a C `algorithm` argument.
 pub(crate) fn algorithm_from_c(algorithm: u32) -> Result<Algorithm, callsign_result> {
-    match algorithm {
-        1 => Ok(Algorithm::Sha1),
-        2 => Ok(Algorithm::Sha256),
-        3 => Ok(Algorithm::Sha512),
-        other => Err(invalid_argument("algorithm", other)),
-    }
+    Algorithm::ALL
+        .into_iter()
+        .find(|known| algorithm_to_c(*known) as u32 == algorithm)
+        .ok_or_else(|| invalid_argument("algorithm", algorithm))
 }
 
 /// The C value of a core algorithm.
@@ -115,15 +113,28 @@ fn c_text<const N: usize>(text: &str) -> [c_char; N] {
     out
 }
 
-/// Stores a match (or its absence) in the caller's out-parameters.
-#[allow(
-    clippy::needless_pass_by_value,
-    reason = "out-pointers are handed over, not shared"
-)]
-fn write_match(found: Option<Match>, matched: OutPtr<bool>, step: OutPtr<u64>, drift: OutPtr<i64>) {
+/// The common part of `callsign_hotp_key_verify` and `callsign_totp_key_verify` after the key
+/// check: checks `entry`, the out-pointers and the window, runs `verify` and stores a match (or
+/// its absence) in `*matched`, `*step` and `*drift`.
+///
+/// # Safety
+/// `entry` is NULL or a NUL-terminated string; each out-pointer is NULL or valid for writes.
+unsafe fn verify_entry(
+    entry: *const c_char,
+    behind: u64,
+    ahead: u64,
+    matched: *mut bool,
+    step: *mut u64,
+    drift: *mut i64,
+    verify: impl FnOnce(&str, Window) -> Result<Option<Match>, callsign::Error>,
+) -> callsign_result {
+    let entry = try_str!(entry);
+    let (matched, step, drift) = (try_out!(matched), try_out!(step), try_out!(drift));
+    let found = try_core!(verify(entry, try_core!(Window::new(behind, ahead))));
     matched.set(found.is_some());
     step.set(found.map_or(0, |m| m.step));
     drift.set(found.map_or(0, |m| m.drift));
+    callsign_result::Ok
 }
 
 /// A shared secret of 16 to 1024 bytes. Zeroized when freed. Immutable: may be shared
@@ -316,11 +327,8 @@ pub unsafe extern "C" fn callsign_hotp_key_verify(
 ) -> callsign_result {
     ffi_boundary! {
         let key = try_ref!(key);
-        let entry = try_str!(entry);
-        let (matched, step, drift) = (try_out!(matched), try_out!(step), try_out!(drift));
-        let window = try_core!(Window::new(behind, ahead));
-        write_match(try_core!(key.hotp.verify(entry, counter, window)), matched, step, drift);
-        callsign_result::Ok
+        let verify = |entry: &str, window| key.hotp.verify(entry, counter, window);
+        unsafe { verify_entry(entry, behind, ahead, matched, step, drift, verify) }
     }
 }
 
@@ -402,11 +410,8 @@ pub unsafe extern "C" fn callsign_totp_key_verify(
 ) -> callsign_result {
     ffi_boundary! {
         let key = try_ref!(key);
-        let entry = try_str!(entry);
-        let (matched, step, drift) = (try_out!(matched), try_out!(step), try_out!(drift));
-        let window = try_core!(Window::new(behind, ahead));
-        write_match(try_core!(key.totp.verify(entry, time, window)), matched, step, drift);
-        callsign_result::Ok
+        let verify = |entry: &str, window| key.totp.verify(entry, time, window);
+        unsafe { verify_entry(entry, behind, ahead, matched, step, drift, verify) }
     }
 }
 

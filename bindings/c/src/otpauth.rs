@@ -2,13 +2,12 @@
 
 use std::os::raw::c_char;
 
-use callsign::{Algorithm, OtpAuthUri, OtpKind};
+use callsign::{OtpAuthUri, OtpKind};
 
 use crate::boundary::ffi_boundary;
 use crate::error::callsign_result;
 use crate::ffi::{
-    OutPtr, free_handle, set_handle, try_core, try_out, try_out_handle, try_ref, try_str,
-    write_text,
+    free_handle, set_handle, try_core, try_out, try_out_handle, try_ref, try_str, write_text,
 };
 use crate::otp::{
     algorithm_to_c, callsign_hotp_key, callsign_secret, callsign_totp_key, try_algorithm,
@@ -73,11 +72,7 @@ pub unsafe extern "C" fn callsign_otpauth_new_totp(
     out: *mut *mut callsign_otpauth,
 ) -> callsign_result {
     ffi_boundary! {
-        let out = try_out_handle!(out);
-        let issuer = if issuer.is_null() { None } else { Some(try_str!(issuer)) };
-        let (account, secret) = (try_str!(account), try_ref!(secret));
-        let algorithm = try_algorithm!(algorithm);
-        build(issuer, account, secret, algorithm, digits, OtpKind::Totp { period }, out)
+        unsafe { build(issuer, account, secret, algorithm, digits, OtpKind::Totp { period }, out) }
     }
 }
 
@@ -93,24 +88,33 @@ pub unsafe extern "C" fn callsign_otpauth_new_hotp(
     out: *mut *mut callsign_otpauth,
 ) -> callsign_result {
     ffi_boundary! {
-        let out = try_out_handle!(out);
-        let issuer = if issuer.is_null() { None } else { Some(try_str!(issuer)) };
-        let (account, secret) = (try_str!(account), try_ref!(secret));
-        let algorithm = try_algorithm!(algorithm);
-        build(issuer, account, secret, algorithm, digits, OtpKind::Hotp { counter }, out)
+        unsafe { build(issuer, account, secret, algorithm, digits, OtpKind::Hotp { counter }, out) }
     }
 }
 
-/// Builds an account and checks it the one way core offers: by emitting it once.
-fn build(
-    issuer: Option<&str>,
-    account: &str,
-    secret: &callsign_secret,
-    algorithm: Algorithm,
+/// The body of `callsign_otpauth_new_totp` and `callsign_otpauth_new_hotp`: checks the
+/// arguments and builds the account of `kind`: `OtpAuthUri::totp` checks the label, one more
+/// `validate` the fields set afterwards.
+///
+/// # Safety
+/// As for those two functions.
+unsafe fn build(
+    issuer: *const c_char,
+    account: *const c_char,
+    secret: *const callsign_secret,
+    algorithm: u32,
     digits: u32,
     kind: OtpKind,
-    out: OutPtr<*mut callsign_otpauth>,
+    out: *mut *mut callsign_otpauth,
 ) -> callsign_result {
+    let out = try_out_handle!(out);
+    let issuer = if issuer.is_null() {
+        None
+    } else {
+        Some(try_str!(issuer))
+    };
+    let (account, secret) = (try_str!(account), try_ref!(secret));
+    let algorithm = try_algorithm!(algorithm);
     let mut uri = try_core!(OtpAuthUri::totp(issuer, account, secret.secret.clone()));
     uri.algorithm = algorithm;
     uri.digits = digits;

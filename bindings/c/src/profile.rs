@@ -187,14 +187,15 @@ struct EventStrings {
 
 impl EventStrings {
     fn new(event: &IssuanceEvent<'_>) -> Result<EventStrings, AuditError> {
-        let c = |text: &str| {
+        /// Takes `text` over (a `String` without a copy) as a C string.
+        fn c(text: impl Into<Vec<u8>>) -> Result<CString, AuditError> {
             CString::new(text).map_err(|_| AuditError::new("an audit field contains a NUL byte"))
-        };
+        }
         Ok(EventStrings {
             account_id: c(event.account_id)?,
             agent_id: c(event.agent_id)?,
             ticket: c(event.ticket)?,
-            json: c(&event.to_json())?,
+            json: c(event.to_json())?,
         })
     }
 }
