@@ -171,7 +171,8 @@ class Desk:
 
     def call(self, customer_query: str, ticket: str, live: bool) -> callsign.AgentCode:
         """Issues and shows the code for one call; `live` keeps the countdown running."""
-        if not ticket.strip():
+        ticket = ticket.strip()
+        if not ticket:
             raise DeskError("a ticket is required (--ticket): the audit must say why you call")
         customer = find_customer(self.paths, customer_query)
         if not customer.enrolled:
@@ -182,7 +183,7 @@ class Desk:
         now = int(self.clock())
         try:
             code = self.issuer.issue(
-                customer.account_id, agent_id=self.agent_id, ticket=ticket.strip(), time=now
+                customer.account_id, agent_id=self.agent_id, ticket=ticket, time=now
             )
         except callsign.RateLimitedError as error:
             raise DeskError(
@@ -193,14 +194,14 @@ class Desk:
         except callsign.InvalidIdentifierError as error:
             raise DeskError(f"cannot issue a code: {error}") from None
         self.out.write(
-            f"Calling {customer.name} ({customer.account_id}), ticket {ticket.strip()}, "
+            f"Calling {customer.name} ({customer.account_id}), ticket {ticket}, "
             f"agent {self.agent_id}\n"
             f"Read this code to the customer:  {code.grouped}\n"
         )
-        self.show_countdown(code, now, live)
+        self.show_countdown(code, live)
         return code
 
-    def show_countdown(self, code: callsign.AgentCode, issued_at: int, live: bool) -> None:
+    def show_countdown(self, code: callsign.AgentCode, live: bool) -> None:
         """The countdown bar, refreshed every second until the code expires when `live`."""
         period = self.issuer.period
         remaining = code.seconds_remaining

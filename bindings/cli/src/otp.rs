@@ -57,8 +57,8 @@ pub fn totp(args: &TotpArgs) -> Result<(), CliError> {
     let totp = Totp::new(&secret, args.algorithm, args.digits, args.period)
         .map_err(CliError::blame("--period"))?;
     let time = now_or(args.time)?;
-    let code = totp.code_at(time).map_err(CliError::blame("--time"))?;
     let step = totp.step_at(time).map_err(CliError::blame("--time"))?;
+    let code = totp.code_for_step(step);
     let seconds_remaining = totp
         .seconds_remaining(time)
         .map_err(CliError::blame("--time"))?;

@@ -581,6 +581,11 @@ fn help_and_version_exit_0() {
     assert!(ok(&["--version"]).stdout.starts_with("callsign "));
 }
 
+/// The arguments `start` followed by `more`.
+fn with<'a>(start: &[&'a str], more: &[&'a str]) -> Vec<&'a str> {
+    [start, more].concat()
+}
+
 /// Bad invocations: each exits 2 with one line on stderr that names the problem, prints
 /// nothing on stdout, and never panics.
 #[test]
@@ -601,6 +606,10 @@ fn bad_invocations_exit_2_with_one_line_naming_the_argument() {
     let foreign = uri.replace("v=1", "v=2");
     let unknown = format!("{uri}&color=red");
     let short_secret = base32_of(b"0123456789");
+    // The valid start of a command line, for cases that only add a bad argument to it.
+    let hotp_1 = ["hotp", "--secret", RFC_SHA1, "--counter", "1"];
+    let enroll_a = ["enroll", "--master-key", &master, "--account", "a"];
+    let issue_a = ["agent-code", "--master-key", &master, "--account", "a"];
     let cases: Vec<(Vec<&str>, &[&str])> = vec![
         (vec![], &["requires a subcommand"]),
         (vec!["bogus"], &["unrecognized subcommand 'bogus'"]),
@@ -636,44 +645,14 @@ fn bad_invocations_exit_2_with_one_line_naming_the_argument() {
             vec!["hotp", "--secret", &short_secret, "--counter", "1"],
             &["--secret", "at least 16 bytes"],
         ),
+        (with(&hotp_1, &["--digits", "9"]), &["--digits", "9"]),
+        (with(&hotp_1, &["--digits", "5"]), &["--digits", "5"]),
         (
-            vec![
-                "hotp",
-                "--secret",
-                RFC_SHA1,
-                "--counter",
-                "1",
-                "--digits",
-                "9",
-            ],
-            &["--digits", "9"],
-        ),
-        (
-            vec![
-                "hotp",
-                "--secret",
-                RFC_SHA1,
-                "--counter",
-                "1",
-                "--digits",
-                "5",
-            ],
-            &["--digits", "5"],
-        ),
-        (
-            vec![
-                "hotp",
-                "--secret",
-                RFC_SHA1,
-                "--counter",
-                "1",
-                "--algorithm",
-                "md5",
-            ],
+            with(&hotp_1, &["--algorithm", "md5"]),
             &["--algorithm", "md5"],
         ),
         (
-            vec!["hotp", "--secret", RFC_SHA1, "--counter", "1", "surplus"],
+            with(&hotp_1, &["surplus"]),
             &["unexpected argument 'surplus'"],
         ),
         (
@@ -717,42 +696,9 @@ fn bad_invocations_exit_2_with_one_line_naming_the_argument() {
             vec!["enroll", "--master-key", &master, "--account", ""],
             &["--account", "0 bytes"],
         ),
-        (
-            vec![
-                "enroll",
-                "--master-key",
-                &master,
-                "--account",
-                "a",
-                "--issuer",
-                "",
-            ],
-            &["--issuer"],
-        ),
-        (
-            vec![
-                "enroll",
-                "--master-key",
-                &master,
-                "--account",
-                "a",
-                "--epoch",
-                "-1",
-            ],
-            &["--epoch", "'-1'"],
-        ),
-        (
-            vec![
-                "enroll",
-                "--master-key",
-                &master,
-                "--account",
-                "a",
-                "--epoch",
-                "4294967296",
-            ],
-            &["--epoch"],
-        ),
+        (with(&enroll_a, &["--issuer", ""]), &["--issuer"]),
+        (with(&enroll_a, &["--epoch", "-1"]), &["--epoch", "'-1'"]),
+        (with(&enroll_a, &["--epoch", "4294967296"]), &["--epoch"]),
         (vec!["agent-code"], &["--master-key", "--enrollment"]),
         (vec!["agent-code", "--master-key", &master], &["--account"]),
         (
@@ -788,88 +734,25 @@ fn bad_invocations_exit_2_with_one_line_naming_the_argument() {
             &["--period", "30 s, not 60 s"],
         ),
         (
-            vec![
-                "agent-code",
-                "--master-key",
-                &master,
-                "--account",
-                "a",
-                "--period",
-                "5",
-            ],
+            with(&issue_a, &["--period", "5"]),
             &["--period", "between 10 and 300"],
         ),
+        (with(&issue_a, &["--digits", "10"]), &["--digits", "10"]),
         (
-            vec![
-                "agent-code",
-                "--master-key",
-                &master,
-                "--account",
-                "a",
-                "--digits",
-                "10",
-            ],
-            &["--digits", "10"],
-        ),
-        (
-            vec![
-                "agent-code",
-                "--master-key",
-                &master,
-                "--account",
-                "a",
-                "--watch",
-                "--time",
-                "5",
-            ],
+            with(&issue_a, &["--watch", "--time", "5"]),
             &["--watch", "--time"],
         ),
+        (with(&issue_a, &["--agent", ""]), &["--agent", "got 0"]),
         (
-            vec![
-                "agent-code",
-                "--master-key",
-                &master,
-                "--account",
-                "a",
-                "--agent",
-                "",
-            ],
-            &["--agent", "got 0"],
-        ),
-        (
-            vec![
-                "agent-code",
-                "--master-key",
-                &master,
-                "--account",
-                "a",
-                "--ticket",
-                &long_ticket,
-            ],
+            with(&issue_a, &["--ticket", &long_ticket]),
             &["--ticket", "got 257"],
         ),
         (
-            vec![
-                "agent-code",
-                "--master-key",
-                &master,
-                "--account",
-                "a",
-                "--audit",
-                "/nonexistent-dir/audit",
-            ],
+            with(&issue_a, &["--audit", "/nonexistent-dir/audit"]),
             &["--audit", "cannot open"],
         ),
         (
-            vec![
-                "agent-code",
-                "--master-key",
-                &master,
-                "--account",
-                "a",
-                "--time",
-                "18446744073709551615",
-            ],
+            with(&issue_a, &["--time", "18446744073709551615"]),
             &["--time", "overflows"],
         ),
         (vec!["verify", "--enrollment", &uri], &["--code"]),

@@ -120,6 +120,15 @@ struct Label {
 }
 
 impl Label {
+    /// The label of a generator created from its parts, without further parameters.
+    fn new(name: Option<String>, issuer: Option<String>) -> Label {
+        Label {
+            name,
+            issuer,
+            extra_parameters: Vec::new(),
+        }
+    }
+
     /// The label of a parsed URI.
     fn of(uri: &OtpAuthUri) -> Label {
         Label {
@@ -128,9 +137,7 @@ impl Label {
             extra_parameters: uri.extra_parameters.clone(),
         }
     }
-}
 
-impl Label {
     /// The `otpauth://` URI of `kind` for this label (overridden by `name`/`issuer` if given).
     fn provisioning_uri(
         &self,
@@ -195,11 +202,7 @@ impl PyTotp {
             totp,
             secret,
             algorithm,
-            label: Label {
-                name,
-                issuer,
-                extra_parameters: Vec::new(),
-            },
+            label: Label::new(name, issuer),
         })
     }
 
@@ -364,11 +367,7 @@ impl PyHotp {
             hotp: Hotp::new(&secret, algorithm, digits)?,
             secret,
             algorithm,
-            label: Label {
-                name,
-                issuer,
-                extra_parameters: Vec::new(),
-            },
+            label: Label::new(name, issuer),
             initial_count,
         })
     }

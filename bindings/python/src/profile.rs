@@ -9,7 +9,7 @@ use callsign::{
     JsonLinesAuditSink, MasterKey, ProfileParams, Secret, TimedCode, Verdict, Verifier,
     VerifierConfig, Window,
 };
-use pyo3::exceptions::PyIndexError;
+use pyo3::exceptions::{PyIndexError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyIterator, PyList, PyString};
 use std::path::PathBuf;
@@ -120,6 +120,15 @@ impl Default for PyRateLimit {
 impl From<callsign::RateLimit> for PyRateLimit {
     fn from(limit: callsign::RateLimit) -> PyRateLimit {
         PyRateLimit {
+            max_codes: limit.max_codes,
+            window_seconds: limit.window_seconds,
+        }
+    }
+}
+
+impl From<PyRateLimit> for callsign::RateLimit {
+    fn from(limit: PyRateLimit) -> callsign::RateLimit {
+        callsign::RateLimit {
             max_codes: limit.max_codes,
             window_seconds: limit.window_seconds,
         }
@@ -284,12 +293,26 @@ struct CallableAuditSink {
 
 impl AuditSink for CallableAuditSink {
     fn record(&self, events: &[IssuanceEvent<'_>]) -> Result<(), AuditError> {
-        Python::attach(|py| {
-            let loads = py.import("json")?.getattr("loads")?;
-            let batch = PyList::empty(py);
-            for event in events {
-                batch.append(loads.call1((event.to_json(),))?)?;
+        // One JSON array of the events' lines, parsed by a single `json.loads` call.
+        let mut array = Vec::with_capacity(2 + 192 * events.len());
+        array.push(b'[');
+        for event in events {
+            event.write_json_line(&mut array);
+            // The line's newline becomes the comma before the next event.
+            if let Some(newline) = array.last_mut() {
+                *newline = b',';
             }
+        }
+        // The last comma closes the array instead ("[" alone when there are no events).
+        match array.last_mut() {
+            Some(last @ b',') => *last = b']',
+            _ => array.push(b']'),
+        }
+        Python::attach(|py| {
+            let batch = py
+                .import("json")?
+                .getattr("loads")?
+                .call1((PyBytes::new(py, &array),))?;
             self.callback.call1(py, (batch,)).map(drop)
         })
         .map_err(|error| AuditError::new(format!("the audit callback raised {error}")))
@@ -304,7 +327,7 @@ fn audit_sink(audit: &Bound<'_, PyAny>) -> BindingResult<Arc<dyn AuditSink>> {
         }));
     }
     let path: PathBuf = audit.extract().map_err(|_| {
-        pyo3::exceptions::PyTypeError::new_err(
+        PyTypeError::new_err(
             "audit must be a callable or a path (str or os.PathLike) of a JSON-lines file",
         )
     })?;
@@ -312,6 +335,21 @@ fn audit_sink(audit: &Bound<'_, PyAny>) -> BindingResult<Arc<dyn AuditSink>> {
         reason: format!("cannot open {}: {error}", path.display()),
     })?;
     Ok(Arc::new(sink))
+}
+
+/// A master key given as a `MasterKey` or as its bytes.
+fn master_key_arg(value: &Bound<'_, PyAny>) -> BindingResult<MasterKey> {
+    if let Ok(key) = value.cast::<PyMasterKey>() {
+        return Ok(key.get().key.clone());
+    }
+    if let Ok(bytes) = value.cast::<PyBytes>() {
+        return Ok(MasterKey::from_bytes(bytes.as_bytes())?);
+    }
+    Err(PyTypeError::new_err(format!(
+        "master_key must be a MasterKey or bytes, not {}",
+        value.get_type().name()?
+    ))
+    .into())
 }
 
 /// Issues agent codes from the master key, audits every issuance and enforces a per-agent
@@ -339,26 +377,11 @@ impl PyIssuer {
         cache_capacity: usize,
         batch_threads: Option<usize>,
     ) -> BindingResult<PyIssuer> {
-        let master_key = match master_key.cast::<PyMasterKey>() {
-            Ok(key) => key.get().key.clone(),
-            Err(_) => match master_key.cast::<PyBytes>() {
-                Ok(bytes) => MasterKey::from_bytes(bytes.as_bytes())?,
-                Err(_) => {
-                    return Err(pyo3::exceptions::PyTypeError::new_err(format!(
-                        "master_key must be a MasterKey or bytes, not {}",
-                        master_key.get_type().name()?
-                    ))
-                    .into());
-                }
-            },
-        };
+        let master_key = master_key_arg(master_key)?;
         let config = IssuerConfig {
             epoch,
             params: ProfileParams::new(digits, period)?,
-            rate_limit: rate_limit.map(|limit| callsign::RateLimit {
-                max_codes: limit.max_codes,
-                window_seconds: limit.window_seconds,
-            }),
+            rate_limit: rate_limit.map(callsign::RateLimit::from),
             cache_capacity,
             batch_threads: batch_threads.unwrap_or(IssuerConfig::default().batch_threads),
         };
@@ -537,9 +560,7 @@ fn enrollment_arg(value: &Bound<'_, PyAny>) -> BindingResult<Enrollment> {
         return Ok(enrollment.get().enrollment.clone());
     }
     let uri: String = value.extract().map_err(|_| {
-        pyo3::exceptions::PyTypeError::new_err(
-            "enrollment must be an Enrollment or a callsign://enroll URI str",
-        )
+        PyTypeError::new_err("enrollment must be an Enrollment or a callsign://enroll URI str")
     })?;
     Ok(Enrollment::parse(&uri)?)
 }
