@@ -18,6 +18,18 @@ class VectorsTest {
     private fun cases(section: String, name: (JSONObject) -> String, check: (JSONObject) -> Unit) =
         section(section).map { case -> dynamicTest("$section: ${name(case)}") { check(case) } }
 
+    /** Expects [run] to throw the error kind that [expect] names, or else hands its result to [check]. */
+    private fun <T> expectErrorOr(expect: JSONObject, run: () -> T, check: (T) -> Unit) {
+        if (expect.has("error")) {
+            assertFailsWithKind(expect.getString("error")) { run() }
+        } else {
+            check(run())
+        }
+    }
+
+    /** The secret whose bytes [key] holds in hex. */
+    private fun JSONObject.secret(key: String): Secret = Secret.fromBytes(hex(getString(key)))
+
     @Test
     fun `the vectors are version 1 and name only known error kinds`() {
         assertEquals(1, vectors.getInt("version"))
@@ -29,45 +41,27 @@ class VectorsTest {
 
     @TestFactory
     fun hotp(): List<DynamicTest> = cases("hotp", { it.getString("name") }) { case ->
-        val make = {
-            Hotp(
-                Secret.fromBytes(hex(case.getString("secret_hex"))),
-                parseAlgorithm(case.getString("algorithm")),
-                case.u32("digits"),
-            )
-        }
-        if (case.has("error")) {
-            assertFailsWithKind(case.getString("error")) { make() }
-        } else {
-            assertEquals(case.getString("code"), make().code(case.u64("counter")))
-        }
+        expectErrorOr(case, {
+            Hotp(case.secret("secret_hex"), parseAlgorithm(case.getString("algorithm")), case.u32("digits"))
+        }) { hotp -> assertEquals(case.getString("code"), hotp.code(case.u64("counter"))) }
     }
 
     @TestFactory
     fun totp(): List<DynamicTest> = cases("totp", { it.getString("name") }) { case ->
-        val codeAt = {
+        expectErrorOr(case, {
             Totp(
-                Secret.fromBytes(hex(case.getString("secret_hex"))),
+                case.secret("secret_hex"),
                 parseAlgorithm(case.getString("algorithm")),
                 case.u32("digits"),
                 case.u64("period"),
                 case.u64("t0"),
             ).let { it.codeAt(case.u64("time")) to it.stepAt(case.u64("time")) }
-        }
-        if (case.has("error")) {
-            assertFailsWithKind(case.getString("error")) { codeAt() }
-        } else {
-            assertEquals(case.getString("code") to case.u64("step"), codeAt())
-        }
+        }) { assertEquals(case.getString("code") to case.u64("step"), it) }
     }
 
     @TestFactory
     fun base32(): List<DynamicTest> = cases("base32", { it.getString("input") }) { case ->
-        val input = case.getString("input")
-        if (case.has("error")) {
-            assertFailsWithKind(case.getString("error")) { base32Decode(input) }
-        } else {
-            val bytes = base32Decode(input)
+        expectErrorOr(case, { base32Decode(case.getString("input")) }) { bytes ->
             assertArrayEquals(hex(case.getString("hex")), bytes)
             assertEquals(case.getString("canonical"), base32Encode(bytes))
         }
@@ -76,11 +70,8 @@ class VectorsTest {
     @TestFactory
     fun entries(): List<DynamicTest> =
         cases("entries", { "${it.getString("entry")} (${it.getInt("digits")} digits)" }) { case ->
-            val normalize = { normalizeEntry(case.getString("entry"), case.u32("digits")) }
-            if (case.has("error")) {
-                assertFailsWithKind(case.getString("error")) { normalize() }
-            } else {
-                assertEquals(case.getString("normalized"), normalize())
+            expectErrorOr(case, { normalizeEntry(case.getString("entry"), case.u32("digits")) }) {
+                assertEquals(case.getString("normalized"), it)
             }
         }
 
@@ -98,19 +89,15 @@ class VectorsTest {
             assertEquals(expect.u32("epoch"), enrollment.epoch())
             assertEquals(expect.u32("digits"), enrollment.digits())
             assertEquals(expect.u64("period"), enrollment.period())
-            assertEquals(Secret.fromBytes(hex(expect.getString("secret_hex"))), enrollment.secret())
+            assertEquals(expect.secret("secret_hex"), enrollment.secret())
             assertEquals(case.getString("canonical"), enrollment.toUri())
         }
     }
 
     @TestFactory
     fun otpauth(): List<DynamicTest> = cases("otpauth", { it.getString("uri") }) { case ->
-        val uri = case.getString("uri")
-        if (case.has("error")) {
-            assertFailsWithKind(case.getString("error")) { OtpAuthUri.parse(uri) }
-        } else {
+        expectErrorOr(case, { OtpAuthUri.parse(case.getString("uri")) }) { parsed ->
             val expect = case.getJSONObject("expect")
-            val parsed = OtpAuthUri.parse(uri)
             val expectedKind = when (expect.getString("type")) {
                 "totp" -> OtpKind.Totp(expect.u64("period"))
                 else -> OtpKind.Hotp(expect.u64("counter"))
@@ -124,7 +111,7 @@ class VectorsTest {
             assertEquals(expect.getString("account"), parsed.account())
             assertEquals(parseAlgorithm(expect.getString("algorithm")), parsed.algorithm())
             assertEquals(expect.u32("digits"), parsed.digits())
-            assertEquals(Secret.fromBytes(hex(expect.getString("secret_hex"))), parsed.secret())
+            assertEquals(expect.secret("secret_hex"), parsed.secret())
             assertEquals(case.getString("canonical"), parsed.toUri())
         }
     }
@@ -132,21 +119,17 @@ class VectorsTest {
     /** Agent codes are what display mode shows for an enrollment of the same account secret. */
     @TestFactory
     fun agentCodes(): List<DynamicTest> = cases("agent_codes", { it.getString("name") }) { case ->
-        val display = {
+        expectErrorOr(case, {
             val enrollment = Enrollment(
                 "Vectors",
                 "vectors",
-                Secret.fromBytes(hex(case.getString("account_secret_hex"))),
+                case.secret("account_secret_hex"),
                 0u,
                 case.u32("digits"),
                 case.u64("period"),
             )
             Verifier(enrollment, defaultVerifierConfig()).display(case.u64("time"))
-        }
-        if (case.has("error")) {
-            assertFailsWithKind(case.getString("error")) { display() }
-        } else {
-            val shown = display()
+        }) { shown ->
             assertEquals(case.getString("code"), shown.code())
             assertEquals(case.getString("grouped"), shown.grouped())
             assertEquals(case.u64("step"), shown.step())
@@ -166,19 +149,16 @@ class VectorsTest {
             for (index in 0 until steps.length()) {
                 val step = steps.getJSONObject(index)
                 val expect = step.getJSONObject("expect")
-                val check = { verifier.check(step.getString("entry"), step.u64("time")) }
-                if (expect.has("error")) {
-                    assertFailsWithKind(expect.getString("error")) { check() }
-                    continue
+                expectErrorOr(expect, { verifier.check(step.getString("entry"), step.u64("time")) }) { verdict ->
+                    val expected = when (val name = expect.getString("verdict")) {
+                        "genuine" -> Verdict.Genuine(expect.u64("step"), expect.getLong("drift"))
+                        "not_genuine" -> Verdict.NotGenuine(expect.u32("attempts_left"))
+                        "already_used" -> Verdict.AlreadyUsed(expect.u64("step"))
+                        "locked_out" -> Verdict.LockedOut(expect.u64("until"))
+                        else -> error("unknown verdict $name")
+                    }
+                    assertEquals(expected, verdict, "step $index")
                 }
-                val expected = when (val verdict = expect.getString("verdict")) {
-                    "genuine" -> Verdict.Genuine(expect.u64("step"), expect.getLong("drift"))
-                    "not_genuine" -> Verdict.NotGenuine(expect.u32("attempts_left"))
-                    "already_used" -> Verdict.AlreadyUsed(expect.u64("step"))
-                    "locked_out" -> Verdict.LockedOut(expect.u64("until"))
-                    else -> error("unknown verdict $verdict")
-                }
-                assertEquals(expected, check(), "step $index")
             }
         }
 }
