@@ -906,26 +906,47 @@ fn check_timed_code(code: &TimedCode, digits: Option<u32>) -> Vec<u8> {
     digits_text
 }
 
-/// Checks an emitted URI: it parses again and emits the same text.
-fn check_round_trip(
-    uri: &[u8],
-    parse: fn(*const c_char, *mut *mut u8) -> u32,
-    emit: fn(*const u8, *mut c_char, usize, *mut usize) -> u32,
-    free: fn(*mut u8),
+/// A `_parse` function: URI text to a handle.
+type ParseUri<T> = unsafe extern "C" fn(*const c_char, *mut *mut T) -> u32;
+/// A `_to_uri` function: a handle to URI text.
+type ToUri<T> = unsafe extern "C" fn(*const T, *mut c_char, usize, *mut usize) -> u32;
+
+/// Emits a handle's URI through `to_uri` the way the script says; on `OK` checks that the URI
+/// parses again and emits the same text, and remembers it.
+fn uri_output<T: Handle>(
+    script: &mut Script<'_>,
+    state: &mut State,
+    given: &Given,
+    handle: *mut T,
+    parse: ParseUri<T>,
+    to_uri: ToUri<T>,
 ) {
+    let Some(uri) = script.output(Kind::Text, given, |out, size, needed| unsafe {
+        to_uri(handle, out.cast(), size, needed)
+    }) else {
+        return;
+    };
+    check_round_trip(&uri, parse, to_uri);
+    remember(state, uri);
+}
+
+/// Checks an emitted URI: it parses again and emits the same text.
+fn check_round_trip<T: Handle>(uri: &[u8], parse: ParseUri<T>, to_uri: ToUri<T>) {
     let text = CString::new(uri).expect("an emitted URI with a NUL");
     let mut handle = ptr::null_mut();
-    let result = parse(text.as_ptr(), &raw mut handle);
+    let result = unsafe { parse(text.as_ptr(), &raw mut handle) };
     assert_eq!(result, OK, "an emitted URI does not parse: {text:?}");
     let mut buffer = vec![CANARY; uri.len() + 1];
     let mut needed = 0;
-    let result = emit(
-        handle,
-        buffer.as_mut_ptr().cast(),
-        buffer.len(),
-        &raw mut needed,
-    );
-    free(handle);
+    let result = unsafe {
+        to_uri(
+            handle,
+            buffer.as_mut_ptr().cast(),
+            buffer.len(),
+            &raw mut needed,
+        )
+    };
+    unsafe { T::free(handle) };
     assert_eq!(result, OK);
     assert_eq!(buffer.pop(), Some(0));
     assert_eq!(buffer, uri, "parse -> emit is not a fixed point");
@@ -1221,19 +1242,14 @@ fn step(script: &mut Script<'_>, state: &mut State) {
         }
         24 => {
             let otpauth = script.handle::<OtpAuth>(state, &mut given);
-            if let Some(uri) = script.output(Kind::Text, &given, |out, size, needed| unsafe {
-                callsign_otpauth_to_uri(otpauth, out.cast(), size, needed)
-            }) {
-                check_round_trip(
-                    &uri,
-                    |text, out| unsafe { callsign_otpauth_parse(text, out.cast()) },
-                    |handle, out, size, needed| unsafe {
-                        callsign_otpauth_to_uri(handle.cast(), out, size, needed)
-                    },
-                    |handle| unsafe { callsign_otpauth_free(handle.cast()) },
-                );
-                remember(state, uri);
-            }
+            uri_output(
+                script,
+                state,
+                &given,
+                otpauth,
+                callsign_otpauth_parse,
+                callsign_otpauth_to_uri,
+            );
         }
         25 => {
             let otpauth = script.handle::<OtpAuth>(state, &mut given);
@@ -1342,19 +1358,14 @@ fn step(script: &mut Script<'_>, state: &mut State) {
         }
         36 => {
             let enrollment = script.handle::<Enrollment>(state, &mut given);
-            if let Some(uri) = script.output(Kind::Text, &given, |out, size, needed| unsafe {
-                callsign_enrollment_to_uri(enrollment, out.cast(), size, needed)
-            }) {
-                check_round_trip(
-                    &uri,
-                    |text, out| unsafe { callsign_enrollment_parse(text, out.cast()) },
-                    |handle, out, size, needed| unsafe {
-                        callsign_enrollment_to_uri(handle.cast(), out, size, needed)
-                    },
-                    |handle| unsafe { callsign_enrollment_free(handle.cast()) },
-                );
-                remember(state, uri);
-            }
+            uri_output(
+                script,
+                state,
+                &given,
+                enrollment,
+                callsign_enrollment_parse,
+                callsign_enrollment_to_uri,
+            );
         }
         37 => {
             let enrollment = script.handle::<Enrollment>(state, &mut given);
