@@ -1094,67 +1094,8 @@ fn step(script: &mut Script<'_>, state: &mut State) {
                 remember(state, code);
             }
         }
-        12 | 13 => {
-            let (hotp, totp) = if op == 12 {
-                (script.handle::<HotpKey>(state, &mut given), ptr::null_mut())
-            } else {
-                (ptr::null_mut(), script.handle::<TotpKey>(state, &mut given))
-            };
-            let entry = script.text(state, &mut given);
-            let (at, behind, ahead) = (script.u64(), script.u64(), script.u64());
-            // Bits 0, 1 and 2 make `matched`, `step` and `drift` NULL.
-            let nulls = script.byte();
-            given.null |= nulls & 7 != 0;
-            let (mut matched, mut step, mut drift) = (false, u64::MAX, i64::MIN);
-            let matched_out = nullable(nulls & 1 != 0, &mut matched);
-            let step_out = nullable(nulls & 2 != 0, &mut step);
-            let drift_out = nullable(nulls & 4 != 0, &mut drift);
-            let result = if op == 12 {
-                unsafe {
-                    callsign_hotp_key_verify(
-                        hotp,
-                        entry.ptr(),
-                        at,
-                        behind,
-                        ahead,
-                        matched_out,
-                        step_out,
-                        drift_out,
-                    )
-                }
-            } else {
-                unsafe {
-                    callsign_totp_key_verify(
-                        totp,
-                        entry.ptr(),
-                        at,
-                        behind,
-                        ahead,
-                        matched_out,
-                        step_out,
-                        drift_out,
-                    )
-                }
-            };
-            if check_result(result, &given) == OK && matched {
-                let in_window = if drift < 0 {
-                    drift.unsigned_abs() <= behind
-                } else {
-                    drift.unsigned_abs() <= ahead
-                };
-                assert!(
-                    in_window,
-                    "a match at drift {drift} outside the window -{behind}..+{ahead}"
-                );
-                if op == 12 {
-                    assert_eq!(
-                        Some(step),
-                        at.checked_add_signed(drift),
-                        "step is not counter + drift"
-                    );
-                }
-            }
-        }
+        12 => key_verify(script, state, &mut given, callsign_hotp_key_verify, true),
+        13 => key_verify(script, state, &mut given, callsign_totp_key_verify, false),
         14 => {
             let secret = script.handle::<Secret>(state, &mut given);
             let (algorithm, digits, period, t0) =
@@ -1506,6 +1447,70 @@ fn step(script: &mut Script<'_>, state: &mut State) {
             );
         }
         _ => free_one(script, state),
+    }
+}
+
+/// A `_key_verify` function: key, entry, counter or time, window behind and ahead, and the
+/// `matched`, `step` and `drift` outputs.
+type KeyVerify<T> = unsafe extern "C" fn(
+    *const T,
+    *const c_char,
+    u64,
+    u64,
+    u64,
+    *mut bool,
+    *mut u64,
+    *mut i64,
+) -> u32;
+
+/// Calls an HOTP or TOTP key's `_verify` the way the script says and checks a match: its drift
+/// lies in the window and, for HOTP (`hotp`), its step is the counter plus the drift.
+fn key_verify<T: Handle>(
+    script: &mut Script<'_>,
+    state: &mut State,
+    given: &mut Given,
+    verify: KeyVerify<T>,
+    hotp: bool,
+) {
+    let key = script.handle::<T>(state, given);
+    let entry = script.text(state, given);
+    let (at, behind, ahead) = (script.u64(), script.u64(), script.u64());
+    // Bits 0, 1 and 2 make `matched`, `step` and `drift` NULL.
+    let nulls = script.byte();
+    given.null |= nulls & 7 != 0;
+    let (mut matched, mut step, mut drift) = (false, u64::MAX, i64::MIN);
+    let matched_out = nullable(nulls & 1 != 0, &mut matched);
+    let step_out = nullable(nulls & 2 != 0, &mut step);
+    let drift_out = nullable(nulls & 4 != 0, &mut drift);
+    let result = unsafe {
+        verify(
+            key,
+            entry.ptr(),
+            at,
+            behind,
+            ahead,
+            matched_out,
+            step_out,
+            drift_out,
+        )
+    };
+    if check_result(result, given) == OK && matched {
+        let in_window = if drift < 0 {
+            drift.unsigned_abs() <= behind
+        } else {
+            drift.unsigned_abs() <= ahead
+        };
+        assert!(
+            in_window,
+            "a match at drift {drift} outside the window -{behind}..+{ahead}"
+        );
+        if hotp {
+            assert_eq!(
+                Some(step),
+                at.checked_add_signed(drift),
+                "step is not counter + drift"
+            );
+        }
     }
 }
 
