@@ -10,8 +10,9 @@
 # Installs cargo-fuzz from crates.io if missing, builds every target once (AddressSanitizer;
 # RUSTC_BOOTSTRAP=1 lets stable Rust take the -Z flags), then runs each target from its
 # corpus fuzz/corpus/TARGET (committed seed-* files plus what earlier runs found) with its
-# dictionary fuzz/dict/TARGET.dict if there is one. Logs: fuzz/target/fuzz-logs/TARGET.log;
-# a crashing input lands in fuzz/artifacts/TARGET/.
+# dictionary fuzz/dict/TARGET.dict if there is one. Logs: fuzz/target/fuzz-logs/RUN/TARGET.log,
+# RUN being the start time and process id, so that concurrent runs keep their own logs; a
+# crashing input lands in fuzz/artifacts/TARGET/.
 #
 # FUZZ_SANITIZER=none builds without AddressSanitizer (into fuzz/target/sanitizer-none, so the
 # default build stays) for two to three times the executions per second; debug assertions and
@@ -50,10 +51,11 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 cargo fuzz build "${build_options[@]}"
 
-mkdir -p target/fuzz-logs
+logs=target/fuzz-logs/$(date -u +%Y%m%dT%H%M%SZ)-$$
+mkdir -p "$logs"
 declare -a summary=()
 for target in "${targets[@]}"; do
-  log="target/fuzz-logs/$target.log"
+  log="$logs/$target.log"
   dictionary=()
   [ -f "dict/$target.dict" ] && dictionary=("-dict=dict/$target.dict")
   echo "=== fuzz: $target (sanitizer $sanitizer) ${flags[*]} ==="

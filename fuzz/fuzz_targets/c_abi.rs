@@ -56,7 +56,7 @@ struct TimedCode {
 
 /// `callsign_otpauth_info`.
 #[repr(C)]
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 struct OtpAuthInfo {
     otp_type: u32,
     algorithm: u32,
@@ -68,7 +68,7 @@ struct OtpAuthInfo {
 
 /// `callsign_enrollment_info`.
 #[repr(C)]
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 struct EnrollmentInfo {
     epoch: u32,
     digits: u32,
@@ -77,7 +77,7 @@ struct EnrollmentInfo {
 
 /// `callsign_verifier_config`.
 #[repr(C)]
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 struct VerifierConfig {
     behind: u64,
     ahead: u64,
@@ -496,6 +496,15 @@ impl Bytes {
     }
 }
 
+/// NULL when `null`, otherwise a pointer to `value`.
+fn nullable<T>(null: bool, value: &mut T) -> *mut T {
+    if null {
+        ptr::null_mut()
+    } else {
+        ptr::from_mut(value)
+    }
+}
+
 /// Whether an output is text (NUL-terminated) or bytes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Kind {
@@ -685,23 +694,28 @@ impl Script<'_> {
         }
     }
 
+    /// Reads which pooled handle of type `T` to use: none for 0 or an empty pool.
+    fn pool_index<T: Handle>(&mut self, state: &mut State) -> Option<usize> {
+        let index = usize::from(self.byte());
+        let len = T::pool(state).len();
+        (index != 0 && len != 0).then(|| (index - 1) % len)
+    }
+
     /// Reads a handle argument: NULL or a live handle.
     fn handle<T: Handle>(&mut self, state: &mut State, given: &mut Given) -> *mut T {
-        let index = usize::from(self.byte());
-        let pool = T::pool(state);
-        if index == 0 || pool.is_empty() {
+        if let Some(index) = self.pool_index::<T>(state) {
+            T::pool(state)[index]
+        } else {
             given.null = true;
             ptr::null_mut()
-        } else {
-            pool[(index - 1) % pool.len()]
         }
     }
 
-    /// Reads whether an out-pointer of a struct or handle is NULL (value 1).
-    fn out_is_null(&mut self, given: &mut Given) -> bool {
+    /// Reads an out-pointer for `value`: NULL (value 1) or a pointer to it.
+    fn out<T>(&mut self, given: &mut Given, value: &mut T) -> *mut T {
         let null = self.byte() == 1;
         given.null |= null;
-        null
+        nullable(null, value)
     }
 
     /// Reads a `callsign_verifier_config *`: NULL, the default, or the default with fields
@@ -712,12 +726,7 @@ impl Script<'_> {
             given.null = true;
             return None;
         }
-        let mut config = VerifierConfig {
-            behind: 0,
-            ahead: 0,
-            max_failures: 0,
-            lockout_seconds: 0,
-        };
+        let mut config = VerifierConfig::default();
         assert_eq!(
             unsafe { callsign_verifier_config_default(&raw mut config) },
             OK
@@ -897,26 +906,47 @@ fn check_timed_code(code: &TimedCode, digits: Option<u32>) -> Vec<u8> {
     digits_text
 }
 
-/// Checks an emitted URI: it parses again and emits the same text.
-fn check_round_trip(
-    uri: &[u8],
-    parse: fn(*const c_char, *mut *mut u8) -> u32,
-    emit: fn(*const u8, *mut c_char, usize, *mut usize) -> u32,
-    free: fn(*mut u8),
+/// A `_parse` function: URI text to a handle.
+type ParseUri<T> = unsafe extern "C" fn(*const c_char, *mut *mut T) -> u32;
+/// A `_to_uri` function: a handle to URI text.
+type ToUri<T> = unsafe extern "C" fn(*const T, *mut c_char, usize, *mut usize) -> u32;
+
+/// Emits a handle's URI through `to_uri` the way the script says; on `OK` checks that the URI
+/// parses again and emits the same text, and remembers it.
+fn uri_output<T: Handle>(
+    script: &mut Script<'_>,
+    state: &mut State,
+    given: &Given,
+    handle: *mut T,
+    parse: ParseUri<T>,
+    to_uri: ToUri<T>,
 ) {
+    let Some(uri) = script.output(Kind::Text, given, |out, size, needed| unsafe {
+        to_uri(handle, out.cast(), size, needed)
+    }) else {
+        return;
+    };
+    check_round_trip(&uri, parse, to_uri);
+    remember(state, uri);
+}
+
+/// Checks an emitted URI: it parses again and emits the same text.
+fn check_round_trip<T: Handle>(uri: &[u8], parse: ParseUri<T>, to_uri: ToUri<T>) {
     let text = CString::new(uri).expect("an emitted URI with a NUL");
     let mut handle = ptr::null_mut();
-    let result = parse(text.as_ptr(), &raw mut handle);
+    let result = unsafe { parse(text.as_ptr(), &raw mut handle) };
     assert_eq!(result, OK, "an emitted URI does not parse: {text:?}");
     let mut buffer = vec![CANARY; uri.len() + 1];
     let mut needed = 0;
-    let result = emit(
-        handle,
-        buffer.as_mut_ptr().cast(),
-        buffer.len(),
-        &raw mut needed,
-    );
-    free(handle);
+    let result = unsafe {
+        to_uri(
+            handle,
+            buffer.as_mut_ptr().cast(),
+            buffer.len(),
+            &raw mut needed,
+        )
+    };
+    unsafe { T::free(handle) };
     assert_eq!(result, OK);
     assert_eq!(buffer.pop(), Some(0));
     assert_eq!(buffer, uri, "parse -> emit is not a fixed point");
@@ -957,13 +987,8 @@ fn step(script: &mut Script<'_>, state: &mut State) {
         }
         2 => {
             let name = script.text(state, &mut given);
-            let null_out = script.out_is_null(&mut given);
             let mut algorithm = 0;
-            let out = if null_out {
-                ptr::null_mut()
-            } else {
-                &raw mut algorithm
-            };
+            let out = script.out(&mut given, &mut algorithm);
             if check_result(
                 unsafe { callsign_algorithm_from_name(name.ptr(), out) },
                 &given,
@@ -1069,79 +1094,8 @@ fn step(script: &mut Script<'_>, state: &mut State) {
                 remember(state, code);
             }
         }
-        12 | 13 => {
-            let (hotp, totp) = if op == 12 {
-                (script.handle::<HotpKey>(state, &mut given), ptr::null_mut())
-            } else {
-                (ptr::null_mut(), script.handle::<TotpKey>(state, &mut given))
-            };
-            let entry = script.text(state, &mut given);
-            let (at, behind, ahead) = (script.u64(), script.u64(), script.u64());
-            // Bits 0, 1 and 2 make `matched`, `step` and `drift` NULL.
-            let nulls = script.byte();
-            given.null |= nulls & 7 != 0;
-            let (mut matched, mut step, mut drift) = (false, u64::MAX, i64::MIN);
-            let matched_out = if nulls & 1 == 0 {
-                &raw mut matched
-            } else {
-                ptr::null_mut()
-            };
-            let step_out = if nulls & 2 == 0 {
-                &raw mut step
-            } else {
-                ptr::null_mut()
-            };
-            let drift_out = if nulls & 4 == 0 {
-                &raw mut drift
-            } else {
-                ptr::null_mut()
-            };
-            let result = if op == 12 {
-                unsafe {
-                    callsign_hotp_key_verify(
-                        hotp,
-                        entry.ptr(),
-                        at,
-                        behind,
-                        ahead,
-                        matched_out,
-                        step_out,
-                        drift_out,
-                    )
-                }
-            } else {
-                unsafe {
-                    callsign_totp_key_verify(
-                        totp,
-                        entry.ptr(),
-                        at,
-                        behind,
-                        ahead,
-                        matched_out,
-                        step_out,
-                        drift_out,
-                    )
-                }
-            };
-            if check_result(result, &given) == OK && matched {
-                let in_window = if drift < 0 {
-                    drift.unsigned_abs() <= behind
-                } else {
-                    drift.unsigned_abs() <= ahead
-                };
-                assert!(
-                    in_window,
-                    "a match at drift {drift} outside the window -{behind}..+{ahead}"
-                );
-                if op == 12 {
-                    assert_eq!(
-                        Some(step),
-                        at.checked_add_signed(drift),
-                        "step is not counter + drift"
-                    );
-                }
-            }
-        }
+        12 => key_verify(script, state, &mut given, callsign_hotp_key_verify, true),
+        13 => key_verify(script, state, &mut given, callsign_totp_key_verify, false),
         14 => {
             let secret = script.handle::<Secret>(state, &mut given);
             let (algorithm, digits, period, t0) =
@@ -1180,50 +1134,29 @@ fn step(script: &mut Script<'_>, state: &mut State) {
             let account = script.text(state, &mut given);
             let secret = script.handle::<Secret>(state, &mut given);
             let (algorithm, digits, period_or_counter) = (script.u32(), script.u32(), script.u64());
-            let mut otpauth = ptr::null_mut();
-            let result = if op == 18 {
-                unsafe {
-                    callsign_otpauth_new_totp(
-                        issuer.ptr(),
-                        account.ptr(),
-                        secret,
-                        algorithm,
-                        digits,
-                        period_or_counter,
-                        &raw mut otpauth,
-                    )
-                }
+            let function = if op == 18 {
+                callsign_otpauth_new_totp
             } else {
-                unsafe {
-                    callsign_otpauth_new_hotp(
-                        issuer.ptr(),
-                        account.ptr(),
-                        secret,
-                        algorithm,
-                        digits,
-                        period_or_counter,
-                        &raw mut otpauth,
-                    )
-                }
+                callsign_otpauth_new_hotp
+            };
+            let mut otpauth = ptr::null_mut();
+            let result = unsafe {
+                function(
+                    issuer.ptr(),
+                    account.ptr(),
+                    secret,
+                    algorithm,
+                    digits,
+                    period_or_counter,
+                    &raw mut otpauth,
+                )
             };
             check_handle(state, result, &given, otpauth);
         }
         20 => {
             let otpauth = script.handle::<OtpAuth>(state, &mut given);
-            let null_out = script.out_is_null(&mut given);
-            let mut info = OtpAuthInfo {
-                otp_type: 0,
-                algorithm: 0,
-                digits: 0,
-                period: 0,
-                counter: 0,
-                has_issuer: false,
-            };
-            let out = if null_out {
-                ptr::null_mut()
-            } else {
-                &raw mut info
-            };
+            let mut info = OtpAuthInfo::default();
+            let out = script.out(&mut given, &mut info);
             if check_result(unsafe { callsign_otpauth_get_info(otpauth, out) }, &given) == OK {
                 assert!(matches!(info.otp_type, 1 | 2) && (1..=3).contains(&info.algorithm));
                 assert!(info.period == 0 || info.counter == 0);
@@ -1250,19 +1183,14 @@ fn step(script: &mut Script<'_>, state: &mut State) {
         }
         24 => {
             let otpauth = script.handle::<OtpAuth>(state, &mut given);
-            if let Some(uri) = script.output(Kind::Text, &given, |out, size, needed| unsafe {
-                callsign_otpauth_to_uri(otpauth, out.cast(), size, needed)
-            }) {
-                check_round_trip(
-                    &uri,
-                    |text, out| unsafe { callsign_otpauth_parse(text, out.cast()) },
-                    |handle, out, size, needed| unsafe {
-                        callsign_otpauth_to_uri(handle.cast(), out, size, needed)
-                    },
-                    |handle| unsafe { callsign_otpauth_free(handle.cast()) },
-                );
-                remember(state, uri);
-            }
+            uri_output(
+                script,
+                state,
+                &given,
+                otpauth,
+                callsign_otpauth_parse,
+                callsign_otpauth_to_uri,
+            );
         }
         25 => {
             let otpauth = script.handle::<OtpAuth>(state, &mut given);
@@ -1371,19 +1299,14 @@ fn step(script: &mut Script<'_>, state: &mut State) {
         }
         36 => {
             let enrollment = script.handle::<Enrollment>(state, &mut given);
-            if let Some(uri) = script.output(Kind::Text, &given, |out, size, needed| unsafe {
-                callsign_enrollment_to_uri(enrollment, out.cast(), size, needed)
-            }) {
-                check_round_trip(
-                    &uri,
-                    |text, out| unsafe { callsign_enrollment_parse(text, out.cast()) },
-                    |handle, out, size, needed| unsafe {
-                        callsign_enrollment_to_uri(handle.cast(), out, size, needed)
-                    },
-                    |handle| unsafe { callsign_enrollment_free(handle.cast()) },
-                );
-                remember(state, uri);
-            }
+            uri_output(
+                script,
+                state,
+                &given,
+                enrollment,
+                callsign_enrollment_parse,
+                callsign_enrollment_to_uri,
+            );
         }
         37 => {
             let enrollment = script.handle::<Enrollment>(state, &mut given);
@@ -1402,17 +1325,8 @@ fn step(script: &mut Script<'_>, state: &mut State) {
         38 => {
             let enrollment = script.handle::<Enrollment>(state, &mut given);
             if script.byte() & 1 == 0 {
-                let null_out = script.out_is_null(&mut given);
-                let mut info = EnrollmentInfo {
-                    epoch: 0,
-                    digits: 0,
-                    period: 0,
-                };
-                let out = if null_out {
-                    ptr::null_mut()
-                } else {
-                    &raw mut info
-                };
+                let mut info = EnrollmentInfo::default();
+                let out = script.out(&mut given, &mut info);
                 if check_result(
                     unsafe { callsign_enrollment_get_info(enrollment, out) },
                     &given,
@@ -1465,7 +1379,6 @@ fn step(script: &mut Script<'_>, state: &mut State) {
         40 => {
             let verifier = script.handle::<Verifier>(state, &mut given);
             let (entry, now) = (script.text(state, &mut given), script.u64());
-            let null_out = script.out_is_null(&mut given);
             let mut verdict = Verdict {
                 kind: 0,
                 step: 1,
@@ -1473,11 +1386,7 @@ fn step(script: &mut Script<'_>, state: &mut State) {
                 attempts_left: 1,
                 locked_until: 1,
             };
-            let out = if null_out {
-                ptr::null_mut()
-            } else {
-                &raw mut verdict
-            };
+            let out = script.out(&mut given, &mut verdict);
             if check_result(
                 unsafe { callsign_verifier_check(verifier, entry.ptr(), now, out) },
                 &given,
@@ -1496,7 +1405,6 @@ fn step(script: &mut Script<'_>, state: &mut State) {
         42 => {
             let verifier = script.handle::<Verifier>(state, &mut given);
             let now = script.u64();
-            let null_out = script.out_is_null(&mut given);
             let mut status = VerifierStatus {
                 locked: false,
                 locked_until: 1,
@@ -1504,11 +1412,7 @@ fn step(script: &mut Script<'_>, state: &mut State) {
                 has_last_accepted_step: false,
                 last_accepted_step: 1,
             };
-            let out = if null_out {
-                ptr::null_mut()
-            } else {
-                &raw mut status
-            };
+            let out = script.out(&mut given, &mut status);
             if check_result(
                 unsafe { callsign_verifier_get_status(verifier, now, out) },
                 &given,
@@ -1546,6 +1450,70 @@ fn step(script: &mut Script<'_>, state: &mut State) {
     }
 }
 
+/// A `_key_verify` function: key, entry, counter or time, window behind and ahead, and the
+/// `matched`, `step` and `drift` outputs.
+type KeyVerify<T> = unsafe extern "C" fn(
+    *const T,
+    *const c_char,
+    u64,
+    u64,
+    u64,
+    *mut bool,
+    *mut u64,
+    *mut i64,
+) -> u32;
+
+/// Calls an HOTP or TOTP key's `_verify` the way the script says and checks a match: its drift
+/// lies in the window and, for HOTP (`hotp`), its step is the counter plus the drift.
+fn key_verify<T: Handle>(
+    script: &mut Script<'_>,
+    state: &mut State,
+    given: &mut Given,
+    verify: KeyVerify<T>,
+    hotp: bool,
+) {
+    let key = script.handle::<T>(state, given);
+    let entry = script.text(state, given);
+    let (at, behind, ahead) = (script.u64(), script.u64(), script.u64());
+    // Bits 0, 1 and 2 make `matched`, `step` and `drift` NULL.
+    let nulls = script.byte();
+    given.null |= nulls & 7 != 0;
+    let (mut matched, mut step, mut drift) = (false, u64::MAX, i64::MIN);
+    let matched_out = nullable(nulls & 1 != 0, &mut matched);
+    let step_out = nullable(nulls & 2 != 0, &mut step);
+    let drift_out = nullable(nulls & 4 != 0, &mut drift);
+    let result = unsafe {
+        verify(
+            key,
+            entry.ptr(),
+            at,
+            behind,
+            ahead,
+            matched_out,
+            step_out,
+            drift_out,
+        )
+    };
+    if check_result(result, given) == OK && matched {
+        let in_window = if drift < 0 {
+            drift.unsigned_abs() <= behind
+        } else {
+            drift.unsigned_abs() <= ahead
+        };
+        assert!(
+            in_window,
+            "a match at drift {drift} outside the window -{behind}..+{ahead}"
+        );
+        if hotp {
+            assert_eq!(
+                Some(step),
+                at.checked_add_signed(drift),
+                "step is not counter + drift"
+            );
+        }
+    }
+}
+
 /// Stores a timed code through `call`, checks it on `OK` and remembers its digits.
 fn timed_code(
     script: &mut Script<'_>,
@@ -1554,7 +1522,6 @@ fn timed_code(
     digits: Option<u32>,
     call: impl FnOnce(*mut TimedCode) -> u32,
 ) {
-    let null_out = script.out_is_null(given);
     let mut code = TimedCode {
         code: [b'x'.cast_signed(); CODE_SIZE],
         grouped: [b'x'.cast_signed(); GROUPED_SIZE],
@@ -1562,11 +1529,7 @@ fn timed_code(
         valid_until: 0,
         seconds_remaining: 0,
     };
-    let out = if null_out {
-        ptr::null_mut()
-    } else {
-        &raw mut code
-    };
+    let out = script.out(given, &mut code);
     if check_result(call(out), given) == OK {
         let digits_text = check_timed_code(&code, digits);
         remember(state, digits_text);
@@ -1595,14 +1558,10 @@ fn check_verdict(verdict: &Verdict) {
 /// freed once), or calls a `_free` with NULL.
 fn free_one(script: &mut Script<'_>, state: &mut State) {
     fn take<T: Handle>(script: &mut Script<'_>, state: &mut State) {
-        let index = usize::from(script.byte());
-        let pool = T::pool(state);
-        if index == 0 || pool.is_empty() {
-            unsafe { T::free(ptr::null_mut()) };
-        } else {
-            let handle = pool.remove((index - 1) % pool.len());
-            unsafe { T::free(handle) };
-        }
+        let handle = script
+            .pool_index::<T>(state)
+            .map_or(ptr::null_mut(), |index| T::pool(state).remove(index));
+        unsafe { T::free(handle) };
     }
     match script.byte() % 7 {
         0 => take::<Secret>(script, state),
