@@ -255,8 +255,9 @@ impl OtpAuthUri {
 
     /// Checks the fields the way parsing does: digits 6..=8, a non-zero period, a non-empty
     /// account without colon, an issuer without colon, extra parameter names that need no
-    /// percent-encoding and are no defined name in any case, and a canonical URI no longer
-    /// than [`crate::MAX_URI_LEN`] (so that whatever is emitted parses back).
+    /// percent-encoding and are no defined name in any case, and a canonical URI within
+    /// [`crate::MAX_URI_LEN`] and [`crate::MAX_URI_PARAMETERS`] (so that whatever is emitted
+    /// parses back).
     pub fn validate(&self) -> Result<(), Error> {
         crate::code::Digits::new(self.digits)?;
         if let OtpKind::Totp { period: 0 } = self.kind {
@@ -285,6 +286,14 @@ impl OtpAuthUri {
         // come back in order.
         for (name, _) in &self.extra_parameters {
             check_extra_name(name)?;
+        }
+        // Every defined parameter is written, so the canonical form may hold more parameters
+        // than the input did.
+        let parameters = 4 + usize::from(self.issuer.is_some()) + self.extra_parameters.len();
+        if parameters > uri::MAX_URI_PARAMETERS {
+            return Err(Error::UriTooManyParameters {
+                max: uri::MAX_URI_PARAMETERS,
+            });
         }
         let len = self.canonical_len();
         if len > uri::MAX_URI_LEN {

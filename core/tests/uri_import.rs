@@ -162,29 +162,36 @@ fn huge_uris_are_refused_before_parsing() {
 
 #[test]
 fn the_parameter_count_is_bounded() {
+    let too_many = Err(Error::UriTooManyParameters {
+        max: MAX_URI_PARAMETERS,
+    });
+    // The canonical form writes issuer, algorithm, digits and period too: with 59 extras it
+    // has exactly the most parameters, so it parses back.
     let fits = format!(
         "otpauth://totp/ACME:alice?secret={B32}&{}",
-        many_parameters(MAX_URI_PARAMETERS - 1)
+        many_parameters(MAX_URI_PARAMETERS - 5)
     );
-    assert!(fits.len() <= MAX_URI_LEN);
+    let uri = OtpAuthUri::parse(&fits).unwrap();
+    assert_eq!(uri.extra_parameters.len(), MAX_URI_PARAMETERS - 5);
     assert_eq!(
-        OtpAuthUri::parse(&fits).unwrap().extra_parameters.len(),
-        MAX_URI_PARAMETERS - 1
+        OtpAuthUri::parse(&uri.to_uri_string().unwrap()).unwrap(),
+        uri
     );
-    let too_many = format!("{fits}&one=more");
-    assert_eq!(
-        OtpAuthUri::parse(&too_many),
-        Err(Error::UriTooManyParameters {
-            max: MAX_URI_PARAMETERS
-        })
+    // One more, and the canonical form could not be read back: refused.
+    assert_eq!(OtpAuthUri::parse(&format!("{fits}&one=more")), too_many);
+    // The input itself: the error comes at the first parameter past the bound, whatever
+    // follows it.
+    let input = format!(
+        "otpauth://totp/ACME:alice?secret={B32}&{}&broken&%zz",
+        many_parameters(MAX_URI_PARAMETERS)
     );
-    // The error comes at the first parameter past the bound, whatever follows it.
-    assert_eq!(
-        OtpAuthUri::parse(&format!("{too_many}&broken&%zz")),
-        Err(Error::UriTooManyParameters {
-            max: MAX_URI_PARAMETERS
-        })
-    );
+    assert_eq!(OtpAuthUri::parse(&input), too_many);
+    // callsign://enroll never gets that far: its first unknown parameter is refused at once.
+    let enroll = format!("{ENROLL}&{}", many_parameters(MAX_URI_PARAMETERS));
+    assert!(matches!(
+        Enrollment::parse(&enroll),
+        Err(Error::UriUnknownParameter { .. })
+    ));
 }
 
 #[test]
