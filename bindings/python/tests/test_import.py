@@ -106,3 +106,13 @@ def test_pyotp_reads_the_corpus_as_recorded(case: dict[str, Any]) -> None:
         return
     assert recorded["verdict"] == "accepts", case["id"]
     assert (otp.issuer, otp.name) == (recorded["issuer"], recorded["account"])
+
+
+def test_the_corpus_is_what_its_generator_writes() -> None:
+    """tests/interop/make_corpus.py --check: the committed file is the generator's output."""
+    import subprocess
+    import sys
+
+    generator = CORPUS.with_name("make_corpus.py")
+    checked = subprocess.run([sys.executable, str(generator), "--check"], capture_output=True, text=True)
+    assert checked.returncode == 0, "regenerate: python3 tests/interop/make_corpus.py"
