@@ -4,8 +4,8 @@
 //!
 //! The engine: RFC 4226 HOTP and RFC 6238 TOTP ([`Hotp`], [`Totp`]) over prepared HMAC keys
 //! ([`mac::PreparedKey`]), windowed constant-time verification ([`Window`], [`Match`]) with a
-//! replay guard ([`ReplayGuard`]), secrets ([`Secret`]), lenient base32 ([`base32`]) and
-//! otpauth:// URIs ([`OtpAuthUri`]).
+//! replay guard ([`ReplayGuard`]), secrets ([`Secret`]), lenient base32 ([`base32`]),
+//! otpauth:// URIs ([`OtpAuthUri`]) and their bulk import ([`import_otpauth`]).
 //!
 //! The caller-verification profile (protocol v1): a key schedule from a master key
 //! ([`MasterKey`]), the vendor-side [`Issuer`] with audit ([`AuditSink`]) and rate limit, the
