@@ -34,9 +34,10 @@ where
         .collect()
 }
 
-/// [`import_otpauth_lines`] over the lines of `text` (`\n` or `\r\n` line ends).
+/// [`import_otpauth_lines`] over the lines of `text` (`\n` or `\r\n` line ends), after a
+/// leading byte order mark (which some editors write at the start of a text file).
 pub fn import_otpauth(text: &str) -> Vec<ImportedLine> {
-    import_otpauth_lines(text.lines())
+    import_otpauth_lines(text.strip_prefix('\u{feff}').unwrap_or(text).lines())
 }
 
 #[cfg(test)]
@@ -64,5 +65,16 @@ mod tests {
         let carol = lines[2].result.as_ref().unwrap();
         assert_eq!(carol.issuer, None);
         assert_eq!(carol.account, "carol");
+    }
+
+    #[test]
+    fn a_byte_order_mark_at_the_start_is_skipped() {
+        let uri = "otpauth://totp/:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+        let lines = import_otpauth(&format!("\u{feff}{uri}\r\n{uri}"));
+        assert_eq!(lines.len(), 2);
+        assert!(lines.iter().all(|line| line.result.is_ok()), "{lines:?}");
+        // Elsewhere it is no part of a URI.
+        let inside = import_otpauth(&format!("{uri}\n\u{feff}{uri}"));
+        assert!(inside[1].result.is_err());
     }
 }
