@@ -34,12 +34,20 @@ fn otpauth_emit_refuses_extras_that_would_not_parse_back() {
     uri.extra_parameters = vec![("image".into(), "https://example.com/i.png".into())];
     let emitted = uri.to_uri_string().unwrap();
     assert_eq!(OtpAuthUri::parse(&emitted).unwrap(), uri);
+    // Repeated extras (app tags) come back in order, so they are fine.
+    uri.extra_parameters = vec![
+        ("tags".into(), "a".into()),
+        ("TAGS".into(), "b".into()),
+        ("tags".into(), "c".into()),
+    ];
+    let emitted = uri.to_uri_string().unwrap();
+    assert_eq!(OtpAuthUri::parse(&emitted).unwrap(), uri);
 
     for extras in [
         vec![("Issuer".to_owned(), "other".to_owned())],
         vec![
             ("image".to_owned(), "a".to_owned()),
-            ("IMAGE".to_owned(), "b".to_owned()),
+            ("DIGITS".to_owned(), "8".to_owned()),
         ],
         vec![("icon url".to_owned(), "a".to_owned())],
     ] {

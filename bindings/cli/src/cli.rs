@@ -33,6 +33,28 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Play the whole story in one run: enrollment, a genuine call, a replay, a scammer locked out.
     Demo(DemoArgs),
+    /// Check otpauth:// URIs, one per line: what would be imported, and why any line is refused
+    /// (exit 0 all imported, 1 some refused, 2 bad input).
+    #[command(long_about = IMPORT_LONG_ABOUT)]
+    Import(ImportArgs),
+}
+
+const IMPORT_LONG_ABOUT: &str = "Check otpauth:// URIs, one per line, as an import would read them.
+
+Every line gets a verdict: what was imported (type, issuer, account, algorithm, digits, period \
+or counter, and the parameters the Key Uri Format does not define, which are ignored), or why \
+it was refused. Blank lines and lines starting with # are skipped. Secrets are never printed. \
+Exit status 0 when every line was imported, 1 when any was refused, 2 when the input cannot be \
+read.";
+
+/// Arguments of `callsign import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file of otpauth:// URIs, one per line; - reads stdin.
+    #[arg(value_name = "FILE")]
+    pub input: PathBuf,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 const KEYGEN_LONG_ABOUT: &str = "Write a new random master key to a file.

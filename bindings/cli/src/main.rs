@@ -10,6 +10,7 @@ mod agent;
 mod cli;
 mod demo;
 mod error;
+mod import;
 mod keyfile;
 mod otp;
 mod output;
@@ -41,6 +42,7 @@ fn run(command: &Command) -> Result<ExitCode, CliError> {
         Command::Enroll(args) => vendor::enroll(args),
         Command::AgentCode(args) => agent::agent_code(args),
         Command::Verify(args) => return verify::verify(args),
+        Command::Import(args) => return import::import(args),
         Command::Demo(args) => demo::demo(args),
     }
     .map(|()| ExitCode::SUCCESS)

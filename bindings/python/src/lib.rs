@@ -6,6 +6,7 @@
 
 mod convert;
 mod errors;
+mod import;
 mod otp;
 mod profile;
 
@@ -22,6 +23,8 @@ fn _callsign(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(otp::base32_decode, module)?)?;
     module.add_function(wrap_pyfunction!(otp::parse_code, module)?)?;
     module.add_function(wrap_pyfunction!(otp::parse_uri, module)?)?;
+    module.add_function(wrap_pyfunction!(import::import_otpauth, module)?)?;
+    module.add_class::<import::PyImportResult>()?;
     module.add_function(wrap_pyfunction!(profile::account_secret, module)?)?;
     module.add_function(wrap_pyfunction!(profile::agent_code, module)?)?;
     module.add_class::<otp::PyMatch>()?;

@@ -74,7 +74,11 @@ pub(crate) fn parse_code(entry: &str, digits: u32) -> BindingResult<String> {
 /// A `TOTP` or `HOTP` generator from an `otpauth://` URI, whichever type it names.
 #[pyfunction]
 pub(crate) fn parse_uri(py: Python<'_>, uri: &str) -> BindingResult<Py<PyAny>> {
-    let parsed = OtpAuthUri::parse(uri)?;
+    generator(py, OtpAuthUri::parse(uri)?)
+}
+
+/// The `TOTP` or `HOTP` generator of a parsed `otpauth://` URI.
+pub(crate) fn generator(py: Python<'_>, parsed: OtpAuthUri) -> BindingResult<Py<PyAny>> {
     Ok(match parsed.kind {
         OtpKind::Totp { .. } => Py::new(py, PyTotp::from_parsed(parsed)?)?.into_any(),
         OtpKind::Hotp { .. } => Py::new(py, PyHotp::from_parsed(parsed)?)?.into_any(),

@@ -5,6 +5,9 @@ caller-verification profile: the vendor's ``MasterKey`` and ``Issuer`` (audited,
 the ``Enrollment`` payload and the customer's ``DeviceVerifier``. Every error is a
 ``CallsignError``; each kind of error has its own subclass.
 
+``import_otpauth`` reads otpauth:// URIs in bulk (one per line) and says for each what was
+imported or why it was refused.
+
 Times are int unix seconds or aware ``datetime`` objects; secrets are bytes or base32 text.
 """
 
@@ -17,6 +20,7 @@ from callsign._callsign import (
     DeviceVerifier,
     Enrollment,
     HOTP,
+    ImportResult,
     InvalidBase32Error,
     InvalidCodeError,
     InvalidConfigError,
@@ -45,6 +49,7 @@ from callsign._callsign import (
     base32_decode,
     base32_encode,
     hotp,
+    import_otpauth,
     parse_code,
     parse_uri,
     random_secret,
@@ -63,6 +68,7 @@ __all__ = [
     "DeviceVerifier",
     "Enrollment",
     "HOTP",
+    "ImportResult",
     "InvalidBase32Error",
     "InvalidCodeError",
     "InvalidConfigError",
@@ -94,6 +100,7 @@ __all__ = [
     "base32_decode",
     "base32_encode",
     "hotp",
+    "import_otpauth",
     "parse_code",
     "parse_uri",
     "random_secret",
