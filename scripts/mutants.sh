@@ -9,7 +9,7 @@
 #   shard K/N       the K-th of N slices of all mutants
 #   file PATH...    only mutants in these files
 # ARGS after `--` go to cargo-mutants. Environment: MUTANTS_TIMEOUT (per-mutant test timeout,
-# seconds, default 180), MUTANTS_JOBS (default 1), MUTANTS_OUT (default target/mutants).
+# seconds, default 180), MUTANTS_JOBS (parallel builds, default 1; not with --in-place), MUTANTS_OUT (default target/mutants).
 # Exit status is cargo-mutants': 0 every mutant caught, 2 some missed, 3 some timed out,
 # 4 the unmutated tree failed. Missed mutants are listed in MUTANTS_OUT/mutants.out/missed.txt;
 # each must be killed by a test or listed with its reason in docs/mutants.md.
@@ -45,6 +45,6 @@ case "$mode" in
   *) echo "usage: $0 [full | in-diff [BASE] | shard K/N | file PATH...] [-- ARGS...]" >&2; exit 2 ;;
 esac
 [ "${1:-}" = -- ] && shift
-exec cargo mutants --package callsign --no-shuffle \
-  --timeout "${MUTANTS_TIMEOUT:-180}" --jobs "${MUTANTS_JOBS:-1}" \
+[ -n "${MUTANTS_JOBS:-}" ] && selection+=(--jobs "$MUTANTS_JOBS")
+exec cargo mutants --package callsign --no-shuffle --timeout "${MUTANTS_TIMEOUT:-180}" \
   --output "${MUTANTS_OUT:-target/mutants}" "${selection[@]}" "$@"
