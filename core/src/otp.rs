@@ -438,3 +438,37 @@ impl TimedCode {
         self.code.grouped()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::mac::TAGS_COMPUTED;
+
+    fn tags_computed_by(run: impl FnOnce()) -> u64 {
+        let before = TAGS_COMPUTED.with(core::cell::Cell::get);
+        run();
+        TAGS_COMPUTED.with(core::cell::Cell::get) - before
+    }
+
+    /// The window comparison computes and compares every candidate, wherever the match is
+    /// (issue 20: a mutant that stopped at the first match survived every suite).
+    #[test]
+    fn the_window_comparison_has_no_early_exit() {
+        let secret = Secret::from_bytes(b"12345678901234567890").unwrap();
+        let hotp = Hotp::new(&secret, Algorithm::Sha1, 6).unwrap();
+        let window = Window::new(0, 100).unwrap();
+        for matching in [1000, 1001, 1050, 1100] {
+            let code = hotp.code(matching);
+            let mut found = None;
+            let count =
+                tags_computed_by(|| found = hotp.verify(code.as_str(), 1000, window).unwrap());
+            assert_eq!(found.map(|m| m.step), Some(matching));
+            assert_eq!(count, 101, "match at {matching}");
+        }
+        let count = tags_computed_by(|| {
+            hotp.verify("000000", 1000, window).unwrap();
+        });
+        assert_eq!(count, 101);
+    }
+}

@@ -539,7 +539,11 @@ fn fingerprint(enrollment: &Enrollment) -> [u8; FINGERPRINT_LEN] {
     hasher.update(FINGERPRINT_LABEL_V2);
     hasher.update(enrollment.epoch().to_be_bytes());
     hasher.update(params.period().to_be_bytes());
-    hasher.update(u8::try_from(params.digits()).unwrap_or(u8::MAX).to_be_bytes());
+    hasher.update(
+        u8::try_from(params.digits())
+            .unwrap_or(u8::MAX)
+            .to_be_bytes(),
+    );
     identity_fields(hasher, enrollment)
 }
 
@@ -560,4 +564,29 @@ fn identity_fields(mut hasher: Sha256, enrollment: &Enrollment) -> [u8; FINGERPR
     let mut out = [0u8; FINGERPRINT_LEN];
     out.copy_from_slice(&digest[..FINGERPRINT_LEN]);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The state tag can only be compared in constant time: `StateTag` has no `PartialEq`, so
+    /// `expected != tag` does not compile (issue 20: that mutant survived every suite). This
+    /// compiles only while `StateTag: !PartialEq` (two blanket impls would become ambiguous).
+    #[test]
+    fn the_state_tag_has_no_variable_time_equality() {
+        trait AmbiguousIfPartialEq<A> {
+            fn check() {}
+        }
+        impl<T: ?Sized> AmbiguousIfPartialEq<()> for T {}
+        #[allow(dead_code)]
+        struct Invalid;
+        impl<T: ?Sized + PartialEq> AmbiguousIfPartialEq<Invalid> for T {}
+        <StateTag as AmbiguousIfPartialEq<_>>::check();
+
+        let key = PreparedKey::new(Algorithm::Sha256, &[7u8; 32]);
+        let tag = StateTag::of(&key, b"body");
+        assert!(bool::from(tag.ct_eq(&StateTag::of(&key, b"body"))));
+        assert!(!bool::from(tag.ct_eq(&StateTag::of(&key, b"bodY"))));
+    }
 }

@@ -2,8 +2,8 @@
 //! Inputs found by the fuzz targets in ../fuzz, kept as regression tests.
 
 use callsign::{
-    Enrollment, ErrorKind, MAX_DEVICE_TIME, OtpAuthUri, ProfileParams, Secret, Verdict, Verifier, VerifierConfig,
-    agent_totp,
+    Enrollment, ErrorKind, MAX_DEVICE_TIME, OtpAuthUri, ProfileParams, Secret, Verdict, Verifier,
+    VerifierConfig, agent_totp,
 };
 
 const SECRET_BASE32: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";

@@ -5,9 +5,7 @@
 //! epoch 0, "customer-0001", 6 digits, 30 s) and were computed by the stdlib reference in
 //! bindings/python/tests/reference_profile.py, not by core.
 
-use callsign::{
-    Enrollment, Error, MAX_WINDOW_STEPS, Verdict, Verifier, VerifierConfig, Window,
-};
+use callsign::{Enrollment, Error, MAX_WINDOW_STEPS, Verdict, Verifier, VerifierConfig, Window};
 
 const URI: &str = "callsign://enroll?v=1&issuer=ACME%20Support&account=customer-0001&secret=7RUX6PO6UZYH6QNGL4DRTLQONNWAJGQSCE7NI4GQY72WFTSYMK4Q&epoch=0&digits=6&period=30";
 /// 2025-11-28T18:40:00Z, the first second of step 58811840.
@@ -59,7 +57,10 @@ fn the_reference_codes_are_genuine_with_their_drift() {
     );
     expect(
         &default_verifier(),
-        &[(T, TWO_BEHIND, not_genuine(2)), (T, TWO_AHEAD, not_genuine(1))],
+        &[
+            (T, TWO_BEHIND, not_genuine(2)),
+            (T, TWO_AHEAD, not_genuine(1)),
+        ],
     );
 }
 
@@ -209,7 +210,10 @@ fn moving_the_clock_back_neither_ends_a_lock_nor_forgets_failures() {
         ],
     );
     let status = verifier.status(T - 7200);
-    assert_eq!((status.locked_until, status.attempts_left), (Some(T + 901), 0));
+    assert_eq!(
+        (status.locked_until, status.attempts_left),
+        (Some(T + 901), 0)
+    );
     // The latest time seen survives a restart.
     let restored = Verifier::with_state(
         &Enrollment::parse(URI).unwrap(),
@@ -295,10 +299,22 @@ fn totp_with_t0_matches_oathtool_start_time() {
         (1_000_000_000, 2_000_000_000, "76864010", "276443"),
     ];
     for (t0, time, code_sha1, code_sha256) in cases {
-        let totp = Totp::new(&sha1, Algorithm::Sha1, 8, 30).unwrap().with_t0(t0);
-        assert_eq!(totp.code_at(time).unwrap().as_str(), code_sha1, "T0 {t0}, t {time}");
-        let totp = Totp::new(&sha256, Algorithm::Sha256, 6, 60).unwrap().with_t0(t0);
-        assert_eq!(totp.code_at(time).unwrap().as_str(), code_sha256, "T0 {t0}, t {time}");
+        let totp = Totp::new(&sha1, Algorithm::Sha1, 8, 30)
+            .unwrap()
+            .with_t0(t0);
+        assert_eq!(
+            totp.code_at(time).unwrap().as_str(),
+            code_sha1,
+            "T0 {t0}, t {time}"
+        );
+        let totp = Totp::new(&sha256, Algorithm::Sha256, 6, 60)
+            .unwrap()
+            .with_t0(t0);
+        assert_eq!(
+            totp.code_at(time).unwrap().as_str(),
+            code_sha256,
+            "T0 {t0}, t {time}"
+        );
     }
     let totp = Totp::new(&sha1, Algorithm::Sha1, 8, 30)
         .unwrap()
