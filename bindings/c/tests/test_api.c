@@ -35,6 +35,9 @@ static bool record_events(void *user_data, const callsign_audit_event *events, s
 }
 
 static void freeing_null_is_a_no_op(void) {
+    /* A failure first: freeing NULL must neither crash nor touch the thread's last error. */
+    callsign_secret *secret = NULL;
+    CHECK_RC(callsign_secret_from_base32("GEZD1GEZ", &secret), CALLSIGN_RESULT_INVALID_BASE32);
     callsign_secret_free(NULL);
     callsign_hotp_key_free(NULL);
     callsign_totp_key_free(NULL);
@@ -43,7 +46,10 @@ static void freeing_null_is_a_no_op(void) {
     callsign_issuer_free(NULL);
     callsign_enrollment_free(NULL);
     callsign_verifier_free(NULL);
-    CHECK(true);
+    char detail[128];
+    size_t needed = 0;
+    CHECK_OK(callsign_last_error_message(detail, sizeof detail, &needed));
+    CHECK(strstr(detail, "position 4") != NULL);
 }
 
 static void failed_constructors_leave_null(void) {
