@@ -186,10 +186,8 @@ mod hkdf_vector_tests {
     /// output (HKDF output is a prefix-stable stream), with the info split at every point.
     #[test]
     fn the_hkdf_wrapper_passes_the_vector_section() {
-        let vectors: serde_json::Value = serde_json::from_str(include_str!(
-            "../../tests/vectors/callsign-v1.json"
-        ))
-        .unwrap();
+        let vectors: serde_json::Value =
+            serde_json::from_str(include_str!("../../tests/vectors/callsign-v1.json")).unwrap();
         let cases = vectors["hkdf"].as_array().unwrap();
         assert_eq!(cases.len(), 3);
         for case in cases {

@@ -238,15 +238,10 @@ impl Verifier {
     pub fn check(&self, entry: &str, now: u64) -> Result<Verdict, Error> {
         let now = check_device_time(now)?;
         let mut state = self.lock_state();
-        state.latest = state.latest.max(now);
-        let latest = state.latest;
-        if let Some(until) = state.locked_until {
-            if latest < until {
-                return Ok(Verdict::LockedOut { until });
-            }
-            state.locked_until = None;
-            state.failures.clear();
+        if let Some(locked) = observe(&mut state, now) {
+            return Ok(locked);
         }
+        let latest = state.latest;
         let outcome =
             self.totp
                 .verify_with_guard(entry, now, self.config.window, &mut state.guard)?;
@@ -261,6 +256,15 @@ impl Verifier {
             Verification::Replayed(matched) => Verdict::AlreadyUsed { step: matched.step },
             Verification::Rejected => self.record_failure(&mut state, latest)?,
         })
+    }
+
+    /// The answer every entry gets at `now` if the verifier is locked then
+    /// (`Some(`[`Verdict::LockedOut`]`)`), or `None`; records `now` as [`Verifier::check`]
+    /// does. For bindings that receive an entry they cannot even decode (the C API's non-UTF-8
+    /// text): during a lock that entry, too, is answered "locked out".
+    pub fn lock_verdict(&self, now: u64) -> Result<Option<Verdict>, Error> {
+        let now = check_device_time(now)?;
+        Ok(observe(&mut self.lock_state(), now))
     }
 
     /// Entry mode with the time from `clock`.
@@ -456,6 +460,20 @@ impl core::fmt::Debug for Verifier {
             .field("period", &self.totp.period())
             .finish_non_exhaustive()
     }
+}
+
+/// Records `now` as seen and ends a lock whose time is up (clearing the failures); returns the
+/// verdict of a lock still in force at the latest time seen.
+fn observe(state: &mut State, now: u64) -> Option<Verdict> {
+    state.latest = state.latest.max(now);
+    if let Some(until) = state.locked_until {
+        if state.latest < until {
+            return Some(Verdict::LockedOut { until });
+        }
+        state.locked_until = None;
+        state.failures.clear();
+    }
+    None
 }
 
 fn corrupt(reason: &'static str) -> Error {

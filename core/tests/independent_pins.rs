@@ -322,3 +322,25 @@ fn totp_with_t0_matches_oathtool_start_time() {
     let error = totp.code_at(999_999_999).expect_err("before T0");
     assert_eq!(error.kind(), callsign::ErrorKind::TimeBeforeEpoch);
 }
+
+/// `lock_verdict` (what a binding answers for an entry it cannot decode) is "locked out"
+/// during a lock and nothing otherwise, and it records the time like a check.
+#[test]
+fn lock_verdict_answers_only_during_a_lock() {
+    let verifier = default_verifier();
+    assert_eq!(verifier.lock_verdict(T).unwrap(), None);
+    expect(
+        &verifier,
+        &[
+            (T, WRONG, not_genuine(2)),
+            (T, WRONG, not_genuine(1)),
+            (T, WRONG, locked(T + 900)),
+        ],
+    );
+    assert_eq!(verifier.lock_verdict(T - 900).unwrap(), Some(locked(T + 900)));
+    assert_eq!(verifier.lock_verdict(T + 1000).unwrap(), None);
+    // T + 1000 was recorded: a failure "at T" now counts from T + 1000.
+    expect(&verifier, &[(T, WRONG, not_genuine(2))]);
+    assert_eq!(verifier.status(T + 1899).attempts_left, 2);
+    assert_eq!(verifier.status(T + 1900).attempts_left, 3);
+}

@@ -243,7 +243,12 @@ fn refused() -> Vec<(&'static str, &'static str, Vec<u8>, &'static str)> {
             with_checksum(version_3),
             "foreign",
         ),
-        ("fingerprint byte damaged", URI, fingerprint_flipped, "corrupt"),
+        (
+            "fingerprint byte damaged",
+            URI,
+            fingerprint_flipped,
+            "corrupt",
+        ),
         (
             "tag altered (checksum recomputed)",
             URI,
@@ -345,7 +350,10 @@ fn core_exports_the_frozen_blobs() {
         let verifier = Verifier::new(&enrollment(URI), VerifierConfig::default()).unwrap();
         for step in case["steps"].as_array().unwrap() {
             verifier
-                .check(step["entry"].as_str().unwrap(), step["time"].as_u64().unwrap())
+                .check(
+                    step["entry"].as_str().unwrap(),
+                    step["time"].as_u64().unwrap(),
+                )
                 .unwrap();
         }
         assert_eq!(

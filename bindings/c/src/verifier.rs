@@ -1,6 +1,7 @@
 //! The customer side of the callsign profile: the enrollment payload and the verifier with its
 //! entry and display modes and its persisted state.
 
+use std::ffi::CStr;
 use std::os::raw::c_char;
 
 use callsign::{Enrollment, ProfileParams, Verdict, Verifier, VerifierConfig, Window};
@@ -356,8 +357,15 @@ pub unsafe extern "C" fn callsign_verifier_check(
 ) -> callsign_result {
     ffi_boundary! {
         let verifier = try_ref!(verifier);
-        let entry = try_str!(entry);
         let out = try_out!(out);
+        if !entry.is_null() && unsafe { CStr::from_ptr(entry) }.to_str().is_err() {
+            // During a lock every entry is answered "locked out", even one that is not text.
+            if let Some(locked) = try_core!(verifier.verifier.lock_verdict(now)) {
+                out.set(callsign_verdict::from(locked));
+                return callsign_result::Ok;
+            }
+        }
+        let entry = try_str!(entry);
         out.set(callsign_verdict::from(try_core!(verifier.verifier.check(entry, now))));
         callsign_result::Ok
     }
