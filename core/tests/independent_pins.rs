@@ -337,7 +337,10 @@ fn lock_verdict_answers_only_during_a_lock() {
             (T, WRONG, locked(T + 900)),
         ],
     );
-    assert_eq!(verifier.lock_verdict(T - 900).unwrap(), Some(locked(T + 900)));
+    assert_eq!(
+        verifier.lock_verdict(T - 900).unwrap(),
+        Some(locked(T + 900))
+    );
     assert_eq!(verifier.lock_verdict(T + 1000).unwrap(), None);
     // T + 1000 was recorded: a failure "at T" now counts from T + 1000.
     expect(&verifier, &[(T, WRONG, not_genuine(2))]);
