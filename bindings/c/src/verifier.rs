@@ -346,7 +346,10 @@ pub unsafe extern "C" fn callsign_verifier_new_locked(
 }
 
 /// Entry mode: checks what the customer typed at unix time `now` and stores the verdict in
-/// `*out`. A malformed entry is `CALLSIGN_RESULT_INVALID_CODE` and counts as no attempt.
+/// `*out`. A malformed entry is `CALLSIGN_RESULT_INVALID_CODE` (text that is not UTF-8:
+/// `CALLSIGN_RESULT_INVALID_UTF8`) and counts as no attempt; during a lock every entry, even
+/// one that is not UTF-8, gets the `LOCKED_OUT` verdict. A `now` after 9999-12-31 is
+/// `CALLSIGN_RESULT_OVERFLOW` and changes nothing.
 /// Persist `callsign_verifier_export_state` after every check.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_verifier_check(
@@ -408,8 +411,9 @@ pub unsafe extern "C" fn callsign_verifier_get_status(
     }
 }
 
-/// Writes the verifier's state (failure times, lock, last accepted step) as a versioned,
-/// integrity-checked blob for the app to persist (byte output).
+/// Writes the verifier's state (failure times, lock, last accepted step, latest time seen) as
+/// a versioned, integrity-checked blob for the app to persist (byte output; layout in
+/// docs/protocol.md).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_verifier_export_state(
     verifier: *const callsign_verifier,
