@@ -347,3 +347,25 @@ fn lock_verdict_answers_only_during_a_lock() {
     assert_eq!(verifier.status(T + 1899).attempts_left, 2);
     assert_eq!(verifier.status(T + 1900).attempts_left, 3);
 }
+
+/// An entry with more digits than the code is a length error for every digit count, 8 (the
+/// full buffer) included (a cargo-mutants survivor: `count <= expected` indexed past it).
+#[test]
+fn an_entry_with_one_digit_too_many_is_a_length_error() {
+    use callsign::Code;
+    for (digits, entry) in [
+        (6, "1234567"),
+        (7, "12345678"),
+        (8, "123456789"),
+        (8, "1234 56789"),
+    ] {
+        let error = Code::parse_entry(entry, digits).expect_err(entry);
+        assert!(
+            matches!(
+                error,
+                Error::InvalidCodeLength { expected, actual } if u32::try_from(expected) == Ok(digits) && u32::try_from(actual) == Ok(digits + 1)
+            ),
+            "{entry}: {error}"
+        );
+    }
+}

@@ -45,7 +45,15 @@ fn window_near_miss_vs_random(runner: &mut CtRunner, rng: &mut BenchRng) {
     let window = Window::default();
     let code = totp.code_for_step(T / 30).as_str().to_owned();
     let last = code.as_bytes()[5];
-    let near = format!("{}{}", &code[..5], if last == b'9' { '0' } else { char::from(last + 1) });
+    let near = format!(
+        "{}{}",
+        &code[..5],
+        if last == b'9' {
+            '0'
+        } else {
+            char::from(last + 1)
+        }
+    );
     let mut inputs = Vec::with_capacity(SAMPLES);
     for _ in 0..SAMPLES {
         if rng.random::<bool>() {
