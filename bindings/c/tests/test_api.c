@@ -218,10 +218,10 @@ static void verifier_state_survives_a_restart(void) {
     CHECK_OK(callsign_verifier_check(fallback, "638431", NOW, &verdict));
     CHECK(verdict.kind == CALLSIGN_VERDICT_KIND_LOCKED_OUT && verdict.locked_until == NOW + 900);
     /* Issue 13 finding 9: during a lock even an entry that is not UTF-8 is locked out... */
-    CHECK_OK(callsign_verifier_check(fallback, "\xff\xfe12", NOW + 1, &verdict));
+    CHECK_OK(callsign_verifier_check(fallback, "\xff\xfe" "12", NOW + 1, &verdict));
     CHECK(verdict.kind == CALLSIGN_VERDICT_KIND_LOCKED_OUT && verdict.locked_until == NOW + 900);
     /* ...and outside a lock it is an error that costs no attempt. */
-    CHECK_RC(callsign_verifier_check(before, "\xff\xfe12", NOW + 3, &verdict), CALLSIGN_RESULT_INVALID_UTF8);
+    CHECK_RC(callsign_verifier_check(before, "\xff\xfe" "12", NOW + 3, &verdict), CALLSIGN_RESULT_INVALID_UTF8);
     CHECK_OK(callsign_verifier_get_status(before, NOW + 3, &status));
     CHECK(!status.locked && status.attempts_left == 1);
 
