@@ -3,7 +3,7 @@
 //! the verdict written next to it, so that a wrong core cannot pass by agreeing with its own
 //! earlier output (issue 20). The codes come from the protocol reference (master 0x00..0x1f,
 //! epoch 0, "customer-0001", 6 digits, 30 s) and were computed by the stdlib reference in
-//! bindings/python/tests/reference_profile.py, not by core.
+//! `bindings/python/tests/reference_profile.py`, not by core.
 
 use callsign::{Enrollment, Error, MAX_WINDOW_STEPS, Verdict, Verifier, VerifierConfig, Window};
 
@@ -284,7 +284,7 @@ fn a_genuine_code_still_matches_after_the_clock_went_back() {
 /// TOTP with T0 other than 0, pinned against oathtool's start-time option:
 /// `oathtool --totp=SHA1 -d 8 --start-time=@T0 --now=@T 3132..30` and
 /// `oathtool --totp=SHA256 -d 6 -s 60s --start-time=@T0 --now=@T 3132..3132` (Debian oathtool
-/// 2.6.7; bindings/python/tests/test_independent.py runs oathtool and pyotp live).
+/// 2.6.7; `bindings/python/tests/test_independent.py` runs oathtool and pyotp live).
 #[test]
 fn totp_with_t0_matches_oathtool_start_time() {
     use callsign::{Algorithm, Secret, Totp};
@@ -363,7 +363,7 @@ fn an_entry_with_one_digit_too_many_is_a_length_error() {
         assert!(
             matches!(
                 error,
-                Error::InvalidCodeLength { expected, actual } if u32::try_from(expected) == Ok(digits) && u32::try_from(actual) == Ok(digits + 1)
+                Error::InvalidCodeLength { expected, actual } if expected == digits && u32::try_from(actual) == Ok(digits + 1)
             ),
             "{entry}: {error}"
         );

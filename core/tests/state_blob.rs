@@ -1,9 +1,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// Test code: hex built with format!.
+#![allow(clippy::format_collect)]
 //! The frozen verifier state format (docs/protocol.md, "The verifier state blob").
 //!
 //! tests/vectors/verifier-state.json holds blobs exported after known sequences, with their
 //! fields written out by hand below; it is decoded independently by
-//! bindings/python/tests/test_state_blob.py (a `struct` parser written from the docs) and
+//! `bindings/python/tests/test_state_blob.py` (a `struct` parser written from the docs) and
 //! imported by every binding. The file is frozen: core must export exactly these bytes. A
 //! format change is a new version, with the old version's blobs kept here as a migration test.
 //! Only to add cases: `CALLSIGN_WRITE_STATE_FIXTURE=1 cargo test -p callsign --test state_blob`.
