@@ -2,8 +2,8 @@
 //! inputs that a leaky implementation would treat differently. |t| above about 5 suggests a
 //! timing difference; below, none was detected with this many samples.
 //!
-//! Run: `cargo bench -p callsign-bench --bench constant_time` (add `-- --continuous NAME` to
-//! keep sampling one check). Verdicts of the last run are in docs/mutants.md.
+//! Run: `cargo run --release -p callsign-bench --example constant_time` (add
+//! `-- --continuous NAME` to keep sampling one check). Verdicts of the last run: docs/mutants.md.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use callsign::{Enrollment, Verifier, VerifierConfig, Window};
