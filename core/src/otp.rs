@@ -451,6 +451,27 @@ mod tests {
         TAGS_COMPUTED.with(core::cell::Cell::get) - before
     }
 
+    /// Two steps of one window with the same code: the earliest one is the match (a
+    /// cargo-mutants survivor let a later duplicate overwrite it). RFC 4226's secret gives
+    /// 709847 at counters 2386 and 2394 (found by the stdlib reference, not by core).
+    #[test]
+    fn the_earliest_of_two_matching_steps_is_the_match() {
+        let secret = Secret::from_bytes(b"12345678901234567890").unwrap();
+        let hotp = Hotp::new(&secret, Algorithm::Sha1, 6).unwrap();
+        assert_eq!(hotp.code(2386).as_str(), "709847");
+        assert_eq!(hotp.code(2394).as_str(), "709847");
+        let found = hotp
+            .verify("709847", 2390, Window::new(4, 4).unwrap())
+            .unwrap()
+            .unwrap();
+        assert_eq!((found.step, found.drift), (2386, -4));
+        let found = hotp
+            .verify("709847", 2394, Window::new(10, 0).unwrap())
+            .unwrap()
+            .unwrap();
+        assert_eq!((found.step, found.drift), (2386, -8));
+    }
+
     /// The window comparison computes and compares every candidate, wherever the match is
     /// (issue 20: a mutant that stopped at the first match survived every suite).
     #[test]
