@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Mutation testing for CI (scripts/test-all mutants): cargo-mutants on the core lines this
 # change touches (in-diff against the merge base with MUTANTS_BASE, else origin/main, else
-# main), capped at MUTANTS_MAX mutants (default 30) so that the run fits a few minutes: a
+# main), capped at MUTANTS_MAX mutants (default 15) so that the run fits a few minutes: a
 # larger diff is split into shards and the commit picks one. Without a base branch (a fresh
 # clone of main alone) it tests one shard of 1/80 of all core mutants. Fails on a missed
 # mutant; a full run is `scripts/mutants.sh full` (docs/mutants.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-max=${MUTANTS_MAX:-30}
+max=${MUTANTS_MAX:-15}
 base=""
 for candidate in "${MUTANTS_BASE:-}" origin/main main; do
   if [ -n "$candidate" ] && git rev-parse --verify -q "$candidate^{commit}" >/dev/null; then
