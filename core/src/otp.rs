@@ -451,6 +451,20 @@ mod tests {
         TAGS_COMPUTED.with(core::cell::Cell::get) - before
     }
 
+    /// The accessors report what the generator was built with (cargo-mutants survivors: the
+    /// bindings read them, core's own tests did not).
+    #[test]
+    fn accessors_report_the_parameters() {
+        let secret = Secret::from_bytes(b"12345678901234567890").unwrap();
+        assert_eq!(Hotp::new(&secret, Algorithm::Sha1, 7).unwrap().digits(), 7);
+        let totp = Totp::new(&secret, Algorithm::Sha256, 8, 45)
+            .unwrap()
+            .with_t0(17);
+        assert_eq!((totp.digits(), totp.period(), totp.t0()), (8, 45, 17));
+        let totp = Totp::new(&secret, Algorithm::Sha1, 6, 30).unwrap();
+        assert_eq!((totp.digits(), totp.period(), totp.t0()), (6, 30, 0));
+    }
+
     /// Two steps of one window with the same code: the earliest one is the match (a
     /// cargo-mutants survivor let a later duplicate overwrite it). RFC 4226's secret gives
     /// 709847 at counters 2386 and 2394 (found by the stdlib reference, not by core).
