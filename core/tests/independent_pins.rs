@@ -369,3 +369,31 @@ fn an_entry_with_one_digit_too_many_is_a_length_error() {
         );
     }
 }
+
+/// The configuration limits: 1..=20 failures and a lockout of 1 s to 30 days (2,592,000 s)
+/// are accepted, one more or one less is refused (cargo-mutants survivors: nothing pinned them).
+#[test]
+fn the_configuration_limits_are_20_failures_and_30_days() {
+    let enrollment = Enrollment::parse(URI).unwrap();
+    let config = |max_failures, lockout_seconds| VerifierConfig {
+        max_failures,
+        lockout_seconds,
+        ..VerifierConfig::default()
+    };
+    for (failures, lockout) in [(1, 1), (20, 2_592_000), (3, 900)] {
+        assert!(Verifier::new(&enrollment, config(failures, lockout)).is_ok());
+    }
+    for (failures, lockout) in [(0, 900), (21, 900), (3, 0), (3, 2_592_001)] {
+        let error = Verifier::new(&enrollment, config(failures, lockout)).expect_err("refused");
+        assert!(matches!(error, Error::InvalidConfig { .. }), "{error}");
+    }
+    assert_eq!(callsign::MAX_LOCKOUT_SECONDS, 2_592_000);
+    assert_eq!(callsign::MAX_FAILURES_LIMIT, 20);
+    // A 30-day lock from the last device time ends exactly 30 days later.
+    let verifier = Verifier::new(&enrollment, config(1, 2_592_000)).unwrap();
+    let last = callsign::MAX_DEVICE_TIME;
+    assert_eq!(
+        verifier.check(WRONG, last).unwrap(),
+        locked(last + 2_592_000)
+    );
+}
