@@ -465,6 +465,24 @@ mod tests {
         assert_eq!((totp.digits(), totp.period(), totp.t0()), (6, 30, 0));
     }
 
+    /// Seconds until the code changes, counted from T0 (cargo-mutants survivors: only the
+    /// bindings called it).
+    #[test]
+    fn seconds_remaining_counts_from_t0() {
+        let secret = Secret::from_bytes(b"12345678901234567890").unwrap();
+        let totp = Totp::new(&secret, Algorithm::Sha1, 6, 30)
+            .unwrap()
+            .with_t0(17);
+        for (time, remaining) in [(17, 30), (18, 29), (46, 1), (47, 30), (100, 7)] {
+            assert_eq!(
+                totp.seconds_remaining(time).unwrap(),
+                remaining,
+                "t = {time}"
+            );
+        }
+        assert!(totp.seconds_remaining(16).is_err());
+    }
+
     /// Two steps of one window with the same code: the earliest one is the match (a
     /// cargo-mutants survivor let a later duplicate overwrite it). RFC 4226's secret gives
     /// 709847 at counters 2386 and 2394 (found by the stdlib reference, not by core).
