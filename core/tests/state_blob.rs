@@ -104,6 +104,18 @@ fn cases() -> Vec<Case> {
             status: status(Some(T + 920), 0, None),
         },
         Case {
+            name: "a genuine code, then a lock (both flags)",
+            steps: vec![(T, CURRENT), (T + 1, WRONG), (T + 2, WRONG), (T + 3, WRONG)],
+            fields: Fields {
+                last_accepted_step: Some(58_811_840),
+                locked_until: Some(T + 903),
+                latest_time: T + 3,
+                failures: vec![T + 1, T + 2, T + 3],
+            },
+            status_time: T + 902,
+            status: status(Some(T + 903), 0, Some(58_811_840)),
+        },
+        Case {
             name: "a failure after the clock went back",
             steps: vec![(T, WRONG), (T - 1000, WRONG)],
             fields: Fields {
