@@ -397,3 +397,17 @@ fn the_configuration_limits_are_20_failures_and_30_days() {
         locked(last + 2_592_000)
     );
 }
+
+/// `Verifier::config` reports the configuration in force (a cargo-mutants survivor).
+#[test]
+fn the_verifier_reports_its_configuration() {
+    let config = VerifierConfig {
+        window: Window {
+            behind: 2,
+            ahead: 0,
+        },
+        max_failures: 5,
+        lockout_seconds: 60,
+    };
+    assert_eq!(*verifier(config).config(), config);
+}
