@@ -7,7 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use callsign::{Enrollment, Verifier, VerifierConfig, Window};
-use dudect_bencher::rand::{Rng, RngExt};
+use dudect_bencher::rand::RngExt;
 use dudect_bencher::{BenchRng, Class, CtRunner, ctbench_main};
 use sha2::{Digest, Sha256};
 
