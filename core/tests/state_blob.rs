@@ -277,6 +277,18 @@ fn refused() -> Vec<(&'static str, &'static str, Vec<u8>, &'static str)> {
         ),
         ("v1: a lock that never ends", URI, endless_v1, "corrupt"),
         ("truncated", URI, b"CSVS\x02".to_vec(), "corrupt"),
+        (
+            "shorter than its header (checksum intact)",
+            URI,
+            with_checksum([b"CSVS\x02".as_slice(), &[0u8; 35]].concat()),
+            "corrupt",
+        ),
+        (
+            "v1: shorter than its header",
+            URI,
+            [b"CSVS\x01".as_slice(), &[0u8; 25]].concat(),
+            "corrupt",
+        ),
     ]
 }
 
@@ -304,6 +316,17 @@ fn migrations() -> Vec<(&'static str, Fields, u64, VerifierStatus)> {
             },
             T + 10,
             status(None, 2, Some(58_811_840)),
+        ),
+        (
+            "v1: a genuine code, no failures",
+            Fields {
+                last_accepted_step: Some(58_811_841),
+                locked_until: None,
+                latest_time: 0,
+                failures: vec![],
+            },
+            T,
+            status(None, 3, Some(58_811_841)),
         ),
     ]
 }
@@ -458,4 +481,36 @@ fn every_damaged_byte_reads_as_corrupt() {
             );
         }
     }
+}
+
+/// The most failures a blob can hold (20) import; 21 are corrupt, for their count, even with an
+/// intact checksum (cargo-mutants survivors: the tag check hid a wrong count check).
+#[test]
+fn twenty_failures_import_and_twenty_one_are_corrupt() {
+    let config = VerifierConfig {
+        max_failures: 20,
+        ..VerifierConfig::default()
+    };
+    let verifier = Verifier::new(&enrollment(URI), config).unwrap();
+    for second in 0..20 {
+        verifier.check(WRONG, T + second).unwrap();
+    }
+    let blob = verifier.export_state();
+    assert_eq!(blob[46], 20);
+    let restored = Verifier::with_state(&enrollment(URI), config, &blob).unwrap();
+    assert_eq!(restored.status(T + 20), verifier.status(T + 20));
+    assert_eq!(restored.status(T + 20).locked_until, Some(T + 19 + 900));
+
+    let too_many = v2_blob(&Fields {
+        last_accepted_step: None,
+        locked_until: None,
+        latest_time: T + 20,
+        failures: (0..21).map(|second| T + second).collect(),
+    });
+    assert_eq!(
+        Verifier::with_state(&enrollment(URI), config, &too_many).map(|_| ()),
+        Err(Error::StateCorrupt {
+            reason: "length does not match the failure count"
+        })
+    );
 }
