@@ -513,4 +513,21 @@ fn twenty_failures_import_and_twenty_one_are_corrupt() {
             reason: "length does not match the failure count"
         })
     );
+    // The same for version 1 blobs.
+    let v1 = |count: u64| {
+        v1_blob(&Fields {
+            last_accepted_step: None,
+            locked_until: None,
+            latest_time: 0,
+            failures: (0..count).map(|second| T + second).collect(),
+        })
+    };
+    let restored = Verifier::with_state(&enrollment(URI), config, &v1(20)).unwrap();
+    assert_eq!(restored.status(T + 20).attempts_left, 0);
+    assert_eq!(
+        Verifier::with_state(&enrollment(URI), config, &v1(21)).map(|_| ()),
+        Err(Error::StateCorrupt {
+            reason: "length does not match the failure count"
+        })
+    );
 }
