@@ -23,7 +23,8 @@ pub struct Enrollment {
 }
 
 impl Enrollment {
-    /// An enrollment; checks the issuer (1..=128 bytes) and the account id (1..=256 bytes).
+    /// An enrollment; checks the issuer (1..=128 bytes) and the account id (1..=256 bytes),
+    /// neither of which may hold a NUL character.
     pub fn new(
         issuer: &str,
         account_id: &str,
@@ -41,6 +42,14 @@ impl Enrollment {
             });
         }
         profile::check_account_id(account_id)?;
+        for (name, text) in [("issuer", issuer), ("account", account_id)] {
+            if text.contains('\0') {
+                return Err(Error::UriInvalidParameter {
+                    name,
+                    reason: "must not contain a NUL character".to_owned(),
+                });
+            }
+        }
         Ok(Enrollment {
             issuer: issuer.to_owned(),
             account_id: account_id.to_owned(),

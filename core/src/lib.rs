@@ -66,7 +66,8 @@ pub use profile::{
     derive_call_key,
 };
 pub use verifier::{
-    MAX_FAILURES_LIMIT, MAX_LOCKOUT_SECONDS, Verdict, Verifier, VerifierConfig, VerifierStatus,
+    MAX_DEVICE_TIME, MAX_FAILURES_LIMIT, MAX_LOCKOUT_SECONDS, STATE_VERSION, Verdict, Verifier,
+    VerifierConfig, VerifierStatus,
 };
 
 /// The README's Rust examples, compiled and run as doctests so that they stay true.

@@ -30,6 +30,13 @@ pub(crate) fn decode(
                 let high = bytes.get(index + 1).and_then(|b| hex_value(*b));
                 let low = bytes.get(index + 2).and_then(|b| hex_value(*b));
                 match (high, low) {
+                    // A NUL would cut the text short wherever it is read as a C string.
+                    (Some(0), Some(0)) => {
+                        return Err(Error::UriEncoding {
+                            position: offset + index,
+                            reason: "%00 (a NUL character) is not allowed",
+                        });
+                    }
                     (Some(high), Some(low)) => out.push(high << 4 | low),
                     _ => {
                         return Err(Error::UriEncoding {

@@ -168,12 +168,10 @@ fn corrupt_and_foreign_state_are_typed_errors_and_the_fallback_fails_closed() {
     let mut flipped = blob.clone();
     let last = flipped.len() - 1;
     flipped[last] ^= 1;
-    assert_eq!(
+    assert!(matches!(
         verifier.import_state(&flipped),
-        Err(Error::StateCorrupt {
-            reason: "integrity check failed"
-        })
-    );
+        Err(Error::StateCorrupt { .. })
+    ));
     assert!(matches!(
         verifier.import_state(&blob[..10]),
         Err(Error::StateCorrupt { .. })

@@ -509,6 +509,78 @@ fn verifier_cases() -> Vec<Value> {
             &[(base, code(step - 2)), (base + 1, code(step + 1))],
         ),
         verifier_sequence(
+            "a failure is forgotten exactly lockout seconds later",
+            default,
+            &[
+                (base, wrong(step)),
+                (base + 10, wrong(step)),
+                (base + 900, wrong(step + 30)),
+                (base + 909, wrong(step + 30)),
+            ],
+        ),
+        verifier_sequence(
+            "the lock ends exactly at its end time",
+            default,
+            &[
+                (base, wrong(step)),
+                (base, wrong(step)),
+                (base, wrong(step)),
+                (base + 899, wrong(step + 29)),
+                (base + 900, wrong(step + 30)),
+            ],
+        ),
+        verifier_sequence(
+            "clock moved back: the lock holds and failures count from the latest time",
+            default,
+            &[
+                (base, wrong(step)),
+                (base + 1, wrong(step)),
+                (base - 900, wrong(step - 30)),
+                (base + 5, code(step)),
+                (base - 3600, code(step - 120)),
+                (base + 901, wrong(step + 30)),
+                (base - 1000, wrong(step - 34)),
+                (base + 901 + 899, wrong(step + 60)),
+            ],
+        ),
+        verifier_sequence(
+            "clock moved forward ends a lock; moving it back again does not",
+            default,
+            &[
+                (base, wrong(step)),
+                (base, wrong(step)),
+                (base, wrong(step)),
+                (base + 1800, wrong(step + 60)),
+                (base, wrong(step)),
+                (base, wrong(step)),
+                (base + 2699, code(step + 89)),
+            ],
+        ),
+        verifier_sequence(
+            "a device time after 9999-12-31 is an error and changes nothing",
+            VerifierConfig {
+                max_failures: 1,
+                ..default
+            },
+            &[
+                (callsign::MAX_DEVICE_TIME + 1, "123456".to_owned()),
+                (u64::MAX, "123456".to_owned()),
+                (base, code(step)),
+            ],
+        ),
+        verifier_sequence(
+            "a window of 101 steps: both ends match",
+            VerifierConfig {
+                window: Window::new(50, 50).unwrap(),
+                ..default
+            },
+            &[
+                (base, code(step - 50)),
+                (base + 1, code(step + 50)),
+                (base + 2, code(step - 51)),
+            ],
+        ),
+        verifier_sequence(
             "exact window near time zero",
             VerifierConfig {
                 window: Window::new(1, 1).unwrap(),

@@ -738,7 +738,10 @@ callsign_result callsign_verifier_new_locked(const struct callsign_enrollment *e
                                              struct callsign_verifier **out);
 
 // Entry mode: checks what the customer typed at unix time `now` and stores the verdict in
-// `*out`. A malformed entry is `CALLSIGN_RESULT_INVALID_CODE` and counts as no attempt.
+// `*out`. A malformed entry is `CALLSIGN_RESULT_INVALID_CODE` (text that is not UTF-8:
+// `CALLSIGN_RESULT_INVALID_UTF8`) and counts as no attempt; during a lock every entry, even
+// one that is not UTF-8, gets the `LOCKED_OUT` verdict. A `now` after 9999-12-31 is
+// `CALLSIGN_RESULT_OVERFLOW` and changes nothing.
 // Persist `callsign_verifier_export_state` after every check.
 callsign_result callsign_verifier_check(const struct callsign_verifier *verifier,
                                         const char *entry,
@@ -756,8 +759,9 @@ callsign_result callsign_verifier_get_status(const struct callsign_verifier *ver
                                              uint64_t now,
                                              struct callsign_verifier_status *out);
 
-// Writes the verifier's state (failure times, lock, last accepted step) as a versioned,
-// integrity-checked blob for the app to persist (byte output).
+// Writes the verifier's state (failure times, lock, last accepted step, latest time seen) as
+// a versioned, integrity-checked blob for the app to persist (byte output; layout in
+// docs/protocol.md).
 callsign_result callsign_verifier_export_state(const struct callsign_verifier *verifier,
                                                uint8_t *out,
                                                size_t out_size,

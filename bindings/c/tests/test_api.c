@@ -35,6 +35,9 @@ static bool record_events(void *user_data, const callsign_audit_event *events, s
 }
 
 static void freeing_null_is_a_no_op(void) {
+    /* A failure first: freeing NULL must neither crash nor touch the thread's last error. */
+    callsign_secret *secret = NULL;
+    CHECK_RC(callsign_secret_from_base32("GEZD1GEZ", &secret), CALLSIGN_RESULT_INVALID_BASE32);
     callsign_secret_free(NULL);
     callsign_hotp_key_free(NULL);
     callsign_totp_key_free(NULL);
@@ -43,7 +46,10 @@ static void freeing_null_is_a_no_op(void) {
     callsign_issuer_free(NULL);
     callsign_enrollment_free(NULL);
     callsign_verifier_free(NULL);
-    CHECK(true);
+    char detail[128];
+    size_t needed = 0;
+    CHECK_OK(callsign_last_error_message(detail, sizeof detail, &needed));
+    CHECK(strstr(detail, "position 4") != NULL);
 }
 
 static void failed_constructors_leave_null(void) {
@@ -211,6 +217,13 @@ static void verifier_state_survives_a_restart(void) {
     CHECK_OK(callsign_verifier_new_locked(enrollment, &config, NOW, &fallback));
     CHECK_OK(callsign_verifier_check(fallback, "638431", NOW, &verdict));
     CHECK(verdict.kind == CALLSIGN_VERDICT_KIND_LOCKED_OUT && verdict.locked_until == NOW + 900);
+    /* Issue 13 finding 9: during a lock even an entry that is not UTF-8 is locked out... */
+    CHECK_OK(callsign_verifier_check(fallback, "\xff\xfe" "12", NOW + 1, &verdict));
+    CHECK(verdict.kind == CALLSIGN_VERDICT_KIND_LOCKED_OUT && verdict.locked_until == NOW + 900);
+    /* ...and outside a lock it is an error that costs no attempt. */
+    CHECK_RC(callsign_verifier_check(before, "\xff\xfe" "12", NOW + 3, &verdict), CALLSIGN_RESULT_INVALID_UTF8);
+    CHECK_OK(callsign_verifier_get_status(before, NOW + 3, &status));
+    CHECK(!status.locked && status.attempts_left == 1);
 
     free(blob);
     callsign_verifier_free(fallback);
@@ -265,6 +278,29 @@ static void issuer_is_shared_between_threads(void) {
     callsign_master_key_free(master);
 }
 
+/* Issue 13 finding 9: an issuer or account holding %00 came out of the C getters cut at the
+ * NUL. Decoded text with a NUL is refused in core, so no getter ever sees one. */
+static void nul_in_decoded_text_is_refused(void) {
+    static const char *const uris[] = {
+        "callsign://enroll?v=1&issuer=ACME%00Support&account=customer-0001&secret="
+        "7RUX6PO6UZYH6QNGL4DRTLQONNWAJGQSCE7NI4GQY72WFTSYMK4Q&epoch=0&digits=6&period=30",
+        "callsign://enroll?v=1&issuer=ACME%20Support&account=customer%000001&secret="
+        "7RUX6PO6UZYH6QNGL4DRTLQONNWAJGQSCE7NI4GQY72WFTSYMK4Q&epoch=0&digits=6&period=30",
+    };
+    for (size_t i = 0; i < sizeof uris / sizeof uris[0]; i++) {
+        callsign_enrollment *enrollment = NULL;
+        CHECK_RC(callsign_enrollment_parse(uris[i], &enrollment), CALLSIGN_RESULT_INVALID_URI);
+        CHECK(enrollment == NULL);
+        char detail[256];
+        size_t needed = 0;
+        CHECK_OK(callsign_last_error_message(detail, sizeof detail, &needed));
+        CHECK(strstr(detail, "NUL") != NULL);
+    }
+    callsign_otpauth *otpauth = NULL;
+    CHECK_RC(callsign_otpauth_parse("otpauth://totp/ACME:john%00doe?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", &otpauth),
+             CALLSIGN_RESULT_INVALID_URI);
+}
+
 void suite_api(void) {
     freeing_null_is_a_no_op();
     failed_constructors_leave_null();
@@ -273,5 +309,6 @@ void suite_api(void) {
     issued_code_is_genuine_on_the_device();
     rate_limit_refusals_are_audited();
     verifier_state_survives_a_restart();
+    nul_in_decoded_text_is_refused();
     issuer_is_shared_between_threads();
 }
