@@ -43,14 +43,22 @@ pub use otp::{Hotp, MAX_WINDOW_STEPS, Match, ReplayGuard, TimedCode, Totp, Verif
 pub use otpauth::{OtpAuthUri, OtpKind};
 pub use secret::{MAX_SECRET_LEN, MIN_SECRET_LEN, Secret};
 
+mod agent_id;
 mod audit;
+mod audit_chain;
 mod enrollment;
 mod issuer;
 mod profile;
 mod verifier;
 
+pub use agent_id::canonical_agent_id;
 pub use audit::{
     AuditError, AuditOutcome, AuditSink, IssuanceEvent, JsonLinesAuditSink, MemoryAuditSink,
+};
+pub use audit_chain::{
+    AUDIT_CHAIN_LEN, AUDIT_CHAIN_START, AuditChainBreak, AuditChainHead, AuditChainReport,
+    AuditRecord, audit_chain_hash, audit_chain_hex, parse_audit_chain_hex, verify_audit_chain,
+    verify_audit_file,
 };
 pub use enrollment::{Enrollment, MAX_ISSUER_LEN};
 pub use issuer::{
