@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 mod agent;
+mod audit;
 mod cli;
 mod demo;
 mod error;
@@ -41,6 +42,7 @@ fn run(command: &Command) -> Result<ExitCode, CliError> {
         Command::Enroll(args) => vendor::enroll(args),
         Command::AgentCode(args) => agent::agent_code(args),
         Command::Verify(args) => return verify::verify(args),
+        Command::Audit(cli::AuditCommand::Verify(args)) => return audit::verify(args),
         Command::Demo(args) => demo::demo(args),
     }
     .map(|()| ExitCode::SUCCESS)
