@@ -1,0 +1,59 @@
+//! The audit trail's hash chain: checking a JSON-lines audit file.
+
+use std::os::raw::c_char;
+
+use crate::boundary::ffi_boundary;
+use crate::error::callsign_result;
+use crate::ffi::{try_out, try_str, write_text};
+
+/// What `callsign_audit_verify_file` found.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct callsign_audit_verification {
+    /// True when every record verified.
+    pub intact: bool,
+    /// Records that verified (all of them, or those before the break).
+    pub records: u64,
+    /// Agents whose chains verified up to the break.
+    pub agents: u64,
+    /// The line number (1-based) of the first record that does not verify; 0 when intact.
+    pub broken_line: u64,
+}
+
+/// Checks the hash chain of the JSON-lines audit file at `path` into `*out`. A deleted, altered
+/// or reordered record of an agent breaks the chain: the call still succeeds, with
+/// `out->intact` false and `out->broken_line` the first broken record's line. When `reason` is
+/// not NULL, why it broke is written there (text output; the empty string when intact); pass
+/// NULL, 0 and NULL to skip it. A file that cannot be read is `CALLSIGN_RESULT_IO_FAILED`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn callsign_audit_verify_file(
+    path: *const c_char,
+    out: *mut callsign_audit_verification,
+    reason: *mut c_char,
+    reason_size: usize,
+    reason_needed: *mut usize,
+) -> callsign_result {
+    ffi_boundary! {
+        let path = try_str!(path);
+        let out = try_out!(out);
+        let report = match callsign::verify_audit_file(path) {
+            Ok(report) => report,
+            Err(error) => return crate::error::io_failed(&error),
+        };
+        let broken = report.first_break.as_ref();
+        if !reason.is_null() {
+            let text = broken.map(ToString::to_string).unwrap_or_default();
+            let written = unsafe { write_text(&text, reason, reason_size, reason_needed) };
+            if written != callsign_result::Ok {
+                return written;
+            }
+        }
+        out.set(callsign_audit_verification {
+            intact: broken.is_none(),
+            records: report.records,
+            agents: report.heads.len() as u64,
+            broken_line: broken.map_or(0, |broken| broken.line),
+        });
+        callsign_result::Ok
+    }
+}
