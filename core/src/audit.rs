@@ -335,8 +335,9 @@ struct FileState {
 
 impl JsonLinesAuditSink {
     /// Opens (or creates, mode 0600 on Unix) `path` for appending, and reads the chain heads
-    /// of the records already in it. Refuses an empty path, a path that is no regular file,
-    /// and a file holding lines that are no chained audit records.
+    /// of the records already in it. Refuses an empty path and a path that is no regular file.
+    /// Lines that are no chained record (from before the chain) are kept and chain nothing;
+    /// [`verify_audit_file`](crate::verify_audit_file) reports them.
     pub fn open(path: impl AsRef<Path>) -> std::io::Result<JsonLinesAuditSink> {
         let path = path.as_ref();
         Ok(JsonLinesAuditSink {
@@ -444,34 +445,18 @@ impl FileState {
             self.file.set_len(whole as u64)?;
             self.file.sync_data()?;
         }
+        // Lines that are no chained record (written before the chain existed, or foreign)
+        // are kept as they are and chain nothing; the verifier reports the first of them.
         let mut heads = ChainHeads::default();
-        for (index, line) in content[..whole]
-            .split_inclusive(|&byte| byte == b'\n')
-            .enumerate()
-        {
-            let line = &line[..line.len() - 1];
-            let record = core::str::from_utf8(line)
-                .map_err(|_| "not UTF-8".to_owned())
-                .and_then(AuditRecord::parse)
+        for line in content[..whole].split_inclusive(|&byte| byte == b'\n') {
+            let record = core::str::from_utf8(&line[..line.len() - 1])
+                .ok()
+                .and_then(|line| AuditRecord::parse(line).ok())
                 .and_then(|record| {
-                    parse_audit_chain_hex(&record.chain)
-                        .map(|hash| (record.agent_id, hash))
-                        .ok_or_else(|| "its chain field is not 64 hex digits".to_owned())
+                    parse_audit_chain_hex(&record.chain).map(|hash| (record.agent_id, hash))
                 });
-            match record {
-                Ok((agent_id, hash)) => {
-                    heads.heads.insert(agent_id, hash);
-                }
-                Err(reason) => {
-                    return Err(audit_io_error(
-                        path,
-                        std::io::ErrorKind::InvalidData,
-                        &format!(
-                            "line {} is no chained audit record ({reason}); start a new audit file",
-                            index + 1
-                        ),
-                    ));
-                }
+            if let Some((agent_id, hash)) = record {
+                heads.heads.insert(agent_id, hash);
             }
         }
         self.heads = heads;

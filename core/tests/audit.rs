@@ -247,7 +247,7 @@ fn the_file_chain_survives_a_restart_and_verifies() {
 }
 
 #[test]
-fn opening_cuts_a_torn_last_line_and_refuses_foreign_lines() {
+fn opening_cuts_a_torn_last_line_and_keeps_unchained_lines_for_the_verifier() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("audit.jsonl");
     let issuer = issuer_with(Arc::new(JsonLinesAuditSink::open(&path).unwrap()), None);
@@ -262,10 +262,15 @@ fn opening_cuts_a_torn_last_line_and_refuses_foreign_lines() {
     issue(&issuer, "agent-7", "customer-1", NOW + 1).unwrap();
     assert!(verify_audit_file(&path).unwrap().is_intact());
 
-    std::fs::write(&path, "{\"time\":1,\"outcome\":\"issued\"}\n").unwrap();
-    let error = JsonLinesAuditSink::open(&path).unwrap_err();
-    assert_eq!(error.kind(), std::io::ErrorKind::InvalidData);
-    assert!(error.to_string().contains("line 1"), "{error}");
+    // A line from before the chain existed: the sink keeps appending, the verifier flags it.
+    let old = "{\"time\":1,\"outcome\":\"issued\",\"account_id\":\"a\",\"agent_id\":\"agent-7\",\"ticket\":\"t\",\"step\":0,\"epoch\":0}\n";
+    std::fs::write(&path, old).unwrap();
+    let issuer = issuer_with(Arc::new(JsonLinesAuditSink::open(&path).unwrap()), None);
+    issue(&issuer, "agent-7", "customer-1", NOW + 2).unwrap();
+    let report = verify_audit_file(&path).unwrap();
+    let broken = report.first_break.unwrap();
+    assert_eq!((broken.line, broken.agent_id), (1, None));
+    assert!(broken.reason.contains("chain"), "{}", broken.reason);
 }
 
 #[test]
