@@ -19,7 +19,13 @@ pub(crate) fn unix_time(value: &Bound<'_, PyAny>) -> BindingResult<u64> {
             return Ok(seconds);
         }
         if value.is_instance_of::<PyInt>() {
-            return Err(out_of_range(value.extract::<i128>().ok()).into());
+            // Beyond i128 the sign still decides: far below 0 is before 1970, not too large.
+            let time = match value.extract::<i128>() {
+                Ok(time) => Some(time),
+                Err(_) if value.lt(0)? => Some(i128::MIN),
+                Err(_) => None,
+            };
+            return Err(out_of_range(time).into());
         }
     }
     let py = value.py();

@@ -327,9 +327,9 @@ fn audit_sink(audit: &Bound<'_, PyAny>) -> BindingResult<Arc<dyn AuditSink>> {
             "audit must be a callable or a path (str or os.PathLike) of a JSON-lines file",
         )
     })?;
-    let sink = JsonLinesAuditSink::open(&path).map_err(|error| callsign::Error::AuditFailed {
-        reason: format!("cannot open {}: {error}", path.display()),
-    })?;
+    // An unusable path is an OSError (FileNotFoundError, PermissionError, ...) naming the
+    // file, not an AuditFailedError: nothing was being issued.
+    let sink = JsonLinesAuditSink::open(&path).map_err(PyErr::from)?;
     Ok(Arc::new(sink))
 }
 

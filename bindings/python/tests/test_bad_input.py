@@ -64,6 +64,8 @@ CASES: List[Case] = [
         callsign.TimeBeforeEpochError,
     ),
     ("time above 2^64", lambda: callsign.totp(SECRET, 2**64), callsign.ArithmeticOverflowError),
+    ("time far below 0", lambda: callsign.totp(SECRET, -(2**200)), callsign.TimeBeforeEpochError),
+    ("time far above 2^64", lambda: callsign.totp(SECRET, 2**200), callsign.ArithmeticOverflowError),
     ("time as float", lambda: callsign.totp(SECRET, 59.0), TypeError),  # type: ignore[arg-type]
     ("time as bool", lambda: TOTP.at(True), TypeError),
     ("time as date", lambda: TOTP.at(datetime.date(2026, 1, 1)), TypeError),  # type: ignore[arg-type]
@@ -103,7 +105,9 @@ CASES: List[Case] = [
     ("rate limit of 0 codes", lambda: issuer(rate_limit=callsign.RateLimit(0, 60)), callsign.InvalidConfigError),
     ("issuer digits 9", lambda: issuer(digits=9), callsign.InvalidDigitsError),
     ("audit of wrong type", lambda: callsign.Issuer(MASTER, 42), TypeError),  # type: ignore[arg-type]
-    ("audit directory missing", lambda: callsign.Issuer(MASTER, "/nonexistent/dir/audit.jsonl"), callsign.AuditFailedError),
+    ("audit directory missing", lambda: callsign.Issuer(MASTER, "/nonexistent/dir/audit.jsonl"), FileNotFoundError),
+    ("audit path empty", lambda: callsign.Issuer(MASTER, ""), OSError),
+    ("audit path a directory", lambda: callsign.Issuer(MASTER, "/"), OSError),
     ("audit callback raises", lambda: callsign.Issuer(MASTER, raising_audit).issue("a", agent_id="ag", ticket="T", time=59), callsign.AuditFailedError),
     ("max_failures 0", lambda: callsign.DeviceVerifier(ENROLL, max_failures=0), callsign.InvalidConfigError),
     ("lockout 0", lambda: callsign.DeviceVerifier(ENROLL, lockout_seconds=0), callsign.InvalidConfigError),

@@ -11,6 +11,7 @@ Times are int unix seconds or aware ``datetime`` objects; secrets are bytes or b
 from callsign._callsign import (
     AgentCode,
     AgentCodeBatch,
+    AuditChainReport,
     ArithmeticOverflowError,
     AuditFailedError,
     CallsignError,
@@ -44,17 +45,20 @@ from callsign._callsign import (
     agent_code,
     base32_decode,
     base32_encode,
+    canonical_agent_id,
     hotp,
     parse_code,
     parse_uri,
     random_secret,
     totp,
+    verify_audit_file,
 )
 from callsign._types import AuditCallback, AuditEvent, SecretLike, StrPath, TimeLike
 
 __all__ = [
     "AgentCode",
     "AgentCodeBatch",
+    "AuditChainReport",
     "ArithmeticOverflowError",
     "AuditCallback",
     "AuditEvent",
@@ -93,9 +97,11 @@ __all__ = [
     "agent_code",
     "base32_decode",
     "base32_encode",
+    "canonical_agent_id",
     "hotp",
     "parse_code",
     "parse_uri",
     "random_secret",
     "totp",
+    "verify_audit_file",
 ]
