@@ -428,12 +428,12 @@ impl FileState {
             #[cfg(test)]
             space_left: None,
         };
-        state.read_heads(path)?;
+        state.read_heads()?;
         Ok(state)
     }
 
     /// Reads the chain heads of every agent from the file, and cuts off a torn last line.
-    fn read_heads(&mut self, path: &Path) -> std::io::Result<()> {
+    fn read_heads(&mut self) -> std::io::Result<()> {
         let mut content = Vec::new();
         self.file.seek(std::io::SeekFrom::Start(0))?;
         self.file.read_to_end(&mut content)?;
@@ -516,8 +516,7 @@ impl AuditSink for JsonLinesAuditSink {
         let len = state.file.metadata().map_err(failed)?.len();
         if len != state.good_len {
             // Another writer appended: read the chain heads again.
-            let path = self.path.clone();
-            state.read_heads(&path).map_err(failed)?;
+            state.read_heads().map_err(failed)?;
         }
         let chained = state.heads.chain(events);
         let mut lines = Vec::with_capacity(events.len().min(EVENTS_PER_WRITE) * 260);
