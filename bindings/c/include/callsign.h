@@ -239,6 +239,27 @@ typedef struct callsign_audit_verification {
   uint64_t broken_line;
 } callsign_audit_verification;
 
+// One issuance or refusal. It never holds the code or any secret. The strings are
+// NUL-terminated and valid only during the callback.
+typedef struct callsign_audit_event {
+  // Unix time of the request.
+  uint64_t time;
+  // A `callsign_audit_outcome` value.
+  uint32_t outcome;
+  // The customer's account id.
+  const char *account_id;
+  // The agent who asked.
+  const char *agent_id;
+  // The ticket or reason.
+  const char *ticket;
+  // The time step of the code.
+  uint64_t step;
+  // The key epoch.
+  uint32_t epoch;
+  // The whole event as one line of JSON, without a newline.
+  const char *json;
+} callsign_audit_event;
+
 // A TOTP code with its time step and validity, as the issuer, the agent-code function and the
 // verifier's display mode return it. The strings are NUL-terminated.
 typedef struct callsign_timed_code {
@@ -287,27 +308,6 @@ typedef struct callsign_issuer_config {
   // How many accounts' call keys are cached.
   size_t cache_capacity;
 } callsign_issuer_config;
-
-// One issuance or refusal. It never holds the code or any secret. The strings are
-// NUL-terminated and valid only during the callback.
-typedef struct callsign_audit_event {
-  // Unix time of the request.
-  uint64_t time;
-  // A `callsign_audit_outcome` value.
-  uint32_t outcome;
-  // The customer's account id.
-  const char *account_id;
-  // The agent who asked.
-  const char *agent_id;
-  // The ticket or reason.
-  const char *ticket;
-  // The time step of the code.
-  uint64_t step;
-  // The key epoch.
-  uint32_t epoch;
-  // The whole event as one line of JSON, without a newline.
-  const char *json;
-} callsign_audit_event;
 
 // Records `count` events durably and returns true, or returns false when it cannot, in which
 // case the issuer issues no code (`CALLSIGN_RESULT_AUDIT_FAILED`). Called before each code is
@@ -383,6 +383,24 @@ callsign_result callsign_audit_verify_file(const char *path,
                                            char *reason,
                                            size_t reason_size,
                                            size_t *reason_needed);
+
+// Writes the canonical form of `agent_id` (text output): NFKC, lowercase, whitespace
+// collapsed, the form an issuer's rate limit counts and its audit records. Control and format
+// characters are `CALLSIGN_RESULT_INVALID_IDENTIFIER`.
+callsign_result callsign_canonical_agent_id(const char *agent_id,
+                                            char *out,
+                                            size_t out_size,
+                                            size_t *out_needed);
+
+// Writes the chain hash (32 bytes, byte output) of the audit record `event` that follows
+// `previous` (`previous_len` must be 32; 32 zero bytes before an agent's first record) in its
+// agent's chain, for callbacks that store events themselves. `event->json` is not read.
+callsign_result callsign_audit_chain_hash(const uint8_t *previous,
+                                          size_t previous_len,
+                                          const struct callsign_audit_event *event,
+                                          uint8_t *out,
+                                          size_t out_size,
+                                          size_t *out_needed);
 
 // Writes the message for `result` (a `callsign_result` value) into `out` (see the header's
 // conventions). An unknown value yields `CALLSIGN_RESULT_INVALID_ARGUMENT`.

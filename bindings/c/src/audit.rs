@@ -4,7 +4,8 @@ use std::os::raw::c_char;
 
 use crate::boundary::ffi_boundary;
 use crate::error::callsign_result;
-use crate::ffi::{try_out, try_str, write_text};
+use crate::ffi::{try_core, try_out, try_ref, try_slice, try_str, write_bytes, write_text};
+use crate::profile::{callsign_audit_event, callsign_audit_outcome};
 
 /// What `callsign_audit_verify_file` found.
 #[repr(C)]
@@ -55,5 +56,62 @@ pub unsafe extern "C" fn callsign_audit_verify_file(
             broken_line: broken.map_or(0, |broken| broken.line),
         });
         callsign_result::Ok
+    }
+}
+
+/// Writes the canonical form of `agent_id` (text output): NFKC, lowercase, whitespace
+/// collapsed, the form an issuer's rate limit counts and its audit records. Control and format
+/// characters are `CALLSIGN_RESULT_INVALID_IDENTIFIER`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn callsign_canonical_agent_id(
+    agent_id: *const c_char,
+    out: *mut c_char,
+    out_size: usize,
+    out_needed: *mut usize,
+) -> callsign_result {
+    ffi_boundary! {
+        let canonical = try_core!(callsign::canonical_agent_id(try_str!(agent_id)));
+        unsafe { write_text(&canonical, out, out_size, out_needed) }
+    }
+}
+
+/// Writes the chain hash (32 bytes, byte output) of the audit record `event` that follows
+/// `previous` (`previous_len` must be 32; 32 zero bytes before an agent's first record) in its
+/// agent's chain, for callbacks that store events themselves. `event->json` is not read.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn callsign_audit_chain_hash(
+    previous: *const u8,
+    previous_len: usize,
+    event: *const callsign_audit_event,
+    out: *mut u8,
+    out_size: usize,
+    out_needed: *mut usize,
+) -> callsign_result {
+    ffi_boundary! {
+        let Ok(previous) = <&[u8; callsign::AUDIT_CHAIN_LEN]>::try_from(try_slice!(previous, previous_len)) else {
+            return crate::error::record_failure(
+                callsign_result::InvalidArgument,
+                &format_args!("previous must have {} bytes, got {previous_len}", callsign::AUDIT_CHAIN_LEN),
+            );
+        };
+        let event = try_ref!(event);
+        let outcome = match event.outcome {
+            o if o == callsign_audit_outcome::Issued as u32 => callsign::AuditOutcome::Issued,
+            o if o == callsign_audit_outcome::RefusedRateLimited as u32 => {
+                callsign::AuditOutcome::RefusedRateLimited
+            }
+            other => return crate::error::invalid_argument("event->outcome", other),
+        };
+        let event = callsign::IssuanceEvent {
+            time: event.time,
+            outcome,
+            account_id: try_str!(event.account_id),
+            agent_id: try_str!(event.agent_id),
+            ticket: try_str!(event.ticket),
+            step: event.step,
+            epoch: event.epoch,
+        };
+        let chain = callsign::audit_chain_hash(previous, &event);
+        unsafe { write_bytes(&chain, out, out_size, out_needed) }
     }
 }

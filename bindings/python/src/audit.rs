@@ -2,7 +2,8 @@
 //! and `canonical_agent_id` (the agent id form the rate limit and the audit use).
 
 use crate::errors::BindingResult;
-use callsign::{AuditChainReport, audit_chain_hex};
+use callsign::{AuditChainReport, AuditOutcome, IssuanceEvent, audit_chain_hex};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use std::path::PathBuf;
@@ -87,6 +88,50 @@ impl PyAuditChainReport {
 pub(crate) fn verify_audit_file(py: Python<'_>, path: PathBuf) -> PyResult<PyAuditChainReport> {
     let report = py.detach(move || callsign::verify_audit_file(path))?;
     Ok(PyAuditChainReport { report })
+}
+
+/// The chain hash (32 bytes) of an audit record that follows `previous` (32 bytes; 32 zero
+/// bytes before an agent's first record) in its agent's chain: for ledgers that store events
+/// themselves. The keywords are an `AuditEvent`'s keys, so `audit_chain_hash(prev, **event)`.
+#[pyfunction]
+#[pyo3(signature = (previous, *, time, outcome, account_id, agent_id, ticket, step, epoch))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn audit_chain_hash(
+    previous: &[u8],
+    time: u64,
+    outcome: &str,
+    account_id: &str,
+    agent_id: &str,
+    ticket: &str,
+    step: u64,
+    epoch: u32,
+) -> PyResult<Vec<u8>> {
+    let previous: &[u8; callsign::AUDIT_CHAIN_LEN] = previous.try_into().map_err(|_| {
+        PyValueError::new_err(format!(
+            "previous must be {} bytes, got {}",
+            callsign::AUDIT_CHAIN_LEN,
+            previous.len()
+        ))
+    })?;
+    let outcome = match outcome {
+        "issued" => AuditOutcome::Issued,
+        "refused_rate_limited" => AuditOutcome::RefusedRateLimited,
+        _ => {
+            return Err(PyValueError::new_err(
+                "outcome must be \"issued\" or \"refused_rate_limited\"",
+            ));
+        }
+    };
+    let event = IssuanceEvent {
+        time,
+        outcome,
+        account_id,
+        agent_id,
+        ticket,
+        step,
+        epoch,
+    };
+    Ok(callsign::audit_chain_hash(previous, &event).to_vec())
 }
 
 /// The canonical form of an agent id (NFKC, lowercase, whitespace collapsed); control and

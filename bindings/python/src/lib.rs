@@ -27,6 +27,7 @@ fn _callsign(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(profile::agent_code, module)?)?;
     module.add_function(wrap_pyfunction!(audit::verify_audit_file, module)?)?;
     module.add_function(wrap_pyfunction!(audit::canonical_agent_id, module)?)?;
+    module.add_function(wrap_pyfunction!(audit::audit_chain_hash, module)?)?;
     module.add_class::<audit::PyAuditChainReport>()?;
     module.add_class::<otp::PyMatch>()?;
     module.add_class::<otp::PyTotp>()?;

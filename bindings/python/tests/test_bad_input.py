@@ -130,3 +130,31 @@ def test_bad_input_raises_its_class(
     assert type(raised.value) is expected, f"{name}: {type(raised.value).__name__}: {raised.value}"
     assert str(raised.value), f"{name}: the message must say what is wrong"
 
+
+
+NAMED_INTS: List[Tuple[str, Callable[[int], object]]] = [
+    ("counter", lambda n: callsign.hotp(SECRET, n)),
+    ("digits", lambda n: callsign.totp(SECRET, 59, n)),
+    ("period", lambda n: callsign.totp(SECRET, 59, 6, n)),
+    ("t0", lambda n: callsign.TOTP(SECRET, t0=n)),
+    ("initial_count", lambda n: callsign.HOTP(SECRET, initial_count=n)),
+    ("epoch", lambda n: callsign.account_secret(MASTER, "a", n)),
+    ("max_codes", lambda n: callsign.RateLimit(n, 60)),
+    ("window_seconds", lambda n: callsign.RateLimit(3, n)),
+    ("cache_capacity", lambda n: issuer(cache_capacity=n)),
+    ("behind", lambda n: callsign.DeviceVerifier(ENROLL, behind=n)),
+    ("ahead", lambda n: callsign.DeviceVerifier(ENROLL, ahead=n)),
+    ("max_failures", lambda n: callsign.DeviceVerifier(ENROLL, max_failures=n)),
+    ("lockout_seconds", lambda n: callsign.DeviceVerifier(ENROLL, lockout_seconds=n)),
+]
+
+
+@pytest.mark.parametrize(("name", "call"), NAMED_INTS, ids=[case[0] for case in NAMED_INTS])
+@pytest.mark.parametrize("value, problem", [(-1, "0 or more"), (-(2**200), "0 or more"), (2**200, "at most")])
+def test_out_of_range_ints_name_their_argument(
+    name: str, call: Callable[[int], object], value: int, problem: str
+) -> None:
+    with pytest.raises(OverflowError) as raised:
+        call(value)
+    assert type(raised.value) is OverflowError
+    assert str(raised.value).startswith(f"{name} must be {problem}"), str(raised.value)

@@ -38,6 +38,7 @@ __all__ = [
     "__version__",
     "account_secret",
     "agent_code",
+    "audit_chain_hash",
     "base32_decode",
     "base32_encode",
     "canonical_agent_id",
@@ -100,6 +101,17 @@ def account_secret(master_key: bytes, account_id: str, epoch: int = 0) -> bytes:
 def agent_code(account_secret: bytes, time: int, digits: int = 6, period: int = 30) -> str: ...
 def verify_audit_file(path: StrPath) -> AuditChainReport: ...
 def canonical_agent_id(agent_id: str) -> str: ...
+def audit_chain_hash(
+    previous: bytes,
+    *,
+    time: int,
+    outcome: Literal["issued", "refused_rate_limited"],
+    account_id: str,
+    agent_id: str,
+    ticket: str,
+    step: int,
+    epoch: int,
+) -> bytes: ...
 @final
 class AuditChainReport:
     @property
