@@ -5,7 +5,7 @@ use crate::audit_chain::{
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::io::{Read, Seek, Write};
+use std::io::{Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -434,22 +434,22 @@ impl FileState {
 
     /// Reads the chain heads of every agent from the file, and cuts off a torn last line.
     fn read_heads(&mut self) -> std::io::Result<()> {
-        let mut content = Vec::new();
+        use std::io::BufRead;
         self.file.seek(std::io::SeekFrom::Start(0))?;
-        self.file.read_to_end(&mut content)?;
-        let whole = content
-            .iter()
-            .rposition(|&byte| byte == b'\n')
-            .map_or(0, |last| last + 1);
-        if whole < content.len() {
-            self.file.set_len(whole as u64)?;
-            self.file.sync_data()?;
-        }
+        let mut reader = std::io::BufReader::new(&self.file);
         // Lines that are no chained record (written before the chain existed, or foreign)
         // are kept as they are and chain nothing; the verifier reports the first of them.
         let mut heads = ChainHeads::default();
-        for line in content[..whole].split_inclusive(|&byte| byte == b'\n') {
-            let record = core::str::from_utf8(&line[..line.len() - 1])
+        let mut whole = 0u64;
+        let mut line = Vec::with_capacity(256);
+        loop {
+            line.clear();
+            let read = reader.read_until(b'\n', &mut line)?;
+            if read == 0 || line.last() != Some(&b'\n') {
+                break;
+            }
+            whole += read as u64;
+            let record = core::str::from_utf8(&line[..read - 1])
                 .ok()
                 .and_then(|line| AuditRecord::parse(line).ok())
                 .and_then(|record| {
@@ -459,8 +459,13 @@ impl FileState {
                 heads.heads.insert(agent_id, hash);
             }
         }
+        if self.file.metadata()?.len() > whole {
+            // A torn last line (a crash mid-write): no issued code's record, cut off.
+            self.file.set_len(whole)?;
+            self.file.sync_data()?;
+        }
         self.heads = heads;
-        self.good_len = whole as u64;
+        self.good_len = whole;
         Ok(())
     }
 
