@@ -1,6 +1,7 @@
 //! The audit trail's checks: `verify_audit_file` (the hash chain of a JSON-lines audit file)
 //! and `canonical_agent_id` (the agent id form the rate limit and the audit use).
 
+use crate::convert;
 use crate::errors::BindingResult;
 use callsign::{AuditChainReport, AuditOutcome, IssuanceEvent, audit_chain_hex};
 use pyo3::exceptions::PyValueError;
@@ -98,13 +99,13 @@ pub(crate) fn verify_audit_file(py: Python<'_>, path: PathBuf) -> PyResult<PyAud
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn audit_chain_hash(
     previous: &[u8],
-    time: u64,
+    #[pyo3(from_py_with = convert::arg::time)] time: u64,
     outcome: &str,
     account_id: &str,
     agent_id: &str,
     ticket: &str,
-    step: u64,
-    epoch: u32,
+    #[pyo3(from_py_with = convert::arg::step)] step: u64,
+    #[pyo3(from_py_with = convert::arg::epoch)] epoch: u32,
 ) -> PyResult<Vec<u8>> {
     let previous: &[u8; callsign::AUDIT_CHAIN_LEN] = previous.try_into().map_err(|_| {
         PyValueError::new_err(format!(

@@ -176,7 +176,27 @@ pub(crate) mod arg {
         )+};
     }
 
+    /// `batch_threads`: None, or an unsigned integer.
+    pub(crate) fn batch_threads(value: &Bound<'_, PyAny>) -> PyResult<Option<usize>> {
+        optional(value, "batch_threads", usize::MAX as u64)
+            .map(|number| number.map(|number| usize::try_from(number).unwrap_or(usize::MAX)))
+    }
+
+    /// `initial_count` where it may be None.
+    pub(crate) fn optional_initial_count(value: &Bound<'_, PyAny>) -> PyResult<Option<u64>> {
+        optional(value, "initial_count", u64::MAX)
+    }
+
+    fn optional(value: &Bound<'_, PyAny>, name: &str, max: u64) -> PyResult<Option<u64>> {
+        if value.is_none() {
+            return Ok(None);
+        }
+        unsigned(value, name, max).map(Some)
+    }
+
     unsigned_args! {
+        time: u64,
+        step: u64,
     counter: u64,
     digits: u32,
     period: u64,

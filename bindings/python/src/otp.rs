@@ -404,7 +404,7 @@ impl PyHotp {
         &self,
         name: Option<&str>,
         issuer: Option<&str>,
-        initial_count: Option<u64>,
+        #[pyo3(from_py_with = convert::arg::optional_initial_count)] initial_count: Option<u64>,
     ) -> BindingResult<String> {
         let kind = OtpKind::Hotp {
             counter: initial_count.unwrap_or(self.initial_count),

@@ -369,12 +369,12 @@ impl PyIssuer {
     fn new(
         master_key: &Bound<'_, PyAny>,
         audit: &Bound<'_, PyAny>,
-        epoch: u32,
-        digits: u32,
-        period: u64,
+        #[pyo3(from_py_with = convert::arg::epoch)] epoch: u32,
+        #[pyo3(from_py_with = convert::arg::digits)] digits: u32,
+        #[pyo3(from_py_with = convert::arg::period)] period: u64,
         rate_limit: Option<PyRateLimit>,
         #[pyo3(from_py_with = convert::arg::cache_capacity)] cache_capacity: usize,
-        batch_threads: Option<usize>,
+        #[pyo3(from_py_with = convert::arg::batch_threads)] batch_threads: Option<usize>,
     ) -> BindingResult<PyIssuer> {
         let master_key = master_key_arg(master_key)?;
         let config = IssuerConfig {

@@ -146,10 +146,16 @@ NAMED_INTS: List[Tuple[str, Callable[[int], object]]] = [
     ("ahead", lambda n: callsign.DeviceVerifier(ENROLL, ahead=n)),
     ("max_failures", lambda n: callsign.DeviceVerifier(ENROLL, max_failures=n)),
     ("lockout_seconds", lambda n: callsign.DeviceVerifier(ENROLL, lockout_seconds=n)),
+    ("epoch", lambda n: issuer(epoch=n)),
+    ("digits", lambda n: issuer(digits=n)),
+    ("period", lambda n: issuer(period=n)),
+    ("batch_threads", lambda n: issuer(batch_threads=n)),
+    ("initial_count", lambda n: HOTP.provisioning_uri(initial_count=n)),
+    ("step", lambda n: callsign.audit_chain_hash(bytes(32), time=0, outcome="issued", account_id="a", agent_id="b", ticket="t", step=n, epoch=0)),
 ]
 
 
-@pytest.mark.parametrize(("name", "call"), NAMED_INTS, ids=[case[0] for case in NAMED_INTS])
+@pytest.mark.parametrize(("name", "call"), NAMED_INTS, ids=[f"{case[0]}-{index}" for index, case in enumerate(NAMED_INTS)])
 @pytest.mark.parametrize("value, problem", [(-1, "0 or more"), (-(2**200), "0 or more"), (2**200, "at most")])
 def test_out_of_range_ints_name_their_argument(
     name: str, call: Callable[[int], object], value: int, problem: str
