@@ -200,6 +200,7 @@ impl AuditSink for Unrecorded {
 /// only after it is issued and audited; if writing it to stdout then fails, the error says that
 /// the code was issued and audited but not shown, and the exit status is 2.
 pub fn agent_code(args: &AgentCodeArgs) -> Result<(), CliError> {
+    // Checked in `run` for every subcommand; here too, as issuing is what must not happen.
     check_stdout_open()?;
     // The audit trail and core's issuer count agents by their canonical id.
     let agent = canonical_agent_id(&args.agent.clone().unwrap_or_else(default_agent))

@@ -35,6 +35,8 @@ fn main() -> ExitCode {
 
 /// Runs one subcommand.
 fn run(command: &Command) -> Result<ExitCode, CliError> {
+    // Every subcommand reports on stdout; with stdout closed nothing would be seen.
+    output::check_stdout_open()?;
     match command {
         Command::Hotp(args) => otp::hotp(args),
         Command::Totp(args) => otp::totp(args),

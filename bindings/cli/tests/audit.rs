@@ -174,6 +174,17 @@ fn a_closed_stdout_is_an_error_exit_and_issues_nothing() {
         desk.audit_lines().is_empty(),
         "no code issued, none audited"
     );
+    // Every subcommand: a closed stdout is an error, not a silent success.
+    let totp = [
+        "totp",
+        "--secret",
+        "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+        "--time",
+        "59",
+    ]
+    .map(str::to_owned);
+    let closed = with_stdout(">&-", &totp);
+    assert_eq!(closed.status, Some(2), "{closed:?}");
     // Discarding the output on purpose still works.
     let discarded = with_stdout(">/dev/null", &desk.issue_args("agent-7", 1_764_355_200));
     assert_eq!(discarded.status, Some(0), "{discarded:?}");
