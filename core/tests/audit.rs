@@ -343,3 +343,77 @@ fn a_rotated_or_deleted_file_is_reopened() {
     let recreated = std::fs::read_to_string(&path).unwrap();
     assert!(recreated.contains("customer-3") && !recreated.contains("customer-2"));
 }
+
+/// A real small file system that fills up (a 64 KiB tmpfs mounted by the test; needs root and
+/// mount rights, else the test says so and does nothing: the injected-writer test in
+/// `audit.rs` covers the same ground everywhere). After every failed write the file holds
+/// only whole, chained lines, one per issued code; once space is freed the sink carries on.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_tmpfs_leaves_only_whole_lines_and_the_sink_recovers() {
+    struct Mount(std::path::PathBuf);
+    impl Drop for Mount {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+        .arg(dir.path())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if !mounted {
+        eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+        return;
+    }
+    let _mount = Mount(dir.path().to_owned());
+    let filler = dir.path().join("filler");
+    std::fs::write(&filler, vec![0u8; 16 * 1024]).unwrap();
+    let path = dir.path().join("audit.jsonl");
+    let issuer = issuer_with(Arc::new(JsonLinesAuditSink::open(&path).unwrap()), None);
+    let ticket = "T".repeat(200);
+    let mut issued = 0usize;
+    let mut failures = 0;
+    let check = |issued: usize| {
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.is_empty() || text.ends_with('\n'), "torn line");
+        let report = verify_audit_file(&path).unwrap();
+        assert!(report.is_intact(), "{:?}", report.first_break);
+        assert_eq!(text.lines().count(), issued, "one line per issued code");
+    };
+    for round in 0..400u64 {
+        let request = IssueRequest {
+            account_id: "customer-0001",
+            agent_id: if round % 2 == 0 { "agent-7" } else { "agent-8" },
+            ticket: &ticket,
+        };
+        match issuer.issue(&request, NOW + round) {
+            Ok(_) => issued += 1,
+            Err(error) => {
+                assert_eq!(error.kind(), callsign::ErrorKind::AuditFailed, "{error}");
+                failures += 1;
+            }
+        }
+        check(issued);
+        if failures == 20 {
+            break;
+        }
+    }
+    assert!(
+        failures == 20 && issued > 50,
+        "{issued} issued, {failures} failed"
+    );
+    std::fs::remove_file(&filler).unwrap();
+    for round in 0..10 {
+        let request = IssueRequest {
+            account_id: "customer-0002",
+            agent_id: "agent-7",
+            ticket: "after",
+        };
+        issuer.issue(&request, NOW + 1000 + round).unwrap();
+        issued += 1;
+    }
+    check(issued);
+}
