@@ -173,62 +173,116 @@ impl AuditChainReport {
     }
 }
 
+/// Checks records in the order they were stored, one at a time: the verifier behind
+/// [`verify_audit_chain`], for ledgers that read rows from a database instead of lines from a
+/// file. Feed each row's event and stored chain hash with [`AuditChainVerifier::check`] (or
+/// report an unreadable row with [`AuditChainVerifier::unreadable`]); after the first break,
+/// further rows are ignored. [`AuditChainVerifier::finish`] gives the report.
+#[derive(Debug, Default)]
+pub struct AuditChainVerifier {
+    report: AuditChainReport,
+    position: u64,
+}
+
+impl AuditChainVerifier {
+    /// A verifier before the first record.
+    pub fn new() -> AuditChainVerifier {
+        AuditChainVerifier::default()
+    }
+
+    /// Checks the next record (`chain` as stored with it); false once the chain is broken.
+    pub fn check(&mut self, event: &IssuanceEvent<'_>, chain: &[u8; AUDIT_CHAIN_LEN]) -> bool {
+        self.position += 1;
+        if self.report.first_break.is_some() {
+            return false;
+        }
+        let head = self.report.heads.get(event.agent_id);
+        let previous = head.map_or(AUDIT_CHAIN_START, |head| head.hash);
+        if audit_chain_hash(&previous, event) != *chain {
+            let records = head.map_or(0, |head| head.records);
+            self.report.first_break = Some(AuditChainBreak {
+                line: self.position,
+                agent_id: Some(event.agent_id.to_owned()),
+                reason: format!(
+                    "the chain hash does not follow the agent's record {records} before it: \
+                     a record of this agent was deleted, altered or moved"
+                ),
+            });
+            return false;
+        }
+        match self.report.heads.get_mut(event.agent_id) {
+            Some(head) => {
+                head.records += 1;
+                head.hash = *chain;
+            }
+            None => {
+                self.report.heads.insert(
+                    event.agent_id.to_owned(),
+                    AuditChainHead {
+                        records: 1,
+                        hash: *chain,
+                    },
+                );
+            }
+        }
+        self.report.records += 1;
+        true
+    }
+
+    /// Reports the next record as unreadable (a break, unless one came before).
+    pub fn unreadable(&mut self, agent_id: Option<String>, reason: String) {
+        self.position += 1;
+        if self.report.first_break.is_none() {
+            self.report.first_break = Some(AuditChainBreak {
+                line: self.position,
+                agent_id,
+                reason,
+            });
+        }
+    }
+
+    /// Whether a break was found.
+    pub fn is_broken(&self) -> bool {
+        self.report.first_break.is_some()
+    }
+
+    /// The report on the records seen.
+    pub fn finish(self) -> AuditChainReport {
+        self.report
+    }
+}
+
 /// Walks a JSON-lines audit trail and checks every record's chain hash against the previous
 /// record of the same agent; stops at the first broken link. A deleted, altered or reordered
 /// record of an agent breaks that agent's chain at the next record (or at the record itself);
 /// what the chain cannot show (a truncated tail, a rewrite of every later hash) is in the
 /// threat model. Errors are only those of reading.
 pub fn verify_audit_chain(reader: impl BufRead) -> std::io::Result<AuditChainReport> {
-    let mut report = AuditChainReport::default();
-    for (line_number, line) in (1u64..).zip(reader.split(b'\n')) {
+    let mut verifier = AuditChainVerifier::new();
+    for line in reader.split(b'\n') {
         let line = line?;
-        let broken = |agent_id: Option<String>, reason: String| AuditChainBreak {
-            line: line_number,
-            agent_id,
-            reason,
-        };
         let record = match core::str::from_utf8(&line)
             .map_err(|_| "the line is not UTF-8".to_owned())
             .and_then(AuditRecord::parse)
         {
             Ok(record) => record,
             Err(reason) => {
-                report.first_break = Some(broken(None, format!("not an audit record: {reason}")));
-                return Ok(report);
+                verifier.unreadable(None, format!("not an audit record: {reason}"));
+                break;
             }
         };
         let Some(stored) = parse_audit_chain_hex(&record.chain) else {
-            report.first_break = Some(broken(
+            verifier.unreadable(
                 Some(record.agent_id),
                 "the chain field is not 64 lowercase hex digits".to_owned(),
-            ));
-            return Ok(report);
+            );
+            break;
         };
-        let head = report.heads.get(&record.agent_id);
-        let previous = head.map_or(AUDIT_CHAIN_START, |head| head.hash);
-        if audit_chain_hash(&previous, &record.event()) != stored {
-            let position = head.map_or(0, |head| head.records);
-            report.first_break = Some(broken(
-                Some(record.agent_id),
-                format!(
-                    "the chain hash does not follow the agent's record {position} before it: \
-                     a record of this agent was deleted, altered or moved"
-                ),
-            ));
-            return Ok(report);
+        if !verifier.check(&record.event(), &stored) {
+            break;
         }
-        let head = report
-            .heads
-            .entry(record.agent_id)
-            .or_insert(AuditChainHead {
-                records: 0,
-                hash: AUDIT_CHAIN_START,
-            });
-        head.records += 1;
-        head.hash = stored;
-        report.records += 1;
     }
-    Ok(report)
+    Ok(verifier.finish())
 }
 
 /// [`verify_audit_chain`] over the file at `path`.

@@ -57,8 +57,8 @@ pub use audit::{
 };
 pub use audit_chain::{
     AUDIT_CHAIN_LEN, AUDIT_CHAIN_START, AuditChainBreak, AuditChainHead, AuditChainReport,
-    AuditRecord, audit_chain_hash, audit_chain_hex, parse_audit_chain_hex, verify_audit_chain,
-    verify_audit_file,
+    AuditChainVerifier, AuditRecord, audit_chain_hash, audit_chain_hex, parse_audit_chain_hex,
+    verify_audit_chain, verify_audit_file,
 };
 pub use enrollment::{Enrollment, MAX_ISSUER_LEN};
 pub use issuer::{

@@ -417,3 +417,37 @@ fn a_full_tmpfs_leaves_only_whole_lines_and_the_sink_recovers() {
     }
     check(issued);
 }
+
+/// A ledger that keeps rows (event fields and stored chain) checks them with the same
+/// verifier, row by row.
+#[test]
+fn a_ledger_checks_its_rows_with_the_chain_verifier() {
+    let rows: Vec<callsign::AuditRecord> = two_agent_trail()
+        .iter()
+        .map(|line| callsign::AuditRecord::parse(line).unwrap())
+        .collect();
+    let check = |rows: &[callsign::AuditRecord]| {
+        let mut verifier = callsign::AuditChainVerifier::new();
+        for row in rows {
+            let chain = callsign::parse_audit_chain_hex(&row.chain).unwrap();
+            if !verifier.check(&row.event(), &chain) {
+                break;
+            }
+        }
+        verifier.finish()
+    };
+    let intact = check(&rows);
+    assert!(intact.is_intact());
+    assert_eq!(
+        intact,
+        verify(&two_agent_trail()),
+        "same report as the file verifier"
+    );
+    let mut altered = rows.clone();
+    altered[4].step += 1;
+    let broken = check(&altered).first_break.unwrap();
+    assert_eq!(
+        (broken.line, broken.agent_id.as_deref()),
+        (5, Some("agent-7"))
+    );
+}
