@@ -224,7 +224,7 @@ pub enum Error {
     /// An agent id holds a character no agent id may hold (see
     /// [`canonical_agent_id`](crate::canonical_agent_id)).
     #[error(
-        "the agent id holds the control or format character U+{character:04X} at position {position}; agent ids may not hold control, format, private-use or unassigned characters"
+        "the agent id holds U+{character:04X} at position {position}: agent ids may not hold control, format, line or paragraph separator, private-use or unassigned characters"
     )]
     InvalidAgentId {
         /// The refused character's code point.
