@@ -230,6 +230,32 @@ pub enum Error {
         /// Unix time at which the agent may issue again.
         retry_at: u64,
     },
+    /// An agent id holds a character no agent id may hold (see
+    /// [`canonical_agent_id`](crate::canonical_agent_id)).
+    #[error(
+        "the agent id holds U+{character:04X} at position {position}: agent ids may not hold control, format, line or paragraph separator, private-use or unassigned characters"
+    )]
+    InvalidAgentId {
+        /// The refused character's code point.
+        character: u32,
+        /// Its character position (0-based).
+        position: usize,
+    },
+    /// A batch asks for more codes than the rate limit allows in a whole window: it can
+    /// never be issued at once.
+    #[error(
+        "a batch of {count} codes can never fit agent {agent_id:?}'s rate limit of {max_codes} codes per {window_seconds} s; split it into batches of at most {max_codes}"
+    )]
+    BatchExceedsRateLimit {
+        /// The agent that was refused.
+        agent_id: String,
+        /// The codes the batch asked for.
+        count: usize,
+        /// The limit's number of codes.
+        max_codes: u32,
+        /// The limit's rolling window in seconds.
+        window_seconds: u64,
+    },
     /// The audit sink failed; no code was issued.
     #[error("the audit sink failed, so no code was issued: {reason}")]
     AuditFailed {
@@ -283,9 +309,10 @@ pub enum ErrorKind {
     InvalidUri,
     /// See [`Error::MasterKeyLength`].
     InvalidMasterKey,
-    /// See [`Error::AccountIdLength`] and [`Error::AuditFieldLength`].
+    /// See [`Error::AccountIdLength`], [`Error::AuditFieldLength`] and
+    /// [`Error::InvalidAgentId`].
     InvalidIdentifier,
-    /// See [`Error::RateLimited`].
+    /// See [`Error::RateLimited`] and [`Error::BatchExceedsRateLimit`].
     RateLimited,
     /// See [`Error::AuditFailed`].
     AuditFailed,
@@ -379,10 +406,12 @@ impl Error {
             | Error::UriTooManyParameters { .. }
             | Error::UnsupportedVersion { .. } => ErrorKind::InvalidUri,
             Error::MasterKeyLength { .. } => ErrorKind::InvalidMasterKey,
-            Error::AccountIdLength { .. } | Error::AuditFieldLength { .. } => {
-                ErrorKind::InvalidIdentifier
+            Error::AccountIdLength { .. }
+            | Error::AuditFieldLength { .. }
+            | Error::InvalidAgentId { .. } => ErrorKind::InvalidIdentifier,
+            Error::RateLimited { .. } | Error::BatchExceedsRateLimit { .. } => {
+                ErrorKind::RateLimited
             }
-            Error::RateLimited { .. } => ErrorKind::RateLimited,
             Error::AuditFailed { .. } => ErrorKind::AuditFailed,
             Error::StateCorrupt { .. } | Error::StateForeign => ErrorKind::InvalidState,
             Error::RandomUnavailable => ErrorKind::RandomUnavailable,

@@ -46,14 +46,22 @@ pub use otpauth::{OtpAuthUri, OtpKind};
 pub use secret::{MAX_SECRET_LEN, MIN_SECRET_LEN, Secret};
 pub use uri::{MAX_URI_LEN, MAX_URI_PARAMETERS};
 
+mod agent_id;
 mod audit;
+mod audit_chain;
 mod enrollment;
 mod issuer;
 mod profile;
 mod verifier;
 
+pub use agent_id::canonical_agent_id;
 pub use audit::{
     AuditError, AuditOutcome, AuditSink, IssuanceEvent, JsonLinesAuditSink, MemoryAuditSink,
+};
+pub use audit_chain::{
+    AUDIT_CHAIN_LEN, AUDIT_CHAIN_START, AuditChainBreak, AuditChainHead, AuditChainReport,
+    AuditChainVerifier, AuditRecord, audit_chain_hash, audit_chain_hex, parse_audit_chain_hex,
+    verify_audit_chain, verify_audit_file,
 };
 pub use enrollment::{Enrollment, MAX_ISSUER_LEN};
 pub use issuer::{

@@ -202,7 +202,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(96))]
 
     #[test]
-    fn the_json_lines_sink_writes_each_event_as_serde_json_does(
+    fn the_json_lines_sink_writes_each_event_as_serde_json_does_with_its_chain(
         picks in proptest::collection::vec((0usize..3, 0usize..3, 0usize..2, 0u64..2, any::<bool>()), 0..600),
         texts in proptest::collection::vec(awkward_text(), 3),
     ) {
@@ -231,9 +231,17 @@ proptest! {
         sink.record(second).unwrap();
         let written = std::fs::read_to_string(&path).unwrap();
         std::fs::remove_file(&path).unwrap();
+        // serde_json's line of each event, then its chain hash (per agent, from the start).
+        let mut heads = std::collections::HashMap::new();
         let expected: String = events
             .iter()
-            .map(|event| serde_json::to_string(event).unwrap() + "\n")
+            .map(|event| {
+                let previous = heads.get(event.agent_id).copied().unwrap_or(callsign::AUDIT_CHAIN_START);
+                let chain = callsign::audit_chain_hash(&previous, event);
+                heads.insert(event.agent_id, chain);
+                let line = serde_json::to_string(event).unwrap();
+                format!("{},\"chain\":\"{}\"}}\n", &line[..line.len() - 1], callsign::audit_chain_hex(&chain))
+            })
             .collect();
         prop_assert_eq!(written, expected);
     }

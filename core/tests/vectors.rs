@@ -15,8 +15,9 @@
 //! computed by core and pinned by the committed file.
 
 use callsign::{
-    Algorithm, Code, Enrollment, Error, Hotp, MasterKey, OtpAuthUri, OtpKind, ProfileParams,
-    Secret, Totp, Verdict, Verifier, VerifierConfig, Window, agent_code, derive_call_key,
+    Algorithm, AuditOutcome, AuditRecord, Code, Enrollment, Error, Hotp, IssuanceEvent, MasterKey,
+    OtpAuthUri, OtpKind, ProfileParams, Secret, Totp, Verdict, Verifier, VerifierConfig, Window,
+    agent_code, derive_call_key,
 };
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -794,7 +795,100 @@ fn generate() -> Value {
         "otpauth": otpauth_cases(),
         "enrollment": enrollment_cases(),
         "base32": base32_cases(),
+        "agent_ids": agent_id_cases(),
+        "audit_chain": audit_chain_cases(),
     })
+}
+
+/// The canonical form of agent ids (protocol "Agent ids"), or the error for a refused one.
+fn agent_id_cases() -> Vec<Value> {
+    [
+        "agent-7",
+        "Agent-7",
+        " agent-7\u{a0}",
+        "\u{3000}ａｇｅｎｔ－７",
+        "Jane   Doe",
+        "ﬁona",
+        "Straße",
+        "ΣΊΣΥΦΟΣ",
+        "İstanbul",
+        "Ǆemal",
+        "agent-7\u{200b}",
+        "\u{feff}agent-7",
+        "age\u{202e}nt",
+        "agent\u{2028}7",
+        "tab\there",
+        "",
+        "   ",
+        &"x".repeat(128),
+        &"x".repeat(129),
+        &"Ａ".repeat(100),
+    ]
+    .into_iter()
+    .map(|input| match callsign::canonical_agent_id(input) {
+        Ok(canonical) => json!({"input": input, "canonical": canonical}),
+        Err(error) => json!({"input": input, "error": error.kind().as_str()}),
+    })
+    .collect()
+}
+
+/// Chain hashes of audit records (protocol "Audit chain"): two agents' chains interleaved,
+/// from the start value on, with fields that need JSON escaping and non-ASCII text.
+fn audit_chain_cases() -> Vec<Value> {
+    let events = [
+        (
+            1_764_355_200u64,
+            AuditOutcome::Issued,
+            "customer-0001",
+            "agent-7",
+            "T-4711",
+            58_811_840u64,
+            0u32,
+        ),
+        (
+            1_764_355_201,
+            AuditOutcome::Issued,
+            "kunde@example.de",
+            "agent-8",
+            "Rückruf \"dringend\"",
+            58_811_840,
+            0,
+        ),
+        (
+            1_764_355_230,
+            AuditOutcome::Issued,
+            "customer-0002",
+            "agent-7",
+            "T-4712\nline",
+            58_811_841,
+            0,
+        ),
+        (
+            1_764_355_260,
+            AuditOutcome::RefusedRateLimited,
+            "customer-0003",
+            "agent-7",
+            "T-4713",
+            58_811_842,
+            3,
+        ),
+        (0, AuditOutcome::Issued, "a", "agent-8", "t", 0, u32::MAX),
+    ];
+    let mut heads: std::collections::HashMap<&str, [u8; 32]> = std::collections::HashMap::new();
+    events
+        .iter()
+        .map(|&(time, outcome, account_id, agent_id, ticket, step, epoch)| {
+            let event = IssuanceEvent { time, outcome, account_id, agent_id, ticket, step, epoch };
+            let previous = heads.get(agent_id).copied().unwrap_or(callsign::AUDIT_CHAIN_START);
+            let chain = callsign::audit_chain_hash(&previous, &event);
+            heads.insert(agent_id, chain);
+            json!({
+                "previous_hex": hex(&previous),
+                "event": {"time": time, "outcome": outcome.as_str(), "account_id": account_id, "agent_id": agent_id, "ticket": ticket, "step": step, "epoch": epoch},
+                "chain_hex": hex(&chain),
+            })
+        })
+        .collect()
 }
 
 fn load() -> Value {
@@ -1111,5 +1205,35 @@ fn base32() {
             }
             None => expect_error(result, case),
         }
+    }
+}
+
+#[test]
+fn agent_ids() {
+    let vectors = load();
+    let agent_ids = cases(&vectors, "agent_ids");
+    assert!(agent_ids.len() >= 20);
+    for case in agent_ids {
+        let input = case["input"].as_str().unwrap();
+        let result = callsign::canonical_agent_id(input);
+        match case["canonical"].as_str() {
+            Some(canonical) => assert_eq!(result.as_deref(), Ok(canonical), "{case}"),
+            None => expect_error(result, case),
+        }
+    }
+}
+
+#[test]
+fn audit_chain() {
+    for case in cases(&load(), "audit_chain") {
+        // The event through the record parser, as a verifier reads it from a JSON line.
+        let mut record = case["event"].clone();
+        record["chain"] = case["chain_hex"].clone();
+        let record: AuditRecord = serde_json::from_value(record).unwrap();
+        let previous: [u8; 32] = unhex(case["previous_hex"].as_str().unwrap())
+            .try_into()
+            .unwrap();
+        let chain = callsign::audit_chain_hash(&previous, &record.event());
+        assert_eq!(hex(&chain), case["chain_hex"].as_str().unwrap(), "{case}");
     }
 }

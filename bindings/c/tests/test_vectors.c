@@ -369,6 +369,36 @@ static void run_error_kind(const cJSON *kind) {
     CHECK(found);
 }
 
+static void run_agent_id(const cJSON *c) {
+    char canonical[512];
+    size_t needed = 0;
+    callsign_result rc = callsign_canonical_agent_id(text_of(c, "input"), canonical, sizeof canonical, &needed);
+    if (expected_error(c, rc) || !CHECK_OK(rc)) return;
+    CHECK_STR(canonical, text_of(c, "canonical"));
+}
+
+static void run_audit_chain(const cJSON *c) {
+    const cJSON *e = item(c, "event");
+    uint8_t previous[MAX_BYTES], want[MAX_BYTES], chain[32];
+    size_t previous_len = hex_of(c, "previous_hex", previous);
+    size_t want_len = hex_of(c, "chain_hex", want);
+    const char *outcome = text_of(e, "outcome");
+    callsign_audit_event event = {
+        .time = u64_of(e, "time"),
+        .outcome = (outcome && strcmp(outcome, "issued") == 0) ? CALLSIGN_AUDIT_OUTCOME_ISSUED
+                                                                : CALLSIGN_AUDIT_OUTCOME_REFUSED_RATE_LIMITED,
+        .account_id = text_of(e, "account_id"),
+        .agent_id = text_of(e, "agent_id"),
+        .ticket = text_of(e, "ticket"),
+        .step = u64_of(e, "step"),
+        .epoch = (uint32_t)u64_of(e, "epoch"),
+        .json = NULL,
+    };
+    size_t needed = 0;
+    CHECK_OK(callsign_audit_chain_hash(previous, previous_len, &event, chain, sizeof chain, &needed));
+    CHECK(needed == 32 && want_len == 32 && memcmp(chain, want, 32) == 0);
+}
+
 typedef struct {
     const char *section;
     void (*run)(const cJSON *);
@@ -385,6 +415,8 @@ static const section_runner sections[] = {
     {"otpauth", run_otpauth},
     {"verifier_sequences", run_verifier_sequence},
     {"error_kinds", run_error_kind},
+    {"agent_ids", run_agent_id},
+    {"audit_chain", run_audit_chain},
 };
 
 /* The JSON file `name` next to the vector file, parsed, or NULL (a failed check). */

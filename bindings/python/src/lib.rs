@@ -4,6 +4,7 @@
 //! core errors to exception classes ([`errors`]), and Python classes that wrap core types
 //! ([`otp`], [`profile`]). No protocol logic lives here.
 
+mod audit;
 mod convert;
 mod errors;
 mod import;
@@ -27,6 +28,10 @@ fn _callsign(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<import::PyImportResult>()?;
     module.add_function(wrap_pyfunction!(profile::account_secret, module)?)?;
     module.add_function(wrap_pyfunction!(profile::agent_code, module)?)?;
+    module.add_function(wrap_pyfunction!(audit::verify_audit_file, module)?)?;
+    module.add_function(wrap_pyfunction!(audit::canonical_agent_id, module)?)?;
+    module.add_function(wrap_pyfunction!(audit::audit_chain_hash, module)?)?;
+    module.add_class::<audit::PyAuditChainReport>()?;
     module.add_class::<otp::PyMatch>()?;
     module.add_class::<otp::PyTotp>()?;
     module.add_class::<otp::PyHotp>()?;

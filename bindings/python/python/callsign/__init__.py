@@ -14,6 +14,7 @@ Times are int unix seconds or aware ``datetime`` objects; secrets are bytes or b
 from callsign._callsign import (
     AgentCode,
     AgentCodeBatch,
+    AuditChainReport,
     ArithmeticOverflowError,
     AuditFailedError,
     CallsignError,
@@ -46,20 +47,24 @@ from callsign._callsign import (
     __version__,
     account_secret,
     agent_code,
+    audit_chain_hash,
     base32_decode,
     base32_encode,
+    canonical_agent_id,
     hotp,
     import_otpauth,
     parse_code,
     parse_uri,
     random_secret,
     totp,
+    verify_audit_file,
 )
 from callsign._types import AuditCallback, AuditEvent, SecretLike, StrPath, TimeLike
 
 __all__ = [
     "AgentCode",
     "AgentCodeBatch",
+    "AuditChainReport",
     "ArithmeticOverflowError",
     "AuditCallback",
     "AuditEvent",
@@ -97,12 +102,15 @@ __all__ = [
     "__version__",
     "account_secret",
     "agent_code",
+    "audit_chain_hash",
     "base32_decode",
     "base32_encode",
+    "canonical_agent_id",
     "hotp",
     "import_otpauth",
     "parse_code",
     "parse_uri",
     "random_secret",
     "totp",
+    "verify_audit_file",
 ]
