@@ -167,12 +167,16 @@ fn flags(fields: &Fields) -> u8 {
 
 /// A blob written from the layout in docs/protocol.md, not by core.
 fn v2_blob(fields: &Fields) -> Vec<u8> {
+    v2_blob_with_flags(fields, flags(fields))
+}
+
+fn v2_blob_with_flags(fields: &Fields, flags: u8) -> Vec<u8> {
     let mut params = 30u64.to_be_bytes().to_vec();
     params.push(6);
     let mut blob = b"CSVS".to_vec();
     blob.push(2);
     blob.extend(fingerprint(b"callsign v2 enrollment", &params));
-    blob.push(flags(fields));
+    blob.push(flags);
     blob.extend(fields.last_accepted_step.unwrap_or(0).to_be_bytes());
     blob.extend(fields.locked_until.unwrap_or(0).to_be_bytes());
     blob.extend(fields.latest_time.to_be_bytes());
@@ -425,6 +429,10 @@ fn frozen_and_version_1_blobs_import() {
             Verifier::with_state(&enrollment(URI), VerifierConfig::default(), &blob).unwrap();
         let (time, expected) = expected_status(&case["status"]);
         assert_eq!(verifier.status(time), expected, "{}", case["name"]);
+        if case["blob_hex"].as_str().unwrap().starts_with("4353565302") {
+            // Every field was read back: the same bytes come out.
+            assert_eq!(verifier.export_state(), blob, "{}", case["name"]);
+        }
     }
     assert!(!v1.is_empty());
 }
@@ -530,4 +538,47 @@ fn twenty_failures_import_and_twenty_one_are_corrupt() {
             reason: "length does not match the failure count"
         })
     );
+}
+
+/// Authentic blobs (valid tag) with unknown flags or times after the last device time are
+/// corrupt; the limits themselves are accepted (cargo-mutants survivors: no blob reached them).
+#[test]
+fn authentic_blobs_with_unknown_flags_or_impossible_times_are_corrupt() {
+    const MAX: u64 = callsign::MAX_DEVICE_TIME;
+    const MAX_LOCK: u64 = MAX + callsign::MAX_LOCKOUT_SECONDS;
+    let fields = |locked_until, latest_time, failure| Fields {
+        last_accepted_step: None,
+        locked_until,
+        latest_time,
+        failures: vec![failure],
+    };
+    let import = |blob: &[u8]| {
+        Verifier::with_state(&enrollment(URI), VerifierConfig::default(), blob).map(|_| ())
+    };
+    let corrupt = |reason| Err(Error::StateCorrupt { reason });
+    for good in [
+        fields(Some(MAX_LOCK), MAX, MAX),
+        fields(None, MAX, T),
+        fields(Some(T), T, T),
+    ] {
+        assert_eq!(import(&v2_blob(&good)), Ok(()));
+    }
+    for bad in [
+        fields(None, MAX + 1, T),
+        fields(None, T, MAX + 1),
+        fields(Some(MAX_LOCK + 1), T, T),
+    ] {
+        assert_eq!(
+            import(&v2_blob(&bad)),
+            corrupt("a time lies after 9999-12-31")
+        );
+    }
+    let ok = fields(Some(T + 900), T, T);
+    assert_eq!(import(&v2_blob_with_flags(&ok, 3)), Ok(()));
+    for flags in [4, 7, 0x80] {
+        assert_eq!(
+            import(&v2_blob_with_flags(&ok, flags)),
+            corrupt("unknown flags")
+        );
+    }
 }
