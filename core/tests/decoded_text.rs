@@ -51,3 +51,27 @@ fn an_enrollment_built_in_code_refuses_nul_too() {
         assert!(error.to_string().contains("NUL"), "{error}");
     }
 }
+
+/// A last symbol that is a digit ('2'..='7', values 26..=31) gives its used high bits like a
+/// letter does, and its unused low bits are ignored (issue 14), so the canonical encoding
+/// writes them as zero (a cargo-mutants survivor: the digit values were only ever checked
+/// via letters).
+#[test]
+fn a_last_digit_symbol_gives_its_high_bits_and_its_stray_bits_are_ignored() {
+    // 4 symbols leave 4 unused bits, 7 symbols 3, 5 symbols 1.
+    for (text, bytes, canonical) in [
+        ("AAA2", &[0u8, 1][..], "AAAQ"),
+        ("AAA4", &[0, 1], "AAAQ"),
+        ("AAA7", &[0, 1], "AAAQ"),
+        ("AAAAAA4", &[0, 0, 0, 3], "AAAAAAY"),
+        ("aaaaaa6", &[0, 0, 0, 3], "AAAAAAY"),
+        ("AAAA2", &[0, 0, 13], "AAAA2"),
+        ("AAAA3", &[0, 0, 13], "AAAA2"),
+        ("AAAA6", &[0, 0, 15], "AAAA6"),
+        ("AAAA7", &[0, 0, 15], "AAAA6"),
+    ] {
+        let decoded = callsign::base32::decode(text).expect(text);
+        assert_eq!(decoded.as_slice(), bytes, "{text}");
+        assert_eq!(callsign::base32::encode(&decoded), canonical, "{text}");
+    }
+}
