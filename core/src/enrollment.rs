@@ -2,6 +2,7 @@
 //! customer's app.
 
 use crate::profile::{self, ProfileParams};
+use crate::signing::{self, EnrollmentTrust, SIGNATURE_LEN, SigningKey};
 use crate::uri::{self, Strictness};
 use crate::{Error, Secret};
 use core::fmt::Write;
@@ -13,6 +14,9 @@ pub const MAX_ISSUER_LEN: usize = 128;
 
 /// What the customer's app needs to check agent codes: who issues them, for which account,
 /// the account secret S, its epoch, and the code parameters. It never carries the master key.
+///
+/// An app reads a received payload with [`Enrollment::from_uri`] and the vendor's pinned
+/// public keys; an enrollment built in code is trusted as built.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Enrollment {
     issuer: String,
@@ -20,6 +24,7 @@ pub struct Enrollment {
     secret: Secret,
     epoch: u32,
     params: ProfileParams,
+    signature: Option<[u8; SIGNATURE_LEN]>,
 }
 
 impl Enrollment {
@@ -47,10 +52,40 @@ impl Enrollment {
             secret,
             epoch,
             params,
+            signature: None,
         })
     }
 
+    /// This enrollment signed with the vendor's enrollment signing key: its
+    /// [`Enrollment::to_uri_string`] then ends with `&sig=` and the signature (Addition C).
+    pub fn signed(mut self, key: &SigningKey) -> Result<Enrollment, Error> {
+        self.signature = None;
+        let unsigned = self.to_uri_string();
+        self.signature = Some(key.sign(unsigned.as_bytes())?);
+        Ok(self)
+    }
+
+    /// The Ed25519 signature this enrollment carries, if it was signed or parsed from a signed
+    /// payload.
+    pub fn signature(&self) -> Option<&[u8; SIGNATURE_LEN]> {
+        self.signature.as_ref()
+    }
+
+    /// Reads a received payload under `trust`: with pinned keys, an unsigned payload, a
+    /// malformed signature, a signature no pinned key verifies, and anything after the
+    /// signature are [`crate::ErrorKind::UntrustedEnrollment`] errors. The signature is
+    /// checked over the bytes exactly as received, before the payload is parsed.
+    pub fn from_uri(text: &str, trust: &EnrollmentTrust) -> Result<Enrollment, Error> {
+        let (signed, signature) = trust.check(text)?;
+        let mut enrollment = Enrollment::parse(signed)?;
+        enrollment.signature = signature;
+        Ok(enrollment)
+    }
+
     /// Parses `callsign://enroll?v=1&issuer=..&account=..&secret=..&epoch=..&digits=..&period=..`.
+    ///
+    /// Checks the structure only, not where the payload came from, and refuses a `sig`
+    /// parameter; an app uses [`Enrollment::from_uri`] with its pinned keys instead.
     ///
     /// Strict: every parameter is required, in any order; unknown or duplicated parameters,
     /// a version other than 1, characters that should be percent-encoded, bad base32, and
@@ -108,12 +143,13 @@ impl Enrollment {
         Enrollment::new(&issuer, &account_id, secret, epoch, params)
     }
 
-    /// The payload as a URI, parameters in the order of the specification. It carries the
-    /// account secret and is zeroized on drop.
+    /// The payload as a URI, parameters in the order of the specification, and the signature
+    /// last if the enrollment is signed. It carries the account secret and is zeroized on drop.
     pub fn to_uri_string(&self) -> Zeroizing<String> {
         // Sized up front so that the buffer never grows (growing would leave a copy of the
         // secret behind in freed memory).
         let capacity = 96
+            + 96
             + 3 * (self.issuer.len() + self.account_id.len())
             + self.secret.len().div_ceil(5) * 8;
         let mut out = Zeroizing::new(String::with_capacity(capacity));
@@ -132,6 +168,10 @@ impl Enrollment {
             self.params.digits(),
             self.params.period()
         );
+        if let Some(signature) = &self.signature {
+            out.push_str(signing::SIGNATURE_SEPARATOR);
+            out.push_str(&signing::encode_signature(signature));
+        }
         out
     }
 
@@ -169,6 +209,7 @@ impl core::fmt::Debug for Enrollment {
             .field("secret", &self.secret)
             .field("epoch", &self.epoch)
             .field("params", &self.params)
+            .field("signed", &self.signature.is_some())
             .finish()
     }
 }

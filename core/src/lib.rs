@@ -47,6 +47,8 @@ mod audit;
 mod enrollment;
 mod issuer;
 mod profile;
+mod signing;
+mod store;
 mod verifier;
 
 pub use audit::{
@@ -61,6 +63,12 @@ pub use profile::{
     MAX_ACCOUNT_ID_LEN, MAX_MASTER_KEY_LEN, MAX_PROFILE_PERIOD, MIN_MASTER_KEY_LEN,
     MIN_PROFILE_PERIOD, MasterKey, ProfileParams, agent_code, agent_totp, check_account_id,
     derive_call_key,
+};
+pub use signing::{
+    EnrollmentTrust, PUBLIC_KEY_LEN, SIGNATURE_LEN, SIGNING_SEED_LEN, SigningKey, VerifyingKey,
+};
+pub use store::{
+    DeviceStorage, ENROLLMENT_RECORD, FileStorage, Restored, STATE_RECORD, StoredVerifier,
 };
 pub use verifier::{
     MAX_FAILURES_LIMIT, MAX_LOCKOUT_SECONDS, Verdict, Verifier, VerifierConfig, VerifierStatus,

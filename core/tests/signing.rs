@@ -1,0 +1,59 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Signed enrollments beyond the vectors: generated keys, the typed refusals, redaction.
+
+use callsign::{
+    Enrollment, EnrollmentTrust, Error, ErrorKind, MasterKey, ProfileParams, SigningKey, Verifier,
+    VerifierConfig,
+};
+
+fn enrollment() -> Enrollment {
+    let master = MasterKey::generate().unwrap();
+    Enrollment::new(
+        "ACME Support",
+        "customer-0001",
+        master.account_secret("customer-0001", 0).unwrap(),
+        0,
+        ProfileParams::default(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_generated_key_signs_and_only_its_public_key_verifies() {
+    let vendor = SigningKey::generate().unwrap();
+    let forger = SigningKey::generate().unwrap();
+    assert_ne!(vendor.public_key(), forger.public_key());
+    let trust = EnrollmentTrust::pinned([vendor.public_key()]).unwrap();
+    let genuine = enrollment().signed(&vendor).unwrap().to_uri_string();
+    let by_forger = enrollment().signed(&forger).unwrap().to_uri_string();
+    assert!(Verifier::from_uri(&genuine, &trust, VerifierConfig::default()).is_ok());
+    let refused = Verifier::from_uri(&by_forger, &trust, VerifierConfig::default()).unwrap_err();
+    assert_eq!(refused, Error::EnrollmentSignatureMismatch);
+    assert_eq!(refused.kind(), ErrorKind::UntrustedEnrollment);
+    // The unsigned payload is refused under pinned keys, and `parse` refuses the signature.
+    let unsigned = enrollment().to_uri_string();
+    assert_eq!(
+        Enrollment::from_uri(&unsigned, &trust).unwrap_err(),
+        Error::EnrollmentUnsigned
+    );
+    assert_eq!(
+        Enrollment::parse(&genuine).unwrap_err().kind(),
+        ErrorKind::InvalidUri
+    );
+}
+
+#[test]
+fn keys_are_checked_and_the_seed_is_redacted() {
+    assert_eq!(
+        SigningKey::from_seed(&[1u8; 31]).unwrap_err().kind(),
+        ErrorKind::InvalidSigningKey
+    );
+    assert_eq!(
+        EnrollmentTrust::pinned([]).unwrap_err(),
+        Error::EnrollmentKeysMissing
+    );
+    let key = SigningKey::from_seed(&[0xabu8; 32]).unwrap();
+    let shown = format!("{key:?}");
+    assert!(!shown.contains("abababab"), "{shown}");
+    assert!(format!("{:?}", enrollment().signed(&key).unwrap()).contains("signed: true"));
+}
