@@ -16,6 +16,8 @@ mod ffi;
 mod otp;
 mod otpauth;
 mod profile;
+mod signing;
+mod store;
 mod text;
 /// cbindgen:ignore
 #[cfg(feature = "timing")]
