@@ -510,7 +510,7 @@ impl PyEnrollment {
     /// key verifies and data after the signature raise `UntrustedEnrollmentError`. With no
     /// keys, signatures are ignored only if `allow_unsigned=True` (tests and tools only).
     #[staticmethod]
-    #[pyo3(signature = (uri, *, trusted_keys = Vec::new(), allow_unsigned = false))]
+    #[pyo3(signature = (uri, *, trusted_keys = Vec::new(), allow_unsigned = false), text_signature = "(uri, *, trusted_keys=(), allow_unsigned=False)")]
     #[allow(clippy::needless_pass_by_value, reason = "pyo3 extracts owned values")]
     fn from_uri(
         uri: &str,
@@ -787,7 +787,7 @@ impl PyDeviceVerifier {
     /// `InvalidStateError`, after which the app should use `DeviceVerifier.locked` (or keep
     /// enrollment and state together with `StoredVerifier`, which does this itself).
     #[new]
-    #[pyo3(signature = (enrollment, *, trusted_keys = Vec::new(), allow_unsigned = false, state = None, behind = 1, ahead = 1, max_failures = 3, lockout_seconds = 900))]
+    #[pyo3(signature = (enrollment, *, trusted_keys = Vec::new(), allow_unsigned = false, state = None, behind = 1, ahead = 1, max_failures = 3, lockout_seconds = 900), text_signature = "(enrollment, *, trusted_keys=(), allow_unsigned=False, state=None, behind=1, ahead=1, max_failures=3, lockout_seconds=900)")]
     #[allow(
         clippy::too_many_arguments,
         clippy::needless_pass_by_value,
@@ -816,7 +816,7 @@ impl PyDeviceVerifier {
     /// locked from `time` (now if omitted) for the lockout period. `enrollment` as for the
     /// constructor.
     #[staticmethod]
-    #[pyo3(signature = (enrollment, time = None, *, trusted_keys = Vec::new(), allow_unsigned = false, behind = 1, ahead = 1, max_failures = 3, lockout_seconds = 900))]
+    #[pyo3(signature = (enrollment, time = None, *, trusted_keys = Vec::new(), allow_unsigned = false, behind = 1, ahead = 1, max_failures = 3, lockout_seconds = 900), text_signature = "(enrollment, time=None, *, trusted_keys=(), allow_unsigned=False, behind=1, ahead=1, max_failures=3, lockout_seconds=900)")]
     #[allow(
         clippy::too_many_arguments,
         clippy::needless_pass_by_value,

@@ -49,7 +49,7 @@ impl PyStoredVerifier {
     /// enrollment again keeps its state and lock; another one replaces it, locked if the old
     /// one was locked at `time`.
     #[staticmethod]
-    #[pyo3(signature = (directory, enrollment, time = None, *, trusted_keys = Vec::new(), allow_unsigned = false, behind = 1, ahead = 1, max_failures = 3, lockout_seconds = 900))]
+    #[pyo3(signature = (directory, enrollment, time = None, *, trusted_keys = Vec::new(), allow_unsigned = false, behind = 1, ahead = 1, max_failures = 3, lockout_seconds = 900), text_signature = "(directory, enrollment, time=None, *, trusted_keys=(), allow_unsigned=False, behind=1, ahead=1, max_failures=3, lockout_seconds=900)")]
     #[allow(
         clippy::too_many_arguments,
         clippy::needless_pass_by_value,
