@@ -65,6 +65,34 @@ impl Enrollment {
         Ok(self)
     }
 
+    /// This enrollment signed by an external signer (an HSM or a signing service that holds
+    /// the Ed25519 key): `sign` receives the exact bytes to sign and returns the signature,
+    /// which is checked against `public_key` before it is attached, so a wrong key or a
+    /// faulty signer is an error here rather than a refused enrollment on every device.
+    pub fn signed_with<E>(
+        mut self,
+        public_key: &crate::VerifyingKey,
+        sign: impl FnOnce(&[u8]) -> Result<[u8; SIGNATURE_LEN], E>,
+    ) -> Result<Enrollment, SignerError<E>> {
+        self.signature = None;
+        let unsigned = self.to_uri_string();
+        let signature = sign(unsigned.as_bytes()).map_err(SignerError::Signer)?;
+        EnrollmentTrust::pinned([*public_key])
+            .and_then(|trust| {
+                let signed = format!(
+                    "{}{}{}",
+                    unsigned.as_str(),
+                    signing::SIGNATURE_SEPARATOR,
+                    signing::encode_signature(&signature)
+                );
+                let signed = Zeroizing::new(signed);
+                trust.check(&signed).map(|_| ())
+            })
+            .map_err(SignerError::Refused)?;
+        self.signature = Some(signature);
+        Ok(self)
+    }
+
     /// The Ed25519 signature this enrollment carries, if it was signed or parsed from a signed
     /// payload.
     pub fn signature(&self) -> Option<&[u8; SIGNATURE_LEN]> {
@@ -199,6 +227,17 @@ impl Enrollment {
     pub fn params(&self) -> ProfileParams {
         self.params
     }
+}
+
+/// Why [`Enrollment::signed_with`] failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignerError<E> {
+    /// The external signer failed.
+    #[error("the enrollment signer failed: {0}")]
+    Signer(E),
+    /// The signer's signature does not verify under the given public key.
+    #[error("the enrollment signer's signature was refused: {0}")]
+    Refused(Error),
 }
 
 impl core::fmt::Debug for Enrollment {

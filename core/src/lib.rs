@@ -54,7 +54,7 @@ mod verifier;
 pub use audit::{
     AuditError, AuditOutcome, AuditSink, IssuanceEvent, JsonLinesAuditSink, MemoryAuditSink,
 };
-pub use enrollment::{Enrollment, MAX_ISSUER_LEN};
+pub use enrollment::{Enrollment, MAX_ISSUER_LEN, SignerError};
 pub use issuer::{
     IssueRequest, Issuer, IssuerAccount, IssuerConfig, MAX_AGENT_ID_LEN, MAX_TICKET_LEN,
     MIN_BATCH_PER_THREAD, RateLimit,

@@ -57,3 +57,29 @@ fn keys_are_checked_and_the_seed_is_redacted() {
     assert!(!shown.contains("abababab"), "{shown}");
     assert!(format!("{:?}", enrollment().signed(&key).unwrap()).contains("signed: true"));
 }
+
+#[test]
+fn an_external_signer_signs_and_a_wrong_one_is_caught_before_anything_ships() {
+    // Stands in for an HSM: signs with a key the issuer process never holds.
+    let hsm = SigningKey::generate().unwrap();
+    let public = hsm.public_key();
+    let signed = enrollment()
+        .signed_with(&public, |bytes| hsm.sign(bytes))
+        .unwrap();
+    let trust = EnrollmentTrust::pinned([public]).unwrap();
+    assert!(Enrollment::from_uri(&signed.to_uri_string(), &trust).is_ok());
+    // A signer that uses another key is refused against the expected public key.
+    let wrong = SigningKey::generate().unwrap();
+    let refused = enrollment()
+        .signed_with(&public, |bytes| wrong.sign(bytes))
+        .unwrap_err();
+    assert_eq!(
+        refused,
+        callsign::SignerError::Refused(Error::EnrollmentSignatureMismatch)
+    );
+    // A failing signer's error comes back as it was.
+    let failed = enrollment()
+        .signed_with(&public, |_| Err::<[u8; 64], &str>("hsm offline"))
+        .unwrap_err();
+    assert_eq!(failed, callsign::SignerError::Signer("hsm offline"));
+}
