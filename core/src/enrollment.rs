@@ -93,8 +93,9 @@ impl Enrollment {
         Ok(self)
     }
 
-    /// The Ed25519 signature this enrollment carries, if it was signed or parsed from a signed
-    /// payload.
+    /// The Ed25519 signature this enrollment carries, if it was signed, or read from a signed
+    /// payload in the canonical parameter order (the order [`Enrollment::to_uri_string`] emits),
+    /// so that emitting it gives back the signed payload byte for byte.
     pub fn signature(&self) -> Option<&[u8; SIGNATURE_LEN]> {
         self.signature.as_ref()
     }
@@ -106,7 +107,12 @@ impl Enrollment {
     pub fn from_uri(text: &str, trust: &EnrollmentTrust) -> Result<Enrollment, Error> {
         let (signed, signature) = trust.check(text)?;
         let mut enrollment = Enrollment::parse(signed)?;
-        enrollment.signature = signature;
+        // The signature is kept only when emitting gives back the signed bytes; a payload in
+        // another parameter order is trusted all the same but would emit a signature over
+        // other bytes.
+        if enrollment.to_uri_string().as_str() == signed {
+            enrollment.signature = signature;
+        }
         Ok(enrollment)
     }
 

@@ -83,3 +83,38 @@ fn an_external_signer_signs_and_a_wrong_one_is_caught_before_anything_ships() {
         .unwrap_err();
     assert_eq!(failed, callsign::SignerError::Signer("hsm offline"));
 }
+
+#[test]
+fn a_signed_payload_in_another_order_is_trusted_but_not_re_emitted_as_signed() {
+    let key = SigningKey::from_seed(&[5u8; 32]).unwrap();
+    let enrollment = enrollment();
+    let canonical = enrollment.to_uri_string();
+    let query = canonical.strip_prefix("callsign://enroll?").unwrap();
+    let mut parameters: Vec<&str> = query.split('&').collect();
+    parameters.reverse();
+    let reordered = format!("callsign://enroll?{}", parameters.join("&"));
+    let signature = key.sign(reordered.as_bytes()).unwrap();
+    // The vendor signed the bytes in its own order.
+    let payload = format!("{reordered}&sig={}", base64url(&signature));
+    let trust = EnrollmentTrust::pinned([key.public_key()]).unwrap();
+    let read = Enrollment::from_uri(&payload, &trust).unwrap();
+    assert_eq!(read.account_id(), "customer-0001");
+    assert!(read.signature().is_none());
+    assert_eq!(read.to_uri_string(), canonical);
+}
+
+/// base64url without padding, written out here so the test does not lean on core's encoder.
+fn base64url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, &b)| acc | (u32::from(b) << (16 - 8 * i)));
+        for i in 0..=chunk.len() {
+            out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+        }
+    }
+    out
+}
