@@ -1,21 +1,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! Signed enrollments beyond the vectors: generated keys, the typed refusals, redaction.
 
+mod common;
+
 use callsign::{
-    Enrollment, EnrollmentTrust, Error, ErrorKind, MasterKey, ProfileParams, SigningKey, Verifier,
-    VerifierConfig,
+    Enrollment, EnrollmentTrust, Error, ErrorKind, SigningKey, Verifier, VerifierConfig,
 };
 
 fn enrollment() -> Enrollment {
-    let master = MasterKey::generate().unwrap();
-    Enrollment::new(
-        "ACME Support",
-        "customer-0001",
-        master.account_secret("customer-0001", 0).unwrap(),
-        0,
-        ProfileParams::default(),
-    )
-    .unwrap()
+    common::enrollment(1, 0)
 }
 
 #[test]

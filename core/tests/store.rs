@@ -1,9 +1,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The device store: a lost state after a lock is told apart from a first run and stays locked.
 
+mod common;
+
 use callsign::{
-    DeviceStorage, Enrollment, EnrollmentTrust, ErrorKind, FileStorage, MasterKey, ProfileParams,
-    Restored, STATE_RECORD, SigningKey, StoredVerifier, Verdict, VerifierConfig,
+    DeviceStorage, Enrollment, EnrollmentTrust, ErrorKind, FileStorage, Restored, STATE_RECORD,
+    SigningKey, StoredVerifier, Verdict, VerifierConfig,
 };
 use std::sync::Arc;
 
@@ -14,15 +16,7 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
 }
 
 fn enrollment() -> Enrollment {
-    let master = MasterKey::from_bytes(&[9u8; 32]).unwrap();
-    Enrollment::new(
-        "ACME Support",
-        "customer-0001",
-        master.account_secret("customer-0001", 0).unwrap(),
-        0,
-        ProfileParams::default(),
-    )
-    .unwrap()
+    common::enrollment(9, 0)
 }
 
 const NOW: u64 = 1_764_355_200;
@@ -118,15 +112,7 @@ fn another_enrollment_over_a_locked_one_starts_locked() {
     let stored = StoredVerifier::enroll(storage(&dir), enrollment(), config, NOW).unwrap();
     lock(&stored);
     drop(stored);
-    let master = MasterKey::from_bytes(&[9u8; 32]).unwrap();
-    let next_epoch = Enrollment::new(
-        "ACME Support",
-        "customer-0001",
-        master.account_secret("customer-0001", 1).unwrap(),
-        1,
-        ProfileParams::default(),
-    )
-    .unwrap();
+    let next_epoch = common::enrollment(9, 1);
     let replaced =
         StoredVerifier::enroll(storage(&dir), next_epoch.clone(), config, NOW + 5).unwrap();
     assert_eq!(replaced.enrollment(), &next_epoch);

@@ -70,6 +70,12 @@ class BadInputTest {
         BadInput("otpauth with another scheme", CallsignException.InvalidUri::class) { OtpAuthUri.parse("http://totp/Example:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ") },
         BadInput("otpauth with algorithm MD5", CallsignException.UnsupportedAlgorithm::class) { OtpAuthUri.parse("otpauth://totp/Example:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&algorithm=MD5") },
         BadInput("TOTP generator of an HOTP account", CallsignException.InvalidUri::class) { OtpAuthUri.parse("otpauth://hotp/Example:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=0").toTotp() },
+        BadInput("unsigned enrollment under a pinned key", CallsignException.UntrustedEnrollment::class) { Enrollment.fromUri(REFERENCE_URI, listOf(VENDOR_KEY), false) },
+        BadInput("enrollment with no keys, unsigned not allowed", CallsignException.UntrustedEnrollment::class) { Verifier.fromUri(SIGNED_REFERENCE_URI, emptyList(), false, config) },
+        BadInput("enrollment with a malformed signature", CallsignException.UntrustedEnrollment::class) { Enrollment.fromUri("$REFERENCE_URI&sig=short", listOf(VENDOR_KEY), false) },
+        BadInput("pinned keys and allowUnsigned together", CallsignException.InvalidConfig::class) { Enrollment.fromUri(SIGNED_REFERENCE_URI, listOf(VENDOR_KEY), true) },
+        BadInput("pinned key of 33 bytes", CallsignException.InvalidSigningKey::class) { Enrollment.fromUri(SIGNED_REFERENCE_URI, listOf(ByteArray(33)), false) },
+        BadInput("stored verifier in a file, not a directory", CallsignException.StorageFailed::class) { openStoredVerifier("/dev/null", config, now) },
     )
 
     @TestFactory
