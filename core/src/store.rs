@@ -15,7 +15,7 @@ use crate::{
 };
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use zeroize::Zeroizing;
 
 /// The record that holds the enrollment payload (it carries the account secret).
@@ -109,6 +109,8 @@ pub enum Restored {
 /// check. See the module documentation for how a lost state is told from a first run.
 pub struct StoredVerifier {
     storage: Arc<dyn DeviceStorage>,
+    /// Held from a check until its state is written, so that states reach storage in order.
+    saving: Mutex<()>,
     enrollment: Enrollment,
     verifier: Verifier,
     restored: Option<Restored>,
@@ -146,6 +148,7 @@ impl StoredVerifier {
         let stored = if let Some(verifier) = restored {
             StoredVerifier {
                 storage,
+                saving: Mutex::new(()),
                 enrollment,
                 verifier,
                 restored: Some(Restored::State),
@@ -154,6 +157,7 @@ impl StoredVerifier {
             let stored = StoredVerifier {
                 verifier: Verifier::new_locked(&enrollment, config, now)?,
                 storage,
+                saving: Mutex::new(()),
                 enrollment,
                 restored: Some(Restored::LockedAfterLostState),
             };
@@ -166,21 +170,26 @@ impl StoredVerifier {
     /// Enrolls the device: stores `enrollment` and a fresh state. If the same enrollment is
     /// already stored, it is opened as stored (re-opening a link does not lift a lock); a
     /// different enrollment replaces the old one, and starts locked if the old one was locked
-    /// at `now`. The app should accept a received enrollment only through
-    /// [`Enrollment::from_uri`] with its pinned keys.
+    /// at `now`, or if the stored records could not be read. The app should accept a received
+    /// enrollment only through [`Enrollment::from_uri`] with its pinned keys.
     pub fn enroll(
         storage: Arc<dyn DeviceStorage>,
         enrollment: Enrollment,
         config: VerifierConfig,
         now: u64,
     ) -> Result<StoredVerifier, Error> {
-        let mut locked = false;
-        if let Some(existing) = StoredVerifier::open(Arc::clone(&storage), config, now)? {
-            if same_account_key(&existing.enrollment, &enrollment) {
-                return Ok(existing);
+        let locked = match StoredVerifier::open(Arc::clone(&storage), config, now) {
+            Ok(None) => false,
+            Ok(Some(existing)) => {
+                if same_account_key(&existing.enrollment, &enrollment) {
+                    return Ok(existing);
+                }
+                existing.status(now).locked_until.is_some()
             }
-            locked = existing.status(now).locked_until.is_some();
-        }
+            // A damaged enrollment record is replaced, but nothing about its lock is known.
+            Err(error) if error.kind() != crate::ErrorKind::StorageFailed => true,
+            Err(error) => return Err(error),
+        };
         let verifier = if locked {
             Verifier::new_locked(&enrollment, config, now)?
         } else {
@@ -189,6 +198,7 @@ impl StoredVerifier {
         let stored = StoredVerifier {
             verifier,
             storage,
+            saving: Mutex::new(()),
             enrollment,
             restored: None,
         };
@@ -208,13 +218,19 @@ impl StoredVerifier {
     /// Entry mode: checks what the customer typed at `now` and saves the new state before
     /// returning the verdict. If saving fails, the verdict is not returned.
     pub fn check(&self, entry: &str, now: u64) -> Result<Verdict, Error> {
+        let _saving = self.saving.lock().unwrap_or_else(PoisonError::into_inner);
         let verdict = self.verifier.check(entry, now);
-        self.save()?;
+        self.write_state()?;
         verdict
     }
 
     /// Stores the current state.
     pub fn save(&self) -> Result<(), Error> {
+        let _saving = self.saving.lock().unwrap_or_else(PoisonError::into_inner);
+        self.write_state()
+    }
+
+    fn write_state(&self) -> Result<(), Error> {
         self.storage
             .write(STATE_RECORD, &self.verifier.export_state())
             .map_err(|error| storage_error("store the verifier state", &error))

@@ -120,13 +120,45 @@ fn another_enrollment_over_a_locked_one_starts_locked() {
 }
 
 #[test]
-fn a_damaged_enrollment_record_is_an_error_not_a_first_run() {
+fn a_damaged_enrollment_record_is_an_error_not_a_first_run_and_re_enrolling_starts_locked() {
     let dir = temp_dir("bad-enrollment");
     let config = VerifierConfig::default();
     drop(StoredVerifier::enroll(storage(&dir), enrollment(), config, NOW).unwrap());
     std::fs::write(dir.join("enrollment"), b"callsign://enroll?v=1").unwrap();
     let error = StoredVerifier::open(storage(&dir), config, NOW).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidUri);
+    // The app can enroll again, but nothing says the old enrollment was not locked.
+    let again = StoredVerifier::enroll(storage(&dir), enrollment(), config, NOW).unwrap();
+    assert!(again.status(NOW).locked_until.is_some());
+    assert!(
+        StoredVerifier::open(storage(&dir), config, NOW)
+            .unwrap()
+            .is_some()
+    );
+}
+
+#[test]
+fn concurrent_checks_reach_storage_in_order() {
+    let dir = temp_dir("threads");
+    let config = VerifierConfig {
+        max_failures: 20,
+        ..VerifierConfig::default()
+    };
+    let stored = StoredVerifier::enroll(storage(&dir), enrollment(), config, NOW).unwrap();
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                for _ in 0..4 {
+                    stored.check("000000", NOW).unwrap();
+                }
+            });
+        }
+    });
+    drop(stored);
+    let reopened = StoredVerifier::open(storage(&dir), config, NOW)
+        .unwrap()
+        .unwrap();
+    assert_eq!(reopened.status(NOW).attempts_left, 4);
 }
 
 #[test]
