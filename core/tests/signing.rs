@@ -111,3 +111,42 @@ fn base64url(bytes: &[u8]) -> String {
     }
     out
 }
+
+#[test]
+fn every_one_character_change_of_a_signed_payload_is_refused() {
+    let key = SigningKey::from_seed(&(0x20u8..0x40).collect::<Vec<_>>()).unwrap();
+    let trust = EnrollmentTrust::pinned([key.public_key()]).unwrap();
+    let signed = enrollment().signed(&key).unwrap().to_uri_string();
+    assert!(Enrollment::from_uri(&signed, &trust).is_ok());
+    let bytes = signed.as_bytes();
+    let mut tried = 0;
+    for index in 0..=bytes.len() {
+        let mut variants: Vec<Vec<u8>> = Vec::new();
+        if index < bytes.len() {
+            let mut removed = bytes.to_vec();
+            removed.remove(index);
+            variants.push(removed);
+            for replacement in [b'A', b'-', b'&', b'=', b'%'] {
+                if bytes[index] != replacement {
+                    let mut changed = bytes.to_vec();
+                    changed[index] = replacement;
+                    variants.push(changed);
+                }
+            }
+        }
+        let mut inserted = bytes.to_vec();
+        inserted.insert(index, b'Q');
+        variants.push(inserted);
+        for variant in variants {
+            let text = String::from_utf8(variant).unwrap();
+            let result = Enrollment::from_uri(&text, &trust);
+            assert_eq!(
+                result.as_ref().map_err(Error::kind).err(),
+                Some(ErrorKind::UntrustedEnrollment),
+                "accepted or misjudged {text}"
+            );
+            tried += 1;
+        }
+    }
+    assert!(tried > 1000, "{tried}");
+}
