@@ -2,7 +2,9 @@
 
 Plain RFC 4226 HOTP and RFC 6238 TOTP (``hotp``, ``totp``, ``HOTP``, ``TOTP``) and the
 caller-verification profile: the vendor's ``MasterKey`` and ``Issuer`` (audited, rate limited),
-the ``Enrollment`` payload and the customer's ``DeviceVerifier``. Every error is a
+the ``SigningKey`` that signs enrollments, the ``Enrollment`` payload (read under the vendor's
+pinned public keys), and the customer's ``DeviceVerifier`` and ``StoredVerifier`` (enrollment
+and state stored together; a lost state opens locked). Every error is a
 ``CallsignError``; each kind of error has its own subclass.
 
 Times are int unix seconds or aware ``datetime`` objects; secrets are bytes or base32 text.
