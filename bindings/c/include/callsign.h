@@ -199,6 +199,27 @@ typedef uint32_t callsign_verdict_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// How `callsign_stored_verifier_open` found the stored records.
+enum callsign_restored
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Freshly enrolled; nothing was restored.
+  CALLSIGN_RESTORED_NONE = 0,
+  // Enrollment and state were read: the attempt counter and lock are as they were.
+  CALLSIGN_RESTORED_STATE = 1,
+  // The enrollment was there but its state was missing or damaged: locked from opening.
+  CALLSIGN_RESTORED_LOCKED_AFTER_LOST_STATE = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum callsign_restored callsign_restored;
+#else
+typedef uint32_t callsign_restored;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // A <callsign://enroll> payload: issuer, account id, account secret, epoch, digits, period.
 // Holds the account secret, zeroized when freed. Immutable: may be shared between threads.
 typedef struct callsign_enrollment callsign_enrollment;
@@ -718,6 +739,10 @@ callsign_result callsign_stored_verifier_check(const struct callsign_stored_veri
 callsign_result callsign_stored_verifier_get_status(const struct callsign_stored_verifier *stored,
                                                     uint64_t now,
                                                     struct callsign_verifier_status *out);
+
+// Stores in `*out` how the records were found, a `callsign_restored` value.
+callsign_result callsign_stored_verifier_restored(const struct callsign_stored_verifier *stored,
+                                                  uint32_t *out);
 
 // Frees a stored verifier (the files stay). NULL is a no-op.
 void callsign_stored_verifier_free(struct callsign_stored_verifier *stored);

@@ -4,7 +4,7 @@
 use std::os::raw::c_char;
 use std::sync::Arc;
 
-use callsign::{FileStorage, StoredVerifier};
+use callsign::{FileStorage, Restored, StoredVerifier};
 
 use crate::boundary::ffi_boundary;
 use crate::error::callsign_result;
@@ -92,6 +92,35 @@ pub unsafe extern "C" fn callsign_stored_verifier_get_status(
     ffi_boundary! {
         let status = try_ref!(stored).stored.status(now);
         try_out!(out).set(callsign_verifier_status::from(status));
+        callsign_result::Ok
+    }
+}
+
+/// How `callsign_stored_verifier_open` found the stored records.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum callsign_restored {
+    /// Freshly enrolled; nothing was restored.
+    None = 0,
+    /// Enrollment and state were read: the attempt counter and lock are as they were.
+    State = 1,
+    /// The enrollment was there but its state was missing or damaged: locked from opening.
+    LockedAfterLostState = 2,
+}
+
+/// Stores in `*out` how the records were found, a `callsign_restored` value.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn callsign_stored_verifier_restored(
+    stored: *const callsign_stored_verifier,
+    out: *mut u32,
+) -> callsign_result {
+    ffi_boundary! {
+        let restored = match try_ref!(stored).stored.restored() {
+            None => callsign_restored::None,
+            Some(Restored::State) => callsign_restored::State,
+            Some(Restored::LockedAfterLostState) => callsign_restored::LockedAfterLostState,
+        };
+        try_out!(out).set(restored as u32);
         callsign_result::Ok
     }
 }

@@ -235,6 +235,9 @@ static void deleting_the_state_after_a_lock_keeps_the_lock(void) {
     CHECK_OK(callsign_stored_verifier_open(dir, &config, NOW, &stored));
     CHECK(stored == NULL); /* the first run */
     CHECK_OK(callsign_stored_verifier_enroll(dir, enrollment, &config, NOW, &stored));
+    uint32_t fresh = 7;
+    CHECK_OK(callsign_stored_verifier_restored(stored, &fresh));
+    CHECK(fresh == CALLSIGN_RESTORED_NONE);
     callsign_verdict verdict = {0};
     for (int i = 0; i < 3; i++) {
         CHECK_OK(callsign_stored_verifier_check(stored, "000000", NOW + (uint64_t)i, &verdict));
@@ -246,6 +249,9 @@ static void deleting_the_state_after_a_lock_keeps_the_lock(void) {
     CHECK(remove(state_path) == 0);
     CHECK_OK(callsign_stored_verifier_open(dir, &config, NOW + 60, &stored));
     if (CHECK(stored != NULL)) {
+        uint32_t restored = 0;
+        CHECK_OK(callsign_stored_verifier_restored(stored, &restored));
+        CHECK(restored == CALLSIGN_RESTORED_LOCKED_AFTER_LOST_STATE);
         callsign_verifier_status status;
         CHECK_OK(callsign_stored_verifier_get_status(stored, NOW + 60, &status));
         CHECK(status.locked && status.locked_until > NOW + 60);
