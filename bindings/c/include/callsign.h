@@ -107,7 +107,7 @@ enum callsign_result
   // The audit sink failed; no code was issued.
   CALLSIGN_RESULT_AUDIT_FAILED = 501,
   // The device storage of the enrollment and verifier state failed.
-  CALLSIGN_RESULT_STORAGE_FAILED = 600,
+  CALLSIGN_RESULT_STORAGE_FAILED = 601,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

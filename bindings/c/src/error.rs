@@ -72,7 +72,7 @@ pub enum callsign_result {
     /// The audit sink failed; no code was issued.
     AuditFailed = 501,
     /// The device storage of the enrollment and verifier state failed.
-    StorageFailed = 600,
+    StorageFailed = 601,
 }
 
 impl callsign_result {
