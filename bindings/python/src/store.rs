@@ -33,10 +33,10 @@ impl PyStoredVerifier {
     fn open(
         directory: PathBuf,
         time: Option<&Bound<'_, PyAny>>,
-        behind: u64,
-        ahead: u64,
-        max_failures: u32,
-        lockout_seconds: u64,
+        #[pyo3(from_py_with = convert::arg::behind)] behind: u64,
+        #[pyo3(from_py_with = convert::arg::ahead)] ahead: u64,
+        #[pyo3(from_py_with = convert::arg::max_failures)] max_failures: u32,
+        #[pyo3(from_py_with = convert::arg::lockout_seconds)] lockout_seconds: u64,
     ) -> BindingResult<Option<PyStoredVerifier>> {
         let config = verifier_config(behind, ahead, max_failures, lockout_seconds)?;
         let now = convert::time_or_now(time)?;
@@ -61,10 +61,10 @@ impl PyStoredVerifier {
         time: Option<&Bound<'_, PyAny>>,
         trusted_keys: Vec<Vec<u8>>,
         allow_unsigned: bool,
-        behind: u64,
-        ahead: u64,
-        max_failures: u32,
-        lockout_seconds: u64,
+        #[pyo3(from_py_with = convert::arg::behind)] behind: u64,
+        #[pyo3(from_py_with = convert::arg::ahead)] ahead: u64,
+        #[pyo3(from_py_with = convert::arg::max_failures)] max_failures: u32,
+        #[pyo3(from_py_with = convert::arg::lockout_seconds)] lockout_seconds: u64,
     ) -> BindingResult<PyStoredVerifier> {
         let enrollment = enrollment_arg(enrollment, &trusted_keys, allow_unsigned)?;
         let config = verifier_config(behind, ahead, max_failures, lockout_seconds)?;

@@ -7,18 +7,23 @@ pinned public keys), and the customer's ``DeviceVerifier`` and ``StoredVerifier`
 and state stored together; a lost state opens locked). Every error is a
 ``CallsignError``; each kind of error has its own subclass.
 
+``import_otpauth`` reads otpauth:// URIs in bulk (one per line) and says for each what was
+imported or why it was refused.
+
 Times are int unix seconds or aware ``datetime`` objects; secrets are bytes or base32 text.
 """
 
 from callsign._callsign import (
     AgentCode,
     AgentCodeBatch,
+    AuditChainReport,
     ArithmeticOverflowError,
     AuditFailedError,
     CallsignError,
     DeviceVerifier,
     Enrollment,
     HOTP,
+    ImportResult,
     InvalidBase32Error,
     InvalidCodeError,
     InvalidConfigError,
@@ -49,19 +54,24 @@ from callsign._callsign import (
     __version__,
     account_secret,
     agent_code,
+    audit_chain_hash,
     base32_decode,
     base32_encode,
+    canonical_agent_id,
     hotp,
+    import_otpauth,
     parse_code,
     parse_uri,
     random_secret,
     totp,
+    verify_audit_file,
 )
 from callsign._types import AuditCallback, AuditEvent, SecretLike, StrPath, TimeLike
 
 __all__ = [
     "AgentCode",
     "AgentCodeBatch",
+    "AuditChainReport",
     "ArithmeticOverflowError",
     "AuditCallback",
     "AuditEvent",
@@ -70,6 +80,7 @@ __all__ = [
     "DeviceVerifier",
     "Enrollment",
     "HOTP",
+    "ImportResult",
     "InvalidBase32Error",
     "InvalidCodeError",
     "InvalidConfigError",
@@ -103,11 +114,15 @@ __all__ = [
     "__version__",
     "account_secret",
     "agent_code",
+    "audit_chain_hash",
     "base32_decode",
     "base32_encode",
+    "canonical_agent_id",
     "hotp",
+    "import_otpauth",
     "parse_code",
     "parse_uri",
     "random_secret",
     "totp",
+    "verify_audit_file",
 ]
