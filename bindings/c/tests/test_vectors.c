@@ -537,7 +537,7 @@ static callsign_verifier *fixture_verifier(const cJSON *fixture, const char *uri
         .lockout_seconds = u64_of(config_json, "lockout_seconds"),
     };
     callsign_verifier *verifier = NULL;
-    CHECK_OK(callsign_verifier_new_from_uri(uri, &config, &verifier));
+    CHECK_OK(callsign_verifier_new_from_uri(uri, NULL, 0, true, &config, &verifier));
     return verifier;
 }
 
