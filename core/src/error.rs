@@ -280,6 +280,46 @@ pub enum Error {
     /// The operating system's random generator failed.
     #[error("the system random generator failed")]
     RandomUnavailable,
+    /// An Ed25519 seed or public key has the wrong length.
+    #[error("the {what} has {len} bytes; it must have 32")]
+    SigningKeyLength {
+        /// Which key.
+        what: &'static str,
+        /// Its length in bytes.
+        len: usize,
+    },
+    /// Enrollment keys are pinned, and the payload carries no signature.
+    #[error(
+        "the enrollment is not signed; this app accepts only enrollments signed by its vendor's pinned keys"
+    )]
+    EnrollmentUnsigned,
+    /// The payload's `sig` value is not a well-formed signature.
+    #[error("the enrollment's signature is malformed: {reason}")]
+    EnrollmentSignatureMalformed {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// No pinned key verifies the signature: the payload was signed by a key that is not
+    /// pinned, or altered after signing (Ed25519 cannot tell the two apart).
+    #[error(
+        "no pinned key verifies the enrollment's signature: it was signed by another key or altered after signing"
+    )]
+    EnrollmentSignatureMismatch,
+    /// Something follows the signature; `sig` must be the last parameter and appear once.
+    #[error("the enrollment has data after its signature; sig must be the last parameter")]
+    EnrollmentTrailingData,
+    /// A payload was to be checked with no pinned keys, and unsigned payloads were not
+    /// explicitly allowed.
+    #[error(
+        "no enrollment keys are pinned: pin the vendor's public keys, or allow unsigned enrollments explicitly (tests and tools only)"
+    )]
+    EnrollmentKeysMissing,
+    /// The device storage of the enrollment and verifier state failed.
+    #[error("the device storage failed: {reason}")]
+    StorageFailed {
+        /// What failed, with the operating system's message.
+        reason: String,
+    },
 }
 
 /// The kind of an [`Error`], without its details: what bindings map to their error types and
@@ -320,11 +360,19 @@ pub enum ErrorKind {
     InvalidState,
     /// See [`Error::RandomUnavailable`].
     RandomUnavailable,
+    /// See [`Error::SigningKeyLength`].
+    InvalidSigningKey,
+    /// See [`Error::EnrollmentUnsigned`], [`Error::EnrollmentSignatureMalformed`],
+    /// [`Error::EnrollmentSignatureMismatch`], [`Error::EnrollmentTrailingData`] and
+    /// [`Error::EnrollmentKeysMissing`].
+    UntrustedEnrollment,
+    /// See [`Error::StorageFailed`].
+    StorageFailed,
 }
 
 impl ErrorKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ErrorKind; 16] = [
+    pub const ALL: [ErrorKind; 19] = [
         ErrorKind::InvalidDigits,
         ErrorKind::InvalidPeriod,
         ErrorKind::TimeBeforeEpoch,
@@ -341,6 +389,9 @@ impl ErrorKind {
         ErrorKind::AuditFailed,
         ErrorKind::InvalidState,
         ErrorKind::RandomUnavailable,
+        ErrorKind::InvalidSigningKey,
+        ErrorKind::UntrustedEnrollment,
+        ErrorKind::StorageFailed,
     ];
 
     /// The stable `snake_case` name used in the conformance vectors and by bindings.
@@ -362,6 +413,9 @@ impl ErrorKind {
             ErrorKind::AuditFailed => "audit_failed",
             ErrorKind::InvalidState => "invalid_state",
             ErrorKind::RandomUnavailable => "random_unavailable",
+            ErrorKind::InvalidSigningKey => "invalid_signing_key",
+            ErrorKind::UntrustedEnrollment => "untrusted_enrollment",
+            ErrorKind::StorageFailed => "storage_failed",
         }
     }
 }
@@ -415,6 +469,13 @@ impl Error {
             Error::AuditFailed { .. } => ErrorKind::AuditFailed,
             Error::StateCorrupt { .. } | Error::StateForeign => ErrorKind::InvalidState,
             Error::RandomUnavailable => ErrorKind::RandomUnavailable,
+            Error::SigningKeyLength { .. } => ErrorKind::InvalidSigningKey,
+            Error::EnrollmentUnsigned
+            | Error::EnrollmentSignatureMalformed { .. }
+            | Error::EnrollmentSignatureMismatch
+            | Error::EnrollmentTrailingData
+            | Error::EnrollmentKeysMissing => ErrorKind::UntrustedEnrollment,
+            Error::StorageFailed { .. } => ErrorKind::StorageFailed,
         }
     }
 }

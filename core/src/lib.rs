@@ -52,6 +52,8 @@ mod audit_chain;
 mod enrollment;
 mod issuer;
 mod profile;
+mod signing;
+mod store;
 mod verifier;
 
 pub use agent_id::canonical_agent_id;
@@ -63,7 +65,7 @@ pub use audit_chain::{
     AuditChainVerifier, AuditRecord, audit_chain_hash, audit_chain_hex, parse_audit_chain_hex,
     verify_audit_chain, verify_audit_file,
 };
-pub use enrollment::{Enrollment, MAX_ISSUER_LEN};
+pub use enrollment::{Enrollment, MAX_ISSUER_LEN, SignerError};
 pub use issuer::{
     IssueRequest, Issuer, IssuerAccount, IssuerConfig, MAX_AGENT_ID_LEN, MAX_TICKET_LEN,
     MIN_BATCH_PER_THREAD, RateLimit,
@@ -72,6 +74,12 @@ pub use profile::{
     MAX_ACCOUNT_ID_LEN, MAX_MASTER_KEY_LEN, MAX_PROFILE_PERIOD, MIN_MASTER_KEY_LEN,
     MIN_PROFILE_PERIOD, MasterKey, ProfileParams, agent_code, agent_totp, check_account_id,
     derive_call_key,
+};
+pub use signing::{
+    EnrollmentTrust, PUBLIC_KEY_LEN, SIGNATURE_LEN, SIGNING_SEED_LEN, SigningKey, VerifyingKey,
+};
+pub use store::{
+    DeviceStorage, ENROLLMENT_RECORD, FileStorage, Restored, STATE_RECORD, StoredVerifier,
 };
 pub use verifier::{
     MAX_DEVICE_TIME, MAX_FAILURES_LIMIT, MAX_LOCKOUT_SECONDS, STATE_VERSION, Verdict, Verifier,

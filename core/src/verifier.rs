@@ -193,9 +193,14 @@ impl Verifier {
         })
     }
 
-    /// A fresh verifier from a <callsign://enroll> URI.
-    pub fn from_uri(uri: &str, config: VerifierConfig) -> Result<Verifier, Error> {
-        Verifier::new(&Enrollment::parse(uri)?, config)
+    /// A fresh verifier from a received <callsign://enroll> payload, read under `trust` (see
+    /// [`Enrollment::from_uri`]).
+    pub fn from_uri(
+        uri: &str,
+        trust: &crate::EnrollmentTrust,
+        config: VerifierConfig,
+    ) -> Result<Verifier, Error> {
+        Verifier::new(&Enrollment::from_uri(uri, trust)?, config)
     }
 
     /// A verifier restored from a blob of [`Verifier::export_state`]. A corrupt or foreign

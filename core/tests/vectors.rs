@@ -15,9 +15,9 @@
 //! computed by core and pinned by the committed file.
 
 use callsign::{
-    Algorithm, AuditOutcome, AuditRecord, Code, Enrollment, Error, Hotp, IssuanceEvent, MasterKey,
-    OtpAuthUri, OtpKind, ProfileParams, Secret, Totp, Verdict, Verifier, VerifierConfig, Window,
-    agent_code, derive_call_key,
+    Algorithm, AuditOutcome, AuditRecord, Code, Enrollment, EnrollmentTrust, Error, Hotp,
+    IssuanceEvent, MasterKey, OtpAuthUri, OtpKind, ProfileParams, Secret, SigningKey, Totp,
+    Verdict, Verifier, VerifierConfig, Window, agent_code, derive_call_key,
 };
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -742,6 +742,190 @@ fn enrollment_cases() -> Vec<Value> {
     cases
 }
 
+/// Addition C's reference signing key: seed bytes 0x20..0x3f.
+fn reference_signing_key() -> SigningKey {
+    SigningKey::from_seed(&(0x20u8..0x40).collect::<Vec<_>>()).unwrap()
+}
+
+/// Another key, playing the forger's.
+fn forger_signing_key() -> SigningKey {
+    SigningKey::from_seed(&(0x40u8..0x60).collect::<Vec<_>>()).unwrap()
+}
+
+/// Which refusal an untrusted-enrollment error is (the Rust variant, named for the vectors).
+fn refusal(error: &Error) -> Option<&'static str> {
+    match error {
+        Error::EnrollmentUnsigned => Some("unsigned"),
+        Error::EnrollmentSignatureMalformed { .. } => Some("malformed_signature"),
+        Error::EnrollmentSignatureMismatch => Some("signature_mismatch"),
+        Error::EnrollmentTrailingData => Some("trailing_data"),
+        Error::EnrollmentKeysMissing => Some("no_pinned_keys"),
+        _ => None,
+    }
+}
+
+fn signed_enrollment_cases() -> Vec<Value> {
+    let key = reference_signing_key();
+    let forger = forger_signing_key();
+    let public = hex(key.public_key().as_bytes());
+    let forger_public = hex(forger.public_key().as_bytes());
+    let unsigned = reference_enrollment().to_uri_string().as_str().to_owned();
+    let signed = reference_enrollment()
+        .signed(&key)
+        .unwrap()
+        .to_uri_string()
+        .as_str()
+        .to_owned();
+    let by_forger = reference_enrollment()
+        .signed(&forger)
+        .unwrap()
+        .to_uri_string()
+        .as_str()
+        .to_owned();
+    let signature = signed.rsplit_once("&sig=").unwrap().1.to_owned();
+    let mut cases = vec![json!({
+        "name": "Addition C reference",
+        "seed_hex": hex(key.expose_seed()), "public_key_hex": public,
+        "payload": unsigned, "signature": signature, "uri": signed,
+        "trusted_keys_hex": [public], "allow_unsigned": false,
+        "expect": enrollment_json(&reference_enrollment()),
+    })];
+    let altered = signed.replace("customer-0001", "customer-0002");
+    let mut flipped = signed.clone();
+    let last = flipped.pop().unwrap();
+    flipped.push(if last == 'A' { 'Q' } else { 'A' });
+    let plus = signed.replacen("&sig=", "&sig=+", 1);
+    let plus = plus[..plus.len() - 1].to_owned();
+    let sig_first = format!(
+        "callsign://enroll?sig={signature}&{}",
+        &unsigned["callsign://enroll?".len()..]
+    );
+    let sig_middle = format!("{unsigned}&sig={signature}&period=30").replacen("&period=30", "", 1);
+    let one = vec![public.clone()];
+    let rotated = vec![forger_public.clone(), public.clone()];
+    let none: Vec<String> = Vec::new();
+    let short_key = vec![public[..62].to_owned()];
+    let all: Vec<(&str, String, &Vec<String>, bool)> = vec![
+        ("signed, pinned", signed.clone(), &one, false),
+        (
+            "signed, one of two pinned keys (rotation)",
+            signed.clone(),
+            &rotated,
+            false,
+        ),
+        ("unsigned, keys pinned", unsigned.clone(), &one, false),
+        (
+            "signed by a key that is not pinned (a forgery)",
+            by_forger.clone(),
+            &one,
+            false,
+        ),
+        ("altered after signing", altered, &one, false),
+        ("signature bit flipped", flipped, &one, false),
+        (
+            "signature truncated",
+            signed[..signed.len() - 1].to_owned(),
+            &one,
+            false,
+        ),
+        (
+            "signature with a character outside base64url",
+            plus,
+            &one,
+            false,
+        ),
+        ("signature with padding", format!("{signed}=="), &one, false),
+        (
+            "data after the signature",
+            format!("{signed}&color=red"),
+            &one,
+            false,
+        ),
+        (
+            "a second signature",
+            format!("{signed}&sig={signature}"),
+            &one,
+            false,
+        ),
+        (
+            "a fragment after the signature",
+            format!("{signed}#x"),
+            &one,
+            false,
+        ),
+        ("sig before other parameters", sig_middle, &one, false),
+        ("sig as the first parameter", sig_first, &one, false),
+        (
+            "no pinned keys and unsigned not allowed",
+            signed.clone(),
+            &none,
+            false,
+        ),
+        (
+            "no pinned keys, unsigned not allowed, unsigned payload",
+            unsigned.clone(),
+            &none,
+            false,
+        ),
+        (
+            "unsigned allowed explicitly: unsigned payload",
+            unsigned.clone(),
+            &none,
+            true,
+        ),
+        (
+            "unsigned allowed explicitly: signature ignored",
+            by_forger.clone(),
+            &none,
+            true,
+        ),
+        (
+            "unsigned allowed explicitly: trailing data still refused",
+            format!("{by_forger}&x=1"),
+            &none,
+            true,
+        ),
+        (
+            "pinned keys and allow_unsigned together",
+            signed.clone(),
+            &one,
+            true,
+        ),
+        (
+            "a pinned key of 31 bytes",
+            signed.clone(),
+            &short_key,
+            false,
+        ),
+    ];
+    for (name, uri, keys, allow_unsigned) in all {
+        let keys_bytes: Vec<Vec<u8>> = keys.iter().map(|k| unhex(k)).collect();
+        let result = EnrollmentTrust::from_options(&keys_bytes, allow_unsigned)
+            .and_then(|trust| Enrollment::from_uri(&uri, &trust));
+        let mut case = json!({"name": name, "uri": uri, "trusted_keys_hex": keys,
+                              "allow_unsigned": allow_unsigned});
+        match result {
+            Ok(enrollment) => {
+                case["expect"] = enrollment_json(&enrollment);
+            }
+            Err(error) => {
+                case["error"] = json!(kind(&error));
+                if let Some(refusal) = refusal(&error) {
+                    case["refusal"] = json!(refusal);
+                }
+            }
+        }
+        cases.push(case);
+    }
+    cases
+}
+
+fn enrollment_json(enrollment: &Enrollment) -> Value {
+    json!({"issuer": enrollment.issuer(), "account": enrollment.account_id(),
+           "secret_hex": hex(enrollment.secret().expose_bytes()), "epoch": enrollment.epoch(),
+           "digits": enrollment.params().digits(), "period": enrollment.params().period()})
+}
+
 fn base32_cases() -> Vec<Value> {
     let mut cases = Vec::new();
     for input in [
@@ -782,7 +966,8 @@ fn generate() -> Value {
             "A case with \"error\" must fail with that error kind (see error_kinds); any other case must succeed with the values given.",
             "hkdf cases check the HKDF-SHA256 implementation itself (RFC 5869); bindings without a raw HKDF may skip them.",
             "verifier sequences run their steps in order on one fresh verifier built from enrollment_uri and config.",
-            "otpauth and enrollment cases give the canonical URI that emitting the parsed value must produce."
+            "otpauth and enrollment cases give the canonical URI that emitting the parsed value must produce.",
+            "signed_enrollments: read uri with trusted_keys_hex pinned (or none) and allow_unsigned; refusal names which untrusted_enrollment error it is. The first case is Addition C's reference: signing payload with seed_hex gives uri."
         ],
         "error_kinds": error_kinds,
         "hotp": hotp_cases(),
@@ -794,6 +979,7 @@ fn generate() -> Value {
         "verifier_sequences": verifier_cases(),
         "otpauth": otpauth_cases(),
         "enrollment": enrollment_cases(),
+        "signed_enrollments": signed_enrollment_cases(),
         "base32": base32_cases(),
         "agent_ids": agent_id_cases(),
         "audit_chain": audit_chain_cases(),
@@ -929,6 +1115,7 @@ fn counts_meet_the_bar() {
         "entries",
         "otpauth",
         "enrollment",
+        "signed_enrollments",
         "base32",
     ];
     let mut total = 0;
@@ -1118,8 +1305,12 @@ fn verifier_sequences() {
             max_failures: config["max_failures"].as_u64().unwrap() as u32,
             lockout_seconds: config["lockout_seconds"].as_u64().unwrap(),
         };
-        let verifier =
-            Verifier::from_uri(sequence["enrollment_uri"].as_str().unwrap(), config).unwrap();
+        let verifier = Verifier::from_uri(
+            sequence["enrollment_uri"].as_str().unwrap(),
+            &EnrollmentTrust::allow_unsigned(),
+            config,
+        )
+        .unwrap();
         for step in sequence["steps"].as_array().unwrap() {
             let result = verifier.check(
                 step["entry"].as_str().unwrap(),
@@ -1186,6 +1377,50 @@ fn enrollment_uris() {
                 );
             }
             None => expect_error(result, case),
+        }
+    }
+}
+
+#[test]
+fn signed_enrollments() {
+    let vectors = load();
+    let cases = cases(&vectors, "signed_enrollments");
+    // Addition C's reference values, written here by hand.
+    let reference = &cases[0];
+    let key = SigningKey::from_seed(&unhex(reference["seed_hex"].as_str().unwrap())).unwrap();
+    assert_eq!(
+        hex(key.public_key().as_bytes()),
+        "29acbae141bccaf0b22e1a94d34d0bc7361e526d0bfe12c89794bc9322966dd7"
+    );
+    assert_eq!(
+        reference["payload"],
+        "callsign://enroll?v=1&issuer=ACME%20Support&account=customer-0001&secret=7RUX6PO6UZYH6QNGL4DRTLQONNWAJGQSCE7NI4GQY72WFTSYMK4Q&epoch=0&digits=6&period=30"
+    );
+    assert_eq!(
+        reference["signature"],
+        "L8G5Ekv02vc-IBsPXyMfaNdKoco-iDMtO_Eml77Tk7xY74WRgwO-ro3x-STRGlt5--oF2OBRftRid8AWcvc2Cg"
+    );
+    let resigned = reference_enrollment().signed(&key).unwrap();
+    assert_eq!(resigned.to_uri_string().as_str(), reference["uri"]);
+    for case in cases {
+        let keys: Vec<Vec<u8>> = case["trusted_keys_hex"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| unhex(k.as_str().unwrap()))
+            .collect();
+        let result =
+            EnrollmentTrust::from_options(&keys, case["allow_unsigned"].as_bool().unwrap())
+                .and_then(|trust| Enrollment::from_uri(case["uri"].as_str().unwrap(), &trust));
+        if let Some(expect) = case.get("expect") {
+            let enrollment = result.unwrap();
+            assert_eq!(&enrollment_json(&enrollment), expect, "{}", case["name"]);
+            // A trusted payload is emitted again byte for byte.
+            assert_eq!(enrollment.to_uri_string().as_str(), case["uri"]);
+        } else {
+            let error = result.as_ref().unwrap_err();
+            assert_eq!(refusal(error), case["refusal"].as_str(), "{}", case["name"]);
+            expect_error(result, case);
         }
     }
 }

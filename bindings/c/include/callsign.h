@@ -47,8 +47,9 @@
 // The outcome of a callsign function. `CALLSIGN_RESULT_OK` (0) is success.
 //
 // Values come in numbered ranges: 1xx misuse of the C API, 2xx OTP parameters, 3xx keys and
-// encodings, 4xx malformed input, 5xx issuer policy, 6xx files. Each kind of core error has exactly one
-// value; its name (`callsign_result_name`) is the error name used by the conformance vectors.
+// encodings, 4xx malformed or untrusted input, 5xx issuer policy, 6xx files and device
+// storage. Each kind of core error has exactly one value; its name (`callsign_result_name`) is
+// the error name used by the conformance vectors.
 // Values are never renumbered; a retired value stays reserved.
 enum callsign_result
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -89,6 +90,8 @@ enum callsign_result
   CALLSIGN_RESULT_INVALID_MASTER_KEY = 303,
   // The system random generator failed.
   CALLSIGN_RESULT_RANDOM_UNAVAILABLE = 304,
+  // An Ed25519 signing key seed or public key is not 32 bytes long.
+  CALLSIGN_RESULT_INVALID_SIGNING_KEY = 305,
   // An entered code is malformed (wrong length or a character other than digits and separators).
   CALLSIGN_RESULT_INVALID_CODE = 400,
   // An otpauth:// or callsign:// URI is malformed.
@@ -97,12 +100,17 @@ enum callsign_result
   CALLSIGN_RESULT_INVALID_IDENTIFIER = 402,
   // A persisted verifier state is corrupt or belongs to another enrollment.
   CALLSIGN_RESULT_INVALID_STATE = 403,
+  // An enrollment payload is not signed by a pinned key (unsigned, bad or unpinned
+  // signature, data after the signature), or no keys are pinned.
+  CALLSIGN_RESULT_UNTRUSTED_ENROLLMENT = 404,
   // The agent reached the issuer's rate limit; no code was issued.
   CALLSIGN_RESULT_RATE_LIMITED = 500,
   // The audit sink failed; no code was issued.
   CALLSIGN_RESULT_AUDIT_FAILED = 501,
   // A file (an audit file) could not be opened, read or used; the last-error message says why.
   CALLSIGN_RESULT_IO_FAILED = 600,
+  // The device storage of the enrollment and verifier state failed.
+  CALLSIGN_RESULT_STORAGE_FAILED = 601,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -194,6 +202,27 @@ typedef uint32_t callsign_verdict_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// How `callsign_stored_verifier_open` found the stored records.
+enum callsign_restored
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Freshly enrolled; nothing was restored.
+  CALLSIGN_RESTORED_NONE = 0,
+  // Enrollment and state were read: the attempt counter and lock are as they were.
+  CALLSIGN_RESTORED_STATE = 1,
+  // The enrollment was there but its state was missing or damaged: locked from opening.
+  CALLSIGN_RESTORED_LOCKED_AFTER_LOST_STATE = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum callsign_restored callsign_restored;
+#else
+typedef uint32_t callsign_restored;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // A <callsign://enroll> payload: issuer, account id, account secret, epoch, digits, period.
 // Holds the account secret, zeroized when freed. Immutable: may be shared between threads.
 typedef struct callsign_enrollment callsign_enrollment;
@@ -218,6 +247,14 @@ typedef struct callsign_otpauth callsign_otpauth;
 // A shared secret of 16 to 1024 bytes. Zeroized when freed. Immutable: may be shared
 // between threads.
 typedef struct callsign_secret callsign_secret;
+
+// The vendor's enrollment signing key (an Ed25519 seed, separate from the master key),
+// zeroized when freed. Immutable: may be shared between threads.
+typedef struct callsign_signing_key callsign_signing_key;
+
+// A verifier whose enrollment and state live in a directory (files with mode 0600, written
+// atomically), saved after every check. Internally locked: may be shared between threads.
+typedef struct callsign_stored_verifier callsign_stored_verifier;
 
 // A prepared TOTP key: secret, algorithm, digits, period and epoch T0 with the HMAC key set
 // up once. Immutable: may be shared between threads. Zeroized when freed.
@@ -316,16 +353,6 @@ typedef bool (*callsign_audit_callback)(void *user_data,
                                         const struct callsign_audit_event *events,
                                         size_t count);
 
-// The numeric fields of an enrollment.
-typedef struct callsign_enrollment_info {
-  // The key epoch.
-  uint32_t epoch;
-  // Code digits.
-  uint32_t digits;
-  // Code period in seconds.
-  uint64_t period;
-} callsign_enrollment_info;
-
 // How a verifier checks entries. Fill it with `callsign_verifier_config_default`.
 typedef struct callsign_verifier_config {
   // Steps accepted before the current one.
@@ -365,6 +392,16 @@ typedef struct callsign_verifier_status {
   // The last step accepted as genuine (0 when none).
   uint64_t last_accepted_step;
 } callsign_verifier_status;
+
+// The numeric fields of an enrollment.
+typedef struct callsign_enrollment_info {
+  // The key epoch.
+  uint32_t epoch;
+  // Code digits.
+  uint32_t digits;
+  // Code period in seconds.
+  uint64_t period;
+} callsign_enrollment_info;
 
 #ifdef __cplusplus
 extern "C" {
@@ -693,6 +730,77 @@ callsign_result callsign_issuer_enrollment(const struct callsign_issuer *issuer,
 // Frees an issuer and zeroizes its master key and cached keys. NULL is a no-op.
 void callsign_issuer_free(struct callsign_issuer *issuer);
 
+// Makes a signing key from its 32-byte seed (a copy is taken).
+callsign_result callsign_signing_key_from_seed(const uint8_t *seed,
+                                               size_t seed_len,
+                                               struct callsign_signing_key **out);
+
+// Makes a new random signing key from the operating system's random generator.
+callsign_result callsign_signing_key_generate(struct callsign_signing_key **out);
+
+// Writes the 32-byte public key to pin in the vendor's app (byte output).
+callsign_result callsign_signing_key_public_key(const struct callsign_signing_key *key,
+                                                uint8_t *out,
+                                                size_t out_size,
+                                                size_t *out_needed);
+
+// Frees a signing key and zeroizes its seed. NULL is a no-op.
+void callsign_signing_key_free(struct callsign_signing_key *key);
+
+// Makes the enrollment payload of `account_id` under `issuer_name`, signed with
+// `signing_key`: its `callsign_enrollment_to_uri` ends with `&sig=`.
+callsign_result callsign_issuer_signed_enrollment(const struct callsign_issuer *issuer,
+                                                  const char *issuer_name,
+                                                  const char *account_id,
+                                                  const struct callsign_signing_key *signing_key,
+                                                  struct callsign_enrollment **out);
+
+// Reads a received <callsign://enroll> payload under the vendor's pinned public keys
+// (`trusted_keys`: `trusted_keys_len` bytes, 32 per key). An unsigned payload, a malformed
+// signature, one no pinned key verifies and data after the signature are
+// `CALLSIGN_RESULT_UNTRUSTED_ENROLLMENT` (the last error message says which). With no keys,
+// signatures are ignored only if `allow_unsigned` is true (tests and tools only).
+callsign_result callsign_enrollment_from_uri(const char *uri,
+                                             const uint8_t *trusted_keys,
+                                             size_t trusted_keys_len,
+                                             bool allow_unsigned,
+                                             struct callsign_enrollment **out);
+
+// Opens what the device stored in `dir`. Nothing enrolled yet (the first run): OK with NULL in
+// `*out`. Enrollment and state: the verifier as it was. Enrollment but the state missing or
+// damaged: a verifier locked from `now` for the lockout period.
+callsign_result callsign_stored_verifier_open(const char *dir,
+                                              const struct callsign_verifier_config *config,
+                                              uint64_t now,
+                                              struct callsign_stored_verifier **out);
+
+// Enrolls the device in `dir` with `enrollment` (read it with `callsign_enrollment_from_uri`
+// and the pinned keys). The same enrollment again keeps its state (and lock); another one
+// replaces it, locked if the old one was locked at `now`.
+callsign_result callsign_stored_verifier_enroll(const char *dir,
+                                                const struct callsign_enrollment *enrollment,
+                                                const struct callsign_verifier_config *config,
+                                                uint64_t now,
+                                                struct callsign_stored_verifier **out);
+
+// Entry mode: checks `entry` at `now`, saves the state, then stores the verdict in `*out`.
+callsign_result callsign_stored_verifier_check(const struct callsign_stored_verifier *stored,
+                                               const char *entry,
+                                               uint64_t now,
+                                               struct callsign_verdict *out);
+
+// Stores the attempt counter and lock at `now` in `*out`.
+callsign_result callsign_stored_verifier_get_status(const struct callsign_stored_verifier *stored,
+                                                    uint64_t now,
+                                                    struct callsign_verifier_status *out);
+
+// Stores in `*out` how the records were found, a `callsign_restored` value.
+callsign_result callsign_stored_verifier_restored(const struct callsign_stored_verifier *stored,
+                                                  uint32_t *out);
+
+// Frees a stored verifier (the files stay). NULL is a no-op.
+void callsign_stored_verifier_free(struct callsign_stored_verifier *stored);
+
 // Decodes RFC 4648 base32 as people paste it (any case, spaces, hyphens, trailing `=`) into
 // bytes (byte output). Unlike `callsign_secret_from_base32` it accepts any length. A bad
 // character is `CALLSIGN_RESULT_INVALID_BASE32` with its position in the last-error message.
@@ -718,7 +826,9 @@ callsign_result callsign_entry_normalize(const char *entry,
                                          size_t *out_needed);
 
 // Parses a <callsign://enroll?v=1>&... URI (strict: unknown, duplicated or missing parameters
-// and versions other than 1 are `CALLSIGN_RESULT_INVALID_URI`).
+// and versions other than 1 are `CALLSIGN_RESULT_INVALID_URI`). Checks the structure only, not
+// the origin, and refuses a signed payload: an app reads received payloads with
+// `callsign_enrollment_from_uri` and its pinned keys.
 callsign_result callsign_enrollment_parse(const char *uri,
                                           struct callsign_enrollment **out);
 
@@ -770,8 +880,12 @@ callsign_result callsign_verifier_new(const struct callsign_enrollment *enrollme
                                       const struct callsign_verifier_config *config,
                                       struct callsign_verifier **out);
 
-// Creates a fresh verifier from a <callsign://enroll> URI.
+// Creates a fresh verifier from a received <callsign://enroll> payload, read under the pinned
+// keys as `callsign_enrollment_from_uri` reads it.
 callsign_result callsign_verifier_new_from_uri(const char *enrollment_uri,
+                                               const uint8_t *trusted_keys,
+                                               size_t trusted_keys_len,
+                                               bool allow_unsigned,
                                                const struct callsign_verifier_config *config,
                                                struct callsign_verifier **out);
 

@@ -17,6 +17,8 @@ mod ffi;
 mod otp;
 mod otpauth;
 mod profile;
+mod signing;
+mod store;
 mod text;
 /// cbindgen:ignore
 #[cfg(feature = "timing")]

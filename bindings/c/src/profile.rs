@@ -282,7 +282,7 @@ pub unsafe extern "C" fn callsign_issuer_config_default(
 /// locked: all functions taking a `const callsign_issuer *` may be called from any thread at
 /// once (the audit callback then must be thread-safe).
 pub struct callsign_issuer {
-    issuer: Issuer,
+    pub(crate) issuer: Issuer,
 }
 
 /// Creates an issuer over a copy of `master_key`. `audit` must not be NULL; `audit_user_data`

@@ -4,7 +4,9 @@
 use std::ffi::CStr;
 use std::os::raw::c_char;
 
-use callsign::{Enrollment, ProfileParams, Verdict, Verifier, VerifierConfig, Window};
+use callsign::{
+    Enrollment, ProfileParams, Verdict, Verifier, VerifierConfig, VerifierStatus, Window,
+};
 
 use crate::boundary::ffi_boundary;
 use crate::error::callsign_result;
@@ -33,7 +35,9 @@ pub struct callsign_enrollment_info {
 }
 
 /// Parses a <callsign://enroll?v=1>&... URI (strict: unknown, duplicated or missing parameters
-/// and versions other than 1 are `CALLSIGN_RESULT_INVALID_URI`).
+/// and versions other than 1 are `CALLSIGN_RESULT_INVALID_URI`). Checks the structure only, not
+/// the origin, and refuses a signed payload: an app reads received payloads with
+/// `callsign_enrollment_from_uri` and its pinned keys.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_enrollment_parse(
     uri: *const c_char,
@@ -162,7 +166,7 @@ pub struct callsign_verifier_config {
 }
 
 impl callsign_verifier_config {
-    fn to_core(self) -> Result<VerifierConfig, callsign::Error> {
+    pub(crate) fn to_core(self) -> Result<VerifierConfig, callsign::Error> {
         Ok(VerifierConfig {
             window: Window::new(self.behind, self.ahead)?,
             max_failures: self.max_failures,
@@ -271,6 +275,18 @@ pub struct callsign_verifier_status {
     pub last_accepted_step: u64,
 }
 
+impl From<VerifierStatus> for callsign_verifier_status {
+    fn from(status: VerifierStatus) -> Self {
+        callsign_verifier_status {
+            locked: status.locked_until.is_some(),
+            locked_until: status.locked_until.unwrap_or(0),
+            attempts_left: status.attempts_left,
+            has_last_accepted_step: status.last_accepted_step.is_some(),
+            last_accepted_step: status.last_accepted_step.unwrap_or(0),
+        }
+    }
+}
+
 /// Checks agent codes on the customer's device. Internally locked: all functions taking a
 /// `const callsign_verifier *` may be called from any thread at once.
 pub struct callsign_verifier {
@@ -292,18 +308,25 @@ pub unsafe extern "C" fn callsign_verifier_new(
     }
 }
 
-/// Creates a fresh verifier from a <callsign://enroll> URI.
+/// Creates a fresh verifier from a received <callsign://enroll> payload, read under the pinned
+/// keys as `callsign_enrollment_from_uri` reads it.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_verifier_new_from_uri(
     enrollment_uri: *const c_char,
+    trusted_keys: *const u8,
+    trusted_keys_len: usize,
+    allow_unsigned: bool,
     config: *const callsign_verifier_config,
     out: *mut *mut callsign_verifier,
 ) -> callsign_result {
     ffi_boundary! {
         let out = try_out_handle!(out);
         let uri = try_str!(enrollment_uri);
+        let keys = crate::signing::try_keys!(trusted_keys, trusted_keys_len);
+        let trust = try_core!(crate::signing::trust(keys, allow_unsigned));
         let config = try_core!(try_ref!(config).to_core());
-        set_handle(out, callsign_verifier { verifier: try_core!(Verifier::from_uri(uri, config)) })
+        let verifier = try_core!(Verifier::from_uri(uri, &trust, config));
+        set_handle(out, callsign_verifier { verifier })
     }
 }
 
@@ -399,14 +422,7 @@ pub unsafe extern "C" fn callsign_verifier_get_status(
 ) -> callsign_result {
     ffi_boundary! {
         let status = try_ref!(verifier).verifier.status(now);
-        let out = try_out!(out);
-        out.set(callsign_verifier_status {
-            locked: status.locked_until.is_some(),
-            locked_until: status.locked_until.unwrap_or(0),
-            attempts_left: status.attempts_left,
-            has_last_accepted_step: status.last_accepted_step.is_some(),
-            last_accepted_step: status.last_accepted_step.unwrap_or(0),
-        });
+        try_out!(out).set(callsign_verifier_status::from(status));
         callsign_result::Ok
     }
 }

@@ -163,6 +163,117 @@ static void issued_code_is_genuine_on_the_device(void) {
     callsign_master_key_free(master);
 }
 
+/* The vendor signs; the app pins the vendor's key: a link signed by anyone else, and an unsigned
+ * one, are refused with CALLSIGN_RESULT_UNTRUSTED_ENROLLMENT. */
+static void forged_and_unsigned_enrollments_are_refused(void) {
+    audit_log log = {0};
+    callsign_master_key *master = NULL;
+    callsign_issuer *issuer = NULL;
+    callsign_issuer_config config;
+    callsign_signing_key *vendor = NULL, *forger = NULL;
+    callsign_enrollment *genuine = NULL, *forged = NULL, *unsigned_enrollment = NULL, *read = NULL;
+    uint8_t pinned[32];
+    size_t needed = 0;
+    char genuine_uri[512], forged_uri[512], unsigned_uri[512];
+    CHECK_OK(callsign_master_key_from_bytes(MASTER, sizeof MASTER, &master));
+    CHECK_OK(callsign_issuer_config_default(&config));
+    CHECK_OK(callsign_issuer_new(master, &config, record_events, &log, &issuer));
+    CHECK_OK(callsign_signing_key_generate(&vendor));
+    CHECK_OK(callsign_signing_key_generate(&forger));
+    CHECK_OK(callsign_signing_key_public_key(vendor, pinned, sizeof pinned, &needed));
+    CHECK_OK(callsign_issuer_signed_enrollment(issuer, "ACME Support", "customer-0001", vendor, &genuine));
+    CHECK_OK(callsign_issuer_signed_enrollment(issuer, "ACME Support", "customer-0001", forger, &forged));
+    CHECK_OK(callsign_issuer_enrollment(issuer, "ACME Support", "customer-0001", &unsigned_enrollment));
+    CHECK_OK(callsign_enrollment_to_uri(genuine, genuine_uri, sizeof genuine_uri, &needed));
+    CHECK_OK(callsign_enrollment_to_uri(forged, forged_uri, sizeof forged_uri, &needed));
+    CHECK_OK(callsign_enrollment_to_uri(unsigned_enrollment, unsigned_uri, sizeof unsigned_uri, &needed));
+    CHECK(strstr(genuine_uri, "&sig=") != NULL);
+
+    CHECK_OK(callsign_enrollment_from_uri(genuine_uri, pinned, sizeof pinned, false, &read));
+    callsign_enrollment_free(read);
+    CHECK_RC(callsign_enrollment_from_uri(forged_uri, pinned, sizeof pinned, false, &read),
+             CALLSIGN_RESULT_UNTRUSTED_ENROLLMENT);
+    CHECK(read == NULL);
+    char detail[256];
+    CHECK_OK(callsign_last_error_message(detail, sizeof detail, &needed));
+    CHECK(strstr(detail, "no pinned key verifies") != NULL);
+    CHECK_RC(callsign_enrollment_from_uri(unsigned_uri, pinned, sizeof pinned, false, &read),
+             CALLSIGN_RESULT_UNTRUSTED_ENROLLMENT);
+    CHECK_OK(callsign_last_error_message(detail, sizeof detail, &needed));
+    CHECK(strstr(detail, "not signed") != NULL);
+    /* No keys pinned and unsigned not allowed: refused, not silently trusted. */
+    CHECK_RC(callsign_enrollment_from_uri(unsigned_uri, NULL, 0, false, &read),
+             CALLSIGN_RESULT_UNTRUSTED_ENROLLMENT);
+    callsign_verifier_config verifier_config;
+    callsign_verifier *verifier = NULL;
+    CHECK_OK(callsign_verifier_config_default(&verifier_config));
+    CHECK_RC(callsign_verifier_new_from_uri(forged_uri, pinned, sizeof pinned, false,
+                                            &verifier_config, &verifier),
+             CALLSIGN_RESULT_UNTRUSTED_ENROLLMENT);
+    CHECK(verifier == NULL);
+
+    callsign_enrollment_free(genuine);
+    callsign_enrollment_free(forged);
+    callsign_enrollment_free(unsigned_enrollment);
+    callsign_signing_key_free(vendor);
+    callsign_signing_key_free(forger);
+    callsign_issuer_free(issuer);
+    callsign_master_key_free(master);
+}
+
+/* Three wrong codes lock the stored verifier; deleting its state file does not lift the lock. */
+static void deleting_the_state_after_a_lock_keeps_the_lock(void) {
+    char dir[] = "/tmp/callsign-c-store-XXXXXX";
+    if (!CHECK(mkdtemp(dir) != NULL)) return;
+    char state_path[sizeof dir + 32];
+    snprintf(state_path, sizeof state_path, "%s/verifier-state", dir);
+    char enrollment_path[sizeof dir + 32];
+    snprintf(enrollment_path, sizeof enrollment_path, "%s/enrollment", dir);
+    callsign_master_key *master = NULL;
+    callsign_secret *secret = NULL;
+    callsign_enrollment *enrollment = NULL;
+    callsign_stored_verifier *stored = NULL;
+    callsign_verifier_config config;
+    CHECK_OK(callsign_master_key_from_bytes(MASTER, sizeof MASTER, &master));
+    CHECK_OK(callsign_account_secret(master, "customer-0001", 0, &secret));
+    CHECK_OK(callsign_enrollment_new("ACME Support", "customer-0001", secret, 0, 6, 30, &enrollment));
+    CHECK_OK(callsign_verifier_config_default(&config));
+
+    CHECK_OK(callsign_stored_verifier_open(dir, &config, NOW, &stored));
+    CHECK(stored == NULL); /* the first run */
+    CHECK_OK(callsign_stored_verifier_enroll(dir, enrollment, &config, NOW, &stored));
+    uint32_t fresh = 7;
+    CHECK_OK(callsign_stored_verifier_restored(stored, &fresh));
+    CHECK(fresh == CALLSIGN_RESTORED_NONE);
+    callsign_verdict verdict = {0};
+    for (int i = 0; i < 3; i++) {
+        CHECK_OK(callsign_stored_verifier_check(stored, "000000", NOW + (uint64_t)i, &verdict));
+    }
+    CHECK(verdict.kind == CALLSIGN_VERDICT_KIND_LOCKED_OUT);
+    callsign_stored_verifier_free(stored);
+    stored = NULL;
+
+    CHECK(remove(state_path) == 0);
+    CHECK_OK(callsign_stored_verifier_open(dir, &config, NOW + 60, &stored));
+    if (CHECK(stored != NULL)) {
+        uint32_t restored = 0;
+        CHECK_OK(callsign_stored_verifier_restored(stored, &restored));
+        CHECK(restored == CALLSIGN_RESTORED_LOCKED_AFTER_LOST_STATE);
+        callsign_verifier_status status;
+        CHECK_OK(callsign_stored_verifier_get_status(stored, NOW + 60, &status));
+        CHECK(status.locked && status.locked_until > NOW + 60);
+        CHECK_OK(callsign_stored_verifier_check(stored, "123456", NOW + 61, &verdict));
+        CHECK(verdict.kind == CALLSIGN_VERDICT_KIND_LOCKED_OUT);
+    }
+    callsign_stored_verifier_free(stored);
+    remove(state_path);
+    remove(enrollment_path);
+    rmdir(dir);
+    callsign_enrollment_free(enrollment);
+    callsign_secret_free(secret);
+    callsign_master_key_free(master);
+}
+
 static void rate_limit_refusals_are_audited(void) {
     audit_log log = {0};
     callsign_master_key *master = NULL;
@@ -413,6 +524,8 @@ void suite_api(void) {
     otpauth_builds_emits_and_parses();
     issued_code_is_genuine_on_the_device();
     rate_limit_refusals_are_audited();
+    forged_and_unsigned_enrollments_are_refused();
+    deleting_the_state_after_a_lock_keeps_the_lock();
     verifier_state_survives_a_restart();
     nul_in_decoded_text_is_refused();
     issuer_is_shared_between_threads();

@@ -283,6 +283,97 @@ static void run_enrollment(const cJSON *c) {
     callsign_enrollment_free(enrollment);
 }
 
+/* The pinned keys of a signed-enrollment case, 32 bytes each one after the other; returns the
+ * byte count. */
+static size_t trusted_keys_of(const cJSON *c, uint8_t out[MAX_BYTES]) {
+    size_t len = 0;
+    const cJSON *key;
+    cJSON_ArrayForEach(key, item(c, "trusted_keys_hex")) {
+        uint8_t bytes[MAX_BYTES];
+        const char *hex = cJSON_IsString(key) ? key->valuestring : "";
+        size_t n = strlen(hex) / 2;
+        for (size_t i = 0; i < n && len + i < MAX_BYTES; i++) {
+            unsigned byte = 0;
+            CHECK(sscanf(hex + 2 * i, "%2x", &byte) == 1);
+            bytes[i] = (uint8_t)byte;
+        }
+        if (!CHECK(len + n <= MAX_BYTES)) return len;
+        memcpy(out + len, bytes, n);
+        len += n;
+    }
+    return len;
+}
+
+static bool audit_nothing(void *user_data, const callsign_audit_event *events, size_t count) {
+    (void)user_data;
+    (void)events;
+    (void)count;
+    return true;
+}
+
+static void run_signed_enrollment(const cJSON *c) {
+    uint8_t keys[MAX_BYTES];
+    size_t keys_len = trusted_keys_of(c, keys);
+    bool allow_unsigned = cJSON_IsTrue(item(c, "allow_unsigned"));
+    const char *seed_hex = text_of(c, "seed_hex");
+    if (seed_hex) {
+        /* Addition C's reference: the seed gives the public key, and signing the payload
+         * gives the signed URI. */
+        uint8_t seed[MAX_BYTES], want_public[MAX_BYTES], public_key[32];
+        size_t seed_len = hex_of(c, "seed_hex", seed), needed = 0;
+        hex_of(c, "public_key_hex", want_public);
+        callsign_signing_key *key = NULL;
+        CHECK_OK(callsign_signing_key_from_seed(seed, seed_len, &key));
+        CHECK_OK(callsign_signing_key_public_key(key, public_key, sizeof public_key, &needed));
+        CHECK(needed == 32 && memcmp(public_key, want_public, 32) == 0);
+        uint8_t master_bytes[32];
+        for (size_t i = 0; i < 32; i++) master_bytes[i] = (uint8_t)i;
+        callsign_master_key *master = NULL;
+        callsign_issuer_config config;
+        callsign_issuer *issuer = NULL;
+        callsign_enrollment *signed_enrollment = NULL;
+        char uri[512];
+        CHECK_OK(callsign_master_key_from_bytes(master_bytes, sizeof master_bytes, &master));
+        CHECK_OK(callsign_issuer_config_default(&config));
+        CHECK_OK(callsign_issuer_new(master, &config, audit_nothing, NULL, &issuer));
+        CHECK_OK(callsign_issuer_signed_enrollment(issuer, "ACME Support", "customer-0001", key,
+                                                   &signed_enrollment));
+        CHECK_OK(callsign_enrollment_to_uri(signed_enrollment, uri, sizeof uri, &needed));
+        CHECK_STR(uri, text_of(c, "uri"));
+        callsign_enrollment_free(signed_enrollment);
+        callsign_issuer_free(issuer);
+        callsign_master_key_free(master);
+        callsign_signing_key_free(key);
+    }
+    callsign_enrollment *enrollment = NULL;
+    callsign_result rc = callsign_enrollment_from_uri(text_of(c, "uri"), keys_len ? keys : NULL,
+                                                      keys_len, allow_unsigned, &enrollment);
+    if (expected_error(c, rc) || !CHECK_OK(rc)) {
+        CHECK(enrollment == NULL);
+    } else {
+        const cJSON *expect = item(c, "expect");
+        char text[512];
+        size_t needed = 0;
+        CHECK_OK(callsign_enrollment_account_id(enrollment, text, sizeof text, &needed));
+        CHECK_STR(text, text_of(expect, "account"));
+        callsign_secret *secret = NULL;
+        CHECK_OK(callsign_enrollment_secret(enrollment, &secret));
+        check_secret_hex(secret, expect, "secret_hex");
+        callsign_secret_free(secret);
+        CHECK_OK(callsign_enrollment_to_uri(enrollment, text, sizeof text, &needed));
+        CHECK_STR(text, text_of(c, "uri"));
+        callsign_enrollment_free(enrollment);
+    }
+    /* The verifier reads the payload by the same rule. */
+    callsign_verifier_config config;
+    callsign_verifier *verifier = NULL;
+    CHECK_OK(callsign_verifier_config_default(&config));
+    rc = callsign_verifier_new_from_uri(text_of(c, "uri"), keys_len ? keys : NULL, keys_len,
+                                        allow_unsigned, &config, &verifier);
+    if (!expected_error(c, rc)) CHECK_OK(rc);
+    callsign_verifier_free(verifier);
+}
+
 static void run_otpauth(const cJSON *c) {
     callsign_otpauth *otpauth = NULL;
     callsign_result rc = callsign_otpauth_parse(text_of(c, "uri"), &otpauth);
@@ -334,7 +425,8 @@ static void run_verifier_sequence(const cJSON *c) {
         .lockout_seconds = u64_of(config_json, "lockout_seconds"),
     };
     callsign_verifier *verifier = NULL;
-    if (!CHECK_OK(callsign_verifier_new_from_uri(text_of(c, "enrollment_uri"), &config, &verifier))) {
+    if (!CHECK_OK(callsign_verifier_new_from_uri(text_of(c, "enrollment_uri"), NULL, 0, true,
+                                                 &config, &verifier))) {
         return;
     }
     const cJSON *step_json;
@@ -412,6 +504,7 @@ static const section_runner sections[] = {
     {"account_secrets", run_account_secret},
     {"agent_codes", run_agent_code},
     {"enrollment", run_enrollment},
+    {"signed_enrollments", run_signed_enrollment},
     {"otpauth", run_otpauth},
     {"verifier_sequences", run_verifier_sequence},
     {"error_kinds", run_error_kind},
@@ -444,7 +537,7 @@ static callsign_verifier *fixture_verifier(const cJSON *fixture, const char *uri
         .lockout_seconds = u64_of(config_json, "lockout_seconds"),
     };
     callsign_verifier *verifier = NULL;
-    CHECK_OK(callsign_verifier_new_from_uri(uri, &config, &verifier));
+    CHECK_OK(callsign_verifier_new_from_uri(uri, NULL, 0, true, &config, &verifier));
     return verifier;
 }
 

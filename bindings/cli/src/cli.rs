@@ -148,6 +148,10 @@ pub struct KeygenArgs {
     /// The file to create; an existing file is never overwritten.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+    /// Make an Ed25519 enrollment signing key instead of a master key, and print its public key
+    /// (to pin in the customer's app).
+    #[arg(long)]
+    pub signing: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -172,6 +176,10 @@ pub struct EnrollArgs {
     /// The vendor's name as the customer's app shows it.
     #[arg(long, value_name = "NAME", default_value = "callsign")]
     pub issuer: String,
+    /// Sign the enrollment with this enrollment signing key file (from `callsign keygen
+    /// --signing`); apps that pin its public key accept only signed enrollments.
+    #[arg(long, value_name = "FILE")]
+    pub signing_key: Option<PathBuf>,
     /// Also draw the URI as a QR code in the terminal.
     #[arg(long)]
     pub qr: bool,
@@ -232,10 +240,18 @@ pub struct AgentCodeArgs {
 
 /// Arguments of `callsign verify`.
 #[derive(Debug, Args)]
+#[command(group(ArgGroup::new("trust").required(true).args(["trusted_key", "allow_unsigned"])))]
 pub struct VerifyArgs {
     /// The customer's enrollment URI (from callsign enroll).
     #[arg(long, value_name = "URI")]
     pub enrollment: String,
+    /// A pinned enrollment public key, 64 hex digits (repeat for rotation): the enrollment must
+    /// be signed by one of them.
+    #[arg(long, value_name = "HEX")]
+    pub trusted_key: Vec<String>,
+    /// Ignore the enrollment's signature (tests and tools only; an app never does this).
+    #[arg(long, conflicts_with = "trusted_key")]
+    pub allow_unsigned: bool,
     /// The code the caller read out ("482 913", "482-913" and "482913" are all fine).
     #[arg(long, value_name = "C")]
     pub code: String,

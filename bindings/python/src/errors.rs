@@ -63,6 +63,9 @@ kind_exceptions! {
     AuditFailed => AuditFailedError: "The audit sink failed; no code was issued.",
     InvalidState => InvalidStateError: "A verifier state blob is corrupt or belongs to another enrollment.",
     RandomUnavailable => RandomUnavailableError: "The operating system's random generator failed.",
+    InvalidSigningKey => InvalidSigningKeyError: "An Ed25519 signing key seed or public key is not 32 bytes long.",
+    UntrustedEnrollment => UntrustedEnrollmentError: "An enrollment is unsigned, badly signed, signed by a key that is not pinned, has data after its signature, or no keys are pinned.",
+    StorageFailed => StorageFailedError: "The device storage of the enrollment and verifier state failed.",
 }
 
 pyo3::create_exception!(

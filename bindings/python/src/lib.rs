@@ -10,6 +10,7 @@ mod errors;
 mod import;
 mod otp;
 mod profile;
+mod store;
 
 use pyo3::prelude::*;
 
@@ -44,6 +45,8 @@ fn _callsign(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<profile::PyVerdict>()?;
     module.add_class::<profile::PyVerifierStatus>()?;
     module.add_class::<profile::PyDeviceVerifier>()?;
+    module.add_class::<profile::PySigningKey>()?;
+    module.add_class::<store::PyStoredVerifier>()?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -5,9 +5,9 @@
 use crate::convert;
 use crate::errors::BindingResult;
 use callsign::{
-    AuditError, AuditSink, Enrollment, IssuanceEvent, IssueRequest, Issuer, IssuerConfig,
-    JsonLinesAuditSink, MasterKey, ProfileParams, Secret, TimedCode, Verdict, Verifier,
-    VerifierConfig, Window,
+    AuditError, AuditSink, Enrollment, EnrollmentTrust, IssuanceEvent, IssueRequest, Issuer,
+    IssuerConfig, JsonLinesAuditSink, MasterKey, ProfileParams, Secret, SigningKey, TimedCode,
+    Verdict, Verifier, VerifierConfig, Window,
 };
 use pyo3::exceptions::{PyIndexError, PyTypeError};
 use pyo3::prelude::*;
@@ -429,11 +429,21 @@ impl PyIssuer {
         Ok(PyAgentCodeBatch { codes })
     }
 
-    /// The enrollment payload of `account_id`, for the customer's app.
-    fn enrollment(&self, issuer_name: &str, account_id: &str) -> BindingResult<PyEnrollment> {
-        Ok(PyEnrollment {
-            enrollment: self.issuer.enrollment(issuer_name, account_id)?,
-        })
+    /// The enrollment payload of `account_id`, for the customer's app; signed with
+    /// `signing_key` (a `SigningKey`) when given, so that its URI ends with `&sig=`.
+    #[pyo3(signature = (issuer_name, account_id, *, signing_key = None))]
+    fn enrollment(
+        &self,
+        issuer_name: &str,
+        account_id: &str,
+        signing_key: Option<&PySigningKey>,
+    ) -> BindingResult<PyEnrollment> {
+        let enrollment = self.issuer.enrollment(issuer_name, account_id)?;
+        let enrollment = match signing_key {
+            Some(key) => enrollment.signed(&key.key)?,
+            None => enrollment,
+        };
+        Ok(PyEnrollment { enrollment })
     }
 
     /// The key epoch of every account secret.
@@ -475,7 +485,7 @@ impl PyIssuer {
 /// The secret never appears in `repr()`.
 #[pyclass(frozen, module = "callsign", name = "Enrollment")]
 pub(crate) struct PyEnrollment {
-    enrollment: Enrollment,
+    pub(crate) enrollment: Enrollment,
 }
 
 #[pymethods]
@@ -498,15 +508,32 @@ impl PyEnrollment {
         })
     }
 
-    /// Parses a `callsign://enroll` URI (strict).
+    /// Reads a received `callsign://enroll` payload under the vendor's pinned public keys
+    /// (`trusted_keys`, 32 bytes each). An unsigned payload, a bad signature, one no pinned
+    /// key verifies and data after the signature raise `UntrustedEnrollmentError`. With no
+    /// keys, signatures are ignored only if `allow_unsigned=True` (tests and tools only).
     #[staticmethod]
-    fn from_uri(uri: &str) -> BindingResult<PyEnrollment> {
+    #[pyo3(signature = (uri, *, trusted_keys = Vec::new(), allow_unsigned = false), text_signature = "(uri, *, trusted_keys=(), allow_unsigned=False)")]
+    #[allow(clippy::needless_pass_by_value, reason = "pyo3 extracts owned values")]
+    fn from_uri(
+        uri: &str,
+        trusted_keys: Vec<Vec<u8>>,
+        allow_unsigned: bool,
+    ) -> BindingResult<PyEnrollment> {
+        let trust = EnrollmentTrust::from_options(&trusted_keys, allow_unsigned)?;
         Ok(PyEnrollment {
-            enrollment: Enrollment::parse(uri)?,
+            enrollment: Enrollment::from_uri(uri, &trust)?,
         })
     }
 
-    /// The payload as a `callsign://enroll` URI. It contains the account secret.
+    /// Whether the enrollment carries a signature.
+    #[getter]
+    fn signed(&self) -> bool {
+        self.enrollment.signature().is_some()
+    }
+
+    /// The payload as a `callsign://enroll` URI (ending with `&sig=` when signed). It
+    /// contains the account secret.
     fn to_uri(&self) -> String {
         self.enrollment.to_uri_string().to_string()
     }
@@ -543,32 +570,79 @@ impl PyEnrollment {
 
     fn __repr__(&self) -> String {
         format!(
-            "Enrollment(issuer={:?}, account_id={:?}, epoch={}, digits={}, period={}, secret=<redacted>)",
+            "Enrollment(issuer={:?}, account_id={:?}, epoch={}, digits={}, period={}, signed={}, secret=<redacted>)",
             self.enrollment.issuer(),
             self.enrollment.account_id(),
             self.enrollment.epoch(),
             self.enrollment.params().digits(),
-            self.enrollment.params().period()
+            self.enrollment.params().period(),
+            if self.enrollment.signature().is_some() {
+                "True"
+            } else {
+                "False"
+            }
         )
     }
 }
 
-/// An enrollment given as an `Enrollment` or as its `callsign://enroll` URI.
-fn enrollment_arg(value: &Bound<'_, PyAny>) -> BindingResult<Enrollment> {
+/// The vendor's Ed25519 enrollment signing key (a 32-byte seed), separate from the master
+/// key. The seed never appears in `repr()`.
+#[pyclass(frozen, module = "callsign", name = "SigningKey")]
+pub(crate) struct PySigningKey {
+    key: SigningKey,
+}
+
+#[pymethods]
+impl PySigningKey {
+    /// A signing key from its 32-byte seed.
+    #[new]
+    fn new(seed: &[u8]) -> BindingResult<PySigningKey> {
+        Ok(PySigningKey {
+            key: SigningKey::from_seed(seed)?,
+        })
+    }
+
+    /// A new random signing key.
+    #[staticmethod]
+    fn generate() -> BindingResult<PySigningKey> {
+        Ok(PySigningKey {
+            key: SigningKey::generate()?,
+        })
+    }
+
+    /// The 32-byte public key to pin in the vendor's app.
+    fn public_key<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.key.public_key().as_bytes())
+    }
+
+    fn __repr__(&self) -> String {
+        // The core's Debug: the public key in hex, the seed redacted.
+        format!("{:?}", self.key)
+    }
+}
+
+/// An enrollment given as an `Enrollment` (trusted as built) or as a received
+/// `callsign://enroll` URI, read under `trusted_keys` and `allow_unsigned`.
+pub(crate) fn enrollment_arg(
+    value: &Bound<'_, PyAny>,
+    trusted_keys: &[Vec<u8>],
+    allow_unsigned: bool,
+) -> BindingResult<Enrollment> {
     if let Ok(enrollment) = value.cast::<PyEnrollment>() {
         return Ok(enrollment.get().enrollment.clone());
     }
     let uri: String = value.extract().map_err(|_| {
         PyTypeError::new_err("enrollment must be an Enrollment or a callsign://enroll URI str")
     })?;
-    Ok(Enrollment::parse(&uri)?)
+    let trust = EnrollmentTrust::from_options(trusted_keys, allow_unsigned)?;
+    Ok(Enrollment::from_uri(&uri, &trust)?)
 }
 
 /// The answer to "is my caller genuine?". True in a boolean context only when genuine.
 #[pyclass(frozen, eq, module = "callsign", name = "Verdict")]
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct PyVerdict {
-    verdict: Verdict,
+    pub(crate) verdict: Verdict,
 }
 
 #[pymethods]
@@ -670,6 +744,16 @@ impl PyVerifierStatus {
     }
 }
 
+impl From<callsign::VerifierStatus> for PyVerifierStatus {
+    fn from(status: callsign::VerifierStatus) -> Self {
+        PyVerifierStatus {
+            locked_until: status.locked_until,
+            attempts_left: status.attempts_left,
+            last_accepted_step: status.last_accepted_step,
+        }
+    }
+}
+
 /// Python's repr of an optional integer.
 fn optional(value: Option<u64>) -> String {
     value.map_or_else(|| "None".to_owned(), |value| value.to_string())
@@ -684,7 +768,7 @@ pub(crate) struct PyDeviceVerifier {
 }
 
 /// The verifier configuration from the keyword arguments shared by the constructors.
-fn verifier_config(
+pub(crate) fn verifier_config(
     behind: u64,
     ahead: u64,
     max_failures: u32,
@@ -699,20 +783,30 @@ fn verifier_config(
 
 #[pymethods]
 impl PyDeviceVerifier {
-    /// A verifier for `enrollment` (an Enrollment or its URI). With `state` (a blob of
+    /// A verifier for `enrollment`: an Enrollment (trusted as built) or a received URI, read
+    /// like `Enrollment.from_uri` under `trusted_keys` (the vendor's pinned public keys) or,
+    /// for tests and tools only, `allow_unsigned=True`. With `state` (a blob of
     /// `export_state`) it continues where it left off; a corrupt or foreign blob raises
-    /// `InvalidStateError`, after which the app should use `DeviceVerifier.locked`.
+    /// `InvalidStateError`, after which the app should use `DeviceVerifier.locked` (or keep
+    /// enrollment and state together with `StoredVerifier`, which does this itself).
     #[new]
-    #[pyo3(signature = (enrollment, *, state = None, behind = 1, ahead = 1, max_failures = 3, lockout_seconds = 900))]
+    #[pyo3(signature = (enrollment, *, trusted_keys = Vec::new(), allow_unsigned = false, state = None, behind = 1, ahead = 1, max_failures = 3, lockout_seconds = 900), text_signature = "(enrollment, *, trusted_keys=(), allow_unsigned=False, state=None, behind=1, ahead=1, max_failures=3, lockout_seconds=900)")]
+    #[allow(
+        clippy::too_many_arguments,
+        clippy::needless_pass_by_value,
+        reason = "Python keyword arguments, extracted as owned values"
+    )]
     fn new(
         enrollment: &Bound<'_, PyAny>,
+        trusted_keys: Vec<Vec<u8>>,
+        allow_unsigned: bool,
         state: Option<&[u8]>,
         #[pyo3(from_py_with = convert::arg::behind)] behind: u64,
         #[pyo3(from_py_with = convert::arg::ahead)] ahead: u64,
         #[pyo3(from_py_with = convert::arg::max_failures)] max_failures: u32,
         #[pyo3(from_py_with = convert::arg::lockout_seconds)] lockout_seconds: u64,
     ) -> BindingResult<PyDeviceVerifier> {
-        let enrollment = enrollment_arg(enrollment)?;
+        let enrollment = enrollment_arg(enrollment, &trusted_keys, allow_unsigned)?;
         let config = verifier_config(behind, ahead, max_failures, lockout_seconds)?;
         let verifier = match state {
             Some(blob) => Verifier::with_state(&enrollment, config, blob)?,
@@ -722,18 +816,26 @@ impl PyDeviceVerifier {
     }
 
     /// The fail-closed fallback when the persisted state is lost or damaged: a verifier
-    /// locked from `time` (now if omitted) for the lockout period.
+    /// locked from `time` (now if omitted) for the lockout period. `enrollment` as for the
+    /// constructor.
     #[staticmethod]
-    #[pyo3(signature = (enrollment, time = None, *, behind = 1, ahead = 1, max_failures = 3, lockout_seconds = 900))]
+    #[pyo3(signature = (enrollment, time = None, *, trusted_keys = Vec::new(), allow_unsigned = false, behind = 1, ahead = 1, max_failures = 3, lockout_seconds = 900), text_signature = "(enrollment, time=None, *, trusted_keys=(), allow_unsigned=False, behind=1, ahead=1, max_failures=3, lockout_seconds=900)")]
+    #[allow(
+        clippy::too_many_arguments,
+        clippy::needless_pass_by_value,
+        reason = "Python keyword arguments, extracted as owned values"
+    )]
     fn locked(
         enrollment: &Bound<'_, PyAny>,
         time: Option<&Bound<'_, PyAny>>,
+        trusted_keys: Vec<Vec<u8>>,
+        allow_unsigned: bool,
         #[pyo3(from_py_with = convert::arg::behind)] behind: u64,
         #[pyo3(from_py_with = convert::arg::ahead)] ahead: u64,
         #[pyo3(from_py_with = convert::arg::max_failures)] max_failures: u32,
         #[pyo3(from_py_with = convert::arg::lockout_seconds)] lockout_seconds: u64,
     ) -> BindingResult<PyDeviceVerifier> {
-        let enrollment = enrollment_arg(enrollment)?;
+        let enrollment = enrollment_arg(enrollment, &trusted_keys, allow_unsigned)?;
         let config = verifier_config(behind, ahead, max_failures, lockout_seconds)?;
         let now = convert::time_or_now(time)?;
         Ok(PyDeviceVerifier {
@@ -764,12 +866,7 @@ impl PyDeviceVerifier {
     /// The attempt counter and lock at `time` (now if omitted).
     #[pyo3(signature = (time = None))]
     fn status(&self, time: Option<&Bound<'_, PyAny>>) -> BindingResult<PyVerifierStatus> {
-        let status = self.verifier.status(convert::time_or_now(time)?);
-        Ok(PyVerifierStatus {
-            locked_until: status.locked_until,
-            attempts_left: status.attempts_left,
-            last_accepted_step: status.last_accepted_step,
-        })
+        Ok(self.verifier.status(convert::time_or_now(time)?).into())
     }
 
     /// The state as a small integrity-checked blob; persist it after every check.

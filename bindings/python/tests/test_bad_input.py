@@ -17,7 +17,8 @@ ENROLL = (
 NAIVE = datetime.datetime(2026, 11, 28, 12, 0, 0)
 TOTP = callsign.TOTP(SECRET)
 HOTP = callsign.HOTP(SECRET)
-VERIFIER = callsign.DeviceVerifier(ENROLL)
+VERIFIER = callsign.DeviceVerifier(ENROLL, allow_unsigned=True)
+VENDOR_KEY = callsign.SigningKey(bytes(range(0x20, 0x40))).public_key()
 
 
 def issuer(**options: object) -> callsign.Issuer:
@@ -82,8 +83,19 @@ CASES: List[Case] = [
     # URIs
     ("http URI", lambda: callsign.parse_uri("http://totp/a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"), callsign.InvalidUriError),
     ("TOTP from hotp URI", lambda: callsign.TOTP.from_uri("otpauth://hotp/a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=1"), callsign.InvalidUriError),
-    ("enrollment v=2", lambda: callsign.Enrollment.from_uri(ENROLL.replace("v=1", "v=2")), callsign.InvalidUriError),
-    ("enrollment unknown parameter", lambda: callsign.DeviceVerifier(ENROLL + "&x=1"), callsign.InvalidUriError),
+    ("enrollment v=2", lambda: callsign.Enrollment.from_uri(ENROLL.replace("v=1", "v=2"), allow_unsigned=True), callsign.InvalidUriError),
+    ("enrollment unknown parameter", lambda: callsign.DeviceVerifier(ENROLL + "&x=1", allow_unsigned=True), callsign.InvalidUriError),
+    # signed enrollments
+    ("unsigned enrollment under a pinned key", lambda: callsign.Enrollment.from_uri(ENROLL, trusted_keys=[VENDOR_KEY]), callsign.UntrustedEnrollmentError),
+    ("unsigned enrollment, no keys, not allowed", lambda: callsign.DeviceVerifier(ENROLL), callsign.UntrustedEnrollmentError),
+    ("locked verifier from an unsigned URI", lambda: callsign.DeviceVerifier.locked(ENROLL, 59, trusted_keys=[VENDOR_KEY]), callsign.UntrustedEnrollmentError),
+    ("data after the signature", lambda: callsign.Enrollment.from_uri(ENROLL + "&sig=" + "A" * 86 + "&x=1", trusted_keys=[VENDOR_KEY]), callsign.UntrustedEnrollmentError),
+    ("pinned keys and allow_unsigned", lambda: callsign.DeviceVerifier(ENROLL, trusted_keys=[VENDOR_KEY], allow_unsigned=True), callsign.InvalidConfigError),
+    ("pinned key of 31 bytes", lambda: callsign.Enrollment.from_uri(ENROLL, trusted_keys=[VENDOR_KEY[:31]]), callsign.InvalidSigningKeyError),
+    ("pinned keys as one bytes object", lambda: callsign.Enrollment.from_uri(ENROLL, trusted_keys=VENDOR_KEY), TypeError),  # type: ignore[arg-type]
+    ("signing key seed of 31 bytes", lambda: callsign.SigningKey(bytes(31)), callsign.InvalidSigningKeyError),
+    ("signing key of wrong type", lambda: issuer().enrollment("ACME", "a", signing_key=b"k" * 32), TypeError),  # type: ignore[arg-type]
+    ("stored verifier in a file", lambda: callsign.StoredVerifier.open("/dev/null"), callsign.StorageFailedError),
     ("enrollment of wrong type", lambda: callsign.DeviceVerifier(42), TypeError),  # type: ignore[arg-type]
     ("provisioning URI without name", lambda: TOTP.provisioning_uri(), callsign.InvalidUriError),
     ("issuer name of 129 bytes", lambda: callsign.Enrollment("x" * 129, "a", SECRET), callsign.InvalidUriError),
@@ -109,9 +121,9 @@ CASES: List[Case] = [
     ("audit path empty", lambda: callsign.Issuer(MASTER, ""), OSError),
     ("audit path a directory", lambda: callsign.Issuer(MASTER, "/"), OSError),
     ("audit callback raises", lambda: callsign.Issuer(MASTER, raising_audit).issue("a", agent_id="ag", ticket="T", time=59), callsign.AuditFailedError),
-    ("max_failures 0", lambda: callsign.DeviceVerifier(ENROLL, max_failures=0), callsign.InvalidConfigError),
-    ("lockout 0", lambda: callsign.DeviceVerifier(ENROLL, lockout_seconds=0), callsign.InvalidConfigError),
-    ("state blob garbage", lambda: callsign.DeviceVerifier(ENROLL, state=b"garbage"), callsign.InvalidStateError),
+    ("max_failures 0", lambda: callsign.DeviceVerifier(ENROLL, allow_unsigned=True, max_failures=0), callsign.InvalidConfigError),
+    ("lockout 0", lambda: callsign.DeviceVerifier(ENROLL, allow_unsigned=True, lockout_seconds=0), callsign.InvalidConfigError),
+    ("state blob garbage", lambda: callsign.DeviceVerifier(ENROLL, allow_unsigned=True, state=b"garbage"), callsign.InvalidStateError),
     ("state blob truncated", lambda: VERIFIER.import_state(VERIFIER.export_state()[:-1]), callsign.InvalidStateError),
 ]
 
@@ -142,10 +154,10 @@ NAMED_INTS: List[Tuple[str, Callable[[int], object]]] = [
     ("max_codes", lambda n: callsign.RateLimit(n, 60)),
     ("window_seconds", lambda n: callsign.RateLimit(3, n)),
     ("cache_capacity", lambda n: issuer(cache_capacity=n)),
-    ("behind", lambda n: callsign.DeviceVerifier(ENROLL, behind=n)),
-    ("ahead", lambda n: callsign.DeviceVerifier(ENROLL, ahead=n)),
-    ("max_failures", lambda n: callsign.DeviceVerifier(ENROLL, max_failures=n)),
-    ("lockout_seconds", lambda n: callsign.DeviceVerifier(ENROLL, lockout_seconds=n)),
+    ("behind", lambda n: callsign.DeviceVerifier(ENROLL, allow_unsigned=True, behind=n)),
+    ("ahead", lambda n: callsign.DeviceVerifier(ENROLL, allow_unsigned=True, ahead=n)),
+    ("max_failures", lambda n: callsign.DeviceVerifier(ENROLL, allow_unsigned=True, max_failures=n)),
+    ("lockout_seconds", lambda n: callsign.DeviceVerifier(ENROLL, allow_unsigned=True, lockout_seconds=n)),
     ("epoch", lambda n: issuer(epoch=n)),
     ("digits", lambda n: issuer(digits=n)),
     ("period", lambda n: issuer(period=n)),

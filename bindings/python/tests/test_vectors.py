@@ -21,6 +21,7 @@ COVERED_SECTIONS = {
     "error_kinds",
     "hotp",
     "otpauth",
+    "signed_enrollments",
     "totp",
     "verifier_sequences",
 }
@@ -193,11 +194,15 @@ def test_otpauth(case: Dict[str, Any]) -> None:
 @pytest.mark.parametrize("case", cases("enrollment"))
 def test_enrollment(case: Dict[str, Any]) -> None:
     if "error" in case:
-        expect_error(case["error"], lambda: callsign.Enrollment.from_uri(case["uri"]))
-        expect_error(case["error"], lambda: callsign.DeviceVerifier(case["uri"]))
+        expect_error(
+            case["error"], lambda: callsign.Enrollment.from_uri(case["uri"], allow_unsigned=True)
+        )
+        expect_error(
+            case["error"], lambda: callsign.DeviceVerifier(case["uri"], allow_unsigned=True)
+        )
         return
     expect = case["expect"]
-    enrollment = callsign.Enrollment.from_uri(case["uri"])
+    enrollment = callsign.Enrollment.from_uri(case["uri"], allow_unsigned=True)
     assert (
         enrollment.issuer,
         enrollment.account_id,
@@ -211,11 +216,51 @@ def test_enrollment(case: Dict[str, Any]) -> None:
     assert shown.code == callsign.agent_code(secret, 1764355200, expect["digits"], expect["period"])
 
 
+@pytest.mark.parametrize("case", cases("signed_enrollments"))
+def test_signed_enrollments(case: Dict[str, Any]) -> None:
+    keys = tuple(bytes.fromhex(key) for key in case["trusted_keys_hex"])
+    allow_unsigned = case["allow_unsigned"]
+    if "seed_hex" in case:
+        # Addition C's reference: the seed gives the public key, signing the payload the URI.
+        key = callsign.SigningKey(bytes.fromhex(case["seed_hex"]))
+        assert key.public_key().hex() == case["public_key_hex"]
+        issuer = callsign.Issuer(callsign.MasterKey(bytes(range(32))), lambda events: None)
+        signed = issuer.enrollment("ACME Support", "customer-0001", signing_key=key)
+        assert signed.signed
+        assert signed.to_uri() == case["uri"] == f"{case['payload']}&sig={case['signature']}"
+        assert issuer.enrollment("ACME Support", "customer-0001").to_uri() == case["payload"]
+
+    def read() -> callsign.Enrollment:
+        return callsign.Enrollment.from_uri(
+            case["uri"], trusted_keys=keys, allow_unsigned=allow_unsigned
+        )
+
+    def verifier() -> callsign.DeviceVerifier:
+        return callsign.DeviceVerifier(case["uri"], trusted_keys=keys, allow_unsigned=allow_unsigned)
+
+    if "error" in case:
+        expect_error(case["error"], read)
+        expect_error(case["error"], verifier)
+        return
+    expect = case["expect"]
+    enrollment = read()
+    assert (enrollment.issuer, enrollment.account_id, enrollment.epoch) == (
+        expect["issuer"],
+        expect["account"],
+        expect["epoch"],
+    )
+    assert enrollment.to_uri() == case["uri"]
+    secret = bytes.fromhex(expect["secret_hex"])
+    shown = verifier().display(1764355200)
+    assert shown.code == callsign.agent_code(secret, 1764355200, expect["digits"], expect["period"])
+
+
 @pytest.mark.parametrize("case", cases("verifier_sequences"))
 def test_verifier_sequences(case: Dict[str, Any]) -> None:
     config = case["config"]
     verifier = callsign.DeviceVerifier(
         case["enrollment_uri"],
+        allow_unsigned=True,
         behind=config["behind"],
         ahead=config["ahead"],
         max_failures=config["max_failures"],

@@ -2,7 +2,9 @@
 
 Plain RFC 4226 HOTP and RFC 6238 TOTP (``hotp``, ``totp``, ``HOTP``, ``TOTP``) and the
 caller-verification profile: the vendor's ``MasterKey`` and ``Issuer`` (audited, rate limited),
-the ``Enrollment`` payload and the customer's ``DeviceVerifier``. Every error is a
+the ``SigningKey`` that signs enrollments, the ``Enrollment`` payload (read under the vendor's
+pinned public keys), and the customer's ``DeviceVerifier`` and ``StoredVerifier`` (enrollment
+and state stored together; a lost state opens locked). Every error is a
 ``CallsignError``; each kind of error has its own subclass.
 
 ``import_otpauth`` reads otpauth:// URIs in bulk (one per line) and says for each what was
@@ -30,6 +32,7 @@ from callsign._callsign import (
     InvalidMasterKeyError,
     InvalidPeriodError,
     InvalidSecretLengthError,
+    InvalidSigningKeyError,
     InvalidStateError,
     InvalidUriError,
     Issuer,
@@ -39,9 +42,13 @@ from callsign._callsign import (
     RandomUnavailableError,
     RateLimit,
     RateLimitedError,
+    SigningKey,
+    StorageFailedError,
+    StoredVerifier,
     TimeBeforeEpochError,
     TOTP,
     UnsupportedAlgorithmError,
+    UntrustedEnrollmentError,
     Verdict,
     VerifierStatus,
     __version__,
@@ -82,6 +89,7 @@ __all__ = [
     "InvalidMasterKeyError",
     "InvalidPeriodError",
     "InvalidSecretLengthError",
+    "InvalidSigningKeyError",
     "InvalidStateError",
     "InvalidUriError",
     "Issuer",
@@ -92,11 +100,15 @@ __all__ = [
     "RateLimit",
     "RateLimitedError",
     "SecretLike",
+    "SigningKey",
+    "StorageFailedError",
+    "StoredVerifier",
     "StrPath",
     "TOTP",
     "TimeBeforeEpochError",
     "TimeLike",
     "UnsupportedAlgorithmError",
+    "UntrustedEnrollmentError",
     "Verdict",
     "VerifierStatus",
     "__version__",

@@ -1,5 +1,15 @@
 # Type stubs of the private extension module (written by hand, checked by stubtest).
-from typing import ClassVar, Final, Iterable, Iterator, Literal, Optional, Union, final
+from typing import (
+    ClassVar,
+    Final,
+    Iterable,
+    Iterator,
+    Literal,
+    Optional,
+    Sequence,
+    Union,
+    final,
+)
 
 from callsign._types import AuditCallback, SecretLike, StrPath, TimeLike
 
@@ -22,6 +32,7 @@ __all__ = [
     "InvalidMasterKeyError",
     "InvalidPeriodError",
     "InvalidSecretLengthError",
+    "InvalidSigningKeyError",
     "InvalidStateError",
     "InvalidUriError",
     "Issuer",
@@ -31,9 +42,13 @@ __all__ = [
     "RandomUnavailableError",
     "RateLimit",
     "RateLimitedError",
+    "SigningKey",
+    "StorageFailedError",
+    "StoredVerifier",
     "TOTP",
     "TimeBeforeEpochError",
     "UnsupportedAlgorithmError",
+    "UntrustedEnrollmentError",
     "Verdict",
     "VerifierStatus",
     "__version__",
@@ -87,6 +102,12 @@ class AuditFailedError(CallsignError): ...
 class InvalidStateError(CallsignError): ...
 
 class RandomUnavailableError(CallsignError): ...
+
+class InvalidSigningKeyError(CallsignError): ...
+
+class UntrustedEnrollmentError(CallsignError): ...
+
+class StorageFailedError(CallsignError): ...
 
 class NaiveDatetimeError(CallsignError): ...
 
@@ -292,7 +313,9 @@ class Issuer:
     def issue_many(
         self, account_ids: Iterable[str], time: TimeLike, *, agent_id: str, reason: str
     ) -> AgentCodeBatch: ...
-    def enrollment(self, issuer_name: str, account_id: str) -> Enrollment: ...
+    def enrollment(
+        self, issuer_name: str, account_id: str, *, signing_key: Optional[SigningKey] = None
+    ) -> Enrollment: ...
     @property
     def epoch(self) -> int: ...
     @property
@@ -315,8 +338,12 @@ class Enrollment:
         period: int = 30,
     ) -> Enrollment: ...
     @staticmethod
-    def from_uri(uri: str) -> Enrollment: ...
+    def from_uri(
+        uri: str, *, trusted_keys: Sequence[bytes] = (), allow_unsigned: bool = False
+    ) -> Enrollment: ...
     def to_uri(self) -> str: ...
+    @property
+    def signed(self) -> bool: ...
     @property
     def issuer(self) -> str: ...
     @property
@@ -360,6 +387,8 @@ class DeviceVerifier:
         cls,
         enrollment: Union[Enrollment, str],
         *,
+        trusted_keys: Sequence[bytes] = (),
+        allow_unsigned: bool = False,
         state: Optional[bytes] = None,
         behind: int = 1,
         ahead: int = 1,
@@ -371,6 +400,8 @@ class DeviceVerifier:
         enrollment: Union[Enrollment, str],
         time: Optional[TimeLike] = None,
         *,
+        trusted_keys: Sequence[bytes] = (),
+        allow_unsigned: bool = False,
         behind: int = 1,
         ahead: int = 1,
         max_failures: int = 3,
@@ -381,3 +412,43 @@ class DeviceVerifier:
     def status(self, time: Optional[TimeLike] = None) -> VerifierStatus: ...
     def export_state(self) -> bytes: ...
     def import_state(self, state: bytes) -> None: ...
+
+@final
+class SigningKey:
+    def __new__(cls, seed: bytes) -> SigningKey: ...
+    @staticmethod
+    def generate() -> SigningKey: ...
+    def public_key(self) -> bytes: ...
+
+@final
+class StoredVerifier:
+    @staticmethod
+    def open(
+        directory: StrPath,
+        time: Optional[TimeLike] = None,
+        *,
+        behind: int = 1,
+        ahead: int = 1,
+        max_failures: int = 3,
+        lockout_seconds: int = 900,
+    ) -> Optional[StoredVerifier]: ...
+    @staticmethod
+    def enroll(
+        directory: StrPath,
+        enrollment: Union[Enrollment, str],
+        time: Optional[TimeLike] = None,
+        *,
+        trusted_keys: Sequence[bytes] = (),
+        allow_unsigned: bool = False,
+        behind: int = 1,
+        ahead: int = 1,
+        max_failures: int = 3,
+        lockout_seconds: int = 900,
+    ) -> StoredVerifier: ...
+    def check(self, entry: str, time: Optional[TimeLike] = None) -> Verdict: ...
+    def display(self, time: Optional[TimeLike] = None) -> AgentCode: ...
+    def status(self, time: Optional[TimeLike] = None) -> VerifierStatus: ...
+    @property
+    def restored(self) -> Optional[Literal["state", "locked_after_lost_state"]]: ...
+    @property
+    def enrollment(self) -> Enrollment: ...

@@ -34,7 +34,7 @@ class StateBlobTest {
 
     private fun JSONObject.u64OrNull(key: String): ULong? = if (isNull(key)) null else u64(key)
 
-    private fun enrollment(uri: String): Enrollment = Enrollment.parse(uri)
+    private fun enrollment(uri: String): Enrollment = unsignedEnrollment(uri)
 
     @TestFactory
     fun `frozen and version 1 blobs import`(): List<DynamicTest> =
