@@ -2,6 +2,7 @@
 
 use crate::cli::AgentCodeArgs;
 use crate::error::CliError;
+use crate::input;
 use crate::keyfile;
 use crate::output::{CodeFormat, now_or, print_json, print_line, utc};
 use callsign::{
@@ -65,7 +66,8 @@ impl CodeSource {
     /// The source the arguments name: --master-key with --account, or --enrollment.
     fn from_args(args: &AgentCodeArgs, sink: Arc<dyn AuditSink>) -> Result<CodeSource, CliError> {
         if let Some(uri) = &args.enrollment {
-            let enrollment = Enrollment::parse(uri).map_err(CliError::blame("--enrollment"))?;
+            let uri = input::secret_arg("--enrollment", uri)?;
+            let enrollment = Enrollment::parse(&uri).map_err(CliError::blame("--enrollment"))?;
             let params = enrollment.params();
             if let Some(digits) = args.digits.filter(|&digits| digits != params.digits()) {
                 return Err(CliError::argument(

@@ -3,8 +3,10 @@
 //! Format: the key's bytes as hex digits and a newline; `keygen` writes 32 bytes as 64
 //! lowercase digits. Reading accepts 32 to 64 bytes in either case, with surrounding
 //! whitespace, and refuses a file that group or others may read (like ssh with its keys).
+//! The path `-` reads the same text from stdin.
 
 use crate::error::CliError;
+use crate::input;
 use callsign::MasterKey;
 use std::io::Write;
 use std::path::Path;
@@ -53,6 +55,13 @@ pub fn write_new(path: &Path, key: &MasterKey) -> Result<(), CliError> {
 /// Reads a master key file, blaming `argument` for anything wrong with it.
 pub fn read(argument: &'static str, path: &Path) -> Result<MasterKey, CliError> {
     let blame = |message: String| CliError::argument(argument, message);
+    if path.as_os_str() == input::STDIN {
+        let text = input::read_stdin(argument)?;
+        let key = decode_hex(&text).ok_or_else(|| {
+            blame("stdin does not hold a master key (expected 64 to 128 hex digits)".to_owned())
+        })?;
+        return MasterKey::from_bytes(&key).map_err(|error| blame(format!("stdin: {error}")));
+    }
     let metadata = std::fs::metadata(path)
         .map_err(|error| blame(format!("cannot read {}: {error}", path.display())))?;
     if !metadata.is_file() || metadata.len() > MAX_FILE_LEN {

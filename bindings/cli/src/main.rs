@@ -10,6 +10,7 @@ mod agent;
 mod cli;
 mod demo;
 mod error;
+mod input;
 mod keyfile;
 mod otp;
 mod output;

@@ -2,6 +2,7 @@
 
 use crate::cli::VerifyArgs;
 use crate::error::CliError;
+use crate::input;
 use crate::output::{now_or, print_json, print_line, utc};
 use callsign::{Verdict, Verifier, VerifierConfig};
 use serde::Serialize;
@@ -94,8 +95,11 @@ pub fn describe(verdict: &Verdict) -> String {
 /// Checks `args.code` against the enrollment at `args.time` (default: now), as a fresh app
 /// would: exit 0 genuine, 1 not genuine.
 pub fn verify(args: &VerifyArgs) -> Result<ExitCode, CliError> {
-    let verifier = Verifier::from_uri(&args.enrollment, VerifierConfig::default())
-        .map_err(CliError::blame("--enrollment"))?;
+    let verifier = Verifier::from_uri(
+        &input::secret_arg("--enrollment", &args.enrollment)?,
+        VerifierConfig::default(),
+    )
+    .map_err(CliError::blame("--enrollment"))?;
     let time = now_or(args.time)?;
     let verdict = verifier
         .check(&args.code, time)
