@@ -51,6 +51,7 @@ from callsign._callsign import (
     totp,
 )
 from callsign._types import AuditCallback, AuditEvent, SecretLike, StrPath, TimeLike
+from callsign import _presentation  # noqa: F401  (help() and inspect: real defaults, no ordering)
 
 __all__ = [
     "AgentCode",
