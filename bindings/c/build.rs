@@ -13,7 +13,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo:rerun-if-changed=cbindgen.toml");
     let target_os = std::env::var("CARGO_CFG_TARGET_OS")?;
     if !matches!(target_os.as_str(), "macos" | "ios" | "windows") {
-        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libcallsign.so.{}", soname_version()?);
+        println!(
+            "cargo:rustc-cdylib-link-arg=-Wl,-soname,libcallsign.so.{}",
+            soname_version()?
+        );
     }
     let crate_dir = std::env::var("CARGO_MANIFEST_DIR")?;
     let out_dir = std::env::var("OUT_DIR")?;
@@ -27,5 +30,9 @@ fn main() -> Result<(), Box<dyn Error>> {
 fn soname_version() -> Result<String, Box<dyn Error>> {
     let major = std::env::var("CARGO_PKG_VERSION_MAJOR")?;
     let minor = std::env::var("CARGO_PKG_VERSION_MINOR")?;
-    Ok(if major == "0" { format!("0.{minor}") } else { major })
+    Ok(if major == "0" {
+        format!("0.{minor}")
+    } else {
+        major
+    })
 }

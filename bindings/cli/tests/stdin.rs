@@ -1,6 +1,10 @@
 //! Secrets off the command line: `--secret -`, `--master-key -` and `--enrollment -` read the
 //! value from stdin (like `oathtool -b -`), and give the same results as the value on argv.
-#![allow(clippy::expect_used, clippy::panic, reason = "a test fails by panicking")]
+#![allow(
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
 
 mod common;
 
