@@ -356,10 +356,10 @@ fn master_key_arg(value: &Bound<'_, PyAny>) -> BindingResult<MasterKey> {
 /// Issues agent codes from the master key, audits every issuance and enforces a per-agent
 /// rate limit. Safe to share between threads.
 ///
-/// Parameters: `master_key` a MasterKey or its bytes; `audit` a callable taking a list of
+/// Parameters: `master_key` a `MasterKey` or its bytes; `audit` a callable taking a list of
 /// event dicts, or the path of a JSON-lines file (if it fails, no code goes out); `epoch` the
 /// key epoch (bump it to rotate every account's secret); `digits` per code (6 to 8); `period`
-/// seconds per code; `rate_limit` a RateLimit per agent (default `RateLimit()`, 30 per hour),
+/// seconds per code; `rate_limit` a `RateLimit` per agent (default `RateLimit()`, 30 per hour),
 /// or None for trusted batch jobs only; `cache_capacity` how many accounts' call keys are
 /// cached; `batch_threads` bounds the threads of one `issue_many` call (default: the available
 /// cores, at most 8).
