@@ -72,7 +72,7 @@ impl Default for IssuerConfig {
 pub struct IssueRequest<'a> {
     /// The customer's account id (1..=256 bytes).
     pub account_id: &'a str,
-    /// The agent's id (1..=128 bytes).
+    /// The agent's id (1..=128 bytes in its canonical form, see [`crate::canonical_agent_id`]).
     pub agent_id: &'a str,
     /// The ticket number or reason for the call (1..=256 bytes).
     pub ticket: &'a str,
@@ -125,12 +125,19 @@ impl Issuer {
 
     /// The agent code for one account at unix time `now`.
     ///
+    /// The agent id counts and is audited in its canonical form
+    /// ([`crate::canonical_agent_id`]): `Agent-7` and `agent-7` share one limit.
+    ///
     /// Order: inputs checked; the code computed; rate limit (a refusal is audited, then
     /// reported as [`Error::RateLimited`]); the event recorded; only then the code returned.
     /// A failing sink gives [`Error::AuditFailed`] and no code.
     pub fn issue(&self, request: &IssueRequest<'_>, now: u64) -> Result<TimedCode, Error> {
-        check_request_fields(request.agent_id, request.ticket)?;
-        self.issue_with(&*self.call_key(request.account_id)?, request, now)
+        let agent_id = check_request_fields(request.agent_id, request.ticket)?;
+        let request = IssueRequest {
+            agent_id: &agent_id,
+            ..*request
+        };
+        self.issue_with(&*self.call_key(request.account_id)?, &request, now)
     }
 
     /// A handle on one account's cached call key, for issuing several codes (a support tool
@@ -163,7 +170,7 @@ impl Issuer {
             epoch: self.config.epoch,
         };
         self.reserve(request.agent_id, 1, now, core::slice::from_ref(&event))?;
-        self.record(&[event])?;
+        self.record_reserved(request.agent_id, &[event], now)?;
         Ok(code)
     }
 
@@ -177,7 +184,7 @@ impl Issuer {
         account_ids: &[S],
         now: u64,
     ) -> Result<Vec<TimedCode>, Error> {
-        check_request_fields(agent_id, reason)?;
+        let agent_id = &*check_request_fields(agent_id, reason)?;
         let codes = self.batch_codes(account_ids, now)?;
         let events: Vec<IssuanceEvent<'_>> = account_ids
             .iter()
@@ -193,7 +200,7 @@ impl Issuer {
             })
             .collect();
         self.reserve(agent_id, events.len(), now, &events)?;
-        self.record(&events)?;
+        self.record_reserved(agent_id, &events, now)?;
         Ok(codes)
     }
 
@@ -348,13 +355,11 @@ impl Issuer {
             }
             // The slot that must free up before `count` more fit; a batch larger than the
             // whole limit never fits.
-            match (used + count)
+            (used + count)
                 .checked_sub(max + 1)
                 .and_then(|index| issued.get(index))
-            {
-                Some(&time) if count <= max => time.saturating_add(limit.window_seconds),
-                _ => u64::MAX,
-            }
+                .filter(|_| count <= max)
+                .map(|&time| time.saturating_add(limit.window_seconds))
         };
         let refusals: Vec<IssuanceEvent<'_>> = events
             .iter()
@@ -364,12 +369,50 @@ impl Issuer {
             })
             .collect();
         self.record(&refusals)?;
-        Err(Error::RateLimited {
-            agent_id: crate::uri::truncate(agent_id),
-            max_codes: limit.max_codes,
-            window_seconds: limit.window_seconds,
-            retry_at,
+        Err(match retry_at {
+            Some(retry_at) => Error::RateLimited {
+                agent_id: crate::uri::truncate(agent_id),
+                max_codes: limit.max_codes,
+                window_seconds: limit.window_seconds,
+                retry_at,
+            },
+            None => Error::BatchExceedsRateLimit {
+                agent_id: crate::uri::truncate(agent_id),
+                count,
+                max_codes: limit.max_codes,
+                window_seconds: limit.window_seconds,
+            },
         })
+    }
+
+    /// Records the issued `events` whose codes [`Issuer::reserve`] took from the agent's
+    /// limit at `now`; if the sink fails, gives the codes back: only issued codes count.
+    fn record_reserved(
+        &self,
+        agent_id: &str,
+        events: &[IssuanceEvent<'_>],
+        now: u64,
+    ) -> Result<(), Error> {
+        let recorded = self.record(events);
+        if recorded.is_err() && self.config.rate_limit.is_some() {
+            let mut issued_by_agent = self
+                .issued_by_agent
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            if let Some(issued) = issued_by_agent.get_mut(agent_id) {
+                // The reserved slots hold `now`; any `events.len()` of them are the same.
+                let mut left = events.len();
+                let mut index = issued.len();
+                while left > 0 && index > 0 {
+                    index -= 1;
+                    if issued[index] == now {
+                        issued.remove(index);
+                        left -= 1;
+                    }
+                }
+            }
+        }
+        recorded
     }
 
     fn record(&self, events: &[IssuanceEvent<'_>]) -> Result<(), Error> {
@@ -406,10 +449,10 @@ impl IssuerAccount<'_> {
     /// The agent code at unix time `now`, for `agent_id` under `ticket`; checked, rate-limited
     /// and audited exactly like [`Issuer::issue`].
     pub fn issue(&self, agent_id: &str, ticket: &str, now: u64) -> Result<TimedCode, Error> {
-        check_request_fields(agent_id, ticket)?;
+        let agent_id = check_request_fields(agent_id, ticket)?;
         let request = IssueRequest {
             account_id: &self.account_id,
-            agent_id,
+            agent_id: &agent_id,
             ticket,
         };
         self.issuer.issue_with(&self.generator, &request, now)
@@ -446,18 +489,16 @@ fn batch_code(generator: &Totp, now: u64, first: Option<&TimedCode>) -> Result<T
     }
 }
 
-fn check_request_fields(agent_id: &str, ticket: &str) -> Result<(), Error> {
-    for (field, value, max) in [
-        ("agent id", agent_id, MAX_AGENT_ID_LEN),
-        ("ticket", ticket, MAX_TICKET_LEN),
-    ] {
-        if value.is_empty() || value.len() > max {
-            return Err(Error::AuditFieldLength {
-                field,
-                len: value.len(),
-                max,
-            });
-        }
+/// Checks the ticket and gives the agent id's canonical form ([`crate::canonical_agent_id`]):
+/// the form the rate limit counts and the audit records.
+fn check_request_fields(agent_id: &str, ticket: &str) -> Result<String, Error> {
+    let canonical = crate::canonical_agent_id(agent_id)?;
+    if ticket.is_empty() || ticket.len() > MAX_TICKET_LEN {
+        return Err(Error::AuditFieldLength {
+            field: "ticket",
+            len: ticket.len(),
+            max: MAX_TICKET_LEN,
+        });
     }
-    Ok(())
+    Ok(canonical)
 }

@@ -49,7 +49,12 @@ def expected_code(paths: Paths, account_id: str, when: int) -> str:
 
 
 def audit_events(paths: Paths) -> List[callsign.AuditEvent]:
-    return [json.loads(line) for line in paths.audit.read_text().splitlines()]
+    """The audit file's events, after checking its hash chain (each record's `chain` dropped)."""
+    assert callsign.verify_audit_file(paths.audit).intact
+    events = [json.loads(line) for line in paths.audit.read_text().splitlines()]
+    for event in events:
+        assert len(event.pop("chain")) == 64
+    return events
 
 
 def test_seed_creates_crm_and_private_master_key_once(paths: Paths) -> None:

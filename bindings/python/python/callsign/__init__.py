@@ -5,18 +5,23 @@ caller-verification profile: the vendor's ``MasterKey`` and ``Issuer`` (audited,
 the ``Enrollment`` payload and the customer's ``DeviceVerifier``. Every error is a
 ``CallsignError``; each kind of error has its own subclass.
 
+``import_otpauth`` reads otpauth:// URIs in bulk (one per line) and says for each what was
+imported or why it was refused.
+
 Times are int unix seconds or aware ``datetime`` objects; secrets are bytes or base32 text.
 """
 
 from callsign._callsign import (
     AgentCode,
     AgentCodeBatch,
+    AuditChainReport,
     ArithmeticOverflowError,
     AuditFailedError,
     CallsignError,
     DeviceVerifier,
     Enrollment,
     HOTP,
+    ImportResult,
     InvalidBase32Error,
     InvalidCodeError,
     InvalidConfigError,
@@ -42,13 +47,17 @@ from callsign._callsign import (
     __version__,
     account_secret,
     agent_code,
+    audit_chain_hash,
     base32_decode,
     base32_encode,
+    canonical_agent_id,
     hotp,
+    import_otpauth,
     parse_code,
     parse_uri,
     random_secret,
     totp,
+    verify_audit_file,
 )
 from callsign._types import AuditCallback, AuditEvent, SecretLike, StrPath, TimeLike
 from callsign import _presentation  # noqa: F401  (help() and inspect: real defaults, no ordering)
@@ -56,6 +65,7 @@ from callsign import _presentation  # noqa: F401  (help() and inspect: real defa
 __all__ = [
     "AgentCode",
     "AgentCodeBatch",
+    "AuditChainReport",
     "ArithmeticOverflowError",
     "AuditCallback",
     "AuditEvent",
@@ -64,6 +74,7 @@ __all__ = [
     "DeviceVerifier",
     "Enrollment",
     "HOTP",
+    "ImportResult",
     "InvalidBase32Error",
     "InvalidCodeError",
     "InvalidConfigError",
@@ -92,11 +103,15 @@ __all__ = [
     "__version__",
     "account_secret",
     "agent_code",
+    "audit_chain_hash",
     "base32_decode",
     "base32_encode",
+    "canonical_agent_id",
     "hotp",
+    "import_otpauth",
     "parse_code",
     "parse_uri",
     "random_secret",
     "totp",
+    "verify_audit_file",
 ]
