@@ -2,6 +2,7 @@
 
 use crate::cli::AgentCodeArgs;
 use crate::error::CliError;
+use crate::input;
 use crate::keyfile;
 use crate::output::{CodeFormat, check_stdout_open, now_or, print_json, print_line, utc};
 use callsign::{
@@ -67,7 +68,8 @@ impl CodeSource {
         if let Some(uri) = &args.enrollment {
             // The agent side computes codes from the enrollment's own secret: whether its
             // signature is trusted is the customer app's question, so it is not checked here.
-            let enrollment = Enrollment::from_uri(uri, &EnrollmentTrust::allow_unsigned())
+            let uri = input::secret_arg("--enrollment", uri)?;
+            let enrollment = Enrollment::from_uri(&uri, &EnrollmentTrust::allow_unsigned())
                 .map_err(CliError::blame("--enrollment"))?;
             let params = enrollment.params();
             if let Some(digits) = args.digits.filter(|&digits| digits != params.digits()) {

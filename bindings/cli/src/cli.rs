@@ -89,7 +89,8 @@ pub struct CodeOutputArgs {
 /// Arguments of `callsign hotp`.
 #[derive(Debug, Args)]
 pub struct HotpArgs {
-    /// The shared secret in base32 (at least 16 bytes; spaces, dashes, padding and lower case are fine).
+    /// The shared secret in base32 (at least 16 bytes; spaces, dashes, padding and lower case are
+    /// fine), or - to read it from stdin (keeps it off the command line).
     #[arg(long, value_name = "B32")]
     pub secret: String,
     /// The counter.
@@ -113,7 +114,8 @@ pub struct HotpArgs {
 /// Arguments of `callsign totp`.
 #[derive(Debug, Args)]
 pub struct TotpArgs {
-    /// The shared secret in base32 (at least 16 bytes; spaces, dashes, padding and lower case are fine).
+    /// The shared secret in base32 (at least 16 bytes; spaces, dashes, padding and lower case are
+    /// fine), or - to read it from stdin (keeps it off the command line).
     #[arg(long, value_name = "B32")]
     pub secret: String,
     /// Unix time in seconds (default: now).
@@ -159,7 +161,7 @@ pub struct KeygenArgs {
 /// Arguments of `callsign enroll`.
 #[derive(Debug, Args)]
 pub struct EnrollArgs {
-    /// The vendor's master key file (see `callsign keygen --help`).
+    /// The vendor's master key file (see `callsign keygen --help`); - reads the hex from stdin.
     #[arg(long, value_name = "FILE")]
     pub master_key: PathBuf,
     /// The customer's account id (1 to 256 bytes).
@@ -191,7 +193,7 @@ pub struct EnrollArgs {
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("source").required(true).args(["master_key", "enrollment"])))]
 pub struct AgentCodeArgs {
-    /// The vendor's master key file (with --account).
+    /// The vendor's master key file (with --account); - reads the hex from stdin.
     #[arg(long, value_name = "FILE", requires = "account")]
     pub master_key: Option<PathBuf>,
     /// The customer's account id (with --master-key).
@@ -205,7 +207,8 @@ pub struct AgentCodeArgs {
         requires = "master_key"
     )]
     pub epoch: Option<u32>,
-    /// The customer's enrollment URI (from callsign enroll), instead of --master-key and --account.
+    /// The customer's enrollment URI (from callsign enroll), instead of --master-key and --account;
+    /// - reads it from stdin.
     #[arg(long, value_name = "URI", conflicts_with = "master_key")]
     pub enrollment: Option<String>,
     /// Unix time in seconds (default: now).
@@ -242,7 +245,7 @@ pub struct AgentCodeArgs {
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("trust").required(true).args(["trusted_key", "allow_unsigned"])))]
 pub struct VerifyArgs {
-    /// The customer's enrollment URI (from callsign enroll).
+    /// The customer's enrollment URI (from callsign enroll); - reads it from stdin.
     #[arg(long, value_name = "URI")]
     pub enrollment: String,
     /// A pinned enrollment public key, 64 hex digits (repeat for rotation): the enrollment must

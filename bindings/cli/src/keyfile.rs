@@ -3,9 +3,11 @@
 //! Format: the key's bytes as hex digits and a newline; `keygen` writes 32 bytes as 64
 //! lowercase digits (for a signing key: its Ed25519 seed). Reading accepts 32 to 64 bytes
 //! (a signing key: exactly 32) in either case, with surrounding whitespace, and refuses a file
-//! that group or others may read (like ssh with its keys).
+//! that group or others may read (like ssh with its keys). The path `-` reads the same text
+//! from stdin.
 
 use crate::error::CliError;
+use crate::input;
 use callsign::{MasterKey, SigningKey};
 use std::io::Write;
 use std::path::Path;
@@ -65,14 +67,23 @@ fn write_new_hex(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
 pub fn read(argument: &'static str, path: &Path) -> Result<MasterKey, CliError> {
     let key = read_hex(argument, path, "master key", "64 to 128")?;
     MasterKey::from_bytes(&key)
-        .map_err(|error| CliError::argument(argument, format!("{}: {error}", path.display())))
+        .map_err(|error| CliError::argument(argument, format!("{}: {error}", source_name(path))))
 }
 
 /// Reads an enrollment signing key file (a 32-byte Ed25519 seed), blaming `argument`.
 pub fn read_signing_key(argument: &'static str, path: &Path) -> Result<SigningKey, CliError> {
     let seed = read_hex(argument, path, "signing key", "64")?;
     SigningKey::from_seed(&seed)
-        .map_err(|error| CliError::argument(argument, format!("{}: {error}", path.display())))
+        .map_err(|error| CliError::argument(argument, format!("{}: {error}", source_name(path))))
+}
+
+/// How messages name where a key came from: the path, or "stdin" for `-`.
+fn source_name(path: &Path) -> String {
+    if path.as_os_str() == input::STDIN {
+        "stdin".to_owned()
+    } else {
+        path.display().to_string()
+    }
 }
 
 /// Reads a private key file of hex digits (`what`, with `digits` hex digits).
@@ -83,6 +94,12 @@ fn read_hex(
     digits: &str,
 ) -> Result<Zeroizing<Vec<u8>>, CliError> {
     let blame = |message: String| CliError::argument(argument, message);
+    if path.as_os_str() == input::STDIN {
+        let text = input::read_stdin(argument)?;
+        return decode_hex(&text).ok_or_else(|| {
+            blame(format!("stdin does not hold a {what} (expected {digits} hex digits)"))
+        });
+    }
     let metadata = std::fs::metadata(path)
         .map_err(|error| blame(format!("cannot read {}: {error}", path.display())))?;
     if !metadata.is_file() || metadata.len() > MAX_FILE_LEN {

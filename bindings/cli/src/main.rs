@@ -12,6 +12,7 @@ mod cli;
 mod demo;
 mod error;
 mod import;
+mod input;
 mod keyfile;
 mod otp;
 mod output;

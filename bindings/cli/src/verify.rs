@@ -2,6 +2,7 @@
 
 use crate::cli::VerifyArgs;
 use crate::error::CliError;
+use crate::input;
 use crate::output::{now_or, print_json, print_line, utc};
 use callsign::{EnrollmentTrust, Verdict, Verifier, VerifierConfig};
 use serde::Serialize;
@@ -104,8 +105,12 @@ pub fn verify(args: &VerifyArgs) -> Result<ExitCode, CliError> {
             .collect::<Result<Vec<_>, CliError>>()?;
         EnrollmentTrust::pinned(keys).map_err(CliError::blame("--trusted-key"))?
     };
-    let verifier = Verifier::from_uri(&args.enrollment, &trust, VerifierConfig::default())
-        .map_err(CliError::blame("--enrollment"))?;
+    let verifier = Verifier::from_uri(
+        &input::secret_arg("--enrollment", &args.enrollment)?,
+        &trust,
+        VerifierConfig::default(),
+    )
+    .map_err(CliError::blame("--enrollment"))?;
     let time = now_or(args.time)?;
     let verdict = verifier
         .check(&args.code, time)

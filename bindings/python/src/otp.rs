@@ -165,6 +165,10 @@ impl Label {
 
 /// RFC 6238 time-based codes, in the spirit of `pyotp.TOTP`. The secret never appears in
 /// `repr()`.
+///
+/// Parameters: `secret` raw bytes or a base32 str (16 bytes or more); `digits` per code (6
+/// to 8); `period` seconds per code; `algorithm` "sha1", "sha256" or "sha512"; `t0` the unix
+/// time of step 0; `name` and `issuer` label the account in `provisioning_uri()`.
 #[pyclass(frozen, module = "callsign", name = "TOTP")]
 pub(crate) struct PyTotp {
     totp: Totp,
@@ -325,6 +329,10 @@ impl PyTotp {
 
 /// RFC 4226 counter-based codes, in the spirit of `pyotp.HOTP`. The secret never appears in
 /// `repr()`.
+///
+/// Parameters: `secret` raw bytes or a base32 str (16 bytes or more); `digits` per code (6
+/// to 8); `algorithm` "sha1", "sha256" or "sha512"; `initial_count` the counter written into
+/// `provisioning_uri()`; `name` and `issuer` label the account there.
 #[pyclass(frozen, module = "callsign", name = "HOTP")]
 pub(crate) struct PyHotp {
     hotp: Hotp,

@@ -44,6 +44,8 @@ pub(crate) fn agent_code(
 }
 
 /// The vendor's master key (32 to 64 bytes). It never appears in `repr()`.
+///
+/// Parameters: `key` the key's bytes; `MasterKey.generate()` makes a random 32-byte key.
 #[pyclass(frozen, module = "callsign", name = "MasterKey")]
 pub(crate) struct PyMasterKey {
     key: MasterKey,
@@ -93,6 +95,9 @@ impl PyMasterKey {
 }
 
 /// At most `max_codes` codes per agent in any `window_seconds` seconds.
+///
+/// Parameters: `max_codes` codes per agent (default 30); `window_seconds` the sliding window
+/// (default 3600, one hour). Compares equal by value; not ordered.
 #[pyclass(
     frozen,
     eq,
@@ -353,6 +358,14 @@ fn master_key_arg(value: &Bound<'_, PyAny>) -> BindingResult<MasterKey> {
 
 /// Issues agent codes from the master key, audits every issuance and enforces a per-agent
 /// rate limit. Safe to share between threads.
+///
+/// Parameters: `master_key` a `MasterKey` or its bytes; `audit` a callable taking a list of
+/// event dicts, or the path of a JSON-lines file (if it fails, no code goes out); `epoch` the
+/// key epoch (bump it to rotate every account's secret); `digits` per code (6 to 8); `period`
+/// seconds per code; `rate_limit` a `RateLimit` per agent (default `RateLimit()`, 30 per hour),
+/// or None for trusted batch jobs only; `cache_capacity` how many accounts' call keys are
+/// cached; `batch_threads` bounds the threads of one `issue_many` call (default: the available
+/// cores, at most 8).
 #[pyclass(frozen, module = "callsign", name = "Issuer")]
 pub(crate) struct PyIssuer {
     issuer: Issuer,
@@ -483,6 +496,10 @@ impl PyIssuer {
 
 /// The `callsign://enroll` payload: issuer, account, account secret, epoch, digits, period.
 /// The secret never appears in `repr()`.
+///
+/// Parameters: `issuer` the vendor's name as the app shows it; `account_id` the customer's
+/// account; `secret` the account secret as bytes or base32 str; `epoch`, `digits` and `period`
+/// as the issuer uses them. `Enrollment.from_uri(uri)` parses a payload.
 #[pyclass(frozen, module = "callsign", name = "Enrollment")]
 pub(crate) struct PyEnrollment {
     pub(crate) enrollment: Enrollment,
@@ -762,6 +779,12 @@ fn optional(value: Option<u64>) -> String {
 /// Checks agent codes on the customer's device: entry mode with an attempt limit and a lock
 /// that survive restarts (through `export_state`), or display mode. Safe to share between
 /// threads.
+///
+/// Parameters: `enrollment` an Enrollment or its URI; `state` a blob from `export_state()` to
+/// continue where it left off (a corrupt or foreign blob raises `InvalidStateError`, after
+/// which the app should use `DeviceVerifier.locked`); `behind` and `ahead` the steps accepted
+/// either side of now; `max_failures` wrong entries before the lock; `lockout_seconds` how
+/// long the lock lasts.
 #[pyclass(frozen, module = "callsign", name = "DeviceVerifier")]
 pub(crate) struct PyDeviceVerifier {
     verifier: Verifier,

@@ -184,3 +184,14 @@ def test_command_line_seed_call_and_refusal(tmp_path: Path) -> None:
     )
     assert session.returncode == support_desk.EXIT_REFUSED
     assert session.stdout.count("Read this code") == 1 and "REFUSED" in session.stdout
+
+
+def test_desk_help_documents_the_input_format() -> None:
+    """The `desk` line format is in `desk --help` and the README, not only in an error message."""
+    shown = subprocess.run(
+        [sys.executable, str(TOOL), "desk", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "CUSTOMER TICKET" in shown
+    assert "Blank lines and lines starting with # are skipped" in " ".join(shown.split())
+    readme = (TOOL.parent / "README.md").read_text(encoding="utf-8")
+    assert "CUSTOMER TICKET" in readme

@@ -67,6 +67,7 @@ from callsign._callsign import (
     verify_audit_file,
 )
 from callsign._types import AuditCallback, AuditEvent, SecretLike, StrPath, TimeLike
+from callsign import _presentation  # noqa: F401  (help() and inspect: real defaults, no ordering)
 
 __all__ = [
     "AgentCode",
