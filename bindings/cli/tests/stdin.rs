@@ -104,6 +104,7 @@ fn master_key_and_enrollment_come_from_stdin() {
             "verify",
             "--enrollment",
             "-",
+            "--allow-unsigned",
             "--code",
             "638 431",
             "--time",
@@ -143,7 +144,7 @@ fn bad_stdin_is_one_line_naming_the_argument_and_never_echoes_it() {
             "error: --master-key: stdin: ",
         ),
         (
-            &["verify", "--enrollment", "-", "--code", "123456"],
+            &["verify", "--enrollment", "-", "--allow-unsigned", "--code", "123456"],
             "callsign://enroll?v=1",
             "error: --enrollment: ",
         ),

@@ -604,6 +604,9 @@ impl PyEnrollment {
 
 /// The vendor's Ed25519 enrollment signing key (a 32-byte seed), separate from the master
 /// key. The seed never appears in `repr()`.
+///
+/// Parameters: `seed` the key's 32-byte Ed25519 seed; `SigningKey.generate()` makes a random
+/// key.
 #[pyclass(frozen, module = "callsign", name = "SigningKey")]
 pub(crate) struct PySigningKey {
     key: SigningKey,
@@ -780,7 +783,9 @@ fn optional(value: Option<u64>) -> String {
 /// that survive restarts (through `export_state`), or display mode. Safe to share between
 /// threads.
 ///
-/// Parameters: `enrollment` an Enrollment or its URI; `state` a blob from `export_state()` to
+/// Parameters: `enrollment` an Enrollment or its URI; `trusted_keys` the vendor's pinned
+/// enrollment public keys (32 bytes each) that a URI must be signed with; `allow_unsigned`
+/// ignores signatures (tests and tools only); `state` a blob from `export_state()` to
 /// continue where it left off (a corrupt or foreign blob raises `InvalidStateError`, after
 /// which the app should use `DeviceVerifier.locked`); `behind` and `ahead` the steps accepted
 /// either side of now; `max_failures` wrong entries before the lock; `lockout_seconds` how
