@@ -227,6 +227,20 @@ pub enum Error {
         /// The sink's description of the failure.
         reason: String,
     },
+    /// The account is revoked: no codes until it is re-enrolled. The refusal was audited.
+    #[error("the account {account_id:?} is revoked; re-enroll it to issue codes again")]
+    AccountRevoked {
+        /// The revoked account.
+        account_id: String,
+    },
+    /// The ledger (the issuer's database) could not do its work; no code was issued.
+    #[error("the ledger failed ({fault}), so nothing was issued or changed: {reason}")]
+    Ledger {
+        /// What kind of failure.
+        fault: crate::LedgerFault,
+        /// What happened.
+        reason: String,
+    },
     /// A persisted verifier state blob is damaged or unreadable.
     #[error("the verifier state is corrupt: {reason}")]
     StateCorrupt {
@@ -260,7 +274,8 @@ pub enum ErrorKind {
     TimeBeforeEpoch,
     /// See [`Error::Overflow`].
     Overflow,
-    /// See [`Error::WindowTooLarge`] and [`Error::InvalidConfig`].
+    /// See [`Error::WindowTooLarge`], [`Error::InvalidConfig`] and the configuration faults of
+    /// [`Error::Ledger`].
     InvalidConfig,
     /// See [`Error::SecretTooShort`] and [`Error::SecretTooLong`].
     InvalidSecretLength,
@@ -282,13 +297,18 @@ pub enum ErrorKind {
     AuditFailed,
     /// See [`Error::StateCorrupt`] and [`Error::StateForeign`].
     InvalidState,
+    /// See [`Error::AccountRevoked`].
+    AccountRevoked,
+    /// See [`Error::Ledger`] (every fault but a malformed location or an unsupported request,
+    /// which are [`ErrorKind::InvalidConfig`]).
+    StoreUnavailable,
     /// See [`Error::RandomUnavailable`].
     RandomUnavailable,
 }
 
 impl ErrorKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ErrorKind; 16] = [
+    pub const ALL: [ErrorKind; 18] = [
         ErrorKind::InvalidDigits,
         ErrorKind::InvalidPeriod,
         ErrorKind::TimeBeforeEpoch,
@@ -304,6 +324,8 @@ impl ErrorKind {
         ErrorKind::RateLimited,
         ErrorKind::AuditFailed,
         ErrorKind::InvalidState,
+        ErrorKind::AccountRevoked,
+        ErrorKind::StoreUnavailable,
         ErrorKind::RandomUnavailable,
     ];
 
@@ -325,6 +347,8 @@ impl ErrorKind {
             ErrorKind::RateLimited => "rate_limited",
             ErrorKind::AuditFailed => "audit_failed",
             ErrorKind::InvalidState => "invalid_state",
+            ErrorKind::AccountRevoked => "account_revoked",
+            ErrorKind::StoreUnavailable => "store_unavailable",
             ErrorKind::RandomUnavailable => "random_unavailable",
         }
     }
@@ -346,7 +370,12 @@ impl Error {
                 ErrorKind::TimeBeforeEpoch
             }
             Error::Overflow { .. } => ErrorKind::Overflow,
-            Error::WindowTooLarge { .. } | Error::InvalidConfig { .. } => ErrorKind::InvalidConfig,
+            Error::WindowTooLarge { .. }
+            | Error::InvalidConfig { .. }
+            | Error::Ledger {
+                fault: crate::LedgerFault::InvalidLocation | crate::LedgerFault::Unsupported,
+                ..
+            } => ErrorKind::InvalidConfig,
             Error::SecretTooShort { .. } | Error::SecretTooLong { .. } => {
                 ErrorKind::InvalidSecretLength
             }
@@ -374,6 +403,8 @@ impl Error {
             Error::RateLimited { .. } => ErrorKind::RateLimited,
             Error::AuditFailed { .. } => ErrorKind::AuditFailed,
             Error::StateCorrupt { .. } | Error::StateForeign => ErrorKind::InvalidState,
+            Error::AccountRevoked { .. } => ErrorKind::AccountRevoked,
+            Error::Ledger { .. } => ErrorKind::StoreUnavailable,
             Error::RandomUnavailable => ErrorKind::RandomUnavailable,
         }
     }

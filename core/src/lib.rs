@@ -46,6 +46,7 @@ pub use secret::{MAX_SECRET_LEN, MIN_SECRET_LEN, Secret};
 mod audit;
 mod enrollment;
 mod issuer;
+mod ledger;
 mod profile;
 mod verifier;
 
@@ -56,6 +57,10 @@ pub use enrollment::{Enrollment, MAX_ISSUER_LEN};
 pub use issuer::{
     IssueRequest, Issuer, IssuerAccount, IssuerConfig, MAX_AGENT_ID_LEN, MAX_TICKET_LEN,
     MIN_BATCH_PER_THREAD, RateLimit,
+};
+pub use ledger::{
+    AccountChange, AccountState, AuditQuery, AuditRecord, Decision, Issuance, Ledger, LedgerFault,
+    MAX_AUDIT_QUERY_LIMIT, MemoryLedger, next_epoch, rate_limit_decision, window_start,
 };
 pub use profile::{
     MAX_ACCOUNT_ID_LEN, MAX_MASTER_KEY_LEN, MAX_PROFILE_PERIOD, MIN_MASTER_KEY_LEN,

@@ -101,6 +101,10 @@ enum callsign_result
   CALLSIGN_RESULT_RATE_LIMITED = 500,
   // The audit sink failed; no code was issued.
   CALLSIGN_RESULT_AUDIT_FAILED = 501,
+  // The account is revoked; no code was issued (the refusal was audited).
+  CALLSIGN_RESULT_ACCOUNT_REVOKED = 502,
+  // The issuer's ledger (its database) failed, timed out or was closed; no code was issued.
+  CALLSIGN_RESULT_STORE_UNAVAILABLE = 503,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -160,6 +164,12 @@ enum callsign_audit_outcome
   CALLSIGN_AUDIT_OUTCOME_ISSUED = 1,
   // The rate limit refused the request; no code was issued.
   CALLSIGN_AUDIT_OUTCOME_REFUSED_RATE_LIMITED = 2,
+  // The account is revoked; no code was issued.
+  CALLSIGN_AUDIT_OUTCOME_REFUSED_REVOKED = 3,
+  // The account was revoked (no code).
+  CALLSIGN_AUDIT_OUTCOME_REVOKED = 4,
+  // The account was re-enrolled under a new epoch (no code).
+  CALLSIGN_AUDIT_OUTCOME_REENROLLED = 5,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

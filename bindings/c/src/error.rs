@@ -66,11 +66,15 @@ pub enum callsign_result {
     RateLimited = 500,
     /// The audit sink failed; no code was issued.
     AuditFailed = 501,
+    /// The account is revoked; no code was issued (the refusal was audited).
+    AccountRevoked = 502,
+    /// The issuer's ledger (its database) failed, timed out or was closed; no code was issued.
+    StoreUnavailable = 503,
 }
 
 impl callsign_result {
     /// Every value, for lookups by number.
-    const ALL: [callsign_result; 23] = [
+    const ALL: [callsign_result; 25] = [
         Self::Ok,
         Self::NullParameter,
         Self::InsufficientSize,
@@ -94,6 +98,8 @@ impl callsign_result {
         Self::InvalidState,
         Self::RateLimited,
         Self::AuditFailed,
+        Self::AccountRevoked,
+        Self::StoreUnavailable,
     ];
 
     /// The value with number `code`, if there is one.
@@ -127,6 +133,8 @@ impl callsign_result {
             Self::InvalidState => c"invalid_state",
             Self::RateLimited => c"rate_limited",
             Self::AuditFailed => c"audit_failed",
+            Self::AccountRevoked => c"account_revoked",
+            Self::StoreUnavailable => c"store_unavailable",
         }
     }
 
@@ -156,6 +164,8 @@ impl callsign_result {
             Self::InvalidState => "the verifier state is corrupt or foreign",
             Self::RateLimited => "the agent reached the rate limit",
             Self::AuditFailed => "the audit sink failed, so no code was issued",
+            Self::AccountRevoked => "the account is revoked, so no code was issued",
+            Self::StoreUnavailable => "the ledger failed, so nothing was issued or changed",
         }
     }
 }
@@ -189,6 +199,8 @@ fn result_for_kind(kind: ErrorKind) -> callsign_result {
         ErrorKind::RateLimited => callsign_result::RateLimited,
         ErrorKind::AuditFailed => callsign_result::AuditFailed,
         ErrorKind::InvalidState => callsign_result::InvalidState,
+        ErrorKind::AccountRevoked => callsign_result::AccountRevoked,
+        ErrorKind::StoreUnavailable => callsign_result::StoreUnavailable,
         ErrorKind::RandomUnavailable => callsign_result::RandomUnavailable,
         _ => callsign_result::UnknownError,
     }

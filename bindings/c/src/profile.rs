@@ -129,6 +129,12 @@ pub enum callsign_audit_outcome {
     Issued = 1,
     /// The rate limit refused the request; no code was issued.
     RefusedRateLimited = 2,
+    /// The account is revoked; no code was issued.
+    RefusedRevoked = 3,
+    /// The account was revoked (no code).
+    Revoked = 4,
+    /// The account was re-enrolled under a new epoch (no code).
+    Reenrolled = 5,
 }
 
 /// One issuance or refusal. It never holds the code or any secret. The strings are
@@ -214,6 +220,9 @@ impl AuditSink for CallbackSink {
                 outcome: match event.outcome {
                     AuditOutcome::Issued => callsign_audit_outcome::Issued,
                     AuditOutcome::RefusedRateLimited => callsign_audit_outcome::RefusedRateLimited,
+                    AuditOutcome::RefusedRevoked => callsign_audit_outcome::RefusedRevoked,
+                    AuditOutcome::Revoked => callsign_audit_outcome::Revoked,
+                    AuditOutcome::Reenrolled => callsign_audit_outcome::Reenrolled,
                 } as u32,
                 account_id: strings.account_id.as_ptr(),
                 agent_id: strings.agent_id.as_ptr(),

@@ -11,6 +11,7 @@ Times are int unix seconds or aware ``datetime`` objects; secrets are bytes or b
 from callsign._callsign import (
     AgentCode,
     AgentCodeBatch,
+    AccountRevokedError,
     ArithmeticOverflowError,
     AuditFailedError,
     CallsignError,
@@ -34,6 +35,7 @@ from callsign._callsign import (
     RandomUnavailableError,
     RateLimit,
     RateLimitedError,
+    StoreUnavailableError,
     TimeBeforeEpochError,
     TOTP,
     UnsupportedAlgorithmError,
@@ -53,6 +55,7 @@ from callsign._callsign import (
 from callsign._types import AuditCallback, AuditEvent, SecretLike, StrPath, TimeLike
 
 __all__ = [
+    "AccountRevokedError",
     "AgentCode",
     "AgentCodeBatch",
     "ArithmeticOverflowError",
@@ -81,6 +84,7 @@ __all__ = [
     "RateLimit",
     "RateLimitedError",
     "SecretLike",
+    "StoreUnavailableError",
     "StrPath",
     "TOTP",
     "TimeBeforeEpochError",

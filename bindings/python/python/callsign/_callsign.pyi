@@ -4,6 +4,7 @@ from typing import ClassVar, Final, Iterable, Iterator, Literal, Optional, Union
 from callsign._types import AuditCallback, SecretLike, StrPath, TimeLike
 
 __all__ = [
+    "AccountRevokedError",
     "AgentCode",
     "AgentCodeBatch",
     "ArithmeticOverflowError",
@@ -29,6 +30,7 @@ __all__ = [
     "RandomUnavailableError",
     "RateLimit",
     "RateLimitedError",
+    "StoreUnavailableError",
     "TOTP",
     "TimeBeforeEpochError",
     "UnsupportedAlgorithmError",
@@ -77,6 +79,8 @@ class InvalidIdentifierError(CallsignError): ...
 class RateLimitedError(CallsignError): ...
 
 class AuditFailedError(CallsignError): ...
+class AccountRevokedError(CallsignError): ...
+class StoreUnavailableError(CallsignError): ...
 
 class InvalidStateError(CallsignError): ...
 
