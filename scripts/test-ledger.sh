@@ -21,6 +21,11 @@ work=$(mktemp -d /tmp/callsign-ledger-pg.XXXXXX)
 data="$work/data"
 as_postgres() { runuser -u postgres -- "$@"; }
 stop_server() {
+  local status=$?
+  if [ "$status" -ne 0 ] && [ -f "$work/server.log" ]; then
+    echo "test-ledger: failed; the end of the server log:" >&2
+    tail -40 "$work/server.log" >&2
+  fi
   if [ -f "$data/postmaster.pid" ]; then
     as_postgres "$pg_bin/pg_ctl" -D "$data" -m immediate stop >/dev/null 2>&1 || true
   fi
@@ -33,7 +38,7 @@ chown postgres "$work"
 as_postgres "$pg_bin/initdb" -D "$data" -A trust -U postgres >/dev/null
 start_server() {
   as_postgres "$pg_bin/pg_ctl" -D "$data" -l "$work/server.log" \
-    -o "-p $port -k $work -c listen_addresses=127.0.0.1 -c fsync=on" -w start >/dev/null
+    -o "-p $port -k $work -c listen_addresses=127.0.0.1 -c fsync=on -c recovery_init_sync_method=syncfs" -w start >/dev/null
 }
 start_server
 psql_admin() { psql -h 127.0.0.1 -p "$port" -U postgres -v ON_ERROR_STOP=1 -q "$@"; }
@@ -51,13 +56,16 @@ kill_and_restart() {
   sleep 0.3
   rm -f "$data/postmaster.pid"
   start_server
+  echo "test-ledger: server restarted at $(date +%T.%N)" >&2
 }
 export -f kill_and_restart start_server as_postgres
 export pg_bin data work port
 
+if [ -z "${CALLSIGN_LEDGER_ONLY_FAULTS:-}" ]; then
 echo "--- contract suite: memory, SQLite (always) and PostgreSQL"
 CALLSIGN_TEST_POSTGRES="$url/contract" \
   cargo test -p callsign-ledger --locked -q --test contract -- --include-ignored
+fi
 echo "--- multi-process tests: PostgreSQL and SQLite"
 CALLSIGN_TEST_POSTGRES="$url/processes" CALLSIGN_TEST_POSTGRES_FAULTS="$url/faults" \
   CALLSIGN_TEST_KILL_RESTART="kill_and_restart" \

@@ -24,6 +24,21 @@ use std::time::Duration;
 /// How long a ledger call may take by default before it fails with [`LedgerFault::Timeout`].
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2);
 
+/// The longest timeout a ledger accepts.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// A timeout given in seconds (bindings take it as a float): more than 0, at most
+/// [`MAX_TIMEOUT`].
+pub fn timeout_from_seconds(seconds: f64) -> Result<Duration, Error> {
+    if seconds.is_finite() && seconds > 0.0 && seconds <= MAX_TIMEOUT.as_secs_f64() {
+        Ok(Duration::from_secs_f64(seconds))
+    } else {
+        Err(Error::InvalidConfig {
+            reason: "a ledger timeout must be more than 0 and at most 300 seconds",
+        })
+    }
+}
+
 /// Opens the ledger at `location` (`sqlite:PATH`, `postgres://...` or `postgresql://...`),
 /// every call bounded by `timeout`.
 pub fn open(location: &str, timeout: Duration) -> Result<Arc<dyn Ledger>, Error> {

@@ -235,9 +235,22 @@ fn run<T>(
 
 /// The ledger error for a driver error.
 fn postgres_fault(error: &tokio_postgres::Error) -> Error {
-    let kind = if error.as_db_error().is_some() {
-        LedgerFault::Failed
-    } else if error.is_closed() || std::error::Error::source(error).is_some() {
+    if let Some(db) = error.as_db_error() {
+        // Classes 08 (connection exception) and 57 (operator intervention: shutting down,
+        // starting up, crashed) mean the server is not there for us right now.
+        let code = db.code().code();
+        let kind = if code.starts_with("08") || code.starts_with("57") {
+            LedgerFault::Unreachable
+        } else {
+            LedgerFault::Failed
+        };
+        return kind.error(format!(
+            "PostgreSQL ledger: {} {code}: {}",
+            db.severity(),
+            db.message()
+        ));
+    }
+    let kind = if error.is_closed() || std::error::Error::source(error).is_some() {
         LedgerFault::Unreachable
     } else {
         LedgerFault::Failed

@@ -556,3 +556,45 @@ fn postgres_refuses_another_schema_version_closes_and_is_append_only() {
         .unwrap_err();
     assert_fault(&error, LedgerFault::Closed);
 }
+
+/// A database that does not answer in time (here: another session holds the agent's lock)
+/// means a typed timeout and no code; once it answers again, issuance goes on with the same
+/// ledger and issuer.
+#[test]
+#[ignore = "needs PostgreSQL: scripts/test-ledger.sh"]
+fn postgres_slow_database_times_out_and_recovers() {
+    let dsn = postgres_dsn();
+    let ledger = PostgresLedger::connect(&dsn, Duration::from_millis(300)).unwrap();
+    let issuer = issuer(Arc::new(ledger) as Arc<dyn Ledger>, 5, 60);
+    let agent = unique("slow");
+    let account = unique("acct");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let blocker = runtime.block_on(async {
+        let (client, connection) = tokio_postgres::connect(&dsn, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(connection);
+        client
+            .batch_execute(&format!(
+                "BEGIN; SELECT pg_advisory_xact_lock(hashtextextended('agent:{agent}', 0))"
+            ))
+            .await
+            .unwrap();
+        client
+    });
+    let started = std::time::Instant::now();
+    let error = issuer.issue(&request(&account, &agent), NOW).unwrap_err();
+    assert_fault(&error, LedgerFault::Timeout);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    runtime.block_on(async { blocker.batch_execute("COMMIT").await.unwrap() });
+    issuer.issue(&request(&account, &agent), NOW).unwrap();
+    // The timed-out attempt left no row: only the second issuance is recorded.
+    assert_eq!(by_agent(&issuer, &agent).len(), 1);
+}

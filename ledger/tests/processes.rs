@@ -206,9 +206,11 @@ fn postgres_fault_run_loses_no_audit_row_and_resumes() {
     let restart = env("CALLSIGN_TEST_KILL_RESTART");
     let run = unique("fault");
     let agents: Vec<String> = (0..8).map(|index| format!("{run}-client{index}")).collect();
+    let stop_file = std::env::temp_dir().join(format!("{run}.stop"));
+    let stop = stop_file.to_str().unwrap();
     let children: Vec<Child> = agents
         .iter()
-        .map(|agent| spawn(&["loop", &location, agent, "14"]))
+        .map(|agent| spawn(&["loop", &location, agent, stop]))
         .collect();
     for _ in 0..3 {
         std::thread::sleep(Duration::from_secs(2));
@@ -219,6 +221,20 @@ fn postgres_fault_run_loses_no_audit_row_and_resumes() {
             .unwrap();
         assert!(status.success(), "the restart command failed");
     }
+    // Once the server answers again, the clients get a few seconds to resume by themselves.
+    let back = std::time::Instant::now() + Duration::from_secs(120);
+    while callsign_ledger::open(&location, TIMEOUT)
+        .and_then(|ledger| ledger.account("probe", 0))
+        .is_err()
+    {
+        assert!(
+            std::time::Instant::now() < back,
+            "the server did not come back"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    std::thread::sleep(Duration::from_secs(3));
+    std::fs::write(&stop_file, b"stop").unwrap();
     let outputs: Vec<Vec<String>> = children.into_iter().map(lines).collect();
     let ledger = open(&location);
     let mut errors = 0;

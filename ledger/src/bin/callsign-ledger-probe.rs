@@ -3,7 +3,7 @@
 //!
 //! Usage:
 //!   callsign-ledger-probe issue LOCATION AGENT ACCOUNT COUNT TIME MAX WINDOW
-//!   callsign-ledger-probe loop LOCATION AGENT SECONDS
+//!   callsign-ledger-probe loop LOCATION AGENT STOP   (until the file STOP exists)
 //! Lines: `ok ACCOUNT AGENT TIME STEP CODE` or `err KIND FAULT_OR_DASH MESSAGE`.
 #![allow(clippy::print_stdout)]
 
@@ -80,15 +80,18 @@ fn run(args: &[String]) -> Result<(), String> {
                     ticket: "probe",
                 };
                 let result = issuer.issue(&request, time);
-                writeln!(out, "{}", line(account, agent, time, &result)).map_err(|e| e.to_string())?;
+                writeln!(out, "{}", line(account, agent, time, &result))
+                    .map_err(|e| e.to_string())?;
             }
             Ok(())
         }
-        [command, location, agent, seconds] if command == "loop" => {
+        [command, location, agent, stop_file] if command == "loop" => {
             let issuer = issuer(location, None)?;
-            let end = Instant::now() + Duration::from_secs(number(seconds)?);
+            // A bound in case the test that should create the stop file dies.
+            let end = Instant::now() + Duration::from_secs(180);
+            let stop_file = std::path::Path::new(stop_file);
             let mut attempt: u64 = 0;
-            while Instant::now() < end {
+            while Instant::now() < end && !stop_file.exists() {
                 attempt += 1;
                 let account = format!("{agent}-account-{attempt}");
                 let time = 1_700_000_000 + attempt;
@@ -98,7 +101,8 @@ fn run(args: &[String]) -> Result<(), String> {
                     ticket: "fault run",
                 };
                 let result = issuer.issue(&request, time);
-                writeln!(out, "{}", line(&account, agent, time, &result)).map_err(|e| e.to_string())?;
+                writeln!(out, "{}", line(&account, agent, time, &result))
+                    .map_err(|e| e.to_string())?;
                 out.flush().map_err(|e| e.to_string())?;
                 if result.is_err() {
                     std::thread::sleep(Duration::from_millis(50));
@@ -106,6 +110,9 @@ fn run(args: &[String]) -> Result<(), String> {
             }
             Ok(())
         }
-        _ => Err("usage: issue LOCATION AGENT ACCOUNT COUNT TIME MAX WINDOW | loop LOCATION AGENT SECONDS".to_owned()),
+        _ => Err(
+            "usage: issue LOCATION AGENT ACCOUNT COUNT TIME MAX WINDOW | loop LOCATION AGENT STOP"
+                .to_owned(),
+        ),
     }
 }
