@@ -32,7 +32,7 @@ pub const POSTGRES_SCHEMA_VERSION: i32 = 1;
 const MIGRATIONS: [(i32, &str); 1] = [(1, include_str!("../migrations/postgres/0001_init.sql"))];
 
 /// Connections per ledger (per issuer process).
-const POOL_SIZE: usize = 16;
+const POOL_SIZE: usize = 32;
 
 /// The advisory-lock key space of the migrations (any fixed number).
 const MIGRATION_LOCK: i64 = 0x6361_6c6c_7369_676e;
@@ -250,12 +250,16 @@ fn postgres_fault(error: &tokio_postgres::Error) -> Error {
             db.message()
         ));
     }
-    let kind = if error.is_closed() || std::error::Error::source(error).is_some() {
+    let source = std::error::Error::source(error);
+    let kind = if error.is_closed() || source.is_some() {
         LedgerFault::Unreachable
     } else {
         LedgerFault::Failed
     };
-    kind.error(format!("PostgreSQL ledger: {error}"))
+    match source {
+        Some(source) => kind.error(format!("PostgreSQL ledger: {error}: {source}")),
+        None => kind.error(format!("PostgreSQL ledger: {error}")),
+    }
 }
 
 /// The ledger error for a pool error.

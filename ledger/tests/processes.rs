@@ -36,28 +36,35 @@ fn sqlite_location(name: &str) -> String {
     )
 }
 
-fn spawn(args: &[&str]) -> Child {
-    Command::new(PROBE)
+/// A probe process, its output going to a file: a pipe that nobody reads while the test
+/// restarts the server would fill up and stall the probe.
+struct Probe {
+    child: Child,
+    output: std::path::PathBuf,
+}
+
+fn spawn(args: &[&str]) -> Probe {
+    let output = std::env::temp_dir().join(format!("{}.out", unique("probe")));
+    let child = Command::new(PROBE)
         .args(args)
-        .stdout(Stdio::piped())
+        .stdout(std::fs::File::create(&output).unwrap())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap()
+        .unwrap();
+    Probe { child, output }
 }
 
 /// The probe's output lines; it must have exited successfully.
-fn lines(child: Child) -> Vec<String> {
-    let output = child.wait_with_output().unwrap();
+fn lines(probe: Probe) -> Vec<String> {
+    let result = probe.child.wait_with_output().unwrap();
     assert!(
-        output.status.success(),
+        result.status.success(),
         "probe failed: {}",
-        String::from_utf8_lossy(&output.stderr)
+        String::from_utf8_lossy(&result.stderr)
     );
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(str::to_owned)
-        .collect()
+    let text = std::fs::read_to_string(&probe.output).unwrap();
+    std::fs::remove_file(&probe.output).unwrap();
+    text.lines().map(str::to_owned).collect()
 }
 
 fn issue_args<'a>(
@@ -82,7 +89,7 @@ fn count(lines: &[String], prefix: &str) -> usize {
 fn four_processes_share_one_limit(location: &str) {
     let agent = unique("agent");
     let now = NOW.to_string();
-    let children: Vec<Child> = (0..4)
+    let children: Vec<Probe> = (0..4)
         .map(|index| {
             let account = format!("{agent}-acct-{index}");
             spawn(&issue_args(location, &agent, &account, "20", &now, "30"))
@@ -135,7 +142,7 @@ fn revocation_holds_on_every_issuer(location: &str) {
     .unwrap();
     issuer.revoke(&account, &agent, "phone lost", NOW).unwrap();
     let now = NOW.to_string();
-    let children: Vec<Child> = (0..2)
+    let children: Vec<Probe> = (0..2)
         .map(|_| spawn(&issue_args(location, &agent, &account, "1", &now, "30")))
         .collect();
     for output in children.into_iter().map(lines) {
@@ -208,7 +215,7 @@ fn postgres_fault_run_loses_no_audit_row_and_resumes() {
     let agents: Vec<String> = (0..8).map(|index| format!("{run}-client{index}")).collect();
     let stop_file = std::env::temp_dir().join(format!("{run}.stop"));
     let stop = stop_file.to_str().unwrap();
-    let children: Vec<Child> = agents
+    let children: Vec<Probe> = agents
         .iter()
         .map(|agent| spawn(&["loop", &location, agent, stop]))
         .collect();
@@ -274,7 +281,11 @@ fn postgres_fault_run_loses_no_audit_row_and_resumes() {
             .iter()
             .filter(|line| line.starts_with("ok "))
             .count();
-        assert!(resumed > 0, "{agent} did not resume: {:?}", output.last());
+        assert!(
+            resumed > 0,
+            "{agent} did not resume; its last lines: {:#?}",
+            &output[output.len().saturating_sub(8)..]
+        );
     }
     assert!(errors > 0, "the restarts caused no failure at all");
 }

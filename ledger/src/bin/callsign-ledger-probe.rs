@@ -101,8 +101,12 @@ fn run(args: &[String]) -> Result<(), String> {
                     ticket: "fault run",
                 };
                 let result = issuer.issue(&request, time);
-                writeln!(out, "{}", line(&account, agent, time, &result))
-                    .map_err(|e| e.to_string())?;
+                // The wall-clock time of the answer, for reading a failed run's output.
+                let at = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0.0, |since| since.as_secs_f64());
+                let line = line(&account, agent, time, &result);
+                writeln!(out, "{line} at={at:.3}").map_err(|e| e.to_string())?;
                 out.flush().map_err(|e| e.to_string())?;
                 if result.is_err() {
                     std::thread::sleep(Duration::from_millis(50));
