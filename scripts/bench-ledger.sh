@@ -19,7 +19,7 @@ echo "--- pgbench: the PostgreSQL ledger's issuance transaction ($seconds s per 
 cat > "$work/issue.sql" <<'SQL'
 \set agent random(1, 1000000)
 BEGIN;
-SELECT pg_advisory_xact_lock(hashtextextended('agent:pgbench-' || :agent, 0));
+SELECT pg_advisory_xact_lock(hashtextextended('agent-pgbench-' || :agent, 0));
 SELECT epoch, revoked FROM callsign_accounts WHERE account_id = 'acct-' || :agent;
 SELECT count(*) FROM callsign_audit WHERE agent_id = 'pgbench-' || :agent AND outcome = 'issued' AND time > 1699996400;
 INSERT INTO callsign_audit (time, outcome, account_id, agent_id, ticket, step, epoch) VALUES (1700000000, 'issued', 'acct-' || :agent, 'pgbench-' || :agent, 'bench', 56666666, 0);

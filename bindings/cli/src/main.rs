@@ -11,6 +11,7 @@ mod cli;
 mod demo;
 mod error;
 mod keyfile;
+mod ledger;
 mod otp;
 mod output;
 mod vendor;
@@ -42,6 +43,8 @@ fn run(command: &Command) -> Result<ExitCode, CliError> {
         Command::AgentCode(args) => agent::agent_code(args),
         Command::Verify(args) => return verify::verify(args),
         Command::Demo(args) => demo::demo(args),
+        Command::Revoke(args) => ledger::revoke(args),
+        Command::Reenroll(args) => ledger::reenroll(args),
     }
     .map(|()| ExitCode::SUCCESS)
 }
