@@ -598,3 +598,19 @@ fn postgres_slow_database_times_out_and_recovers() {
     // The timed-out attempt left no row: only the second issuance is recorded.
     assert_eq!(by_agent(&issuer, &agent).len(), 1);
 }
+
+/// Another process holding the SQLite file's write lock longer than the timeout means a typed
+/// timeout and no code; once it lets go, issuance goes on.
+#[test]
+fn sqlite_busy_database_times_out_and_recovers() {
+    let path = sqlite_path(&unique("busy"));
+    let ledger = SqliteLedger::open(&path, Duration::from_millis(200)).unwrap();
+    let issuer = issuer(Arc::new(ledger) as Arc<dyn Ledger>, 5, 60);
+    let blocker = rusqlite::Connection::open(&path).unwrap();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let error = issuer.issue(&request("acct", "agent"), NOW).unwrap_err();
+    assert_fault(&error, LedgerFault::Timeout);
+    blocker.execute_batch("COMMIT").unwrap();
+    issuer.issue(&request("acct", "agent"), NOW).unwrap();
+    assert_eq!(by_agent(&issuer, "agent").len(), 1);
+}
