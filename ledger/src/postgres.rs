@@ -13,7 +13,8 @@
 //! after `COMMIT` returned.
 
 use crate::{
-    AuditRow, SqlValue, Tx, account_in, audit_query_sql, audit_record, change, decide, sql_int,
+    AuditRow, SqlValue, Tx, account_in, audit_query_sql, audit_record, change, check_account,
+    check_change, check_ids, decide, sql_int,
 };
 use callsign::{
     AccountChange, AccountState, AuditOutcome, AuditQuery, AuditRecord, Decision, Error, Issuance,
@@ -372,12 +373,15 @@ impl Tx for PgTx<'_> {
 
 impl Ledger for PostgresLedger {
     fn issue(&self, issuance: &Issuance<'_>) -> Result<Decision, Error> {
+        // The lock key holds the agent id: checked before it reaches the database.
+        check_ids(issuance.account_ids, issuance.agent_id, issuance.ticket)?;
         self.transaction(&format!("agent:{}", issuance.agent_id), |tx| {
             decide(tx, issuance)
         })
     }
 
     fn revoke(&self, account_change: &AccountChange<'_>) -> Result<(), Error> {
+        check_change(account_change)?;
         self.transaction(&format!("account:{}", account_change.account_id), |tx| {
             change(tx, account_change, AuditOutcome::Revoked)
         })
@@ -385,6 +389,7 @@ impl Ledger for PostgresLedger {
     }
 
     fn reenroll(&self, account_change: &AccountChange<'_>) -> Result<u32, Error> {
+        check_change(account_change)?;
         self.transaction(&format!("account:{}", account_change.account_id), |tx| {
             change(tx, account_change, AuditOutcome::Reenrolled)
         })
@@ -392,7 +397,7 @@ impl Ledger for PostgresLedger {
     }
 
     fn account(&self, account_id: &str, base_epoch: u32) -> Result<AccountState, Error> {
-        callsign::check_account_id(account_id)?;
+        check_account(account_id)?;
         self.with_client(|client, deadline| {
             let mut tx = PgTx {
                 runtime: &self.runtime,

@@ -3,7 +3,8 @@
 //! issuances of any agents never interleave).
 
 use crate::{
-    AuditRow, SqlValue, Tx, account_in, audit_query_sql, audit_record, change, decide, sql_int,
+    AuditRow, SqlValue, Tx, account_in, audit_query_sql, audit_record, change, check_account,
+    decide, sql_int,
 };
 use callsign::{
     AccountChange, AccountState, AuditOutcome, AuditQuery, AuditRecord, Decision, Error, Issuance,
@@ -246,7 +247,7 @@ impl Ledger for SqliteLedger {
     }
 
     fn account(&self, account_id: &str, base_epoch: u32) -> Result<AccountState, Error> {
-        callsign::check_account_id(account_id)?;
+        check_account(account_id)?;
         self.transaction(|tx| account_in(tx, account_id, base_epoch))
     }
 
