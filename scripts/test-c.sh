@@ -6,6 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+# Cargo's output directory: the tests must link the library this run built, not a stale one.
+target_dir=${CARGO_TARGET_DIR:-$root/target}
+case $target_dir in /*) ;; *) target_dir=$root/$target_dir ;; esac
 
 packages=(gcc cmake pkg-config valgrind libcjson-dev liboath-dev)
 missing=()
@@ -21,15 +24,15 @@ fi
 echo "--- Rust-side tests, among them: include/callsign.h equals a fresh cbindgen generation"
 cargo test -p callsign-c --locked
 
-echo "--- install (debug build) into target/c-prefix"
-prefix=$root/target/c-prefix
+echo "--- install (debug build) into $target_dir/c-prefix"
+prefix=$target_dir/c-prefix
 bash bindings/c/install.sh "$prefix" debug
 export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
 read -r -a callsign_cflags <<<"$(pkg-config --cflags callsign)"
 read -r -a callsign_libs <<<"$(pkg-config --libs callsign)"
 read -r -a native_static_libs <<<"$(pkg-config --variable=native_static_libs callsign)"
 
-out=$root/target/c-tests
+out=$target_dir/c-tests
 mkdir -p "$out"
 cflags=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g -O1 "${callsign_cflags[@]}")
 sanitize=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
@@ -61,7 +64,7 @@ for mode in dynamic static; do
 done
 
 echo "--- examples/c-service through pkg-config and CMake"
-service_build=$root/target/c-service
+service_build=$target_dir/c-service
 cmake -S examples/c-service -B "$service_build" -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build "$service_build"
 agent=$service_build/callsign-agent
@@ -93,6 +96,6 @@ echo "--- timing (release build): C API vs Rust core vs liboath"
 cargo build -p callsign-c --release --features timing --locked
 read -r -a liboath_libs <<<"$(pkg-config --libs liboath)"
 gcc -std=c11 -O2 -Wall -Wextra -Wpedantic -Werror -I bindings/c/include \
-  -o "$out/timing" bindings/c/tests/timing.c "$root/target/release/libcallsign.a" \
+  -o "$out/timing" bindings/c/tests/timing.c "$target_dir/release/libcallsign.a" \
   "${native_static_libs[@]}" "${liboath_libs[@]}"
 "$out/timing"

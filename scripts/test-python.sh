@@ -49,6 +49,9 @@ refresh_if_changed "$work/build.stamp" "$pkg/requirements-build.txt" install_bui
 [ -d "$wheelhouse" ] || rm -f "$work/wheelhouse.stamp"
 refresh_if_changed "$work/wheelhouse.stamp" "$pkg/requirements-test.txt" download_test_requirements
 
+# The T0 cross-check (tests/test_independent.py) runs oathtool and fails without it.
+scripts/install-oathtool.sh
+
 echo "--- python: build wheels"
 rm -rf "$wheels"
 build_wheel() {

@@ -23,7 +23,8 @@ pub struct Enrollment {
 }
 
 impl Enrollment {
-    /// An enrollment; checks the issuer (1..=128 bytes) and the account id (1..=256 bytes).
+    /// An enrollment; checks the issuer (1..=128 bytes) and the account id (1..=256 bytes),
+    /// neither of which may hold a NUL character.
     pub fn new(
         issuer: &str,
         account_id: &str,
@@ -41,6 +42,14 @@ impl Enrollment {
             });
         }
         profile::check_account_id(account_id)?;
+        for (name, text) in [("issuer", issuer), ("account", account_id)] {
+            if text.contains('\0') {
+                return Err(Error::UriInvalidParameter {
+                    name,
+                    reason: "must not contain a NUL character".to_owned(),
+                });
+            }
+        }
         Ok(Enrollment {
             issuer: issuer.to_owned(),
             account_id: account_id.to_owned(),
@@ -54,8 +63,11 @@ impl Enrollment {
     ///
     /// Strict: every parameter is required, in any order; unknown or duplicated parameters,
     /// a version other than 1, characters that should be percent-encoded, bad base32, and
-    /// digits or period out of range are typed errors.
+    /// digits or period out of range are typed errors. The first unknown or duplicated
+    /// parameter stops parsing at once; the length and the parameter count are bounded
+    /// ([`crate::MAX_URI_LEN`], [`crate::MAX_URI_PARAMETERS`]).
     pub fn parse(text: &str) -> Result<Enrollment, Error> {
+        uri::check_length(text)?;
         if !text.starts_with(PREFIX) {
             return Err(Error::UriScheme {
                 expected: "callsign://enroll?",
@@ -69,23 +81,30 @@ impl Enrollment {
         let mut epoch = None;
         let mut digits = None;
         let mut period = None;
-        for parameter in uri::parameters(query, PREFIX.len())? {
+        for parameter in uri::parameters(query, PREFIX.len()) {
+            let parameter = parameter?;
             let value = uri::decode(
                 parameter.raw_value,
                 parameter.value_offset,
                 Strictness::Strict,
             )?;
             match parameter.name {
-                "v" => version = Some(value),
-                "issuer" => issuer = Some(value),
-                "account" => account_id = Some(value),
-                "secret" => secret = Some(value),
-                "epoch" => epoch = Some(uri::parse_decimal::<u32>("epoch", &value)?),
-                "digits" => digits = Some(uri::parse_decimal::<u32>("digits", &value)?),
-                "period" => period = Some(uri::parse_decimal::<u64>("period", &value)?),
+                "v" => uri::set_once(&mut version, "v", value)?,
+                "issuer" => uri::set_once(&mut issuer, "issuer", value)?,
+                "account" => uri::set_once(&mut account_id, "account", value)?,
+                "secret" => uri::set_once(&mut secret, "secret", value)?,
+                "epoch" => {
+                    uri::set_once(&mut epoch, "epoch", uri::parse_decimal("epoch", &value)?)?;
+                }
+                "digits" => {
+                    uri::set_once(&mut digits, "digits", uri::parse_decimal("digits", &value)?)?;
+                }
+                "period" => {
+                    uri::set_once(&mut period, "period", uri::parse_decimal("period", &value)?)?;
+                }
                 name => {
                     return Err(Error::UriUnknownParameter {
-                        name: uri::truncate(name),
+                        name: uri::shown_name(name),
                     });
                 }
             }

@@ -91,12 +91,6 @@ pub enum Error {
         /// The number of base32 symbols (without separators and padding).
         symbols: usize,
     },
-    /// A base32 string's last symbol carries non-zero bits beyond the last byte.
-    #[error("non-canonical base32: the symbol at position {position} has non-zero trailing bits")]
-    NonCanonicalBase32 {
-        /// Character position (0-based) of the last symbol.
-        position: usize,
-    },
     /// The hash algorithm's name is not one of SHA1, SHA256, SHA512.
     #[error("unsupported algorithm {name:?}: expected SHA1, SHA256 or SHA512")]
     UnsupportedAlgorithm {
@@ -150,9 +144,10 @@ pub enum Error {
         name: String,
     },
     /// A parameter is not part of the format.
-    #[error("the URI has the unknown parameter {name:?}")]
+    #[error("the URI has an unknown parameter: {name}")]
     UriUnknownParameter {
-        /// The parameter's name.
+        /// The parameter's name when it is short and plain, else only its length (an odd or
+        /// long "name" may be a pasted secret, so it is never echoed).
         name: String,
     },
     /// A parameter's value is malformed.
@@ -170,6 +165,20 @@ pub enum Error {
         position: usize,
         /// What is wrong.
         reason: &'static str,
+    },
+    /// The URI is longer than [`crate::MAX_URI_LEN`]; nothing of it was parsed.
+    #[error("the URI has {len} bytes; at most {max} are accepted")]
+    UriTooLong {
+        /// Its length in bytes.
+        len: usize,
+        /// The longest accepted.
+        max: usize,
+    },
+    /// The URI has more than [`crate::MAX_URI_PARAMETERS`] query parameters.
+    #[error("the URI has more than {max} query parameters")]
+    UriTooManyParameters {
+        /// The most accepted.
+        max: usize,
     },
     /// The label's issuer and the issuer parameter differ.
     #[error("the label's issuer {label:?} differs from the issuer parameter {parameter:?}")]
@@ -231,6 +240,32 @@ pub enum Error {
         window_seconds: u64,
         /// Unix time at which the agent may issue again.
         retry_at: u64,
+    },
+    /// An agent id holds a character no agent id may hold (see
+    /// [`canonical_agent_id`](crate::canonical_agent_id)).
+    #[error(
+        "the agent id holds U+{character:04X} at position {position}: agent ids may not hold control, format, line or paragraph separator, private-use or unassigned characters"
+    )]
+    InvalidAgentId {
+        /// The refused character's code point.
+        character: u32,
+        /// Its character position (0-based).
+        position: usize,
+    },
+    /// A batch asks for more codes than the rate limit allows in a whole window: it can
+    /// never be issued at once.
+    #[error(
+        "a batch of {count} codes can never fit agent {agent_id:?}'s rate limit of {max_codes} codes per {window_seconds} s; split it into batches of at most {max_codes}"
+    )]
+    BatchExceedsRateLimit {
+        /// The agent that was refused.
+        agent_id: String,
+        /// The codes the batch asked for.
+        count: usize,
+        /// The limit's number of codes.
+        max_codes: u32,
+        /// The limit's rolling window in seconds.
+        window_seconds: u64,
     },
     /// The audit sink failed; no code was issued.
     #[error("the audit sink failed, so no code was issued: {reason}")]
@@ -301,9 +336,9 @@ pub enum ErrorKind {
     /// See [`Error::MasterKeyLength`].
     InvalidMasterKey,
     /// See [`Error::AccountIdLength`], [`Error::AuditFieldLength`] and
-    /// [`Error::NulInIdentifier`].
+    /// [`Error::InvalidAgentId`] and [`Error::NulInIdentifier`].
     InvalidIdentifier,
-    /// See [`Error::RateLimited`].
+    /// See [`Error::RateLimited`] and [`Error::BatchExceedsRateLimit`].
     RateLimited,
     /// See [`Error::AuditFailed`].
     AuditFailed,
@@ -391,9 +426,9 @@ impl Error {
             Error::SecretTooShort { .. } | Error::SecretTooLong { .. } => {
                 ErrorKind::InvalidSecretLength
             }
-            Error::InvalidBase32Character { .. }
-            | Error::InvalidBase32Length { .. }
-            | Error::NonCanonicalBase32 { .. } => ErrorKind::InvalidBase32,
+            Error::InvalidBase32Character { .. } | Error::InvalidBase32Length { .. } => {
+                ErrorKind::InvalidBase32
+            }
             Error::UnsupportedAlgorithm { .. } => ErrorKind::UnsupportedAlgorithm,
             Error::InvalidCodeLength { .. } | Error::InvalidCodeCharacter { .. } => {
                 ErrorKind::InvalidCode
@@ -407,12 +442,17 @@ impl Error {
             | Error::UriInvalidParameter { .. }
             | Error::UriEncoding { .. }
             | Error::UriIssuerMismatch { .. }
+            | Error::UriTooLong { .. }
+            | Error::UriTooManyParameters { .. }
             | Error::UnsupportedVersion { .. } => ErrorKind::InvalidUri,
             Error::MasterKeyLength { .. } => ErrorKind::InvalidMasterKey,
             Error::AccountIdLength { .. }
             | Error::AuditFieldLength { .. }
+            | Error::InvalidAgentId { .. }
             | Error::NulInIdentifier { .. } => ErrorKind::InvalidIdentifier,
-            Error::RateLimited { .. } => ErrorKind::RateLimited,
+            Error::RateLimited { .. } | Error::BatchExceedsRateLimit { .. } => {
+                ErrorKind::RateLimited
+            }
             Error::AuditFailed { .. } => ErrorKind::AuditFailed,
             Error::StateCorrupt { .. } | Error::StateForeign => ErrorKind::InvalidState,
             Error::AccountRevoked { .. } => ErrorKind::AccountRevoked,

@@ -15,8 +15,9 @@
 //! computed by core and pinned by the committed file.
 
 use callsign::{
-    Algorithm, Code, Enrollment, Error, Hotp, MasterKey, OtpAuthUri, OtpKind, ProfileParams,
-    Secret, Totp, Verdict, Verifier, VerifierConfig, Window, agent_code, derive_call_key,
+    Algorithm, AuditOutcome, AuditRecord, Code, Enrollment, Error, Hotp, IssuanceEvent, MasterKey,
+    OtpAuthUri, OtpKind, ProfileParams, Secret, Totp, Verdict, Verifier, VerifierConfig, Window,
+    agent_code, derive_call_key,
 };
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -509,6 +510,78 @@ fn verifier_cases() -> Vec<Value> {
             &[(base, code(step - 2)), (base + 1, code(step + 1))],
         ),
         verifier_sequence(
+            "a failure is forgotten exactly lockout seconds later",
+            default,
+            &[
+                (base, wrong(step)),
+                (base + 10, wrong(step)),
+                (base + 900, wrong(step + 30)),
+                (base + 909, wrong(step + 30)),
+            ],
+        ),
+        verifier_sequence(
+            "the lock ends exactly at its end time",
+            default,
+            &[
+                (base, wrong(step)),
+                (base, wrong(step)),
+                (base, wrong(step)),
+                (base + 899, wrong(step + 29)),
+                (base + 900, wrong(step + 30)),
+            ],
+        ),
+        verifier_sequence(
+            "clock moved back: the lock holds and failures count from the latest time",
+            default,
+            &[
+                (base, wrong(step)),
+                (base + 1, wrong(step)),
+                (base - 900, wrong(step - 30)),
+                (base + 5, code(step)),
+                (base - 3600, code(step - 120)),
+                (base + 901, wrong(step + 30)),
+                (base - 1000, wrong(step - 34)),
+                (base + 901 + 899, wrong(step + 60)),
+            ],
+        ),
+        verifier_sequence(
+            "clock moved forward ends a lock; moving it back again does not",
+            default,
+            &[
+                (base, wrong(step)),
+                (base, wrong(step)),
+                (base, wrong(step)),
+                (base + 1800, wrong(step + 60)),
+                (base, wrong(step)),
+                (base, wrong(step)),
+                (base + 2699, code(step + 89)),
+            ],
+        ),
+        verifier_sequence(
+            "a device time after 9999-12-31 is an error and changes nothing",
+            VerifierConfig {
+                max_failures: 1,
+                ..default
+            },
+            &[
+                (callsign::MAX_DEVICE_TIME + 1, "123456".to_owned()),
+                (u64::MAX, "123456".to_owned()),
+                (base, code(step)),
+            ],
+        ),
+        verifier_sequence(
+            "a window of 101 steps: both ends match",
+            VerifierConfig {
+                window: Window::new(50, 50).unwrap(),
+                ..default
+            },
+            &[
+                (base, code(step - 50)),
+                (base + 1, code(step + 50)),
+                (base + 2, code(step - 51)),
+            ],
+        ),
+        verifier_sequence(
             "exact window near time zero",
             VerifierConfig {
                 window: Window::new(1, 1).unwrap(),
@@ -544,6 +617,14 @@ fn otpauth_cases() -> Vec<Value> {
         format!("OTPAUTH://TOTP/Example:alice?secret={S}"),
         "otpauth://totp/Example:alice?issuer=Example&secret=GEZD-GNBV-GY3T-QOJQ-GEZD-GNBV-GY3T-QOJQ".to_owned(),
         format!("otpauth://totp/Example:%20%20alice?secret={S}===="),
+        // The lenient import side: an empty issuer prefix is no issuer, raw spaces are
+        // spaces, unknown parameters (repeats too) are kept aside and otherwise ignored,
+        // trailing base32 bits are ignored.
+        format!("otpauth://totp/:alice?secret={S}"),
+        format!("otpauth://totp/%3Aalice?secret={S}&issuer="),
+        format!("otpauth://totp/ACME Co:john doe?secret={S}&issuer=ACME Co"),
+        format!("otpauth://totp/Example:alice?secret={S}&tags=a&tags=b&color=red"),
+        "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEH".to_owned(),
     ];
     for uri in valid {
         let parsed = OtpAuthUri::parse(&uri).unwrap();
@@ -580,6 +661,17 @@ fn otpauth_cases() -> Vec<Value> {
         format!("otpauth://totp/Example:alice?secret={S}&counter=3"),
         format!("otpauth://totp/Example:alice?secret={S}&digits"),
         format!("otpauth://totp?secret={S}"),
+        format!("otpauth://totp/Example:alice?secret={S}&Algorithm=SHA256"),
+        format!("otpauth://totp/Example:alice?secret={S}&%61lgorithm=SHA256"),
+        format!("otpauth://totp/Example:alice?secret={S}&digits=6&digits=6"),
+        format!("otpauth://totp/Example:ali\tce?secret={S}"),
+        format!(
+            "otpauth://totp/Example:alice?secret={S}&{}",
+            (0..callsign::MAX_URI_PARAMETERS)
+                .map(|index| format!("p{index}=x"))
+                .collect::<Vec<_>>()
+                .join("&")
+        ),
     ];
     for uri in invalid {
         let error = OtpAuthUri::parse(&uri).unwrap_err();
@@ -624,6 +716,9 @@ fn enrollment_cases() -> Vec<Value> {
         replace("v=1&", ""),
         format!("{uri}&color=red"),
         format!("{uri}&epoch=1"),
+        // Strict, unlike otpauth://: unknown parameters are refused, repeated or not.
+        format!("{uri}&tags=a&tags=a"),
+        replace("v=1", "V=1"),
         replace("digits=6", "digits=5"),
         replace("digits=6", "digits=9"),
         replace("period=30", "period=0"),
@@ -658,11 +753,15 @@ fn base32_cases() -> Vec<Value> {
         "MZXW6YQ",
         "MY======",
         "",
+        // Non-zero unused bits in the last symbol are ignored; the canonical form zeroes them.
+        "MZ",
+        "MZXW7",
+        "mzxw6ytboj",
     ] {
         let bytes = callsign::base32::decode(input).unwrap();
         cases.push(json!({"input": input, "hex": hex(&bytes), "canonical": callsign::base32::encode(&bytes)}));
     }
-    for input in ["MZXW1", "MZX", "MZXW6YTB8", "MZ=XW", "MZ", "MZXW6YTBO!"] {
+    for input in ["MZXW1", "MZX", "MZXW6YTB8", "MZ=XW", "MZXW6Y", "MZXW6YTBO!"] {
         let error = callsign::base32::decode(input).unwrap_err();
         cases.push(json!({"input": input, "error": kind(&error)}));
     }
@@ -696,7 +795,100 @@ fn generate() -> Value {
         "otpauth": otpauth_cases(),
         "enrollment": enrollment_cases(),
         "base32": base32_cases(),
+        "agent_ids": agent_id_cases(),
+        "audit_chain": audit_chain_cases(),
     })
+}
+
+/// The canonical form of agent ids (protocol "Agent ids"), or the error for a refused one.
+fn agent_id_cases() -> Vec<Value> {
+    [
+        "agent-7",
+        "Agent-7",
+        " agent-7\u{a0}",
+        "\u{3000}ａｇｅｎｔ－７",
+        "Jane   Doe",
+        "ﬁona",
+        "Straße",
+        "ΣΊΣΥΦΟΣ",
+        "İstanbul",
+        "Ǆemal",
+        "agent-7\u{200b}",
+        "\u{feff}agent-7",
+        "age\u{202e}nt",
+        "agent\u{2028}7",
+        "tab\there",
+        "",
+        "   ",
+        &"x".repeat(128),
+        &"x".repeat(129),
+        &"Ａ".repeat(100),
+    ]
+    .into_iter()
+    .map(|input| match callsign::canonical_agent_id(input) {
+        Ok(canonical) => json!({"input": input, "canonical": canonical}),
+        Err(error) => json!({"input": input, "error": error.kind().as_str()}),
+    })
+    .collect()
+}
+
+/// Chain hashes of audit records (protocol "Audit chain"): two agents' chains interleaved,
+/// from the start value on, with fields that need JSON escaping and non-ASCII text.
+fn audit_chain_cases() -> Vec<Value> {
+    let events = [
+        (
+            1_764_355_200u64,
+            AuditOutcome::Issued,
+            "customer-0001",
+            "agent-7",
+            "T-4711",
+            58_811_840u64,
+            0u32,
+        ),
+        (
+            1_764_355_201,
+            AuditOutcome::Issued,
+            "kunde@example.de",
+            "agent-8",
+            "Rückruf \"dringend\"",
+            58_811_840,
+            0,
+        ),
+        (
+            1_764_355_230,
+            AuditOutcome::Issued,
+            "customer-0002",
+            "agent-7",
+            "T-4712\nline",
+            58_811_841,
+            0,
+        ),
+        (
+            1_764_355_260,
+            AuditOutcome::RefusedRateLimited,
+            "customer-0003",
+            "agent-7",
+            "T-4713",
+            58_811_842,
+            3,
+        ),
+        (0, AuditOutcome::Issued, "a", "agent-8", "t", 0, u32::MAX),
+    ];
+    let mut heads: std::collections::HashMap<&str, [u8; 32]> = std::collections::HashMap::new();
+    events
+        .iter()
+        .map(|&(time, outcome, account_id, agent_id, ticket, step, epoch)| {
+            let event = IssuanceEvent { time, outcome, account_id, agent_id, ticket, step, epoch };
+            let previous = heads.get(agent_id).copied().unwrap_or(callsign::AUDIT_CHAIN_START);
+            let chain = callsign::audit_chain_hash(&previous, &event);
+            heads.insert(agent_id, chain);
+            json!({
+                "previous_hex": hex(&previous),
+                "event": {"time": time, "outcome": outcome.as_str(), "account_id": account_id, "agent_id": agent_id, "ticket": ticket, "step": step, "epoch": epoch},
+                "chain_hex": hex(&chain),
+            })
+        })
+        .collect()
 }
 
 fn load() -> Value {
@@ -1013,5 +1205,35 @@ fn base32() {
             }
             None => expect_error(result, case),
         }
+    }
+}
+
+#[test]
+fn agent_ids() {
+    let vectors = load();
+    let agent_ids = cases(&vectors, "agent_ids");
+    assert!(agent_ids.len() >= 20);
+    for case in agent_ids {
+        let input = case["input"].as_str().unwrap();
+        let result = callsign::canonical_agent_id(input);
+        match case["canonical"].as_str() {
+            Some(canonical) => assert_eq!(result.as_deref(), Ok(canonical), "{case}"),
+            None => expect_error(result, case),
+        }
+    }
+}
+
+#[test]
+fn audit_chain() {
+    for case in cases(&load(), "audit_chain") {
+        // The event through the record parser, as a verifier reads it from a JSON line.
+        let mut record = case["event"].clone();
+        record["chain"] = case["chain_hex"].clone();
+        let record: AuditRecord = serde_json::from_value(record).unwrap();
+        let previous: [u8; 32] = unhex(case["previous_hex"].as_str().unwrap())
+            .try_into()
+            .unwrap();
+        let chain = callsign::audit_chain_hash(&previous, &record.event());
+        assert_eq!(hex(&chain), case["chain_hex"].as_str().unwrap(), "{case}");
     }
 }

@@ -7,8 +7,8 @@ use crate::{
     decide, sql_int,
 };
 use callsign::{
-    AccountChange, AccountState, AuditOutcome, AuditQuery, AuditRecord, Decision, Error, Issuance,
-    IssuanceEvent, Ledger, LedgerFault,
+    AccountChange, AccountState, AuditOutcome, AuditQuery, Decision, Error, Issuance,
+    IssuanceEvent, Ledger, LedgerFault, LedgerRecord,
 };
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior};
 use std::path::{Path, PathBuf};
@@ -251,7 +251,7 @@ impl Ledger for SqliteLedger {
         self.transaction(|tx| account_in(tx, account_id, base_epoch))
     }
 
-    fn audit_events(&self, query: &AuditQuery<'_>) -> Result<Vec<AuditRecord>, Error> {
+    fn audit_events(&self, query: &AuditQuery<'_>) -> Result<Vec<LedgerRecord>, Error> {
         let (filter, values) = audit_query_sql(query, |index| format!("?{index}"))?;
         let sql = format!(
             "SELECT time, outcome, account_id, agent_id, ticket, step, epoch FROM callsign_audit{filter}"

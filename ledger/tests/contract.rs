@@ -76,7 +76,7 @@ fn request<'a>(account_id: &'a str, agent_id: &'a str) -> IssueRequest<'a> {
     }
 }
 
-fn by_agent(issuer: &Issuer, agent: &str) -> Vec<callsign::AuditRecord> {
+fn by_agent(issuer: &Issuer, agent: &str) -> Vec<callsign::LedgerRecord> {
     issuer
         .audit_events(&AuditQuery {
             agent_id: Some(agent),

@@ -47,7 +47,7 @@
 // The outcome of a callsign function. `CALLSIGN_RESULT_OK` (0) is success.
 //
 // Values come in numbered ranges: 1xx misuse of the C API, 2xx OTP parameters, 3xx keys and
-// encodings, 4xx malformed input, 5xx issuer policy. Each kind of core error has exactly one
+// encodings, 4xx malformed input, 5xx issuer policy, 6xx files. Each kind of core error has exactly one
 // value; its name (`callsign_result_name`) is the error name used by the conformance vectors.
 // Values are never renumbered; a retired value stays reserved.
 enum callsign_result
@@ -105,6 +105,8 @@ enum callsign_result
   CALLSIGN_RESULT_ACCOUNT_REVOKED = 502,
   // The issuer's ledger (its database) failed, timed out or was closed; no code was issued.
   CALLSIGN_RESULT_STORE_UNAVAILABLE = 503,
+  // A file (an audit file) could not be opened, read or used; the last-error message says why.
+  CALLSIGN_RESULT_IO_FAILED = 600,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -239,6 +241,39 @@ typedef struct callsign_totp_key callsign_totp_key;
 // `const callsign_verifier *` may be called from any thread at once.
 typedef struct callsign_verifier callsign_verifier;
 
+// What `callsign_audit_verify_file` found.
+typedef struct callsign_audit_verification {
+  // True when every record verified.
+  bool intact;
+  // Records that verified (all of them, or those before the break).
+  uint64_t records;
+  // Agents whose chains verified up to the break.
+  uint64_t agents;
+  // The line number (1-based) of the first record that does not verify; 0 when intact.
+  uint64_t broken_line;
+} callsign_audit_verification;
+
+// One issuance or refusal. It never holds the code or any secret. The strings are
+// NUL-terminated and valid only during the callback.
+typedef struct callsign_audit_event {
+  // Unix time of the request.
+  uint64_t time;
+  // A `callsign_audit_outcome` value.
+  uint32_t outcome;
+  // The customer's account id.
+  const char *account_id;
+  // The agent who asked.
+  const char *agent_id;
+  // The ticket or reason.
+  const char *ticket;
+  // The time step of the code.
+  uint64_t step;
+  // The key epoch.
+  uint32_t epoch;
+  // The whole event as one line of JSON, without a newline.
+  const char *json;
+} callsign_audit_event;
+
 // How an issuer works. Fill it with `callsign_issuer_config_default`, then change fields.
 typedef struct callsign_issuer_config {
   // The key epoch of every account secret.
@@ -287,27 +322,6 @@ typedef struct callsign_otpauth_info {
   // Whether the account names an issuer.
   bool has_issuer;
 } callsign_otpauth_info;
-
-// One issuance or refusal. It never holds the code or any secret. The strings are
-// NUL-terminated and valid only during the callback.
-typedef struct callsign_audit_event {
-  // Unix time of the request.
-  uint64_t time;
-  // A `callsign_audit_outcome` value.
-  uint32_t outcome;
-  // The customer's account id.
-  const char *account_id;
-  // The agent who asked.
-  const char *agent_id;
-  // The ticket or reason.
-  const char *ticket;
-  // The time step of the code.
-  uint64_t step;
-  // The key epoch.
-  uint32_t epoch;
-  // The whole event as one line of JSON, without a newline.
-  const char *json;
-} callsign_audit_event;
 
 // Records `count` events durably and returns true, or returns false when it cannot, in which
 // case the issuer issues no code (`CALLSIGN_RESULT_AUDIT_FAILED`). Called before each code is
@@ -372,6 +386,35 @@ extern "C" {
 
 // The library version ("MAJOR.MINOR.PATCH"), as a static NUL-terminated string.
 const char *callsign_version(void);
+
+// Checks the hash chain of the JSON-lines audit file at `path` into `*out`. A deleted, altered
+// or reordered record of an agent breaks the chain: the call still succeeds, with
+// `out->intact` false and `out->broken_line` the first broken record's line. When `reason` is
+// not NULL, why it broke is written there (text output; the empty string when intact); pass
+// NULL, 0 and NULL to skip it. A file that cannot be read is `CALLSIGN_RESULT_IO_FAILED`.
+callsign_result callsign_audit_verify_file(const char *path,
+                                           struct callsign_audit_verification *out,
+                                           char *reason,
+                                           size_t reason_size,
+                                           size_t *reason_needed);
+
+// Writes the canonical form of `agent_id` (text output): NFKC, lowercase, whitespace
+// collapsed, the form an issuer's rate limit counts and its audit records. Control and format
+// characters are `CALLSIGN_RESULT_INVALID_IDENTIFIER`.
+callsign_result callsign_canonical_agent_id(const char *agent_id,
+                                            char *out,
+                                            size_t out_size,
+                                            size_t *out_needed);
+
+// Writes the chain hash (32 bytes, byte output) of the audit record `event` that follows
+// `previous` (`previous_len` must be 32; 32 zero bytes before an agent's first record) in its
+// agent's chain, for callbacks that store events themselves. `event->json` is not read.
+callsign_result callsign_audit_chain_hash(const uint8_t *previous,
+                                          size_t previous_len,
+                                          const struct callsign_audit_event *event,
+                                          uint8_t *out,
+                                          size_t out_size,
+                                          size_t *out_needed);
 
 // Writes the message for `result` (a `callsign_result` value) into `out` (see the header's
 // conventions). An unknown value yields `CALLSIGN_RESULT_INVALID_ARGUMENT`.
@@ -667,6 +710,16 @@ callsign_result callsign_issuer_new(const struct callsign_master_key *master_key
                                     void *audit_user_data,
                                     struct callsign_issuer **out);
 
+// Creates an issuer over a copy of `master_key` that audits to the JSON-lines file at
+// `audit_path` (created with mode 0600 if missing): each record carries the hash chain that
+// `callsign_audit_verify_file` checks, and the chains continue across restarts. A path that
+// cannot be opened, is no regular file or holds lines that are no chained audit records is
+// `CALLSIGN_RESULT_IO_FAILED`, with the reason in the last-error message.
+callsign_result callsign_issuer_new_with_audit_file(const struct callsign_master_key *master_key,
+                                                    const struct callsign_issuer_config *config,
+                                                    const char *audit_path,
+                                                    struct callsign_issuer **out);
+
 // Issues the code for `account_id` at unix time `now`, asked for by `agent_id` for `ticket`,
 // into `*out`. The event is audited before the code is returned; a refused callback gives
 // `CALLSIGN_RESULT_AUDIT_FAILED`, the rate limit `CALLSIGN_RESULT_RATE_LIMITED` (audited too).
@@ -795,7 +848,10 @@ callsign_result callsign_verifier_new_locked(const struct callsign_enrollment *e
                                              struct callsign_verifier **out);
 
 // Entry mode: checks what the customer typed at unix time `now` and stores the verdict in
-// `*out`. A malformed entry is `CALLSIGN_RESULT_INVALID_CODE` and counts as no attempt.
+// `*out`. A malformed entry is `CALLSIGN_RESULT_INVALID_CODE` (text that is not UTF-8:
+// `CALLSIGN_RESULT_INVALID_UTF8`) and counts as no attempt; during a lock every entry, even
+// one that is not UTF-8, gets the `LOCKED_OUT` verdict. A `now` after 9999-12-31 is
+// `CALLSIGN_RESULT_OVERFLOW` and changes nothing.
 // Persist `callsign_verifier_export_state` after every check.
 callsign_result callsign_verifier_check(const struct callsign_verifier *verifier,
                                         const char *entry,
@@ -813,8 +869,9 @@ callsign_result callsign_verifier_get_status(const struct callsign_verifier *ver
                                              uint64_t now,
                                              struct callsign_verifier_status *out);
 
-// Writes the verifier's state (failure times, lock, last accepted step) as a versioned,
-// integrity-checked blob for the app to persist (byte output).
+// Writes the verifier's state (failure times, lock, last accepted step, latest time seen) as
+// a versioned, integrity-checked blob for the app to persist (byte output; layout in
+// docs/protocol.md).
 callsign_result callsign_verifier_export_state(const struct callsign_verifier *verifier,
                                                uint8_t *out,
                                                size_t out_size,

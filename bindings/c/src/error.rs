@@ -14,7 +14,7 @@ use crate::ffi::write_text;
 /// The outcome of a callsign function. `CALLSIGN_RESULT_OK` (0) is success.
 ///
 /// Values come in numbered ranges: 1xx misuse of the C API, 2xx OTP parameters, 3xx keys and
-/// encodings, 4xx malformed input, 5xx issuer policy. Each kind of core error has exactly one
+/// encodings, 4xx malformed input, 5xx issuer policy, 6xx files. Each kind of core error has exactly one
 /// value; its name (`callsign_result_name`) is the error name used by the conformance vectors.
 /// Values are never renumbered; a retired value stays reserved.
 #[repr(u32)]
@@ -70,11 +70,13 @@ pub enum callsign_result {
     AccountRevoked = 502,
     /// The issuer's ledger (its database) failed, timed out or was closed; no code was issued.
     StoreUnavailable = 503,
+    /// A file (an audit file) could not be opened, read or used; the last-error message says why.
+    IoFailed = 600,
 }
 
 impl callsign_result {
     /// Every value, for lookups by number.
-    const ALL: [callsign_result; 25] = [
+    const ALL: [callsign_result; 26] = [
         Self::Ok,
         Self::NullParameter,
         Self::InsufficientSize,
@@ -100,6 +102,7 @@ impl callsign_result {
         Self::AuditFailed,
         Self::AccountRevoked,
         Self::StoreUnavailable,
+        Self::IoFailed,
     ];
 
     /// The value with number `code`, if there is one.
@@ -135,6 +138,7 @@ impl callsign_result {
             Self::AuditFailed => c"audit_failed",
             Self::AccountRevoked => c"account_revoked",
             Self::StoreUnavailable => c"store_unavailable",
+            Self::IoFailed => c"io_failed",
         }
     }
 
@@ -166,6 +170,7 @@ impl callsign_result {
             Self::AuditFailed => "the audit sink failed, so no code was issued",
             Self::AccountRevoked => "the account is revoked, so no code was issued",
             Self::StoreUnavailable => "the ledger failed, so nothing was issued or changed",
+            Self::IoFailed => "a file could not be opened, read or used",
         }
     }
 }
@@ -209,6 +214,11 @@ fn result_for_kind(kind: ErrorKind) -> callsign_result {
 /// Records a core error's message as this thread's last error and returns its result.
 pub(crate) fn core_failure(error: &callsign::Error) -> callsign_result {
     record_failure(result_for_kind(error.kind()), error)
+}
+
+/// The result for a failed file operation, with its message as the last error.
+pub(crate) fn io_failed(error: &std::io::Error) -> callsign_result {
+    record_failure(callsign_result::IoFailed, error)
 }
 
 /// The result for a NULL `argument`.

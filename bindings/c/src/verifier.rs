@@ -1,6 +1,7 @@
 //! The customer side of the callsign profile: the enrollment payload and the verifier with its
 //! entry and display modes and its persisted state.
 
+use std::ffi::CStr;
 use std::os::raw::c_char;
 
 use callsign::{Enrollment, ProfileParams, Verdict, Verifier, VerifierConfig, Window};
@@ -345,7 +346,10 @@ pub unsafe extern "C" fn callsign_verifier_new_locked(
 }
 
 /// Entry mode: checks what the customer typed at unix time `now` and stores the verdict in
-/// `*out`. A malformed entry is `CALLSIGN_RESULT_INVALID_CODE` and counts as no attempt.
+/// `*out`. A malformed entry is `CALLSIGN_RESULT_INVALID_CODE` (text that is not UTF-8:
+/// `CALLSIGN_RESULT_INVALID_UTF8`) and counts as no attempt; during a lock every entry, even
+/// one that is not UTF-8, gets the `LOCKED_OUT` verdict. A `now` after 9999-12-31 is
+/// `CALLSIGN_RESULT_OVERFLOW` and changes nothing.
 /// Persist `callsign_verifier_export_state` after every check.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_verifier_check(
@@ -356,8 +360,15 @@ pub unsafe extern "C" fn callsign_verifier_check(
 ) -> callsign_result {
     ffi_boundary! {
         let verifier = try_ref!(verifier);
-        let entry = try_str!(entry);
         let out = try_out!(out);
+        if !entry.is_null() && unsafe { CStr::from_ptr(entry) }.to_str().is_err() {
+            // During a lock every entry is answered "locked out", even one that is not text.
+            if let Some(locked) = try_core!(verifier.verifier.lock_verdict(now)) {
+                out.set(callsign_verdict::from(locked));
+                return callsign_result::Ok;
+            }
+        }
+        let entry = try_str!(entry);
         out.set(callsign_verdict::from(try_core!(verifier.verifier.check(entry, now))));
         callsign_result::Ok
     }
@@ -400,8 +411,9 @@ pub unsafe extern "C" fn callsign_verifier_get_status(
     }
 }
 
-/// Writes the verifier's state (failure times, lock, last accepted step) as a versioned,
-/// integrity-checked blob for the app to persist (byte output).
+/// Writes the verifier's state (failure times, lock, last accepted step, latest time seen) as
+/// a versioned, integrity-checked blob for the app to persist (byte output; layout in
+/// docs/protocol.md).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_verifier_export_state(
     verifier: *const callsign_verifier,

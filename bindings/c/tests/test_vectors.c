@@ -369,6 +369,36 @@ static void run_error_kind(const cJSON *kind) {
     CHECK(found);
 }
 
+static void run_agent_id(const cJSON *c) {
+    char canonical[512];
+    size_t needed = 0;
+    callsign_result rc = callsign_canonical_agent_id(text_of(c, "input"), canonical, sizeof canonical, &needed);
+    if (expected_error(c, rc) || !CHECK_OK(rc)) return;
+    CHECK_STR(canonical, text_of(c, "canonical"));
+}
+
+static void run_audit_chain(const cJSON *c) {
+    const cJSON *e = item(c, "event");
+    uint8_t previous[MAX_BYTES], want[MAX_BYTES], chain[32];
+    size_t previous_len = hex_of(c, "previous_hex", previous);
+    size_t want_len = hex_of(c, "chain_hex", want);
+    const char *outcome = text_of(e, "outcome");
+    callsign_audit_event event = {
+        .time = u64_of(e, "time"),
+        .outcome = (outcome && strcmp(outcome, "issued") == 0) ? CALLSIGN_AUDIT_OUTCOME_ISSUED
+                                                                : CALLSIGN_AUDIT_OUTCOME_REFUSED_RATE_LIMITED,
+        .account_id = text_of(e, "account_id"),
+        .agent_id = text_of(e, "agent_id"),
+        .ticket = text_of(e, "ticket"),
+        .step = u64_of(e, "step"),
+        .epoch = (uint32_t)u64_of(e, "epoch"),
+        .json = NULL,
+    };
+    size_t needed = 0;
+    CHECK_OK(callsign_audit_chain_hash(previous, previous_len, &event, chain, sizeof chain, &needed));
+    CHECK(needed == 32 && want_len == 32 && memcmp(chain, want, 32) == 0);
+}
+
 typedef struct {
     const char *section;
     void (*run)(const cJSON *);
@@ -385,7 +415,112 @@ static const section_runner sections[] = {
     {"otpauth", run_otpauth},
     {"verifier_sequences", run_verifier_sequence},
     {"error_kinds", run_error_kind},
+    {"agent_ids", run_agent_id},
+    {"audit_chain", run_audit_chain},
 };
+
+/* The JSON file `name` next to the vector file, parsed, or NULL (a failed check). */
+static cJSON *load_sibling(const char *vector_path, const char *name) {
+    char path[4096];
+    const char *slash = strrchr(vector_path, '/');
+    int dir_len = slash ? (int)(slash - vector_path) : 1;
+    snprintf(path, sizeof path, "%.*s/%s", dir_len, slash ? vector_path : ".", name);
+    char *raw = read_file(path);
+    if (!CHECK(raw != NULL)) return NULL;
+    char *quoted = quote_long_integers(raw);
+    cJSON *root = quoted ? cJSON_Parse(quoted) : NULL;
+    free(raw);
+    free(quoted);
+    CHECK(root != NULL);
+    return root;
+}
+
+static callsign_verifier *fixture_verifier(const cJSON *fixture, const char *uri) {
+    const cJSON *config_json = item(fixture, "config");
+    callsign_verifier_config config = {
+        .behind = u64_of(config_json, "behind"),
+        .ahead = u64_of(config_json, "ahead"),
+        .max_failures = (uint32_t)u64_of(config_json, "max_failures"),
+        .lockout_seconds = u64_of(config_json, "lockout_seconds"),
+    };
+    callsign_verifier *verifier = NULL;
+    CHECK_OK(callsign_verifier_new_from_uri(uri, &config, &verifier));
+    return verifier;
+}
+
+/* A frozen blob imports, and the restored verifier reports the expected status. */
+static void run_imported_blob(const cJSON *fixture, const cJSON *c) {
+    callsign_verifier *verifier = fixture_verifier(fixture, text_of(fixture, "enrollment_uri"));
+    uint8_t blob[MAX_BYTES];
+    size_t len = hex_of(c, "blob_hex", blob);
+    if (verifier && CHECK_OK(callsign_verifier_import_state(verifier, blob, len))) {
+        const cJSON *want = item(c, "status");
+        callsign_verifier_status status;
+        CHECK_OK(callsign_verifier_get_status(verifier, u64_of(want, "time"), &status));
+        CHECK(status.locked == !is_null(want, "locked_until"));
+        if (status.locked) CHECK(status.locked_until == u64_of(want, "locked_until"));
+        CHECK(status.attempts_left == u64_of(want, "attempts_left"));
+        CHECK(status.has_last_accepted_step == !is_null(want, "last_accepted_step"));
+        if (status.has_last_accepted_step) {
+            CHECK(status.last_accepted_step == u64_of(want, "last_accepted_step"));
+        }
+    }
+    callsign_verifier_free(verifier);
+}
+
+/* After the case's entries, a fresh verifier exports exactly the frozen bytes. */
+static void run_exported_blob(const cJSON *fixture, const cJSON *c) {
+    callsign_verifier *verifier = fixture_verifier(fixture, text_of(fixture, "enrollment_uri"));
+    if (!verifier) return;
+    const cJSON *step;
+    cJSON_ArrayForEach(step, item(c, "steps")) {
+        callsign_verdict verdict;
+        CHECK_OK(callsign_verifier_check(verifier, text_of(step, "entry"), u64_of(step, "time"), &verdict));
+    }
+    uint8_t want[MAX_BYTES], got[MAX_BYTES];
+    size_t want_len = hex_of(c, "blob_hex", want), got_len = 0;
+    CHECK_OK(callsign_verifier_export_state(verifier, got, sizeof got, &got_len));
+    CHECK(got_len == want_len && memcmp(got, want, want_len) == 0);
+    callsign_verifier_free(verifier);
+}
+
+static void run_refused_blob(const cJSON *fixture, const cJSON *c) {
+    callsign_verifier *verifier = fixture_verifier(fixture, text_of(c, "enrollment_uri"));
+    uint8_t blob[MAX_BYTES];
+    size_t len = hex_of(c, "blob_hex", blob);
+    if (verifier) {
+        CHECK_RC(callsign_verifier_import_state(verifier, blob, len), CALLSIGN_RESULT_INVALID_STATE);
+        CHECK_STR(callsign_result_name(CALLSIGN_RESULT_INVALID_STATE), text_of(c, "error"));
+    }
+    callsign_verifier_free(verifier);
+}
+
+/* tests/vectors/verifier-state.json: the frozen state blobs (docs/protocol.md). */
+static void run_state_fixture(const char *vector_path) {
+    cJSON *fixture = load_sibling(vector_path, "verifier-state.json");
+    if (!fixture) return;
+    char context[256];
+    int count = 0;
+    const char *lists[] = {"blobs", "v1_blobs", "refused"};
+    for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++) {
+        const cJSON *c;
+        CHECK(cJSON_GetArraySize(item(fixture, lists[l])) > 0);
+        cJSON_ArrayForEach(c, item(fixture, lists[l])) {
+            snprintf(context, sizeof context, "verifier-state %s %s", lists[l], text_of(c, "name"));
+            check_context = context;
+            if (l == 2) {
+                run_refused_blob(fixture, c);
+            } else {
+                run_imported_blob(fixture, c);
+                if (l == 0) run_exported_blob(fixture, c);
+            }
+            count++;
+        }
+    }
+    check_context = NULL;
+    printf("vectors: verifier-state.json  %3d blobs\n", count);
+    cJSON_Delete(fixture);
+}
 
 void suite_vectors(const char *vector_path) {
     char *raw = read_file(vector_path);
@@ -418,4 +553,5 @@ void suite_vectors(const char *vector_path) {
     }
     printf("vectors: %zu cases run (hkdf skipped: no raw HKDF in the C API)\n", total);
     cJSON_Delete(root);
+    run_state_fixture(vector_path);
 }

@@ -3,11 +3,11 @@
 use crate::cli::AgentCodeArgs;
 use crate::error::CliError;
 use crate::keyfile;
-use crate::output::{CodeFormat, now_or, print_json, print_line, utc};
+use crate::output::{CodeFormat, check_stdout_open, now_or, print_json, print_line, utc};
 use callsign::{
     AuditError, AuditOutcome, AuditSink, Digits, Enrollment, IssuanceEvent, IssueRequest, Issuer,
-    IssuerConfig, JsonLinesAuditSink, MAX_AGENT_ID_LEN, MAX_TICKET_LEN, ProfileParams, TimedCode,
-    Totp, agent_totp,
+    IssuerConfig, JsonLinesAuditSink, MAX_TICKET_LEN, ProfileParams, TimedCode, Totp, agent_totp,
+    canonical_agent_id,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
@@ -209,13 +209,20 @@ impl AuditSink for Unrecorded {
 }
 
 /// Prints the agent code; with --watch, a countdown and the next codes until interrupted.
+///
+/// Stdout is checked before anything is issued (a closed stdout is refused). A code is shown
+/// only after it is issued and audited; if writing it to stdout then fails, the error says that
+/// the code was issued and audited but not shown, and the exit status is 2.
 pub fn agent_code(args: &AgentCodeArgs) -> Result<(), CliError> {
-    let agent = args.agent.clone().unwrap_or_else(default_agent);
+    // Checked in `run` for every subcommand; here too, as issuing is what must not happen.
+    check_stdout_open()?;
+    // The audit trail and core's issuer count agents by their canonical id.
+    let agent = canonical_agent_id(&args.agent.clone().unwrap_or_else(default_agent))
+        .map_err(CliError::blame("--agent"))?;
     let ticket = args
         .ticket
         .clone()
         .unwrap_or_else(|| DEFAULT_TICKET.to_owned());
-    check_audit_field("--agent", &agent, MAX_AGENT_ID_LEN)?;
     check_audit_field("--ticket", &ticket, MAX_TICKET_LEN)?;
     let sink = open_sink(args.audit.as_deref())?;
     let source = CodeSource::from_args(args, sink)?;
@@ -224,7 +231,7 @@ pub fn agent_code(args: &AgentCodeArgs) -> Result<(), CliError> {
         let now = now_or(args.time)?;
         let code = source.issue(&agent, &ticket, now)?;
         let grouped = code.grouped();
-        match args.output.format() {
+        let shown = match args.output.format() {
             CodeFormat::Json => print_json(&AgentCodeReport {
                 code: code.as_str(),
                 grouped: grouped.as_str(),
@@ -239,15 +246,27 @@ pub fn agent_code(args: &AgentCodeArgs) -> Result<(), CliError> {
                 period,
                 epoch: source.epoch(),
                 audit_file: args.audit.as_ref().map(|path| path.display().to_string()),
-            })?,
-            CodeFormat::Plain => print_line(code.as_str())?,
+            }),
+            CodeFormat::Plain => print_line(code.as_str()),
             CodeFormat::Text => print_line(&format!(
                 "{}  (valid for {} s more, until {})",
                 grouped.as_str(),
                 code.seconds_remaining,
                 utc(code.valid_until)
-            ))?,
-        }
+            )),
+        };
+        shown.map_err(|error| {
+            CliError::Failure(format!(
+                "the code of step {} was issued{} but could not be shown: {}",
+                code.step,
+                if args.audit.is_some() {
+                    " and audited"
+                } else {
+                    ""
+                },
+                error.message()
+            ))
+        })?;
         if !args.watch {
             return Ok(());
         }

@@ -35,8 +35,33 @@ pub enum Command {
     Revoke(AccountChangeArgs),
     /// Re-enroll an account in a ledger under a new epoch and print its new enrollment URI.
     Reenroll(AccountChangeArgs),
+    /// Work with JSON-lines audit files (`callsign audit verify FILE`).
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Play the whole story in one run: enrollment, a genuine call, a replay, a scammer locked out.
     Demo(DemoArgs),
+    /// Check otpauth:// URIs, one per line: what would be imported, and why any line is refused
+    /// (exit 0 all imported, 1 some refused, 2 bad input).
+    #[command(long_about = IMPORT_LONG_ABOUT)]
+    Import(ImportArgs),
+}
+
+const IMPORT_LONG_ABOUT: &str = "Check otpauth:// URIs, one per line, as an import would read them.
+
+Every line gets a verdict: what was imported (type, issuer, account, algorithm, digits, period \
+or counter, and the parameters the Key Uri Format does not define, which are ignored), or why \
+it was refused. Blank lines and lines starting with # are skipped. Secrets are never printed. \
+Exit status 0 when every line was imported, 1 when any was refused, 2 when the input cannot be \
+read.";
+
+/// Arguments of `callsign import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file of otpauth:// URIs, one per line; - reads stdin.
+    #[arg(value_name = "FILE")]
+    pub input: PathBuf,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 const KEYGEN_LONG_ABOUT: &str = "Write a new random master key to a file.
@@ -72,13 +97,13 @@ pub struct HotpArgs {
     #[arg(long, value_name = "B32")]
     pub secret: String,
     /// The counter.
-    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = unsigned::<u64>)]
     pub counter: u64,
     /// Digits of the code (6 to 8).
     #[arg(
         long,
         value_name = "D",
-        allow_negative_numbers = true,
+        allow_negative_numbers = true, value_parser = unsigned::<u32>,
         default_value_t = 6
     )]
     pub digits: u32,
@@ -96,13 +121,13 @@ pub struct TotpArgs {
     #[arg(long, value_name = "B32")]
     pub secret: String,
     /// Unix time in seconds (default: now).
-    #[arg(long, value_name = "UNIX", allow_negative_numbers = true)]
+    #[arg(long, value_name = "UNIX", allow_negative_numbers = true, value_parser = unsigned::<u64>)]
     pub time: Option<u64>,
     /// Digits of the code (6 to 8).
     #[arg(
         long,
         value_name = "D",
-        allow_negative_numbers = true,
+        allow_negative_numbers = true, value_parser = unsigned::<u32>,
         default_value_t = 6
     )]
     pub digits: u32,
@@ -110,7 +135,7 @@ pub struct TotpArgs {
     #[arg(
         long,
         value_name = "S",
-        allow_negative_numbers = true,
+        allow_negative_numbers = true, value_parser = unsigned::<u64>,
         default_value_t = 30
     )]
     pub period: u64,
@@ -144,7 +169,7 @@ pub struct EnrollArgs {
     #[arg(
         long,
         value_name = "E",
-        allow_negative_numbers = true,
+        allow_negative_numbers = true, value_parser = unsigned::<u32>,
         default_value_t = 0
     )]
     pub epoch: u32,
@@ -172,7 +197,7 @@ pub struct AgentCodeArgs {
     #[arg(
         long,
         value_name = "E",
-        allow_negative_numbers = true,
+        allow_negative_numbers = true, value_parser = unsigned::<u32>,
         requires = "master_key"
     )]
     pub epoch: Option<u32>,
@@ -183,15 +208,15 @@ pub struct AgentCodeArgs {
     #[arg(
         long,
         value_name = "UNIX",
-        allow_negative_numbers = true,
+        allow_negative_numbers = true, value_parser = unsigned::<u64>,
         conflicts_with = "watch"
     )]
     pub time: Option<u64>,
     /// Digits of the code (6 to 8; default 6, or the enrollment's).
-    #[arg(long, value_name = "D", allow_negative_numbers = true)]
+    #[arg(long, value_name = "D", allow_negative_numbers = true, value_parser = unsigned::<u32>)]
     pub digits: Option<u32>,
     /// Seconds per code (10 to 300; default 30, or the enrollment's).
-    #[arg(long, value_name = "S", allow_negative_numbers = true)]
+    #[arg(long, value_name = "S", allow_negative_numbers = true, value_parser = unsigned::<u64>)]
     pub period: Option<u64>,
     /// The agent's id for the audit trail (default: $USER, else "cli").
     #[arg(long, value_name = "ID")]
@@ -256,8 +281,26 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "C")]
     pub code: String,
     /// Unix time in seconds (default: now).
-    #[arg(long, value_name = "UNIX", allow_negative_numbers = true)]
+    #[arg(long, value_name = "UNIX", allow_negative_numbers = true, value_parser = unsigned::<u64>)]
     pub time: Option<u64>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// The subcommands of `callsign audit`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the hash chain of a JSON-lines audit file: exit 0 intact, 1 broken (the first
+    /// broken link is named), 2 unreadable.
+    Verify(AuditVerifyArgs),
+}
+
+/// Arguments of `callsign audit verify`.
+#[derive(Debug, Args)]
+pub struct AuditVerifyArgs {
+    /// The JSON-lines audit file (written by agent-code --audit or an issuer's file sink).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -267,6 +310,26 @@ pub struct VerifyArgs {
 pub struct DemoArgs {
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// Parses a whole number that may not be negative, with a message that says so (the plain
+/// integer parser answers "-5" with "invalid digit found in string").
+fn unsigned<T>(text: &str) -> Result<T, String>
+where
+    T: std::str::FromStr<Err = std::num::ParseIntError>,
+{
+    let digits = text.trim();
+    if let Some(magnitude) = digits.strip_prefix('-')
+        && !magnitude.is_empty()
+        && magnitude.bytes().all(|byte| byte.is_ascii_digit())
+    {
+        return Err("must be 0 or more; negative values have no meaning here".to_owned());
+    }
+    digits.parse::<T>().map_err(|error| match error.kind() {
+        std::num::IntErrorKind::PosOverflow => "is too large".to_owned(),
+        std::num::IntErrorKind::Empty => "must be a whole number, got nothing".to_owned(),
+        _ => "must be a whole number of decimal digits".to_owned(),
+    })
 }
 
 /// Parses an algorithm name through core (case-insensitive, "SHA-256" style too).

@@ -7,9 +7,11 @@
 #![forbid(unsafe_code)]
 
 mod agent;
+mod audit;
 mod cli;
 mod demo;
 mod error;
+mod import;
 mod keyfile;
 mod ledger;
 mod otp;
@@ -35,6 +37,8 @@ fn main() -> ExitCode {
 
 /// Runs one subcommand.
 fn run(command: &Command) -> Result<ExitCode, CliError> {
+    // Every subcommand reports on stdout; with stdout closed nothing would be seen.
+    output::check_stdout_open()?;
     match command {
         Command::Hotp(args) => otp::hotp(args),
         Command::Totp(args) => otp::totp(args),
@@ -42,6 +46,8 @@ fn run(command: &Command) -> Result<ExitCode, CliError> {
         Command::Enroll(args) => vendor::enroll(args),
         Command::AgentCode(args) => agent::agent_code(args),
         Command::Verify(args) => return verify::verify(args),
+        Command::Import(args) => return import::import(args),
+        Command::Audit(cli::AuditCommand::Verify(args)) => return audit::verify(args),
         Command::Demo(args) => demo::demo(args),
         Command::Revoke(args) => ledger::revoke(args),
         Command::Reenroll(args) => ledger::reenroll(args),

@@ -625,7 +625,7 @@ fn bad_invocations_exit_2_with_one_line_naming_the_argument() {
         ),
         (
             vec!["hotp", "--secret", RFC_SHA1, "--counter", "x"],
-            &["--counter", "invalid digit"],
+            &["--counter", "must be a whole number"],
         ),
         (
             vec![

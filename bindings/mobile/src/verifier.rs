@@ -319,8 +319,8 @@ impl Verifier {
         self.inner.status(now).into()
     }
 
-    /// The state (failure times, lock, last accepted step) as a small versioned,
-    /// integrity-checked blob bound to this enrollment; persist it after every check.
+    /// The state (failure times, lock, last accepted step, latest time seen) as a small
+    /// versioned, integrity-checked blob bound to this enrollment; persist it after every check.
     pub fn export_state(&self) -> Vec<u8> {
         self.inner.export_state()
     }

@@ -22,7 +22,7 @@ pub(crate) fn account_secret<'py>(
     py: Python<'py>,
     master_key: &[u8],
     account_id: &str,
-    epoch: u32,
+    #[pyo3(from_py_with = convert::arg::epoch)] epoch: u32,
 ) -> BindingResult<Bound<'py, PyBytes>> {
     let secret = MasterKey::from_bytes(master_key)?.account_secret(account_id, epoch)?;
     Ok(PyBytes::new(py, secret.expose_bytes()))
@@ -34,8 +34,8 @@ pub(crate) fn account_secret<'py>(
 pub(crate) fn agent_code(
     account_secret: &[u8],
     time: &Bound<'_, PyAny>,
-    digits: u32,
-    period: u64,
+    #[pyo3(from_py_with = convert::arg::digits)] digits: u32,
+    #[pyo3(from_py_with = convert::arg::period)] period: u64,
 ) -> BindingResult<String> {
     let time = convert::unix_time(time)?;
     let secret = Secret::from_bytes(account_secret)?;
@@ -73,7 +73,7 @@ impl PyMasterKey {
         &self,
         py: Python<'py>,
         account_id: &str,
-        epoch: u32,
+        #[pyo3(from_py_with = convert::arg::epoch)] epoch: u32,
     ) -> BindingResult<Bound<'py, PyBytes>> {
         let secret = self.key.account_secret(account_id, epoch)?;
         Ok(PyBytes::new(py, secret.expose_bytes()))
@@ -140,7 +140,10 @@ impl PyRateLimit {
     /// A rate limit (defaults: 30 codes per hour).
     #[new]
     #[pyo3(signature = (max_codes = 30, window_seconds = 3600))]
-    fn new(max_codes: u32, window_seconds: u64) -> PyRateLimit {
+    fn new(
+        #[pyo3(from_py_with = convert::arg::max_codes)] max_codes: u32,
+        #[pyo3(from_py_with = convert::arg::window_seconds)] window_seconds: u64,
+    ) -> PyRateLimit {
         PyRateLimit {
             max_codes,
             window_seconds,
@@ -331,9 +334,9 @@ fn audit_sink(audit: &Bound<'_, PyAny>) -> BindingResult<Arc<dyn AuditSink>> {
             "audit must be a callable or a path (str or os.PathLike) of a JSON-lines file",
         )
     })?;
-    let sink = JsonLinesAuditSink::open(&path).map_err(|error| callsign::Error::AuditFailed {
-        reason: format!("cannot open {}: {error}", path.display()),
-    })?;
+    // An unusable path is an OSError (FileNotFoundError, PermissionError, ...) naming the
+    // file, not an AuditFailedError: nothing was being issued.
+    let sink = JsonLinesAuditSink::open(&path).map_err(PyErr::from)?;
     Ok(Arc::new(sink))
 }
 
@@ -372,12 +375,12 @@ impl PyIssuer {
     fn new(
         master_key: &Bound<'_, PyAny>,
         audit: &Bound<'_, PyAny>,
-        epoch: u32,
-        digits: u32,
-        period: u64,
+        #[pyo3(from_py_with = convert::arg::epoch)] epoch: u32,
+        #[pyo3(from_py_with = convert::arg::digits)] digits: u32,
+        #[pyo3(from_py_with = convert::arg::period)] period: u64,
         rate_limit: Option<PyRateLimit>,
-        cache_capacity: usize,
-        batch_threads: Option<usize>,
+        #[pyo3(from_py_with = convert::arg::cache_capacity)] cache_capacity: usize,
+        #[pyo3(from_py_with = convert::arg::batch_threads)] batch_threads: Option<usize>,
     ) -> BindingResult<PyIssuer> {
         let master_key = master_key_arg(master_key)?;
         let config = IssuerConfig {
@@ -503,7 +506,7 @@ impl PyIssuer {
         };
         let records = py.detach(|| self.issuer.audit_events(&query))?;
         let events: Vec<IssuanceEvent<'_>> =
-            records.iter().map(callsign::AuditRecord::event).collect();
+            records.iter().map(callsign::LedgerRecord::event).collect();
         Ok(event_dicts(py, &events)?)
     }
 
@@ -558,9 +561,9 @@ impl PyEnrollment {
         issuer: &str,
         account_id: &str,
         secret: &Bound<'_, PyAny>,
-        epoch: u32,
-        digits: u32,
-        period: u64,
+        #[pyo3(from_py_with = convert::arg::epoch)] epoch: u32,
+        #[pyo3(from_py_with = convert::arg::digits)] digits: u32,
+        #[pyo3(from_py_with = convert::arg::period)] period: u64,
     ) -> BindingResult<PyEnrollment> {
         let params = ProfileParams::new(digits, period)?;
         let secret = convert::secret(secret)?;
@@ -778,10 +781,10 @@ impl PyDeviceVerifier {
     fn new(
         enrollment: &Bound<'_, PyAny>,
         state: Option<&[u8]>,
-        behind: u64,
-        ahead: u64,
-        max_failures: u32,
-        lockout_seconds: u64,
+        #[pyo3(from_py_with = convert::arg::behind)] behind: u64,
+        #[pyo3(from_py_with = convert::arg::ahead)] ahead: u64,
+        #[pyo3(from_py_with = convert::arg::max_failures)] max_failures: u32,
+        #[pyo3(from_py_with = convert::arg::lockout_seconds)] lockout_seconds: u64,
     ) -> BindingResult<PyDeviceVerifier> {
         let enrollment = enrollment_arg(enrollment)?;
         let config = verifier_config(behind, ahead, max_failures, lockout_seconds)?;
@@ -799,10 +802,10 @@ impl PyDeviceVerifier {
     fn locked(
         enrollment: &Bound<'_, PyAny>,
         time: Option<&Bound<'_, PyAny>>,
-        behind: u64,
-        ahead: u64,
-        max_failures: u32,
-        lockout_seconds: u64,
+        #[pyo3(from_py_with = convert::arg::behind)] behind: u64,
+        #[pyo3(from_py_with = convert::arg::ahead)] ahead: u64,
+        #[pyo3(from_py_with = convert::arg::max_failures)] max_failures: u32,
+        #[pyo3(from_py_with = convert::arg::lockout_seconds)] lockout_seconds: u64,
     ) -> BindingResult<PyDeviceVerifier> {
         let enrollment = enrollment_arg(enrollment)?;
         let config = verifier_config(behind, ahead, max_failures, lockout_seconds)?;

@@ -110,6 +110,7 @@ def test_issuer_audits_to_a_json_lines_file(tmp_path: Path) -> None:
     lines = audit.read_text().splitlines()
     events = [json.loads(line) for line in lines]
     assert [event["outcome"] for event in events] == ["issued", "issued", "refused_rate_limited"]
+    assert all(len(event.pop("chain")) == 64 for event in events)
     assert events[0] == {
         "time": 59,
         "outcome": "issued",
@@ -129,7 +130,10 @@ def test_callable_audit_gets_the_same_events_as_the_file(tmp_path: Path) -> None
     by_file = callsign.Issuer(MASTER, str(tmp_path / "audit.jsonl"), epoch=3)
     for issuer in (by_callable, by_file):
         issuer.issue("customer-0001", agent_id="ag", ticket="T", time=NOW)
-    assert received == [json.loads((tmp_path / "audit.jsonl").read_text())]
+    # The file's records also carry the chain hash; the callable gets the events alone.
+    recorded = json.loads((tmp_path / "audit.jsonl").read_text())
+    assert len(recorded.pop("chain")) == 64
+    assert received == [recorded]
 
 
 def test_issue_many_matches_agent_code_and_is_audited_once_per_account() -> None:

@@ -13,6 +13,8 @@ VECTORS = load_vectors()
 COVERED_SECTIONS = {
     "account_secrets",
     "agent_codes",
+    "agent_ids",
+    "audit_chain",
     "base32",
     "enrollment",
     "entries",
@@ -231,3 +233,17 @@ def test_verifier_sequences(case: Dict[str, Any]) -> None:
         assert verdict.drift == expect.get("drift")
         assert verdict.attempts_left == expect.get("attempts_left")
         assert verdict.locked_until == expect.get("until")
+
+
+@pytest.mark.parametrize("case", cases("agent_ids"))
+def test_agent_ids(case: Dict[str, Any]) -> None:
+    if "error" in case:
+        expect_error(case["error"], lambda: callsign.canonical_agent_id(case["input"]))
+    else:
+        assert callsign.canonical_agent_id(case["input"]) == case["canonical"]
+
+
+@pytest.mark.parametrize("case", cases("audit_chain"))
+def test_audit_chain(case: Dict[str, Any]) -> None:
+    chain = callsign.audit_chain_hash(bytes.fromhex(case["previous_hex"]), **case["event"])
+    assert chain.hex() == case["chain_hex"]

@@ -5,6 +5,9 @@ caller-verification profile: the vendor's ``MasterKey`` and ``Issuer`` (audited,
 the ``Enrollment`` payload and the customer's ``DeviceVerifier``. Every error is a
 ``CallsignError``; each kind of error has its own subclass.
 
+``import_otpauth`` reads otpauth:// URIs in bulk (one per line) and says for each what was
+imported or why it was refused.
+
 Times are int unix seconds or aware ``datetime`` objects; secrets are bytes or base32 text.
 """
 
@@ -12,12 +15,14 @@ from callsign._callsign import (
     AgentCode,
     AgentCodeBatch,
     AccountRevokedError,
+    AuditChainReport,
     ArithmeticOverflowError,
     AuditFailedError,
     CallsignError,
     DeviceVerifier,
     Enrollment,
     HOTP,
+    ImportResult,
     InvalidBase32Error,
     InvalidCodeError,
     InvalidConfigError,
@@ -46,13 +51,17 @@ from callsign._callsign import (
     __version__,
     account_secret,
     agent_code,
+    audit_chain_hash,
     base32_decode,
     base32_encode,
+    canonical_agent_id,
     hotp,
+    import_otpauth,
     parse_code,
     parse_uri,
     random_secret,
     totp,
+    verify_audit_file,
 )
 from callsign._types import AuditCallback, AuditEvent, SecretLike, StrPath, TimeLike
 
@@ -60,6 +69,7 @@ __all__ = [
     "AccountRevokedError",
     "AgentCode",
     "AgentCodeBatch",
+    "AuditChainReport",
     "ArithmeticOverflowError",
     "AuditCallback",
     "AuditEvent",
@@ -68,6 +78,7 @@ __all__ = [
     "DeviceVerifier",
     "Enrollment",
     "HOTP",
+    "ImportResult",
     "InvalidBase32Error",
     "InvalidCodeError",
     "InvalidConfigError",
@@ -99,11 +110,15 @@ __all__ = [
     "__version__",
     "account_secret",
     "agent_code",
+    "audit_chain_hash",
     "base32_decode",
     "base32_encode",
+    "canonical_agent_id",
     "hotp",
+    "import_otpauth",
     "parse_code",
     "parse_uri",
     "random_secret",
     "totp",
+    "verify_audit_file",
 ]

@@ -7,12 +7,14 @@ __all__ = [
     "AccountRevokedError",
     "AgentCode",
     "AgentCodeBatch",
+    "AuditChainReport",
     "ArithmeticOverflowError",
     "AuditFailedError",
     "CallsignError",
     "DeviceVerifier",
     "Enrollment",
     "HOTP",
+    "ImportResult",
     "InvalidBase32Error",
     "InvalidCodeError",
     "InvalidConfigError",
@@ -41,13 +43,17 @@ __all__ = [
     "__version__",
     "account_secret",
     "agent_code",
+    "audit_chain_hash",
     "base32_decode",
     "base32_encode",
+    "canonical_agent_id",
     "hotp",
+    "import_otpauth",
     "parse_code",
     "parse_uri",
     "random_secret",
     "totp",
+    "verify_audit_file",
 ]
 __version__: Final[str]
 
@@ -99,8 +105,54 @@ def base32_encode(data: bytes) -> str: ...
 def base32_decode(text: str) -> bytes: ...
 def parse_code(entry: str, digits: int = 6) -> str: ...
 def parse_uri(uri: str) -> Union[TOTP, HOTP]: ...
+def import_otpauth(lines: Union[str, Iterable[str]]) -> list[ImportResult]: ...
+@final
+class ImportResult:
+    @property
+    def line(self) -> int: ...
+    @property
+    def ok(self) -> bool: ...
+    @property
+    def otp(self) -> Optional[Union[TOTP, HOTP]]: ...
+    @property
+    def issuer(self) -> Optional[str]: ...
+    @property
+    def account(self) -> Optional[str]: ...
+    @property
+    def ignored_parameters(self) -> list[str]: ...
+    @property
+    def error(self) -> Optional[CallsignError]: ...
 def account_secret(master_key: bytes, account_id: str, epoch: int = 0) -> bytes: ...
 def agent_code(account_secret: bytes, time: int, digits: int = 6, period: int = 30) -> str: ...
+def verify_audit_file(path: StrPath) -> AuditChainReport: ...
+def canonical_agent_id(agent_id: str) -> str: ...
+def audit_chain_hash(
+    previous: bytes,
+    *,
+    time: int,
+    outcome: Literal["issued", "refused_rate_limited"],
+    account_id: str,
+    agent_id: str,
+    ticket: str,
+    step: int,
+    epoch: int,
+) -> bytes: ...
+@final
+class AuditChainReport:
+    @property
+    def intact(self) -> bool: ...
+    @property
+    def records(self) -> int: ...
+    @property
+    def heads(self) -> dict[str, tuple[int, str]]: ...
+    @property
+    def broken_line(self) -> Optional[int]: ...
+    @property
+    def broken_agent_id(self) -> Optional[str]: ...
+    @property
+    def reason(self) -> Optional[str]: ...
+    def __bool__(self) -> bool: ...
+
 @final
 class Match:
     @property
