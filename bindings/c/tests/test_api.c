@@ -336,6 +336,8 @@ static void ledger_revokes_reenrolls_and_shares_the_limit(void) {
         remove(path);
     }
     rmdir(dir);
+}
+
 /* Issue 13 finding 9: an issuer or account holding %00 came out of the C getters cut at the
  * NUL. Decoded text with a NUL is refused in core, so no getter ever sees one. */
 static void nul_in_decoded_text_is_refused(void) {
