@@ -17,6 +17,12 @@ pub enum AuditOutcome {
     Issued,
     /// The agent's rate limit refused the request; no code was issued.
     RefusedRateLimited,
+    /// The account is revoked; no code was issued.
+    RefusedRevoked,
+    /// The account was revoked (no code; the step is 0).
+    Revoked,
+    /// The account was re-enrolled under a new epoch (no code; the step is 0).
+    Reenrolled,
 }
 
 /// One issuance or refusal. It names who asked, for which account and why; it never holds the
@@ -140,12 +146,32 @@ impl<'a> LineWriter<'a> {
 }
 
 impl AuditOutcome {
-    /// The outcome's name in the audit trail: `issued` or `refused_rate_limited`.
+    /// The outcome's name in the audit trail: `issued`, `refused_rate_limited`,
+    /// `refused_revoked`, `revoked` or `reenrolled`.
     pub fn as_str(self) -> &'static str {
         match self {
             AuditOutcome::Issued => "issued",
             AuditOutcome::RefusedRateLimited => "refused_rate_limited",
+            AuditOutcome::RefusedRevoked => "refused_revoked",
+            AuditOutcome::Revoked => "revoked",
+            AuditOutcome::Reenrolled => "reenrolled",
         }
+    }
+
+    /// Every outcome, in declaration order.
+    pub const ALL: [AuditOutcome; 5] = [
+        AuditOutcome::Issued,
+        AuditOutcome::RefusedRateLimited,
+        AuditOutcome::RefusedRevoked,
+        AuditOutcome::Revoked,
+        AuditOutcome::Reenrolled,
+    ];
+
+    /// The outcome named `name` ([`AuditOutcome::as_str`]).
+    pub fn from_name(name: &str) -> Option<AuditOutcome> {
+        AuditOutcome::ALL
+            .into_iter()
+            .find(|outcome| outcome.as_str() == name)
     }
 }
 

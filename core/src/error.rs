@@ -216,6 +216,17 @@ pub enum Error {
         /// Its maximum length.
         max: usize,
     },
+    /// An id or text for a database ledger holds a NUL character, which a database text
+    /// column cannot store.
+    #[error(
+        "the {field} holds a NUL character at byte {position}; a ledger database cannot store it"
+    )]
+    NulInIdentifier {
+        /// Which field.
+        field: &'static str,
+        /// The byte position of the first NUL.
+        position: usize,
+    },
     /// The agent has issued as many codes as the rate limit allows.
     #[error(
         "agent {agent_id:?} reached the rate limit of {max_codes} codes per {window_seconds} s; next code possible at {retry_at}"
@@ -260,6 +271,20 @@ pub enum Error {
     #[error("the audit sink failed, so no code was issued: {reason}")]
     AuditFailed {
         /// The sink's description of the failure.
+        reason: String,
+    },
+    /// The account is revoked: no codes until it is re-enrolled. The refusal was audited.
+    #[error("the account {account_id:?} is revoked; re-enroll it to issue codes again")]
+    AccountRevoked {
+        /// The revoked account.
+        account_id: String,
+    },
+    /// The ledger (the issuer's database) could not do its work; no code was issued.
+    #[error("the ledger failed ({fault}), so nothing was issued or changed: {reason}")]
+    Ledger {
+        /// What kind of failure.
+        fault: crate::LedgerFault,
+        /// What happened.
         reason: String,
     },
     /// A persisted verifier state blob is damaged or unreadable.
@@ -335,7 +360,8 @@ pub enum ErrorKind {
     TimeBeforeEpoch,
     /// See [`Error::Overflow`].
     Overflow,
-    /// See [`Error::WindowTooLarge`] and [`Error::InvalidConfig`].
+    /// See [`Error::WindowTooLarge`], [`Error::InvalidConfig`] and the configuration faults of
+    /// [`Error::Ledger`].
     InvalidConfig,
     /// See [`Error::SecretTooShort`] and [`Error::SecretTooLong`].
     InvalidSecretLength,
@@ -350,7 +376,7 @@ pub enum ErrorKind {
     /// See [`Error::MasterKeyLength`].
     InvalidMasterKey,
     /// See [`Error::AccountIdLength`], [`Error::AuditFieldLength`] and
-    /// [`Error::InvalidAgentId`].
+    /// [`Error::InvalidAgentId`] and [`Error::NulInIdentifier`].
     InvalidIdentifier,
     /// See [`Error::RateLimited`] and [`Error::BatchExceedsRateLimit`].
     RateLimited,
@@ -358,6 +384,11 @@ pub enum ErrorKind {
     AuditFailed,
     /// See [`Error::StateCorrupt`] and [`Error::StateForeign`].
     InvalidState,
+    /// See [`Error::AccountRevoked`].
+    AccountRevoked,
+    /// See [`Error::Ledger`] (every fault but a malformed location or an unsupported request,
+    /// which are [`ErrorKind::InvalidConfig`]).
+    StoreUnavailable,
     /// See [`Error::RandomUnavailable`].
     RandomUnavailable,
     /// See [`Error::SigningKeyLength`].
@@ -372,7 +403,7 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ErrorKind; 19] = [
+    pub const ALL: [ErrorKind; 21] = [
         ErrorKind::InvalidDigits,
         ErrorKind::InvalidPeriod,
         ErrorKind::TimeBeforeEpoch,
@@ -388,6 +419,8 @@ impl ErrorKind {
         ErrorKind::RateLimited,
         ErrorKind::AuditFailed,
         ErrorKind::InvalidState,
+        ErrorKind::AccountRevoked,
+        ErrorKind::StoreUnavailable,
         ErrorKind::RandomUnavailable,
         ErrorKind::InvalidSigningKey,
         ErrorKind::UntrustedEnrollment,
@@ -412,6 +445,8 @@ impl ErrorKind {
             ErrorKind::RateLimited => "rate_limited",
             ErrorKind::AuditFailed => "audit_failed",
             ErrorKind::InvalidState => "invalid_state",
+            ErrorKind::AccountRevoked => "account_revoked",
+            ErrorKind::StoreUnavailable => "store_unavailable",
             ErrorKind::RandomUnavailable => "random_unavailable",
             ErrorKind::InvalidSigningKey => "invalid_signing_key",
             ErrorKind::UntrustedEnrollment => "untrusted_enrollment",
@@ -436,7 +471,12 @@ impl Error {
                 ErrorKind::TimeBeforeEpoch
             }
             Error::Overflow { .. } => ErrorKind::Overflow,
-            Error::WindowTooLarge { .. } | Error::InvalidConfig { .. } => ErrorKind::InvalidConfig,
+            Error::WindowTooLarge { .. }
+            | Error::InvalidConfig { .. }
+            | Error::Ledger {
+                fault: crate::LedgerFault::InvalidLocation | crate::LedgerFault::Unsupported,
+                ..
+            } => ErrorKind::InvalidConfig,
             Error::SecretTooShort { .. } | Error::SecretTooLong { .. } => {
                 ErrorKind::InvalidSecretLength
             }
@@ -462,12 +502,15 @@ impl Error {
             Error::MasterKeyLength { .. } => ErrorKind::InvalidMasterKey,
             Error::AccountIdLength { .. }
             | Error::AuditFieldLength { .. }
-            | Error::InvalidAgentId { .. } => ErrorKind::InvalidIdentifier,
+            | Error::InvalidAgentId { .. }
+            | Error::NulInIdentifier { .. } => ErrorKind::InvalidIdentifier,
             Error::RateLimited { .. } | Error::BatchExceedsRateLimit { .. } => {
                 ErrorKind::RateLimited
             }
             Error::AuditFailed { .. } => ErrorKind::AuditFailed,
             Error::StateCorrupt { .. } | Error::StateForeign => ErrorKind::InvalidState,
+            Error::AccountRevoked { .. } => ErrorKind::AccountRevoked,
+            Error::Ledger { .. } => ErrorKind::StoreUnavailable,
             Error::RandomUnavailable => ErrorKind::RandomUnavailable,
             Error::SigningKeyLength { .. } => ErrorKind::InvalidSigningKey,
             Error::EnrollmentUnsigned

@@ -1,11 +1,14 @@
 //! The vendor side: issues agent codes, audits every issuance, enforces a per-agent rate
 //! limit, and caches call keys.
 
-use crate::audit::{AuditOutcome, AuditSink, IssuanceEvent};
+use crate::audit::AuditSink;
+use crate::ledger::{
+    AccountChange, AuditQuery, Decision, Issuance, Ledger, LedgerRecord, MemoryLedger,
+};
 use crate::profile::{self, MasterKey, ProfileParams};
 use crate::{Enrollment, Error, TimedCode, Totp};
-use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::collections::HashMap;
+use std::sync::{Arc, PoisonError, RwLock};
 
 /// Largest agent id length in bytes.
 pub const MAX_AGENT_ID_LEN: usize = 128;
@@ -34,7 +37,8 @@ impl Default for RateLimit {
 /// How an [`Issuer`] works.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IssuerConfig {
-    /// The key epoch of every account secret (bump it to rotate all of them).
+    /// The key epoch of every account secret (bump it to rotate all of them); an account
+    /// re-enrolled in the ledger uses the larger of this and its own epoch.
     pub epoch: u32,
     /// Digits and period of the codes.
     pub params: ProfileParams,
@@ -78,24 +82,38 @@ pub struct IssueRequest<'a> {
     pub ticket: &'a str,
 }
 
+/// A call key: the epoch it was derived at and the account's code generator.
+type CallKey = (u32, Arc<Totp>);
+
 /// Issues agent codes from the master key. Safe to share between threads.
 pub struct Issuer {
     master_key: MasterKey,
     config: IssuerConfig,
-    sink: Arc<dyn AuditSink>,
-    /// Call keys by account id. foldhash (randomly seeded per map) instead of `SipHash`: the
-    /// lookup is on the issuance hot path, and the cache's capacity bounds what a flood of
-    /// colliding ids could cost.
-    call_keys: RwLock<HashMap<String, Arc<Totp>, foldhash::fast::RandomState>>,
-    issued_by_agent: Mutex<HashMap<String, VecDeque<u64>>>,
+    ledger: Arc<dyn Ledger>,
+    /// Call keys by account id, each with the epoch it was derived at: a key is used only for
+    /// the epoch the ledger hands out, so a re-enrollment anywhere is honoured at once.
+    /// foldhash (randomly seeded per map) instead of `SipHash`: the lookup is on the issuance
+    /// hot path, and the cache's capacity bounds what a flood of colliding ids could cost.
+    call_keys: RwLock<HashMap<String, CallKey, foldhash::fast::RandomState>>,
 }
 
 impl Issuer {
-    /// An issuer over `master_key` that audits to `sink`.
+    /// An issuer over `master_key` that audits to `sink`, with its rate limit and account
+    /// lifecycles in this process ([`MemoryLedger::with_sink`]).
     pub fn new(
         master_key: MasterKey,
         config: IssuerConfig,
         sink: Arc<dyn AuditSink>,
+    ) -> Result<Issuer, Error> {
+        Issuer::with_ledger(master_key, config, Arc::new(MemoryLedger::with_sink(sink)))
+    }
+
+    /// An issuer over `master_key` that keeps audit, rate limits and account lifecycles in
+    /// `ledger` (shared by every issuer of a fleet).
+    pub fn with_ledger(
+        master_key: MasterKey,
+        config: IssuerConfig,
+        ledger: Arc<dyn Ledger>,
     ) -> Result<Issuer, Error> {
         if let Some(limit) = config.rate_limit
             && (limit.max_codes == 0 || limit.window_seconds == 0)
@@ -112,9 +130,8 @@ impl Issuer {
         Ok(Issuer {
             master_key,
             config,
-            sink,
+            ledger,
             call_keys: RwLock::new(HashMap::default()),
-            issued_by_agent: Mutex::new(HashMap::new()),
         })
     }
 
@@ -123,55 +140,173 @@ impl Issuer {
         &self.config
     }
 
+    /// The ledger.
+    pub fn ledger(&self) -> &Arc<dyn Ledger> {
+        &self.ledger
+    }
+
     /// The agent code for one account at unix time `now`.
     ///
-    /// The agent id counts and is audited in its canonical form
-    /// ([`crate::canonical_agent_id`]): `Agent-7` and `agent-7` share one limit.
-    ///
-    /// Order: inputs checked; the code computed; rate limit (a refusal is audited, then
-    /// reported as [`Error::RateLimited`]); the event recorded; only then the code returned.
-    /// A failing sink gives [`Error::AuditFailed`] and no code.
+    /// Order: inputs checked; the ledger decides in one atomic step (account not revoked, its
+    /// epoch, the agent's rate limit, the event recorded: a refusal is recorded too and
+    /// reported as [`Error::AccountRevoked`] or [`Error::RateLimited`]); only then is the code
+    /// computed and returned. A failing sink or ledger gives [`Error::AuditFailed`] or
+    /// [`Error::Ledger`] and no code.
     pub fn issue(&self, request: &IssueRequest<'_>, now: u64) -> Result<TimedCode, Error> {
-        let agent_id = check_request_fields(request.agent_id, request.ticket)?;
-        let request = IssueRequest {
-            agent_id: &agent_id,
-            ..*request
-        };
-        self.issue_with(&*self.call_key(request.account_id)?, &request, now)
+        self.issue_with(None, request, now)
     }
 
     /// A handle on one account's cached call key, for issuing several codes (a support tool
     /// that keeps the customer's record open during a call): each issuance through it skips
-    /// the cache lookup as well as HKDF, and is audited and rate-limited like [`Issuer::issue`].
+    /// the cache lookup as well as HKDF while the account's epoch stays the same, and is
+    /// audited and rate-limited like [`Issuer::issue`].
     pub fn account(&self, account_id: &str) -> Result<IssuerAccount<'_>, Error> {
+        let epoch = self.account_epoch(account_id)?;
         Ok(IssuerAccount {
             issuer: self,
             account_id: account_id.to_owned(),
-            generator: self.call_key(account_id)?,
+            key: (epoch, self.call_key(account_id, epoch)?),
         })
     }
 
-    /// Issues one code with `generator`, the account's code generator: computes, rate-limits,
-    /// audits.
+    /// Issues one code, with `key` when it is the account's call key at the epoch the ledger
+    /// hands out: checks, lets the ledger decide (and record), computes.
     fn issue_with(
         &self,
-        generator: &Totp,
+        key: Option<&CallKey>,
         request: &IssueRequest<'_>,
         now: u64,
     ) -> Result<TimedCode, Error> {
-        let code = generator.timed_code_at(now)?;
-        let event = IssuanceEvent {
+        let agent_id = checked_agent(request.agent_id, request.ticket)?;
+        profile::check_account_id(request.account_id)?;
+        let epochs = self.decide(&agent_id, request.ticket, &[request.account_id], now)?;
+        let epoch = epochs[0];
+        match key {
+            Some((key_epoch, generator)) if *key_epoch == epoch => generator.timed_code_at(now),
+            _ => self.call_key(request.account_id, epoch)?.timed_code_at(now),
+        }
+    }
+
+    /// Puts an issuance to the ledger: the accounts' epochs when it may go ahead (and the
+    /// events are recorded), else the refusal (recorded) as an error.
+    fn decide(
+        &self,
+        agent_id: &str,
+        ticket: &str,
+        account_ids: &[&str],
+        now: u64,
+    ) -> Result<Vec<u32>, Error> {
+        let issuance = Issuance {
             time: now,
-            outcome: AuditOutcome::Issued,
-            account_id: request.account_id,
-            agent_id: request.agent_id,
-            ticket: request.ticket,
-            step: code.step,
-            epoch: self.config.epoch,
+            agent_id,
+            ticket,
+            step: now / self.config.params.period(),
+            base_epoch: self.config.epoch,
+            account_ids,
+            rate_limit: self.config.rate_limit,
         };
-        self.reserve(request.agent_id, 1, now, core::slice::from_ref(&event))?;
-        self.record_reserved(request.agent_id, &[event], now)?;
-        Ok(code)
+        match self.ledger.issue(&issuance)? {
+            Decision::Go { epochs } if epochs.len() == account_ids.len() => Ok(epochs),
+            Decision::Go { .. } => Err(crate::LedgerFault::Failed
+                .error("the ledger answered with another number of epochs than accounts")),
+            Decision::Revoked { account_id } => Err(Error::AccountRevoked {
+                account_id: crate::uri::truncate(&account_id),
+            }),
+            Decision::RateLimited { retry_at } => {
+                let limit = self.config.rate_limit.unwrap_or_default();
+                Err(match retry_at {
+                    Some(retry_at) => Error::RateLimited {
+                        agent_id: crate::uri::truncate(agent_id),
+                        max_codes: limit.max_codes,
+                        window_seconds: limit.window_seconds,
+                        retry_at,
+                    },
+                    None => Error::BatchExceedsRateLimit {
+                        agent_id: crate::uri::truncate(agent_id),
+                        count: account_ids.len(),
+                        max_codes: limit.max_codes,
+                        window_seconds: limit.window_seconds,
+                    },
+                })
+            }
+        }
+    }
+
+    /// Revokes an account at unix time `now` (recorded under `agent_id` and `reason`): no
+    /// issuer sharing the ledger issues codes for it until it is re-enrolled.
+    pub fn revoke(
+        &self,
+        account_id: &str,
+        agent_id: &str,
+        reason: &str,
+        now: u64,
+    ) -> Result<(), Error> {
+        let agent_id = checked_agent(agent_id, reason)?;
+        profile::check_account_id(account_id)?;
+        self.ledger
+            .revoke(&self.account_change(account_id, &agent_id, reason, now))
+    }
+
+    /// Re-enrolls an account at unix time `now` (recorded under `agent_id` and `reason`): its
+    /// epoch goes up by one, so the old enrollment's device rejects every new code, and a
+    /// revocation ends. Returns the new enrollment to hand to the customer's app.
+    pub fn reenroll(
+        &self,
+        issuer_name: &str,
+        account_id: &str,
+        agent_id: &str,
+        reason: &str,
+        now: u64,
+    ) -> Result<Enrollment, Error> {
+        let agent_id = checked_agent(agent_id, reason)?;
+        profile::check_account_id(account_id)?;
+        // The issuer name is checked before anything is recorded.
+        Enrollment::new(
+            issuer_name,
+            account_id,
+            self.master_key.account_secret(account_id, 0)?,
+            0,
+            self.config.params,
+        )?;
+        let epoch = self
+            .ledger
+            .reenroll(&self.account_change(account_id, &agent_id, reason, now))?;
+        self.enrollment_at(issuer_name, account_id, epoch)
+    }
+
+    fn account_change<'a>(
+        &self,
+        account_id: &'a str,
+        agent_id: &'a str,
+        reason: &'a str,
+        now: u64,
+    ) -> AccountChange<'a> {
+        AccountChange {
+            time: now,
+            account_id,
+            agent_id,
+            reason,
+            base_epoch: self.config.epoch,
+        }
+    }
+
+    /// The account's current key epoch in the ledger.
+    pub fn account_epoch(&self, account_id: &str) -> Result<u32, Error> {
+        profile::check_account_id(account_id)?;
+        Ok(self.ledger.account(account_id, self.config.epoch)?.epoch)
+    }
+
+    /// Audit records from the ledger, for supervisors; an agent id in the query is taken in
+    /// its canonical form.
+    pub fn audit_events(&self, query: &AuditQuery<'_>) -> Result<Vec<LedgerRecord>, Error> {
+        let agent_id = query
+            .agent_id
+            .map(|agent_id| checked_agent(agent_id, "-"))
+            .transpose()?;
+        self.ledger.audit_events(&AuditQuery {
+            agent_id: agent_id.as_deref(),
+            ..*query
+        })
     }
 
     /// Codes for many accounts at once (a trusted batch job, for instance), all audited under
@@ -184,32 +319,25 @@ impl Issuer {
         account_ids: &[S],
         now: u64,
     ) -> Result<Vec<TimedCode>, Error> {
-        let agent_id = &*check_request_fields(agent_id, reason)?;
-        let codes = self.batch_codes(account_ids, now)?;
-        let events: Vec<IssuanceEvent<'_>> = account_ids
-            .iter()
-            .zip(&codes)
-            .map(|(account_id, code)| IssuanceEvent {
-                time: now,
-                outcome: AuditOutcome::Issued,
-                account_id: account_id.as_ref(),
-                agent_id,
-                ticket: reason,
-                step: code.step,
-                epoch: self.config.epoch,
-            })
-            .collect();
-        self.reserve(agent_id, events.len(), now, &events)?;
-        self.record_reserved(agent_id, &events, now)?;
-        Ok(codes)
+        let agent_id = checked_agent(agent_id, reason)?;
+        if account_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<&str> = account_ids.iter().map(AsRef::as_ref).collect();
+        for account_id in &ids {
+            profile::check_account_id(account_id)?;
+        }
+        let epochs = self.decide(&agent_id, reason, &ids, now)?;
+        self.batch_codes(&ids, &epochs, now)
     }
 
     /// The codes of a batch at `now`, in order: on the calling thread, or for a large batch
     /// split into runs of consecutive accounts on up to `batch_threads` scoped threads (on the
     /// calling thread alone if the system refuses a thread).
-    fn batch_codes<S: AsRef<str> + Sync>(
+    fn batch_codes(
         &self,
-        account_ids: &[S],
+        account_ids: &[&str],
+        epochs: &[u32],
         now: u64,
     ) -> Result<Vec<TimedCode>, Error> {
         let threads = self
@@ -217,18 +345,18 @@ impl Issuer {
             .batch_threads
             .min(account_ids.len() / MIN_BATCH_PER_THREAD);
         if threads <= 1 {
-            return self.batch_codes_here(account_ids, now);
+            return self.batch_codes_here(account_ids, epochs, now);
         }
         let run_len = account_ids.len().div_ceil(threads);
         std::thread::scope(|scope| {
             let mut runs = Vec::with_capacity(threads);
-            for run in account_ids.chunks(run_len) {
+            for (run, run_epochs) in account_ids.chunks(run_len).zip(epochs.chunks(run_len)) {
                 let spawned = std::thread::Builder::new()
                     .name("callsign-batch".to_owned())
-                    .spawn_scoped(scope, move || self.batch_codes_here(run, now));
+                    .spawn_scoped(scope, move || self.batch_codes_here(run, run_epochs, now));
                 runs.push(match spawned {
                     Ok(thread) => RunCodes::Running(thread),
-                    Err(_) => RunCodes::Here(run),
+                    Err(_) => RunCodes::Here(run, run_epochs),
                 });
             }
             let mut codes = Vec::with_capacity(account_ids.len());
@@ -238,19 +366,23 @@ impl Issuer {
                     RunCodes::Running(thread) => thread
                         .join()
                         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?,
-                    RunCodes::Here(run) => self.batch_codes_here(run, now)?,
+                    RunCodes::Here(run, run_epochs) => {
+                        self.batch_codes_here(run, run_epochs, now)?
+                    }
                 });
             }
             Ok(codes)
         })
     }
 
-    /// The codes of `account_ids` at `now`, on the calling thread. Cached accounts are looked
-    /// up under one read lock, up to the first account that is not cached; from there on, one
-    /// lookup (and, where needed, a derivation) per account.
-    fn batch_codes_here<S: AsRef<str>>(
+    /// The codes of `account_ids` (each at its epoch in `epochs`) at `now`, on the calling
+    /// thread. Cached accounts are looked up under one read lock, up to the first account
+    /// that is not cached at its epoch; from there on, one lookup (and, where needed, a
+    /// derivation) per account.
+    fn batch_codes_here(
         &self,
-        account_ids: &[S],
+        account_ids: &[&str],
+        epochs: &[u32],
         now: u64,
     ) -> Result<Vec<TimedCode>, Error> {
         let mut codes = Vec::with_capacity(account_ids.len());
@@ -259,53 +391,65 @@ impl Issuer {
                 .call_keys
                 .read()
                 .unwrap_or_else(PoisonError::into_inner);
-            for account_id in account_ids {
-                let Some(generator) = cache.get(account_id.as_ref()) else {
+            for (account_id, &epoch) in account_ids.iter().zip(epochs) {
+                let Some((_, generator)) = cache
+                    .get(*account_id)
+                    .filter(|(cached_epoch, _)| *cached_epoch == epoch)
+                else {
                     break;
                 };
                 codes.push(batch_code(generator, now, codes.first())?);
             }
         }
-        for account_id in &account_ids[codes.len()..] {
-            let code = batch_code(&*self.call_key(account_id.as_ref())?, now, codes.first())?;
+        for (account_id, &epoch) in account_ids.iter().zip(epochs).skip(codes.len()) {
+            let code = batch_code(&*self.call_key(account_id, epoch)?, now, codes.first())?;
             codes.push(code);
         }
         Ok(codes)
     }
 
-    /// The enrollment payload for an account, to hand to the customer's app.
+    /// The enrollment payload for an account at its current epoch in the ledger, to hand to
+    /// the customer's app.
     pub fn enrollment(&self, issuer_name: &str, account_id: &str) -> Result<Enrollment, Error> {
+        let epoch = self.account_epoch(account_id)?;
+        self.enrollment_at(issuer_name, account_id, epoch)
+    }
+
+    fn enrollment_at(
+        &self,
+        issuer_name: &str,
+        account_id: &str,
+        epoch: u32,
+    ) -> Result<Enrollment, Error> {
         Enrollment::new(
             issuer_name,
             account_id,
-            self.master_key
-                .account_secret(account_id, self.config.epoch)?,
-            self.config.epoch,
+            self.master_key.account_secret(account_id, epoch)?,
+            epoch,
             self.config.params,
         )
     }
 
-    /// The account's code generator: from the cache (one read lock, held only for the lookup),
-    /// or derived from the master key and cached.
-    fn call_key(&self, account_id: &str) -> Result<Arc<Totp>, Error> {
+    /// The account's code generator at `epoch`: from the cache (one read lock, held only for
+    /// the lookup), or derived from the master key and cached.
+    fn call_key(&self, account_id: &str, epoch: u32) -> Result<Arc<Totp>, Error> {
         let cached = self
             .call_keys
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .get(account_id)
-            .map(Arc::clone);
+            .filter(|(cached_epoch, _)| *cached_epoch == epoch)
+            .map(|(_, generator)| Arc::clone(generator));
         match cached {
             Some(generator) => Ok(generator),
-            None => self.derive_and_cache(account_id),
+            None => self.derive_and_cache(account_id, epoch),
         }
     }
 
-    /// Derives an account's code generator from the master key and caches it (the cache
-    /// empties when full).
-    fn derive_and_cache(&self, account_id: &str) -> Result<Arc<Totp>, Error> {
-        let secret = self
-            .master_key
-            .account_secret(account_id, self.config.epoch)?;
+    /// Derives an account's code generator at `epoch` from the master key and caches it (the
+    /// cache empties when full).
+    fn derive_and_cache(&self, account_id: &str, epoch: u32) -> Result<Arc<Totp>, Error> {
+        let secret = self.master_key.account_secret(account_id, epoch)?;
         let generator = Arc::new(profile::agent_totp(&secret, self.config.params)?);
         if self.config.cache_capacity > 0 {
             let mut cache = self
@@ -315,112 +459,9 @@ impl Issuer {
             if cache.len() >= self.config.cache_capacity {
                 cache.clear();
             }
-            cache.insert(account_id.to_owned(), Arc::clone(&generator));
+            cache.insert(account_id.to_owned(), (epoch, Arc::clone(&generator)));
         }
         Ok(generator)
-    }
-
-    /// Takes `count` codes from the agent's rate limit, or audits the refusal of `events` and
-    /// reports when the agent may issue again.
-    fn reserve(
-        &self,
-        agent_id: &str,
-        count: usize,
-        now: u64,
-        events: &[IssuanceEvent<'_>],
-    ) -> Result<(), Error> {
-        let Some(limit) = self.config.rate_limit else {
-            return Ok(());
-        };
-        let retry_at = {
-            let mut issued_by_agent = self
-                .issued_by_agent
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            let issued = match issued_by_agent.get_mut(agent_id) {
-                Some(issued) => issued,
-                None => issued_by_agent.entry(agent_id.to_owned()).or_default(),
-            };
-            while issued
-                .front()
-                .is_some_and(|&time| time.saturating_add(limit.window_seconds) <= now)
-            {
-                issued.pop_front();
-            }
-            let max = usize::try_from(limit.max_codes).unwrap_or(usize::MAX);
-            let used = issued.len();
-            if used.saturating_add(count) <= max {
-                issued.extend(core::iter::repeat_n(now, count));
-                return Ok(());
-            }
-            // The slot that must free up before `count` more fit; a batch larger than the
-            // whole limit never fits.
-            (used + count)
-                .checked_sub(max + 1)
-                .and_then(|index| issued.get(index))
-                .filter(|_| count <= max)
-                .map(|&time| time.saturating_add(limit.window_seconds))
-        };
-        let refusals: Vec<IssuanceEvent<'_>> = events
-            .iter()
-            .map(|event| IssuanceEvent {
-                outcome: AuditOutcome::RefusedRateLimited,
-                ..*event
-            })
-            .collect();
-        self.record(&refusals)?;
-        Err(match retry_at {
-            Some(retry_at) => Error::RateLimited {
-                agent_id: crate::uri::truncate(agent_id),
-                max_codes: limit.max_codes,
-                window_seconds: limit.window_seconds,
-                retry_at,
-            },
-            None => Error::BatchExceedsRateLimit {
-                agent_id: crate::uri::truncate(agent_id),
-                count,
-                max_codes: limit.max_codes,
-                window_seconds: limit.window_seconds,
-            },
-        })
-    }
-
-    /// Records the issued `events` whose codes [`Issuer::reserve`] took from the agent's
-    /// limit at `now`; if the sink fails, gives the codes back: only issued codes count.
-    fn record_reserved(
-        &self,
-        agent_id: &str,
-        events: &[IssuanceEvent<'_>],
-        now: u64,
-    ) -> Result<(), Error> {
-        let recorded = self.record(events);
-        if recorded.is_err() && self.config.rate_limit.is_some() {
-            let mut issued_by_agent = self
-                .issued_by_agent
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            if let Some(issued) = issued_by_agent.get_mut(agent_id) {
-                // The reserved slots hold `now`; any `events.len()` of them are the same.
-                let mut left = events.len();
-                let mut index = issued.len();
-                while left > 0 && index > 0 {
-                    index -= 1;
-                    if issued[index] == now {
-                        issued.remove(index);
-                        left -= 1;
-                    }
-                }
-            }
-        }
-        recorded
-    }
-
-    fn record(&self, events: &[IssuanceEvent<'_>]) -> Result<(), Error> {
-        self.sink
-            .record(events)
-            .map_err(|error| Error::AuditFailed {
-                reason: error.message().to_owned(),
-            })
     }
 }
 
@@ -437,7 +478,7 @@ impl core::fmt::Debug for Issuer {
 pub struct IssuerAccount<'a> {
     issuer: &'a Issuer,
     account_id: String,
-    generator: Arc<Totp>,
+    key: CallKey,
 }
 
 impl IssuerAccount<'_> {
@@ -449,13 +490,12 @@ impl IssuerAccount<'_> {
     /// The agent code at unix time `now`, for `agent_id` under `ticket`; checked, rate-limited
     /// and audited exactly like [`Issuer::issue`].
     pub fn issue(&self, agent_id: &str, ticket: &str, now: u64) -> Result<TimedCode, Error> {
-        let agent_id = check_request_fields(agent_id, ticket)?;
         let request = IssueRequest {
             account_id: &self.account_id,
-            agent_id: &agent_id,
+            agent_id,
             ticket,
         };
-        self.issuer.issue_with(&self.generator, &request, now)
+        self.issuer.issue_with(Some(&self.key), &request, now)
     }
 }
 
@@ -471,7 +511,7 @@ impl core::fmt::Debug for IssuerAccount<'_> {
 /// system refused a thread.
 enum RunCodes<'scope, 'run, S> {
     Running(std::thread::ScopedJoinHandle<'scope, Result<Vec<TimedCode>, Error>>),
-    Here(&'run [S]),
+    Here(&'run [S], &'run [u32]),
 }
 
 /// The code of `generator` at `now`; with `first`, an earlier code of the same batch, its step
@@ -489,16 +529,29 @@ fn batch_code(generator: &Totp, now: u64, first: Option<&TimedCode>) -> Result<T
     }
 }
 
-/// Checks the ticket and gives the agent id's canonical form ([`crate::canonical_agent_id`]):
-/// the form the rate limit counts and the audit records.
-fn check_request_fields(agent_id: &str, ticket: &str) -> Result<String, Error> {
+/// The agent id in the one form the rate limit and the audit use
+/// ([`crate::canonical_agent_id`]: `Agent-7` and `agent-7` share one limit), after checking it
+/// and the ticket. Every issuer path goes through here.
+fn checked_agent(agent_id: &str, ticket: &str) -> Result<String, Error> {
     let canonical = crate::canonical_agent_id(agent_id)?;
-    if ticket.is_empty() || ticket.len() > MAX_TICKET_LEN {
-        return Err(Error::AuditFieldLength {
-            field: "ticket",
-            len: ticket.len(),
-            max: MAX_TICKET_LEN,
-        });
-    }
+    check_audit_fields(&canonical, ticket)?;
     Ok(canonical)
+}
+
+/// Checks an agent id and a ticket (or reason) for the audit trail: 1 to
+/// [`MAX_AGENT_ID_LEN`] and 1 to [`MAX_TICKET_LEN`] bytes.
+pub fn check_audit_fields(agent_id: &str, ticket: &str) -> Result<(), Error> {
+    for (field, value, max) in [
+        ("agent id", agent_id, MAX_AGENT_ID_LEN),
+        ("ticket", ticket, MAX_TICKET_LEN),
+    ] {
+        if value.is_empty() || value.len() > max {
+            return Err(Error::AuditFieldLength {
+                field,
+                len: value.len(),
+                max,
+            });
+        }
+    }
+    Ok(())
 }

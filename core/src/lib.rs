@@ -51,6 +51,7 @@ mod audit;
 mod audit_chain;
 mod enrollment;
 mod issuer;
+mod ledger;
 mod profile;
 mod signing;
 mod store;
@@ -68,7 +69,11 @@ pub use audit_chain::{
 pub use enrollment::{Enrollment, MAX_ISSUER_LEN, SignerError};
 pub use issuer::{
     IssueRequest, Issuer, IssuerAccount, IssuerConfig, MAX_AGENT_ID_LEN, MAX_TICKET_LEN,
-    MIN_BATCH_PER_THREAD, RateLimit,
+    MIN_BATCH_PER_THREAD, RateLimit, check_audit_fields,
+};
+pub use ledger::{
+    AccountChange, AccountState, AuditQuery, Decision, Issuance, Ledger, LedgerFault, LedgerRecord,
+    MAX_AUDIT_QUERY_LIMIT, MemoryLedger, RateSlot, next_epoch, window_start,
 };
 pub use profile::{
     MAX_ACCOUNT_ID_LEN, MAX_MASTER_KEY_LEN, MAX_PROFILE_PERIOD, MIN_MASTER_KEY_LEN,

@@ -1,9 +1,9 @@
 """support-desk: the tool a support agent runs during an outbound call.
 
 The agent names the customer and the ticket; the tool looks the customer up in the CRM (here a
-small SQLite database that `seed` creates), issues the agent code through a callsign Issuer that
-writes every issuance and refusal to a JSON-lines audit file, and shows the code grouped for
-reading aloud with a live countdown bar. The customer types what they hear into their app, which
+small SQLite database that `seed` creates), issues the agent code through a callsign Issuer on a
+SQLite ledger that records every issuance and refusal and keeps the agent's rate limit across
+restarts of the tool, and shows the code grouped for reading aloud with a live countdown bar. The customer types what they hear into their app, which
 tells them whether the caller is genuine. An agent over the rate limit is refused, clearly.
 
     python support_desk.py seed
@@ -12,8 +12,9 @@ tells them whether the caller is genuine. An agent over the rate limit is refuse
     python support_desk.py desk --agent agent-7        # one session, many calls (from stdin:
                                                        # CUSTOMER TICKET per line; see desk --help)
 
-The master key lives in DATA/master.key for this demo; a real deployment keeps it, the issuer
-and the rate limit in the vendor's backend, so that restarting an agent's tool resets nothing.
+The master key lives in DATA/master.key and the ledger in DATA/ledger.db for this demo; a real
+deployment keeps the master key and the issuer in the vendor's backend, and the ledger in a
+database all its issuers share (docs/deployment.md).
 """
 
 import argparse
@@ -74,8 +75,8 @@ class Paths:
         return self.data / "master.key"
 
     @property
-    def audit(self) -> Path:
-        return self.data / "audit.jsonl"
+    def ledger(self) -> Path:
+        return self.data / "ledger.db"
 
 
 def seed(paths: Paths) -> int:
@@ -150,7 +151,7 @@ def countdown_bar(seconds_remaining: int, period: int, width: int = BAR_WIDTH) -
 
 
 class Desk:
-    """One agent's session: an issuer that audits to the data directory, and the output."""
+    """One agent's session: an issuer on the data directory's ledger, and the output."""
 
     def __init__(
         self,
@@ -168,7 +169,9 @@ class Desk:
         self.out = out
         self.clock = clock
         self.sleep = sleep
-        self.issuer = callsign.Issuer(load_master_key(paths), paths.audit, rate_limit=rate_limit)
+        self.issuer = callsign.Issuer(
+            load_master_key(paths), callsign.SqliteLedger(paths.ledger), rate_limit=rate_limit
+        )
 
     def call(self, customer_query: str, ticket: str, live: bool) -> callsign.AgentCode:
         """Issues and shows the code for one call; `live` keeps the countdown running."""

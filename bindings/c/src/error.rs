@@ -72,6 +72,10 @@ pub enum callsign_result {
     RateLimited = 500,
     /// The audit sink failed; no code was issued.
     AuditFailed = 501,
+    /// The account is revoked; no code was issued (the refusal was audited).
+    AccountRevoked = 502,
+    /// The issuer's ledger (its database) failed, timed out or was closed; no code was issued.
+    StoreUnavailable = 503,
     /// A file (an audit file) could not be opened, read or used; the last-error message says why.
     IoFailed = 600,
     /// The device storage of the enrollment and verifier state failed.
@@ -80,7 +84,7 @@ pub enum callsign_result {
 
 impl callsign_result {
     /// Every value, for lookups by number.
-    const ALL: [callsign_result; 27] = [
+    const ALL: [callsign_result; 29] = [
         Self::Ok,
         Self::NullParameter,
         Self::InsufficientSize,
@@ -106,6 +110,8 @@ impl callsign_result {
         Self::UntrustedEnrollment,
         Self::RateLimited,
         Self::AuditFailed,
+        Self::AccountRevoked,
+        Self::StoreUnavailable,
         Self::IoFailed,
         Self::StorageFailed,
     ];
@@ -144,6 +150,8 @@ impl callsign_result {
             Self::InvalidState => c"invalid_state",
             Self::RateLimited => c"rate_limited",
             Self::AuditFailed => c"audit_failed",
+            Self::AccountRevoked => c"account_revoked",
+            Self::StoreUnavailable => c"store_unavailable",
             Self::IoFailed => c"io_failed",
         }
     }
@@ -174,6 +182,8 @@ impl callsign_result {
             Self::InvalidState => "the verifier state is corrupt or foreign",
             Self::RateLimited => "the agent reached the rate limit",
             Self::AuditFailed => "the audit sink failed, so no code was issued",
+            Self::AccountRevoked => "the account is revoked, so no code was issued",
+            Self::StoreUnavailable => "the ledger failed, so nothing was issued or changed",
             Self::IoFailed => "a file could not be opened, read or used",
             Self::InvalidSigningKey => "the signing key seed or public key must have 32 bytes",
             Self::UntrustedEnrollment => "the enrollment is not signed by a pinned key",
@@ -211,6 +221,8 @@ fn result_for_kind(kind: ErrorKind) -> callsign_result {
         ErrorKind::RateLimited => callsign_result::RateLimited,
         ErrorKind::AuditFailed => callsign_result::AuditFailed,
         ErrorKind::InvalidState => callsign_result::InvalidState,
+        ErrorKind::AccountRevoked => callsign_result::AccountRevoked,
+        ErrorKind::StoreUnavailable => callsign_result::StoreUnavailable,
         ErrorKind::RandomUnavailable => callsign_result::RandomUnavailable,
         ErrorKind::InvalidSigningKey => callsign_result::InvalidSigningKey,
         ErrorKind::UntrustedEnrollment => callsign_result::UntrustedEnrollment,

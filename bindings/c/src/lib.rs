@@ -14,6 +14,7 @@ mod audit;
 mod boundary;
 mod error;
 mod ffi;
+mod ledger;
 mod otp;
 mod otpauth;
 mod profile;

@@ -22,7 +22,7 @@ use crate::verifier::callsign_enrollment;
 /// The vendor's master key (32 to 64 bytes). Zeroized when freed. Immutable: may be shared
 /// between threads.
 pub struct callsign_master_key {
-    key: MasterKey,
+    pub(crate) key: MasterKey,
 }
 
 /// Makes a master key from `len` bytes (32..=64).
@@ -129,6 +129,12 @@ pub enum callsign_audit_outcome {
     Issued = 1,
     /// The rate limit refused the request; no code was issued.
     RefusedRateLimited = 2,
+    /// The account is revoked; no code was issued.
+    RefusedRevoked = 3,
+    /// The account was revoked (no code).
+    Revoked = 4,
+    /// The account was re-enrolled under a new epoch (no code).
+    Reenrolled = 5,
 }
 
 /// One issuance or refusal. It never holds the code or any secret. The strings are
@@ -214,6 +220,9 @@ impl AuditSink for CallbackSink {
                 outcome: match event.outcome {
                     AuditOutcome::Issued => callsign_audit_outcome::Issued,
                     AuditOutcome::RefusedRateLimited => callsign_audit_outcome::RefusedRateLimited,
+                    AuditOutcome::RefusedRevoked => callsign_audit_outcome::RefusedRevoked,
+                    AuditOutcome::Revoked => callsign_audit_outcome::Revoked,
+                    AuditOutcome::Reenrolled => callsign_audit_outcome::Reenrolled,
                 } as u32,
                 account_id: strings.account_id.as_ptr(),
                 agent_id: strings.agent_id.as_ptr(),
@@ -253,6 +262,22 @@ pub struct callsign_issuer_config {
     pub rate_limit_window_seconds: u64,
     /// How many accounts' call keys are cached.
     pub cache_capacity: usize,
+}
+
+impl callsign_issuer_config {
+    /// The core configuration these fields describe.
+    pub(crate) fn to_core(self) -> Result<IssuerConfig, callsign::Error> {
+        Ok(IssuerConfig {
+            epoch: self.epoch,
+            params: ProfileParams::new(self.digits, self.period)?,
+            rate_limit: self.rate_limit_enabled.then_some(RateLimit {
+                max_codes: self.rate_limit_max_codes,
+                window_seconds: self.rate_limit_window_seconds,
+            }),
+            cache_capacity: self.cache_capacity,
+            ..IssuerConfig::default()
+        })
+    }
 }
 
 /// Stores the default issuer configuration (epoch 0, 6 digits, 30 s, 30 codes per agent per
@@ -338,16 +363,7 @@ fn new_issuer(
     sink: Arc<dyn AuditSink>,
     out: crate::ffi::OutPtr<*mut callsign_issuer>,
 ) -> callsign_result {
-    let core_config = IssuerConfig {
-        epoch: config.epoch,
-        params: try_core!(ProfileParams::new(config.digits, config.period)),
-        rate_limit: config.rate_limit_enabled.then_some(RateLimit {
-            max_codes: config.rate_limit_max_codes,
-            window_seconds: config.rate_limit_window_seconds,
-        }),
-        cache_capacity: config.cache_capacity,
-        ..IssuerConfig::default()
-    };
+    let core_config = try_core!(config.to_core());
     let issuer = try_core!(Issuer::new(master_key.key.clone(), core_config, sink));
     set_handle(out, callsign_issuer { issuer })
 }

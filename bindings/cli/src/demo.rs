@@ -1,15 +1,17 @@
-//! `callsign demo`: the whole story in one run, told by each party, on a temporary master key
-//! and a simulated clock that starts now.
+//! `callsign demo`: the whole story in one run, told by each party, on a temporary master key,
+//! a temporary SQLite ledger and a simulated clock that starts now.
 
 use crate::cli::DemoArgs;
 use crate::error::CliError;
 use crate::output::{now_or, print_json, print_line, utc};
 use crate::verify::{VerdictReport, describe};
 use callsign::{
-    Enrollment, EnrollmentTrust, IssueRequest, Issuer, IssuerConfig, MasterKey, MemoryAuditSink,
-    SigningKey, TimedCode, Verdict, Verifier, VerifierConfig,
+    AuditQuery, Enrollment, EnrollmentTrust, IssueRequest, Issuer, IssuerConfig, Ledger,
+    MasterKey, MemoryAuditSink, RateLimit, SigningKey, TimedCode, Verdict, Verifier,
+    VerifierConfig,
 };
 use serde::Serialize;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 const VENDOR: &str = "Acme Support";
@@ -22,6 +24,18 @@ const SCAMMER_GUESSES: [&str; 6] = [
 ];
 /// Base32 characters of the secret left visible in the printed URI.
 const SECRET_SHOWN: usize = 4;
+/// What the agent asks the backend for in every call of the story.
+const REQUEST: IssueRequest<'static> = IssueRequest {
+    account_id: ACCOUNT,
+    agent_id: AGENT,
+    ticket: TICKET,
+};
+/// The agent's rate limit in the demo: the story's three codes, one more after the restart of
+/// the agent's tool, then a refusal.
+const DEMO_LIMIT: RateLimit = RateLimit {
+    max_codes: 4,
+    window_seconds: 3600,
+};
 
 /// One line of the story.
 #[derive(Serialize)]
@@ -42,6 +56,29 @@ struct DemoReport {
     events: Vec<Event>,
     forged_link_refused: bool,
     lock_survived_restart: bool,
+    limit_survived_restart: bool,
+}
+
+/// The demo's temporary directory (the ledger file), removed when the demo ends.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> Result<TempDir, CliError> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| since.as_nanos());
+        let path =
+            std::env::temp_dir().join(format!("callsign-demo-{}-{nanos}", std::process::id()));
+        std::fs::create_dir(&path).map_err(failure)?;
+        Ok(TempDir(path))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        // Best effort: a leftover temporary directory harms no one.
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// The story as it unfolds, printed scene by scene or gathered into one JSON object, with
@@ -51,7 +88,8 @@ struct Story {
     scene: usize,
     events: Vec<Event>,
     issuer: Issuer,
-    audit: Arc<MemoryAuditSink>,
+    master_key: MasterKey,
+    ledger_location: String,
     /// The enrollment as the customer's app parsed it from the URI.
     enrollment: Enrollment,
     /// The vendor's public enrollment key, built into the customer's app.
@@ -62,14 +100,14 @@ struct Story {
 impl Story {
     /// Scene 1: the vendor makes a master key and enrolls the customer. Returns the story, the
     /// printed (redacted) URI and the customer's app.
-    fn enroll(json: bool, start: u64) -> Result<(Story, String, Verifier), CliError> {
-        let audit = Arc::new(MemoryAuditSink::new());
-        let issuer = Issuer::new(
-            MasterKey::generate().map_err(failure)?,
-            IssuerConfig::default(),
-            audit.clone(),
-        )
-        .map_err(failure)?;
+    fn enroll(
+        json: bool,
+        start: u64,
+        dir: &TempDir,
+    ) -> Result<(Story, String, Verifier), CliError> {
+        let master_key = MasterKey::generate().map_err(failure)?;
+        let ledger_location = format!("sqlite:{}", dir.0.join("ledger.db").display());
+        let issuer = demo_issuer(&master_key, &ledger_location)?;
         let signing_key = SigningKey::generate().map_err(failure)?;
         let trust = EnrollmentTrust::pinned([signing_key.public_key()]).map_err(failure)?;
         let handed_out = issuer
@@ -86,7 +124,8 @@ impl Story {
             scene: 0,
             events: Vec::new(),
             issuer,
-            audit,
+            master_key,
+            ledger_location,
             enrollment,
             trust,
             config,
@@ -267,6 +306,49 @@ impl Story {
         Ok(())
     }
 
+    /// Scene 6: the agent's tool restarts; the rate limit kept in the ledger still counts the
+    /// codes issued before. Returns whether the limit held.
+    fn tool_restart(&mut self, time: u64) -> Result<bool, CliError> {
+        self.scene(
+            "The agent's tool restarts: the ledger keeps the rate limit",
+            time,
+        )?;
+        self.issuer = demo_issuer(&self.master_key, &self.ledger_location)?;
+        self.say(
+            time,
+            "agent",
+            format!(
+                "restarts the tool; the limit is {} codes an hour, kept in the SQLite ledger",
+                DEMO_LIMIT.max_codes
+            ),
+            None,
+        )?;
+        self.issue(time)?;
+        let refused = self.issuer.issue(&REQUEST, time).err();
+        let held = matches!(refused, Some(callsign::Error::RateLimited { .. }));
+        let line = self.last_audit_line()?;
+        self.say(time, "audit log", line, None)?;
+        if let Some(error) = refused {
+            self.say(time, "agent", format!("is refused: {error}"), None)?;
+        }
+        Ok(held)
+    }
+
+    /// Every audit record of the ledger, as JSON lines.
+    fn audit_lines(&self) -> Result<Vec<String>, CliError> {
+        Ok(self
+            .issuer
+            .audit_events(&AuditQuery::default())
+            .map_err(failure)?
+            .iter()
+            .map(|record| record.event().to_json())
+            .collect())
+    }
+
+    fn last_audit_line(&self) -> Result<String, CliError> {
+        Ok(self.audit_lines()?.pop().unwrap_or_default())
+    }
+
     fn scene(&mut self, title: &str, time: u64) -> Result<(), CliError> {
         self.scene += 1;
         if self.json {
@@ -311,18 +393,8 @@ impl Story {
             format!("asks the backend for the code of {ACCOUNT}, ticket {TICKET}"),
             None,
         )?;
-        let code = self
-            .issuer
-            .issue(
-                &IssueRequest {
-                    account_id: ACCOUNT,
-                    agent_id: AGENT,
-                    ticket: TICKET,
-                },
-                time,
-            )
-            .map_err(failure)?;
-        let line = self.audit.lines().pop().unwrap_or_default();
+        let code = self.issuer.issue(&REQUEST, time).map_err(failure)?;
+        let line = self.last_audit_line()?;
         self.say(time, "audit log", line, None)?;
         self.say(
             time,
@@ -344,11 +416,12 @@ pub fn demo(args: &DemoArgs) -> Result<(), CliError> {
     if !args.output.json {
         print_line("callsign demo: a customer tells a genuine support call from a scam.")?;
         print_line(&format!(
-            "A temporary master key lives in memory for this run only; the clock is simulated from {}.",
+            "A temporary master key and SQLite ledger live for this run only; the clock is simulated from {}.",
             utc(start)
         ))?;
     }
-    let (mut story, shown_uri, app) = Story::enroll(args.output.json, start)?;
+    let dir = TempDir::new()?;
+    let (mut story, shown_uri, app) = Story::enroll(args.output.json, start, &dir)?;
     let forged_link_refused = story.forged_link(start)?;
     story.genuine_call(&app, start)?;
     let scam_start = start + 120;
@@ -359,25 +432,26 @@ pub fn demo(args: &DemoArgs) -> Result<(), CliError> {
         .locked_until
         .ok_or_else(|| failure("the app was not locked"))?;
     story.after_lock(&restarted, lock_ends + 30)?;
+    let limit_survived_restart = story.tool_restart(lock_ends + 60)?;
 
     if story.json {
         return print_json(&DemoReport {
             enrollment_uri: shown_uri,
             audit: story
-                .audit
-                .lines()
+                .audit_lines()?
                 .iter()
                 .map(|line| serde_json::from_str(line).unwrap_or(serde_json::Value::Null))
                 .collect(),
             events: story.events,
             forged_link_refused,
             lock_survived_restart,
+            limit_survived_restart,
         });
     }
     print_line("")?;
     print_line(&format!(
-        "Summary: forged link {}; genuine call GENUINE; replay ALREADY USED; scammer LOCKED after {} guesses; \
-         lock {} the app restart.",
+        "Summary: forged link {}; genuine call GENUINE; replay ALREADY USED; scammer LOCKED after {} \
+         guesses; lock {} the app restart; rate limit {} the tool restart.",
         if forged_link_refused {
             "REFUSED"
         } else {
@@ -388,8 +462,23 @@ pub fn demo(args: &DemoArgs) -> Result<(), CliError> {
             "survived"
         } else {
             "did NOT survive"
+        },
+        if limit_survived_restart {
+            "survived"
+        } else {
+            "did NOT survive"
         }
     ))
+}
+
+/// The demo's issuer: `master_key` on the SQLite ledger at `location`, with [`DEMO_LIMIT`].
+fn demo_issuer(master_key: &MasterKey, location: &str) -> Result<Issuer, CliError> {
+    let ledger: Arc<dyn Ledger> = crate::ledger::open(location)?;
+    let config = IssuerConfig {
+        rate_limit: Some(DEMO_LIMIT),
+        ..IssuerConfig::default()
+    };
+    Issuer::with_ledger(master_key.clone(), config, ledger).map_err(failure)
 }
 
 /// Every code the app accepts at `time`, so that the scammer's guesses are honest misses.

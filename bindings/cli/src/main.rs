@@ -14,6 +14,7 @@ mod error;
 mod import;
 mod input;
 mod keyfile;
+mod ledger;
 mod otp;
 mod output;
 mod vendor;
@@ -49,6 +50,8 @@ fn run(command: &Command) -> Result<ExitCode, CliError> {
         Command::Import(args) => return import::import(args),
         Command::Audit(cli::AuditCommand::Verify(args)) => return audit::verify(args),
         Command::Demo(args) => demo::demo(args),
+        Command::Revoke(args) => ledger::revoke(args),
+        Command::Reenroll(args) => ledger::reenroll(args),
     }
     .map(|()| ExitCode::SUCCESS)
 }

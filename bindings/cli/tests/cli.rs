@@ -627,6 +627,8 @@ fn demo_tells_the_whole_story_in_under_5_seconds() {
         "restores its state from the blob",
         ", drift 0: the clocks agree)",
         "lock survived the app restart",
+        "rate limit survived the tool restart",
+        "\"outcome\":\"refused_rate_limited\"",
     ] {
         assert!(out.contains(line), "missing {line:?} in:\n{out}");
     }
@@ -641,7 +643,9 @@ fn demo_tells_the_whole_story_in_under_5_seconds() {
     let report = json(&ok(&["demo", "--json"]));
     assert_eq!(report["lock_survived_restart"], true);
     assert_eq!(report["forged_link_refused"], true);
-    assert_eq!(report["audit"].as_array().map(Vec::len), Some(3));
+    assert_eq!(report["limit_survived_restart"], true);
+    // Three codes in the story, one after the tool's restart, then the refusal.
+    assert_eq!(report["audit"].as_array().map(Vec::len), Some(5));
     let verdicts: Vec<&str> = report["events"]
         .as_array()
         .expect("events")

@@ -8,6 +8,7 @@ mod audit;
 mod convert;
 mod errors;
 mod import;
+mod ledger;
 mod otp;
 mod profile;
 mod store;
@@ -41,6 +42,8 @@ fn _callsign(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<profile::PyAgentCode>()?;
     module.add_class::<profile::PyAgentCodeBatch>()?;
     module.add_class::<profile::PyIssuer>()?;
+    module.add_class::<ledger::PySqliteLedger>()?;
+    module.add_class::<ledger::PyPostgresLedger>()?;
     module.add_class::<profile::PyEnrollment>()?;
     module.add_class::<profile::PyVerdict>()?;
     module.add_class::<profile::PyVerifierStatus>()?;

@@ -11,9 +11,10 @@ from typing import (
     final,
 )
 
-from callsign._types import AuditCallback, SecretLike, StrPath, TimeLike
+from callsign._types import AuditCallback, AuditEvent, SecretLike, StrPath, TimeLike
 
 __all__ = [
+    "AccountRevokedError",
     "AgentCode",
     "AgentCodeBatch",
     "AuditChainReport",
@@ -39,11 +40,14 @@ __all__ = [
     "MasterKey",
     "Match",
     "NaiveDatetimeError",
+    "PostgresLedger",
     "RandomUnavailableError",
     "RateLimit",
     "RateLimitedError",
     "SigningKey",
+    "SqliteLedger",
     "StorageFailedError",
+    "StoreUnavailableError",
     "StoredVerifier",
     "TOTP",
     "TimeBeforeEpochError",
@@ -98,6 +102,8 @@ class InvalidIdentifierError(CallsignError): ...
 class RateLimitedError(CallsignError): ...
 
 class AuditFailedError(CallsignError): ...
+class AccountRevokedError(CallsignError): ...
+class StoreUnavailableError(CallsignError): ...
 
 class InvalidStateError(CallsignError): ...
 
@@ -298,7 +304,7 @@ class Issuer:
     def __new__(
         cls,
         master_key: Union[MasterKey, bytes],
-        audit: Union[AuditCallback, StrPath],
+        audit: Union[SqliteLedger, PostgresLedger, AuditCallback, StrPath],
         *,
         epoch: int = 0,
         digits: int = 6,
@@ -316,6 +322,28 @@ class Issuer:
     def enrollment(
         self, issuer_name: str, account_id: str, *, signing_key: Optional[SigningKey] = None
     ) -> Enrollment: ...
+    def revoke(
+        self, account_id: str, *, agent_id: str, reason: str, time: Optional[TimeLike] = None
+    ) -> None: ...
+    def reenroll(
+        self,
+        issuer_name: str,
+        account_id: str,
+        *,
+        agent_id: str,
+        reason: str,
+        time: Optional[TimeLike] = None,
+    ) -> Enrollment: ...
+    def account_epoch(self, account_id: str) -> int: ...
+    def audit_events(
+        self,
+        *,
+        agent_id: Optional[str] = None,
+        account_id: Optional[str] = None,
+        since: Optional[TimeLike] = None,
+        until: Optional[TimeLike] = None,
+        limit: int = 1000,
+    ) -> list[AuditEvent]: ...
     @property
     def epoch(self) -> int: ...
     @property
@@ -324,6 +352,16 @@ class Issuer:
     def period(self) -> int: ...
     @property
     def rate_limit(self) -> Optional[RateLimit]: ...
+
+@final
+class SqliteLedger:
+    def __new__(cls, path: StrPath, *, timeout_seconds: float = 2.0) -> SqliteLedger: ...
+    def close(self) -> None: ...
+
+@final
+class PostgresLedger:
+    def __new__(cls, dsn: str, *, timeout_seconds: float = 2.0) -> PostgresLedger: ...
+    def close(self) -> None: ...
 
 @final
 class Enrollment:

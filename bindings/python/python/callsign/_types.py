@@ -22,7 +22,7 @@ class AuditEvent(TypedDict):
     """
 
     time: int
-    outcome: Literal["issued", "refused_rate_limited"]
+    outcome: Literal["issued", "refused_rate_limited", "refused_revoked", "revoked", "reenrolled"]
     account_id: str
     agent_id: str
     ticket: str
