@@ -6,9 +6,8 @@ use crate::error::CliError;
 use crate::output::{now_or, print_json, print_line, utc};
 use crate::verify::{VerdictReport, describe};
 use callsign::{
-    AuditQuery, Enrollment, EnrollmentTrust, IssueRequest, Issuer, IssuerConfig, Ledger,
-    MasterKey, MemoryAuditSink, RateLimit, SigningKey, TimedCode, Verdict, Verifier,
-    VerifierConfig,
+    AuditQuery, Enrollment, EnrollmentTrust, IssueRequest, Issuer, IssuerConfig, Ledger, MasterKey,
+    MemoryAuditSink, RateLimit, SigningKey, TimedCode, Verdict, Verifier, VerifierConfig,
 };
 use serde::Serialize;
 use std::path::PathBuf;

@@ -97,7 +97,9 @@ fn read_hex(
     if path.as_os_str() == input::STDIN {
         let text = input::read_stdin(argument)?;
         return decode_hex(&text).ok_or_else(|| {
-            blame(format!("stdin does not hold a {what} (expected {digits} hex digits)"))
+            blame(format!(
+                "stdin does not hold a {what} (expected {digits} hex digits)"
+            ))
         });
     }
     let metadata = std::fs::metadata(path)

@@ -144,7 +144,14 @@ fn bad_stdin_is_one_line_naming_the_argument_and_never_echoes_it() {
             "error: --master-key: stdin: ",
         ),
         (
-            &["verify", "--enrollment", "-", "--allow-unsigned", "--code", "123456"],
+            &[
+                "verify",
+                "--enrollment",
+                "-",
+                "--allow-unsigned",
+                "--code",
+                "123456",
+            ],
             "callsign://enroll?v=1",
             "error: --enrollment: ",
         ),
