@@ -363,8 +363,9 @@ fn master_key_arg(value: &Bound<'_, PyAny>) -> BindingResult<MasterKey> {
 /// Issues agent codes from the master key, audits every issuance and enforces a per-agent
 /// rate limit. Safe to share between threads.
 ///
-/// Parameters: `master_key` a `MasterKey` or its bytes; `audit` a callable taking a list of
-/// event dicts, or the path of a JSON-lines file (if it fails, no code goes out); `epoch` the
+/// Parameters: `master_key` a `MasterKey` or its bytes; `audit` a ledger (`SqliteLedger`,
+/// `PostgresLedger`), a callable taking a list of event dicts, or the path of a JSON-lines file
+/// (if it fails, no code goes out); `epoch` the
 /// key epoch (bump it to rotate every account's secret); `digits` per code (6 to 8); `period`
 /// seconds per code; `rate_limit` a `RateLimit` per agent (default `RateLimit()`, 30 per hour),
 /// or None for trusted batch jobs only; `cache_capacity` how many accounts' call keys are
