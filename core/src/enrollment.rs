@@ -50,9 +50,13 @@ impl Enrollment {
         })
     }
 
-    /// Parses `callsign://enroll?v=1&issuer=..&account=..&secret=..&epoch=..&digits=..&period=..`.
+    /// Parses `callsign://enroll?v=1&issuer=..&account=..&secret=..&epoch=..&digits=..&period=..`
+    /// (and `&check=damm`).
     ///
-    /// Strict: every parameter is required, in any order; unknown or duplicated parameters,
+    /// The optional `check` parameter (Addition B) is `damm` (every code carries a Damm check
+    /// digit) or `none` (as when absent).
+    ///
+    /// Strict: every other parameter is required, in any order; unknown or duplicated parameters,
     /// a version other than 1, characters that should be percent-encoded, bad base32, and
     /// digits or period out of range are typed errors.
     pub fn parse(text: &str) -> Result<Enrollment, Error> {
@@ -69,6 +73,7 @@ impl Enrollment {
         let mut epoch = None;
         let mut digits = None;
         let mut period = None;
+        let mut check_digit = false;
         for parameter in uri::parameters(query, PREFIX.len())? {
             let value = uri::decode(
                 parameter.raw_value,
@@ -83,6 +88,7 @@ impl Enrollment {
                 "epoch" => epoch = Some(uri::parse_decimal::<u32>("epoch", &value)?),
                 "digits" => digits = Some(uri::parse_decimal::<u32>("digits", &value)?),
                 "period" => period = Some(uri::parse_decimal::<u64>("period", &value)?),
+                "check" => check_digit = parse_check(&value)?,
                 name => {
                     return Err(Error::UriUnknownParameter {
                         name: uri::truncate(name),
@@ -104,7 +110,8 @@ impl Enrollment {
         let params = ProfileParams::new(
             digits.ok_or(Error::UriMissingParameter { name: "digits" })?,
             period.ok_or(Error::UriMissingParameter { name: "period" })?,
-        )?;
+        )?
+        .with_check_digit(check_digit);
         Enrollment::new(&issuer, &account_id, secret, epoch, params)
     }
 
@@ -113,7 +120,7 @@ impl Enrollment {
     pub fn to_uri_string(&self) -> Zeroizing<String> {
         // Sized up front so that the buffer never grows (growing would leave a copy of the
         // secret behind in freed memory).
-        let capacity = 96
+        let capacity = 112
             + 3 * (self.issuer.len() + self.account_id.len())
             + self.secret.len().div_ceil(5) * 8;
         let mut out = Zeroizing::new(String::with_capacity(capacity));
@@ -132,6 +139,9 @@ impl Enrollment {
             self.params.digits(),
             self.params.period()
         );
+        if self.params.check_digit() {
+            out.push_str("&check=damm");
+        }
         out
     }
 
@@ -158,6 +168,22 @@ impl Enrollment {
     /// Digits and period.
     pub fn params(&self) -> ProfileParams {
         self.params
+    }
+}
+
+/// The `check` parameter (Addition B): `damm` for a Damm check digit after every code, `none`
+/// for none (as when absent); anything else is rejected.
+fn parse_check(value: &str) -> Result<bool, Error> {
+    match value {
+        "damm" => Ok(true),
+        "none" => Ok(false),
+        other => Err(Error::UriInvalidParameter {
+            name: "check",
+            reason: format!(
+                "must be \"damm\" or \"none\", got {:?}",
+                uri::truncate(other)
+            ),
+        }),
     }
 }
 

@@ -28,6 +28,7 @@ mod algorithm;
 pub mod base32;
 mod clock;
 mod code;
+pub mod damm;
 mod error;
 pub mod mac;
 mod otp;
@@ -37,7 +38,7 @@ mod uri;
 
 pub use algorithm::Algorithm;
 pub use clock::{Clock, FixedClock, SystemClock, unix_seconds};
-pub use code::{Code, Digits, GroupedCode, MAX_DIGITS, MIN_DIGITS};
+pub use code::{Code, Digits, GroupedCode, MAX_CODE_LEN, MAX_DIGITS, MAX_GROUPED_LEN, MIN_DIGITS};
 pub use error::{Error, ErrorKind};
 pub use otp::{Hotp, MAX_WINDOW_STEPS, Match, ReplayGuard, TimedCode, Totp, Verification, Window};
 pub use otpauth::{OtpAuthUri, OtpKind};
@@ -45,6 +46,7 @@ pub use secret::{MAX_SECRET_LEN, MIN_SECRET_LEN, Secret};
 
 mod audit;
 mod enrollment;
+mod inbound;
 mod issuer;
 mod ledger;
 mod profile;
@@ -54,18 +56,23 @@ pub use audit::{
     AuditError, AuditOutcome, AuditSink, IssuanceEvent, JsonLinesAuditSink, MemoryAuditSink,
 };
 pub use enrollment::{Enrollment, MAX_ISSUER_LEN};
+pub use inbound::{
+    CUSTOMER_LOCKOUT_SECONDS, CUSTOMER_MAX_FAILURES, CustomerCheck, CustomerEntry, CustomerState,
+    CustomerVerdict, decide_customer,
+};
 pub use issuer::{
     IssueRequest, Issuer, IssuerAccount, IssuerConfig, MAX_AGENT_ID_LEN, MAX_TICKET_LEN,
     MIN_BATCH_PER_THREAD, RateLimit,
 };
 pub use ledger::{
     AccountChange, AccountState, AuditQuery, AuditRecord, Decision, Issuance, Ledger, LedgerFault,
-    MAX_AUDIT_QUERY_LIMIT, MemoryLedger, next_epoch, rate_limit_decision, window_start,
+    MAX_AUDIT_QUERY_LIMIT, MemoryLedger, next_epoch, rate_limit_decision, stale_epoch,
+    window_start,
 };
 pub use profile::{
     MAX_ACCOUNT_ID_LEN, MAX_MASTER_KEY_LEN, MAX_PROFILE_PERIOD, MIN_MASTER_KEY_LEN,
-    MIN_PROFILE_PERIOD, MasterKey, ProfileParams, agent_code, agent_totp, check_account_id,
-    derive_call_key,
+    MIN_PROFILE_PERIOD, MasterKey, ProfileEntry, ProfileParams, agent_code, agent_totp,
+    check_account_id, customer_code, customer_totp, derive_call_key, derive_customer_key,
 };
 pub use verifier::{
     MAX_FAILURES_LIMIT, MAX_LOCKOUT_SECONDS, Verdict, Verifier, VerifierConfig, VerifierStatus,
