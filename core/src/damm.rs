@@ -75,6 +75,40 @@ pub(crate) fn check_digit_of(digits: &[u8]) -> u8 {
 mod tests {
     use super::*;
 
+    /// Damm's defining properties, checked on the implementation without reading its table:
+    /// every single-digit error and every adjacent transposition of every 6-digit code (with
+    /// its check digit) is detected.
+    #[test]
+    fn every_single_error_and_adjacent_transposition_of_every_6_digit_code_is_detected() {
+        let mut full = [0u8; 7];
+        for value in 0..1_000_000u32 {
+            let mut rest = value;
+            for slot in full[..6].iter_mut().rev() {
+                *slot = b'0' + u8::try_from(rest % 10).unwrap();
+                rest /= 10;
+            }
+            full[6] = b'0' + check_digit_of(&full[..6]);
+            assert_eq!(check_digit_of(&full), 0);
+            let mut changed = full;
+            for position in 0..7 {
+                for digit in b'0'..=b'9' {
+                    if digit != full[position] {
+                        changed[position] = digit;
+                        assert_ne!(check_digit_of(&changed), 0, "{changed:?}");
+                    }
+                }
+                changed[position] = full[position];
+            }
+            for position in 0..6 {
+                if full[position] != full[position + 1] {
+                    changed.swap(position, position + 1);
+                    assert_ne!(check_digit_of(&changed), 0, "{changed:?}");
+                    changed.swap(position, position + 1);
+                }
+            }
+        }
+    }
+
     #[test]
     fn damms_example_and_the_protocol_reference() {
         assert_eq!(check_digit("572").unwrap(), 4);
