@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-packages=(gcc cmake pkg-config valgrind libcjson-dev liboath-dev)
+packages=(gcc cmake pkg-config valgrind libcjson-dev liboath-dev libssl-dev)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
@@ -33,10 +33,10 @@ out=$root/target/c-tests
 mkdir -p "$out"
 cflags=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g -O1 "${callsign_cflags[@]}")
 sanitize=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
-sources=("$root"/bindings/c/tests/{main,test_results,test_api,test_vectors,test_bad_input}.c)
+sources=("$root"/bindings/c/tests/{main,test_results,test_api,test_vectors,test_bad_input,test_twoway}.c)
 dynamic=("${callsign_libs[@]}" -Wl,-rpath,"$prefix/lib")
 static=("$prefix/lib/libcallsign.a" "${native_static_libs[@]}")
-test_libs=(-lcjson -pthread)
+test_libs=(-lcjson -lcrypto -pthread)
 vectors=$root/tests/vectors/callsign-v1.json
 
 # One binary per link mode and checker: ASan and valgrind cannot share a binary.

@@ -96,7 +96,7 @@ pub fn derive_call_key(account_secret: &Secret) -> Result<Secret, Error> {
     )?)
 }
 
-/// The customer key K_in = HKDF-SHA256(salt = "callsign v1 code", IKM = S,
+/// The customer key `K_in` = HKDF-SHA256(salt = "callsign v1 code", IKM = S,
 /// info = "customer-to-agent", L = 32) of an account secret (Addition A).
 pub fn derive_customer_key(account_secret: &Secret) -> Result<Secret, Error> {
     Secret::from_zeroizing(hkdf_sha256(

@@ -370,7 +370,7 @@ fn verifier_sequence_on(
     config: VerifierConfig,
     steps: &[(u64, String)],
 ) -> Value {
-    let verifier = Verifier::new(&enrollment, config).unwrap();
+    let verifier = Verifier::new(enrollment, config).unwrap();
     let recorded: Vec<Value> = steps
         .iter()
         .map(|(time, entry)| {

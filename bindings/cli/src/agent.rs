@@ -18,7 +18,7 @@ use std::time::Duration;
 /// The agent id when neither --agent nor $USER gives one.
 const DEFAULT_AGENT: &str = "cli";
 /// The ticket when --ticket is not given.
-const DEFAULT_TICKET: &str = "cli";
+pub(crate) const DEFAULT_TICKET: &str = "cli";
 /// How often the --watch countdown redraws.
 const COUNTDOWN_TICK: Duration = Duration::from_millis(200);
 
@@ -105,7 +105,8 @@ impl CodeSource {
         let digits = args.digits.unwrap_or(defaults.digits());
         Digits::new(digits).map_err(CliError::blame("--digits"))?;
         let params = ProfileParams::new(digits, args.period.unwrap_or(defaults.period()))
-            .map_err(CliError::blame("--period"))?;
+            .map_err(CliError::blame("--period"))?
+            .with_check_digit(args.check_digit);
         let config = IssuerConfig {
             epoch: args.epoch.unwrap_or(0),
             params,
@@ -138,6 +139,7 @@ impl CodeSource {
                 totp,
                 sink,
             } => totp.timed_code_at(now).and_then(|code| {
+                let code = enrollment.params().present(code);
                 let event = IssuanceEvent {
                     time: now,
                     outcome: AuditOutcome::Issued,
@@ -242,7 +244,7 @@ pub fn agent_code(args: &AgentCodeArgs) -> Result<(), CliError> {
 }
 
 /// $USER when it is set, else "cli".
-fn default_agent() -> String {
+pub(crate) fn default_agent() -> String {
     std::env::var("USER")
         .ok()
         .filter(|user| !user.is_empty())
@@ -251,7 +253,11 @@ fn default_agent() -> String {
 
 /// Checks the length of an audit field before anything is issued, so that the error names the
 /// argument (core checks the same bounds inside its issuer).
-fn check_audit_field(argument: &'static str, value: &str, max: usize) -> Result<(), CliError> {
+pub(crate) fn check_audit_field(
+    argument: &'static str,
+    value: &str,
+    max: usize,
+) -> Result<(), CliError> {
     if value.is_empty() || value.len() > max {
         return Err(CliError::argument(
             argument,
@@ -262,7 +268,7 @@ fn check_audit_field(argument: &'static str, value: &str, max: usize) -> Result<
 }
 
 /// The JSON-lines file sink of --audit, or [`Unrecorded`].
-fn open_sink(path: Option<&Path>) -> Result<Arc<dyn AuditSink>, CliError> {
+pub(crate) fn open_sink(path: Option<&Path>) -> Result<Arc<dyn AuditSink>, CliError> {
     match path {
         Some(path) => {
             let sink = JsonLinesAuditSink::open(path).map_err(|error| {

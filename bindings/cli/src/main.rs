@@ -3,13 +3,14 @@
 //!
 //! The binary is thin: every protocol step comes from the `callsign` core crate. Errors are one
 //! line on stderr naming the bad argument, with exit status 2; `verify` exits 1 for a code that
-//! is not genuine.
+//! is not genuine, `verify-customer` for a customer code that is not verified.
 #![forbid(unsafe_code)]
 
 mod agent;
 mod cli;
 mod demo;
 mod error;
+mod inbound;
 mod keyfile;
 mod otp;
 mod output;
@@ -41,6 +42,8 @@ fn run(command: &Command) -> Result<ExitCode, CliError> {
         Command::Enroll(args) => vendor::enroll(args),
         Command::AgentCode(args) => agent::agent_code(args),
         Command::Verify(args) => return verify::verify(args),
+        Command::CustomerCode(args) => inbound::customer_code(args),
+        Command::VerifyCustomer(args) => return inbound::verify_customer(args),
         Command::Demo(args) => demo::demo(args),
     }
     .map(|()| ExitCode::SUCCESS)

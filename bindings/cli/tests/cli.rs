@@ -504,6 +504,82 @@ fn verify_exits_0_genuine_and_1_not_genuine() {
 }
 
 #[test]
+fn customer_code_and_verify_customer_both_ways() {
+    let keys = Keys::new();
+    let plain = keys.enrollment("customer-0001");
+    // The protocol's reference customer code (Addition A), and with the check digit (B).
+    let shown = ok(&[
+        "customer-code",
+        "--enrollment",
+        &plain,
+        "--time",
+        "59",
+        "--plain",
+    ]);
+    assert_eq!(shown.stdout, "246206\n");
+    let checked = ok(&[
+        "enroll",
+        "--master-key",
+        &keys.reference(),
+        "--account",
+        "customer-0001",
+        "--check-digit",
+    ])
+    .stdout
+    .trim()
+    .to_owned();
+    assert!(checked.ends_with("&check=damm"), "{checked}");
+    let shown = json(&ok(&[
+        "customer-code",
+        "--enrollment",
+        &checked,
+        "--time",
+        "59",
+        "--json",
+    ]));
+    assert_eq!(shown["code"], "2462065");
+    assert_eq!(shown["grouped"], "246 206 5");
+    let agent = ok(&[
+        "agent-code",
+        "--enrollment",
+        &checked,
+        "--time",
+        "59",
+        "--plain",
+    ]);
+    assert_eq!(agent.stdout, "9134417\n");
+    let base = [
+        "verify-customer",
+        "--master-key",
+        &keys.reference(),
+        "--account",
+        "customer-0001",
+        "--time",
+        "59",
+    ];
+    let verified = ok(&with(&base, &["--code", "246 206"]));
+    assert_eq!(
+        verified.stdout,
+        "VERIFIED (step 1: the caller holds the customer's enrolled app)\n"
+    );
+    let wrong = callsign(&with(&base, &["--code", "246207", "--json"]));
+    assert_eq!(wrong.status, Some(1), "{wrong:?}");
+    let report = json(&wrong);
+    assert_eq!(report["verified"], false);
+    assert_eq!(report["status"], "not_verified");
+    let misheard = callsign(&with(&base, &["--check-digit", "--code", "246 206 4"]));
+    assert_eq!(misheard.status, Some(1), "{misheard:?}");
+    assert!(misheard.stdout.starts_with("MISHEARD"), "{misheard:?}");
+    ok(&with(&base, &["--check-digit", "--code", "246 206 5"]));
+    let short = callsign(&with(&base, &["--check-digit", "--code", "246206"]));
+    assert_eq!(short.status, Some(2), "{short:?}");
+    assert!(
+        short.stderr.contains("--code") && short.stderr.contains("7 digits are expected"),
+        "{short:?}"
+    );
+}
+
+#[test]
 fn demo_tells_the_whole_story_in_under_5_seconds() {
     let started = Instant::now();
     let run = ok(&["demo"]);
@@ -512,9 +588,10 @@ fn demo_tells_the_whole_story_in_under_5_seconds() {
     let out = &run.stdout;
     for line in [
         "callsign://enroll?v=1&issuer=Acme%20Support&account=customer-0001&secret=",
-        "...[redacted]&epoch=0&digits=6&period=30",
+        "...[redacted]&epoch=0&digits=6&period=30&check=damm",
         "audit log    | {\"time\":",
         "\"outcome\":\"issued\"",
+        "customer app | MISHEARD (the check digit does not fit",
         "customer app | GENUINE (step ",
         ", drift -1: ",
         "customer app | ALREADY USED (step ",
@@ -524,20 +601,54 @@ fn demo_tells_the_whole_story_in_under_5_seconds() {
         "restores its state from the blob",
         ", drift 0: the clocks agree)",
         "lock survived the app restart",
+        "I am calling Acme Support",
+        "agent tool   | VERIFIED (step ",
+        "agent tool   | MISHEARD (the check digit does not fit",
+        "agent tool   | NOT VERIFIED (2 attempts left before the account locks for every agent)",
+        "agent tool   | NOT VERIFIED (1 attempt left before the account locks for every agent)",
+        "agent tool   | LOCKED until ",
+        "\"outcome\":\"customer_verified\"",
+        "\"outcome\":\"customer_misheard\"",
     ] {
         assert!(out.contains(line), "missing {line:?} in:\n{out}");
     }
-    for party in ["vendor", "agent", "customer app", "scammer", "audit log"] {
+    for party in [
+        "vendor",
+        "agent",
+        "customer app",
+        "scammer",
+        "audit log",
+        "agent tool",
+    ] {
         assert!(
             out.contains(&format!("  {party:<13}| ")),
             "{party} says nothing"
         );
     }
     // Three wrong guesses lock; the restored app stays locked, even for the real code.
-    assert_eq!(out.matches("| LOCKED until ").count(), 3, "{out}");
+    // On the vendor side, the third wrong code locks and the real customer waits too.
+    assert_eq!(out.matches("| LOCKED until ").count(), 5, "{out}");
     let report = json(&ok(&["demo", "--json"]));
     assert_eq!(report["lock_survived_restart"], true);
-    assert_eq!(report["audit"].as_array().map(Vec::len), Some(3));
+    // Three codes issued, six customer checks (each audited before its verdict).
+    assert_eq!(report["audit"].as_array().map(Vec::len), Some(9));
+    let customer: Vec<&str> = report["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|event| event["customer_verdict"].as_str())
+        .collect();
+    assert_eq!(
+        customer,
+        [
+            "verified",
+            "misheard",
+            "not_verified",
+            "not_verified",
+            "locked_out",
+            "locked_out"
+        ]
+    );
     let verdicts: Vec<&str> = report["events"]
         .as_array()
         .expect("events")
@@ -547,6 +658,7 @@ fn demo_tells_the_whole_story_in_under_5_seconds() {
     assert_eq!(
         verdicts,
         [
+            "misheard",
             "genuine",
             "already_used",
             "not_genuine",
@@ -569,6 +681,8 @@ fn help_and_version_exit_0() {
         "enroll",
         "agent-code",
         "verify",
+        "customer-code",
+        "verify-customer",
         "demo",
     ] {
         assert!(help.stdout.contains(command), "{command} in {help:?}");

@@ -24,6 +24,7 @@ fn _callsign(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(otp::parse_uri, module)?)?;
     module.add_function(wrap_pyfunction!(profile::account_secret, module)?)?;
     module.add_function(wrap_pyfunction!(profile::agent_code, module)?)?;
+    module.add_function(wrap_pyfunction!(profile::customer_code, module)?)?;
     module.add_class::<otp::PyMatch>()?;
     module.add_class::<otp::PyTotp>()?;
     module.add_class::<otp::PyHotp>()?;
@@ -34,6 +35,7 @@ fn _callsign(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<profile::PyIssuer>()?;
     module.add_class::<profile::PyEnrollment>()?;
     module.add_class::<profile::PyVerdict>()?;
+    module.add_class::<profile::PyCustomerVerdict>()?;
     module.add_class::<profile::PyVerifierStatus>()?;
     module.add_class::<profile::PyDeviceVerifier>()?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;

@@ -5,9 +5,9 @@
 use crate::convert;
 use crate::errors::BindingResult;
 use callsign::{
-    AuditError, AuditSink, Enrollment, IssuanceEvent, IssueRequest, Issuer, IssuerConfig,
-    JsonLinesAuditSink, MasterKey, ProfileParams, Secret, TimedCode, Verdict, Verifier,
-    VerifierConfig, Window,
+    AuditError, AuditSink, CustomerVerdict, Enrollment, IssuanceEvent, IssueRequest, Issuer,
+    IssuerConfig, JsonLinesAuditSink, MasterKey, ProfileParams, Secret, TimedCode, Verdict,
+    Verifier, VerifierConfig, Window,
 };
 use pyo3::exceptions::{PyIndexError, PyTypeError};
 use pyo3::prelude::*;
@@ -28,19 +28,42 @@ pub(crate) fn account_secret<'py>(
     Ok(PyBytes::new(py, secret.expose_bytes()))
 }
 
-/// The agent code of an account secret at unix time `time`.
+/// The agent code of an account secret at unix time `time`; with `check_digit`, followed by
+/// its Damm check digit.
 #[pyfunction]
-#[pyo3(signature = (account_secret, time, digits = 6, period = 30))]
+#[pyo3(signature = (account_secret, time, digits = 6, period = 30, check_digit = false))]
 pub(crate) fn agent_code(
     account_secret: &[u8],
     time: &Bound<'_, PyAny>,
     digits: u32,
     period: u64,
+    check_digit: bool,
 ) -> BindingResult<String> {
     let time = convert::unix_time(time)?;
     let secret = Secret::from_bytes(account_secret)?;
-    let code = callsign::agent_code(&secret, time, ProfileParams::new(digits, period)?)?;
-    Ok(code.as_str().to_owned())
+    let params = ProfileParams::new(digits, period)?.with_check_digit(check_digit);
+    Ok(callsign::agent_code(&secret, time, params)?
+        .as_str()
+        .to_owned())
+}
+
+/// The customer code (customer calling in) of an account secret at unix time `time`; with
+/// `check_digit`, followed by its Damm check digit.
+#[pyfunction]
+#[pyo3(signature = (account_secret, time, digits = 6, period = 30, check_digit = false))]
+pub(crate) fn customer_code(
+    account_secret: &[u8],
+    time: &Bound<'_, PyAny>,
+    digits: u32,
+    period: u64,
+    check_digit: bool,
+) -> BindingResult<String> {
+    let time = convert::unix_time(time)?;
+    let secret = Secret::from_bytes(account_secret)?;
+    let params = ProfileParams::new(digits, period)?.with_check_digit(check_digit);
+    Ok(callsign::customer_code(&secret, time, params)?
+        .as_str()
+        .to_owned())
 }
 
 /// The vendor's master key (32 to 64 bytes). It never appears in `repr()`.
@@ -361,7 +384,7 @@ impl PyIssuer {
     /// JSON-lines file; `rate_limit=None` is for trusted batch jobs only. `batch_threads`
     /// bounds the threads of one `issue_many` call (default: the available cores, at most 8).
     #[new]
-    #[pyo3(signature = (master_key, audit, *, epoch = 0, digits = 6, period = 30, rate_limit = Some(PyRateLimit::default()), cache_capacity = 10_000, batch_threads = None))]
+    #[pyo3(signature = (master_key, audit, *, epoch = 0, digits = 6, period = 30, rate_limit = Some(PyRateLimit::default()), cache_capacity = 10_000, batch_threads = None, check_digit = false))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         master_key: &Bound<'_, PyAny>,
@@ -372,11 +395,12 @@ impl PyIssuer {
         rate_limit: Option<PyRateLimit>,
         cache_capacity: usize,
         batch_threads: Option<usize>,
+        check_digit: bool,
     ) -> BindingResult<PyIssuer> {
         let master_key = master_key_arg(master_key)?;
         let config = IssuerConfig {
             epoch,
-            params: ProfileParams::new(digits, period)?,
+            params: ProfileParams::new(digits, period)?.with_check_digit(check_digit),
             rate_limit: rate_limit.map(callsign::RateLimit::from),
             cache_capacity,
             batch_threads: batch_threads.unwrap_or(IssuerConfig::default().batch_threads),
@@ -405,6 +429,30 @@ impl PyIssuer {
         };
         let code = py.detach(|| self.issuer.issue(&request, now))?;
         Ok(code.into())
+    }
+
+    /// Checks the customer code that a customer calling in read to the agent, at `time` (now
+    /// if omitted), audited under `agent_id` and `ticket` before the verdict is returned.
+    /// Failures count per account across every agent; a malformed entry raises
+    /// `InvalidCodeError` and does not count.
+    #[pyo3(signature = (account_id, entry, *, agent_id, ticket, time = None))]
+    fn verify_customer(
+        &self,
+        py: Python<'_>,
+        account_id: &str,
+        entry: &str,
+        agent_id: &str,
+        ticket: &str,
+        time: Option<&Bound<'_, PyAny>>,
+    ) -> BindingResult<PyCustomerVerdict> {
+        let now = convert::time_or_now(time)?;
+        let request = IssueRequest {
+            account_id,
+            agent_id,
+            ticket,
+        };
+        let verdict = py.detach(|| self.issuer.verify_customer(&request, entry, now))?;
+        Ok(PyCustomerVerdict { verdict })
     }
 
     /// Codes for many accounts at `time` (a trusted batch job), audited under one agent and
@@ -451,6 +499,12 @@ impl PyIssuer {
         self.issuer.config().params.period()
     }
 
+    /// Whether every code carries a Damm check digit (and enrollments say `check=damm`).
+    #[getter]
+    fn check_digit(&self) -> bool {
+        self.issuer.config().params.check_digit()
+    }
+
     /// The per-agent rate limit, or None.
     #[getter]
     fn rate_limit(&self) -> Option<PyRateLimit> {
@@ -479,7 +533,7 @@ pub(crate) struct PyEnrollment {
 impl PyEnrollment {
     /// An enrollment; `secret` is the account secret as bytes or base32 str.
     #[new]
-    #[pyo3(signature = (issuer, account_id, secret, *, epoch = 0, digits = 6, period = 30))]
+    #[pyo3(signature = (issuer, account_id, secret, *, epoch = 0, digits = 6, period = 30, check_digit = false))]
     fn new(
         issuer: &str,
         account_id: &str,
@@ -487,8 +541,9 @@ impl PyEnrollment {
         epoch: u32,
         digits: u32,
         period: u64,
+        check_digit: bool,
     ) -> BindingResult<PyEnrollment> {
-        let params = ProfileParams::new(digits, period)?;
+        let params = ProfileParams::new(digits, period)?.with_check_digit(check_digit);
         let secret = convert::secret(secret)?;
         Ok(PyEnrollment {
             enrollment: Enrollment::new(issuer, account_id, secret, epoch, params)?,
@@ -524,6 +579,12 @@ impl PyEnrollment {
     #[getter]
     fn epoch(&self) -> u32 {
         self.enrollment.epoch()
+    }
+
+    /// Whether every code carries a Damm check digit (`check=damm`).
+    #[getter]
+    fn check_digit(&self) -> bool {
+        self.enrollment.params().check_digit()
     }
 
     /// The number of code digits.
@@ -570,7 +631,8 @@ pub(crate) struct PyVerdict {
 
 #[pymethods]
 impl PyVerdict {
-    /// `"genuine"`, `"not_genuine"`, `"already_used"` or `"locked_out"`.
+    /// `"genuine"`, `"not_genuine"`, `"already_used"`, `"locked_out"` or `"misheard"` (a
+    /// wrong check digit: ask the caller to repeat; not an attempt).
     #[getter]
     fn status(&self) -> &'static str {
         match self.verdict {
@@ -578,6 +640,7 @@ impl PyVerdict {
             Verdict::NotGenuine { .. } => "not_genuine",
             Verdict::AlreadyUsed { .. } => "already_used",
             Verdict::LockedOut { .. } => "locked_out",
+            Verdict::Misheard => "misheard",
         }
     }
 
@@ -592,7 +655,7 @@ impl PyVerdict {
     fn step(&self) -> Option<u64> {
         match self.verdict {
             Verdict::Genuine { step, .. } | Verdict::AlreadyUsed { step } => Some(step),
-            Verdict::NotGenuine { .. } | Verdict::LockedOut { .. } => None,
+            Verdict::NotGenuine { .. } | Verdict::LockedOut { .. } | Verdict::Misheard => None,
         }
     }
 
@@ -637,7 +700,64 @@ impl PyVerdict {
             }
             Verdict::AlreadyUsed { step } => format!("Verdict.already_used(step={step})"),
             Verdict::LockedOut { until } => format!("Verdict.locked_out(until={until})"),
+            Verdict::Misheard => "Verdict.misheard()".to_owned(),
         }
+    }
+}
+
+/// The vendor's answer to "is this caller the customer?". True in a boolean context only when
+/// verified.
+#[pyclass(frozen, eq, module = "callsign", name = "CustomerVerdict")]
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct PyCustomerVerdict {
+    verdict: CustomerVerdict,
+}
+
+#[pymethods]
+impl PyCustomerVerdict {
+    /// `"verified"`, `"not_verified"`, `"already_used"`, `"locked_out"` or `"misheard"`.
+    #[getter]
+    fn status(&self) -> &'static str {
+        self.verdict.as_str()
+    }
+
+    /// Whether the caller proved to be the customer.
+    #[getter]
+    fn verified(&self) -> bool {
+        self.verdict.is_verified()
+    }
+
+    /// The matching step (verified or already used), else None.
+    #[getter]
+    fn step(&self) -> Option<u64> {
+        self.verdict.step()
+    }
+
+    /// Failures still allowed before the account locks for every agent (not verified only),
+    /// else None.
+    #[getter]
+    fn attempts_left(&self) -> Option<u32> {
+        self.verdict.attempts_left()
+    }
+
+    /// Unix time at which the lock ends (locked out only), else None.
+    #[getter]
+    fn locked_until(&self) -> Option<u64> {
+        self.verdict.locked_until()
+    }
+
+    fn __bool__(&self) -> bool {
+        self.verdict.is_verified()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "CustomerVerdict(status={:?}, step={}, attempts_left={}, locked_until={})",
+            self.verdict.as_str(),
+            optional(self.verdict.step()),
+            optional(self.verdict.attempts_left().map(u64::from)),
+            optional(self.verdict.locked_until())
+        )
     }
 }
 
@@ -756,6 +876,17 @@ impl PyDeviceVerifier {
     #[pyo3(signature = (time = None))]
     fn display(&self, time: Option<&Bound<'_, PyAny>>) -> BindingResult<PyAgentCode> {
         Ok(self.verifier.display(convert::time_or_now(time)?)?.into())
+    }
+
+    /// The customer code at `time` (now if omitted), for the customer to read to the vendor's
+    /// agent when calling in. Show it only when the customer asks for it, never in answer to
+    /// an incoming call.
+    #[pyo3(signature = (time = None))]
+    fn customer_code(&self, time: Option<&Bound<'_, PyAny>>) -> BindingResult<PyAgentCode> {
+        Ok(self
+            .verifier
+            .customer_code(convert::time_or_now(time)?)?
+            .into())
     }
 
     /// The attempt counter and lock at `time` (now if omitted).

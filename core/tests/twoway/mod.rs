@@ -576,7 +576,7 @@ fn customer_check_sequences_replay() {
 }
 
 /// 10,000 random customer codes and check-digit codes agree with an independent computation
-/// from the specification (RustCrypto's HMAC and HKDF directly, and a Damm loop over the
+/// from the specification (`RustCrypto`'s HMAC and HKDF directly, and a Damm loop over the
 /// table as printed in the protocol).
 #[test]
 fn random_codes_agree_with_an_independent_computation() {

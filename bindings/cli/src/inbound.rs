@@ -1,0 +1,164 @@
+//! Inbound calls (the customer calls the vendor): `callsign customer-code` shows the code the
+//! customer's app shows on request, `callsign verify-customer` checks it as the agent's tool
+//! does.
+
+use crate::agent::{DEFAULT_TICKET, check_audit_field, default_agent, open_sink};
+use crate::cli::{CustomerCodeArgs, VerifyCustomerArgs};
+use crate::error::CliError;
+use crate::keyfile;
+use crate::output::{CodeFormat, now_or, print_json, print_line, utc};
+use crate::verify::{EXIT_NOT_GENUINE, MISHEARD};
+use callsign::{
+    CustomerVerdict, Digits, IssueRequest, Issuer, IssuerConfig, MAX_AGENT_ID_LEN, MAX_TICKET_LEN,
+    ProfileParams, Verifier, VerifierConfig,
+};
+use serde::Serialize;
+use std::process::ExitCode;
+
+/// The JSON of `callsign customer-code`.
+#[derive(Serialize)]
+struct CustomerCodeReport<'a> {
+    code: &'a str,
+    grouped: &'a str,
+    account: &'a str,
+    time: u64,
+    step: u64,
+    valid_until: u64,
+    seconds_remaining: u64,
+}
+
+/// Prints the customer code of an enrollment at --time (default: now).
+pub fn customer_code(args: &CustomerCodeArgs) -> Result<(), CliError> {
+    let enrollment =
+        callsign::Enrollment::parse(&args.enrollment).map_err(CliError::blame("--enrollment"))?;
+    let verifier = Verifier::new(&enrollment, VerifierConfig::default())
+        .map_err(CliError::blame("--enrollment"))?;
+    let now = now_or(args.time)?;
+    let code = verifier
+        .customer_code(now)
+        .map_err(CliError::blame("--time"))?;
+    let grouped = code.grouped();
+    match args.output.format() {
+        CodeFormat::Json => print_json(&CustomerCodeReport {
+            code: code.as_str(),
+            grouped: grouped.as_str(),
+            account: enrollment.account_id(),
+            time: now,
+            step: code.step,
+            valid_until: code.valid_until,
+            seconds_remaining: code.seconds_remaining,
+        }),
+        CodeFormat::Plain => print_line(code.as_str()),
+        CodeFormat::Text => print_line(&format!(
+            "{}  (read it to the {} agent you called; valid for {} s more, until {})",
+            grouped.as_str(),
+            enrollment.issuer(),
+            code.seconds_remaining,
+            utc(code.valid_until)
+        )),
+    }
+}
+
+/// The JSON of `callsign verify-customer`.
+#[derive(Serialize)]
+struct VerifyCustomerReport<'a> {
+    verified: bool,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    step: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    locked_until: Option<u64>,
+    message: &'a str,
+    time: u64,
+}
+
+/// What the agent's tool says about a customer verdict, in one line.
+pub fn describe(verdict: CustomerVerdict) -> String {
+    match verdict {
+        CustomerVerdict::Verified { step } => {
+            format!("VERIFIED (step {step}: the caller holds the customer's enrolled app)")
+        }
+        CustomerVerdict::NotVerified { attempts_left } => format!(
+            "NOT VERIFIED ({attempts_left} {} left before the account locks for every agent)",
+            if attempts_left == 1 {
+                "attempt"
+            } else {
+                "attempts"
+            }
+        ),
+        CustomerVerdict::AlreadyUsed { step } => {
+            format!("ALREADY USED (step {step} was accepted before; a replay never verifies)")
+        }
+        CustomerVerdict::LockedOut { until } => format!(
+            "LOCKED until {}: no customer code of this account is checked until then",
+            utc(until)
+        ),
+        _ => MISHEARD.to_owned(),
+    }
+}
+
+/// Checks --code for --account at --time (default: now) as the vendor does: exit 0 verified,
+/// 1 not verified, 2 bad input. Each run has a fresh ledger, so failures of earlier runs do
+/// not count here; a fleet keeps them in its shared ledger.
+pub fn verify_customer(args: &VerifyCustomerArgs) -> Result<ExitCode, CliError> {
+    let agent = args.agent.clone().unwrap_or_else(default_agent);
+    let ticket = args
+        .ticket
+        .clone()
+        .unwrap_or_else(|| DEFAULT_TICKET.to_owned());
+    check_audit_field("--agent", &agent, MAX_AGENT_ID_LEN)?;
+    check_audit_field("--ticket", &ticket, MAX_TICKET_LEN)?;
+    let master_key = keyfile::read("--master-key", &args.master_key)?;
+    callsign::check_account_id(&args.account).map_err(CliError::blame("--account"))?;
+    Digits::new(args.digits).map_err(CliError::blame("--digits"))?;
+    let params = ProfileParams::new(args.digits, args.period)
+        .map_err(CliError::blame("--period"))?
+        .with_check_digit(args.check_digit);
+    let config = IssuerConfig {
+        epoch: args.epoch,
+        params,
+        ..IssuerConfig::default()
+    };
+    let issuer = Issuer::new(master_key, config, open_sink(args.audit.as_deref())?)
+        .map_err(|error| CliError::Failure(error.to_string()))?;
+    let time = now_or(args.time)?;
+    let request = IssueRequest {
+        account_id: &args.account,
+        agent_id: &agent,
+        ticket: &ticket,
+    };
+    let verdict =
+        issuer
+            .verify_customer(&request, &args.code, time)
+            .map_err(|error| match error.kind() {
+                callsign::ErrorKind::InvalidCode => CliError::argument("--code", error),
+                callsign::ErrorKind::TimeBeforeEpoch | callsign::ErrorKind::Overflow => {
+                    CliError::argument("--time", error)
+                }
+                _ => CliError::Failure(error.to_string()),
+            })?;
+    // One run knows no earlier failures: a miss says only that nothing matched.
+    let message = match verdict {
+        CustomerVerdict::NotVerified { .. } => {
+            "NOT VERIFIED (the code matches no step around the current time)".to_owned()
+        }
+        _ => describe(verdict),
+    };
+    if args.output.json {
+        print_json(&VerifyCustomerReport {
+            verified: verdict.is_verified(),
+            status: verdict.as_str(),
+            step: verdict.step(),
+            locked_until: verdict.locked_until(),
+            message: &message,
+            time,
+        })?;
+    } else {
+        print_line(&message)?;
+    }
+    Ok(if verdict.is_verified() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_NOT_GENUINE)
+    })
+}
