@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use callsign::{
     AuditError, AuditOutcome, AuditSink, CustomerVerdict, IssuanceEvent, IssueRequest, Issuer,
-    IssuerConfig, MasterKey, ProfileParams, RateLimit,
+    IssuerConfig, MasterKey, ProfileParams, RateLimit, TimedCode,
 };
 
 use crate::boundary::ffi_boundary;
@@ -114,12 +114,8 @@ pub unsafe extern "C" fn callsign_agent_code(
     out: *mut callsign_timed_code,
 ) -> callsign_result {
     ffi_boundary! {
-        let account_secret = try_ref!(account_secret);
-        let out = try_out!(out);
-        let params = try_core!(ProfileParams::new(digits, period)).with_check_digit(check_digit);
-        let code = try_core!(callsign::agent_code(&account_secret.secret, time, params));
-        out.set(callsign_timed_code::from(&code));
-        callsign_result::Ok
+        let code = ProfileCode { time, digits, period, check_digit };
+        unsafe { code.store(account_secret, out, callsign::agent_code) }
     }
 }
 
@@ -135,10 +131,35 @@ pub unsafe extern "C" fn callsign_customer_code(
     out: *mut callsign_timed_code,
 ) -> callsign_result {
     ffi_boundary! {
+        let code = ProfileCode { time, digits, period, check_digit };
+        unsafe { code.store(account_secret, out, callsign::customer_code) }
+    }
+}
+
+/// The arguments shared by `callsign_agent_code` and `callsign_customer_code`.
+struct ProfileCode {
+    time: u64,
+    digits: u32,
+    period: u64,
+    check_digit: bool,
+}
+
+impl ProfileCode {
+    /// Checks the pointers and parameters, computes the code with `compute` and stores it.
+    ///
+    /// # Safety
+    /// As for the public functions: `account_secret` NULL or valid, `out` NULL or writable.
+    unsafe fn store(
+        &self,
+        account_secret: *const callsign_secret,
+        out: *mut callsign_timed_code,
+        compute: fn(&callsign::Secret, u64, ProfileParams) -> Result<TimedCode, callsign::Error>,
+    ) -> callsign_result {
         let account_secret = try_ref!(account_secret);
         let out = try_out!(out);
-        let params = try_core!(ProfileParams::new(digits, period)).with_check_digit(check_digit);
-        let code = try_core!(callsign::customer_code(&account_secret.secret, time, params));
+        let params = try_core!(ProfileParams::new(self.digits, self.period))
+            .with_check_digit(self.check_digit);
+        let code = try_core!(compute(&account_secret.secret, self.time, params));
         out.set(callsign_timed_code::from(&code));
         callsign_result::Ok
     }

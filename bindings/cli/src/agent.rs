@@ -18,7 +18,7 @@ use std::time::Duration;
 /// The agent id when neither --agent nor $USER gives one.
 const DEFAULT_AGENT: &str = "cli";
 /// The ticket when --ticket is not given.
-pub(crate) const DEFAULT_TICKET: &str = "cli";
+const DEFAULT_TICKET: &str = "cli";
 /// How often the --watch countdown redraws.
 const COUNTDOWN_TICK: Duration = Duration::from_millis(200);
 
@@ -198,13 +198,7 @@ impl AuditSink for Unrecorded {
 
 /// Prints the agent code; with --watch, a countdown and the next codes until interrupted.
 pub fn agent_code(args: &AgentCodeArgs) -> Result<(), CliError> {
-    let agent = args.agent.clone().unwrap_or_else(default_agent);
-    let ticket = args
-        .ticket
-        .clone()
-        .unwrap_or_else(|| DEFAULT_TICKET.to_owned());
-    check_audit_field("--agent", &agent, MAX_AGENT_ID_LEN)?;
-    check_audit_field("--ticket", &ticket, MAX_TICKET_LEN)?;
+    let (agent, ticket) = agent_and_ticket(args.agent.as_deref(), args.ticket.as_deref())?;
     let sink = open_sink(args.audit.as_deref())?;
     let source = CodeSource::from_args(args, sink)?;
     let period = source.params().period();
@@ -243,8 +237,21 @@ pub fn agent_code(args: &AgentCodeArgs) -> Result<(), CliError> {
     }
 }
 
+/// The agent id (--agent, else $USER, else "cli") and ticket (--ticket, else "cli") for the
+/// audit trail, checked before anything happens so that an error names the argument.
+pub(crate) fn agent_and_ticket(
+    agent: Option<&str>,
+    ticket: Option<&str>,
+) -> Result<(String, String), CliError> {
+    let agent = agent.map_or_else(default_agent, str::to_owned);
+    let ticket = ticket.unwrap_or(DEFAULT_TICKET).to_owned();
+    check_audit_field("--agent", &agent, MAX_AGENT_ID_LEN)?;
+    check_audit_field("--ticket", &ticket, MAX_TICKET_LEN)?;
+    Ok((agent, ticket))
+}
+
 /// $USER when it is set, else "cli".
-pub(crate) fn default_agent() -> String {
+fn default_agent() -> String {
     std::env::var("USER")
         .ok()
         .filter(|user| !user.is_empty())
@@ -253,11 +260,7 @@ pub(crate) fn default_agent() -> String {
 
 /// Checks the length of an audit field before anything is issued, so that the error names the
 /// argument (core checks the same bounds inside its issuer).
-pub(crate) fn check_audit_field(
-    argument: &'static str,
-    value: &str,
-    max: usize,
-) -> Result<(), CliError> {
+fn check_audit_field(argument: &'static str, value: &str, max: usize) -> Result<(), CliError> {
     if value.is_empty() || value.len() > max {
         return Err(CliError::argument(
             argument,

@@ -295,6 +295,12 @@ impl Story {
         let misheard = mishear(&first);
         self.say(time, "agent", format!("types \"{misheard}\""), None)?;
         self.verify_customer(OTHER_AGENTS[0], &misheard, time)?;
+        self.say(
+            time + 5,
+            "agent",
+            format!("asks the caller to repeat, types \"{first}\""),
+            None,
+        )?;
         self.verify_customer(OTHER_AGENTS[0], &first, time + 5)?;
         for ((agent, guess), at) in OTHER_AGENTS[1..].iter().zip(guesses).zip([60, 120]) {
             self.say(

@@ -2,15 +2,15 @@
 //! customer's app shows on request, `callsign verify-customer` checks it as the agent's tool
 //! does.
 
-use crate::agent::{DEFAULT_TICKET, check_audit_field, default_agent, open_sink};
+use crate::agent::{agent_and_ticket, open_sink};
 use crate::cli::{CustomerCodeArgs, VerifyCustomerArgs};
 use crate::error::CliError;
 use crate::keyfile;
 use crate::output::{CodeFormat, now_or, print_json, print_line, utc};
 use crate::verify::{EXIT_NOT_GENUINE, MISHEARD};
 use callsign::{
-    CustomerVerdict, Digits, IssueRequest, Issuer, IssuerConfig, MAX_AGENT_ID_LEN, MAX_TICKET_LEN,
-    ProfileParams, Verifier, VerifierConfig,
+    CustomerVerdict, Digits, IssueRequest, Issuer, IssuerConfig, ProfileParams, Verifier,
+    VerifierConfig,
 };
 use serde::Serialize;
 use std::process::ExitCode;
@@ -101,13 +101,7 @@ pub fn describe(verdict: CustomerVerdict) -> String {
 /// 1 not verified, 2 bad input. Each run has a fresh ledger, so failures of earlier runs do
 /// not count here; a fleet keeps them in its shared ledger.
 pub fn verify_customer(args: &VerifyCustomerArgs) -> Result<ExitCode, CliError> {
-    let agent = args.agent.clone().unwrap_or_else(default_agent);
-    let ticket = args
-        .ticket
-        .clone()
-        .unwrap_or_else(|| DEFAULT_TICKET.to_owned());
-    check_audit_field("--agent", &agent, MAX_AGENT_ID_LEN)?;
-    check_audit_field("--ticket", &ticket, MAX_TICKET_LEN)?;
+    let (agent, ticket) = agent_and_ticket(args.agent.as_deref(), args.ticket.as_deref())?;
     let master_key = keyfile::read("--master-key", &args.master_key)?;
     callsign::check_account_id(&args.account).map_err(CliError::blame("--account"))?;
     Digits::new(args.digits).map_err(CliError::blame("--digits"))?;

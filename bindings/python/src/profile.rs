@@ -39,12 +39,12 @@ pub(crate) fn agent_code(
     period: u64,
     check_digit: bool,
 ) -> BindingResult<String> {
-    let time = convert::unix_time(time)?;
-    let secret = Secret::from_bytes(account_secret)?;
-    let params = ProfileParams::new(digits, period)?.with_check_digit(check_digit);
-    Ok(callsign::agent_code(&secret, time, params)?
-        .as_str()
-        .to_owned())
+    let code = ProfileCode {
+        digits,
+        period,
+        check_digit,
+    };
+    code.compute(account_secret, time, callsign::agent_code)
 }
 
 /// The customer code (customer calling in) of an account secret at unix time `time`; with
@@ -58,12 +58,35 @@ pub(crate) fn customer_code(
     period: u64,
     check_digit: bool,
 ) -> BindingResult<String> {
-    let time = convert::unix_time(time)?;
-    let secret = Secret::from_bytes(account_secret)?;
-    let params = ProfileParams::new(digits, period)?.with_check_digit(check_digit);
-    Ok(callsign::customer_code(&secret, time, params)?
-        .as_str()
-        .to_owned())
+    let code = ProfileCode {
+        digits,
+        period,
+        check_digit,
+    };
+    code.compute(account_secret, time, callsign::customer_code)
+}
+
+/// The code parameters shared by `agent_code` and `customer_code`.
+struct ProfileCode {
+    digits: u32,
+    period: u64,
+    check_digit: bool,
+}
+
+impl ProfileCode {
+    /// Converts the arguments and computes the code's digits with `compute`.
+    fn compute(
+        &self,
+        account_secret: &[u8],
+        time: &Bound<'_, PyAny>,
+        compute: fn(&Secret, u64, ProfileParams) -> Result<TimedCode, callsign::Error>,
+    ) -> BindingResult<String> {
+        let time = convert::unix_time(time)?;
+        let secret = Secret::from_bytes(account_secret)?;
+        let params =
+            ProfileParams::new(self.digits, self.period)?.with_check_digit(self.check_digit);
+        Ok(compute(&secret, time, params)?.as_str().to_owned())
+    }
 }
 
 /// The vendor's master key (32 to 64 bytes). It never appears in `repr()`.
