@@ -83,13 +83,17 @@ fn the_lock_holds_for_every_issuer_and_agent_sharing_the_ledger() {
     } else {
         "000000"
     };
-    for (index, agent) in ["agent-1", "agent-2", "agent-3"].iter().enumerate() {
+    for ((index, agent), offset) in ["agent-1", "agent-2", "agent-3"]
+        .iter()
+        .enumerate()
+        .zip(0u32..)
+    {
         let verdict = issuers[index % 2]
-            .verify_customer(&request(agent), wrong, T + index as u64)
+            .verify_customer(&request(agent), wrong, T + u64::from(offset))
             .unwrap();
         assert_eq!(
             verdict.attempts_left().unwrap_or(0),
-            2 - index as u32,
+            2 - offset,
             "{verdict:?}"
         );
     }
