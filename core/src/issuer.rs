@@ -585,11 +585,13 @@ fn batch_code(generator: &Totp, now: u64, first: Option<&TimedCode>) -> Result<T
 /// The agent id in the one form the rate limit and the audit use, after checking it and the
 /// ticket. Every issuer path goes through here.
 fn checked_agent<'a>(agent_id: &'a str, ticket: &str) -> Result<Cow<'a, str>, Error> {
-    check_request_fields(agent_id, ticket)?;
+    check_audit_fields(agent_id, ticket)?;
     Ok(Cow::Borrowed(agent_id))
 }
 
-fn check_request_fields(agent_id: &str, ticket: &str) -> Result<(), Error> {
+/// Checks an agent id and a ticket (or reason) for the audit trail: 1 to
+/// [`MAX_AGENT_ID_LEN`] and 1 to [`MAX_TICKET_LEN`] bytes.
+pub fn check_audit_fields(agent_id: &str, ticket: &str) -> Result<(), Error> {
     for (field, value, max) in [
         ("agent id", agent_id, MAX_AGENT_ID_LEN),
         ("ticket", ticket, MAX_TICKET_LEN),

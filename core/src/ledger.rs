@@ -99,18 +99,31 @@ impl<'a> Issuance<'a> {
         self.account_ids
             .iter()
             .enumerate()
-            .map(|(index, account_id)| IssuanceEvent {
-                time: self.time,
-                outcome,
-                account_id,
-                agent_id: self.agent_id,
-                ticket: self.ticket,
-                step: self.step,
-                epoch: epochs
+            .map(|(index, account_id)| {
+                let epoch = epochs
                     .and_then(|epochs| epochs.get(index).copied())
-                    .unwrap_or(self.base_epoch),
+                    .unwrap_or(self.base_epoch);
+                self.event(outcome, account_id, epoch)
             })
             .collect()
+    }
+
+    /// The audit event of this issuance for one account, with `outcome` at `epoch`.
+    pub fn event(
+        &self,
+        outcome: AuditOutcome,
+        account_id: &'a str,
+        epoch: u32,
+    ) -> IssuanceEvent<'a> {
+        IssuanceEvent {
+            time: self.time,
+            outcome,
+            account_id,
+            agent_id: self.agent_id,
+            ticket: self.ticket,
+            step: self.step,
+            epoch,
+        }
     }
 }
 
@@ -330,27 +343,37 @@ pub fn window_start(limit: RateLimit, now: u64) -> Option<u64> {
     now.checked_sub(limit.window_seconds)
 }
 
-/// The rate-limit decision for `count` more codes, given the issue times of the agent's codes
-/// within the window, oldest first: `Ok` when they fit, else when they would fit again
-/// (`None`: never).
-pub fn rate_limit_decision(
-    limit: RateLimit,
-    in_window: &[u64],
-    count: usize,
-) -> Result<(), Option<u64>> {
-    let max = usize::try_from(limit.max_codes).unwrap_or(usize::MAX);
-    let used = in_window.len();
-    if used.saturating_add(count) <= max {
-        return Ok(());
+/// Where `count` more codes stand against a rate limit whose window already holds `used`
+/// issued codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RateSlot {
+    /// They fit.
+    Fits,
+    /// They never fit: `count` is larger than the whole limit.
+    Never,
+    /// They fit once the issued code at this index of the window (oldest first, 0-based)
+    /// has left it: see [`RateSlot::retry_at`].
+    After(usize),
+}
+
+impl RateSlot {
+    /// Where `count` more codes stand when the window holds `used` issued codes.
+    pub fn of(limit: RateLimit, used: usize, count: usize) -> RateSlot {
+        let max = usize::try_from(limit.max_codes).unwrap_or(usize::MAX);
+        if used.saturating_add(count) <= max {
+            RateSlot::Fits
+        } else if count > max {
+            RateSlot::Never
+        } else {
+            RateSlot::After(used + count - max - 1)
+        }
     }
-    if count > max {
-        return Err(None);
+
+    /// When the code issued at `time` (the one [`RateSlot::After`] names) leaves the window;
+    /// `None` past the end of time.
+    pub fn retry_at(limit: RateLimit, time: u64) -> Option<u64> {
+        time.checked_add(limit.window_seconds)
     }
-    // The slot that must free up before `count` more fit.
-    let index = used + count - max - 1;
-    Err(in_window
-        .get(index)
-        .and_then(|&time| time.checked_add(limit.window_seconds)))
 }
 
 /// Today's single-process ledger: the rate limit and account lifecycles in memory, the audit
@@ -486,15 +509,8 @@ impl Ledger for MemoryLedger {
             for account_id in issuance.account_ids {
                 let state = MemoryLedger::state(&accounts, account_id, issuance.base_epoch);
                 if state.revoked {
-                    let refusal = IssuanceEvent {
-                        time: issuance.time,
-                        outcome: AuditOutcome::RefusedRevoked,
-                        account_id,
-                        agent_id: issuance.agent_id,
-                        ticket: issuance.ticket,
-                        step: issuance.step,
-                        epoch: state.epoch,
-                    };
+                    let refusal =
+                        issuance.event(AuditOutcome::RefusedRevoked, account_id, state.epoch);
                     self.record(&[refusal])?;
                     return Ok(Decision::Revoked {
                         account_id: (*account_id).to_owned(),
@@ -509,16 +525,16 @@ impl Ledger for MemoryLedger {
                     issued.pop_front();
                 }
             }
-            let (older, newer) = issued.as_slices();
-            let in_window: Vec<u64>;
-            let in_window = if newer.is_empty() {
-                older
-            } else {
-                in_window = issued.iter().copied().collect();
-                &in_window
+            let retry_at = match RateSlot::of(limit, issued.len(), issuance.account_ids.len()) {
+                RateSlot::Fits => None,
+                RateSlot::Never => Some(None),
+                RateSlot::After(index) => Some(
+                    issued
+                        .get(index)
+                        .and_then(|&time| RateSlot::retry_at(limit, time)),
+                ),
             };
-            if let Err(retry_at) = rate_limit_decision(limit, in_window, issuance.account_ids.len())
-            {
+            if let Some(retry_at) = retry_at {
                 self.record(&issuance.events(AuditOutcome::RefusedRateLimited, Some(&epochs)))?;
                 return Ok(Decision::RateLimited { retry_at });
             }

@@ -62,12 +62,11 @@ pub use inbound::{
 };
 pub use issuer::{
     IssueRequest, Issuer, IssuerAccount, IssuerConfig, MAX_AGENT_ID_LEN, MAX_TICKET_LEN,
-    MIN_BATCH_PER_THREAD, RateLimit,
+    MIN_BATCH_PER_THREAD, RateLimit, check_audit_fields,
 };
 pub use ledger::{
     AccountChange, AccountState, AuditQuery, AuditRecord, Decision, Issuance, Ledger, LedgerFault,
-    MAX_AUDIT_QUERY_LIMIT, MemoryLedger, next_epoch, rate_limit_decision, stale_epoch,
-    window_start,
+    MAX_AUDIT_QUERY_LIMIT, MemoryLedger, RateSlot, next_epoch, stale_epoch, window_start,
 };
 pub use profile::{
     MAX_ACCOUNT_ID_LEN, MAX_MASTER_KEY_LEN, MAX_PROFILE_PERIOD, MIN_MASTER_KEY_LEN,

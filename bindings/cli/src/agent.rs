@@ -115,8 +115,19 @@ impl CodeSource {
             rate_limit: None,
             ..IssuerConfig::default()
         };
-        let issuer = Issuer::new(master_key, config, sink)
-            .map_err(|error| CliError::Failure(error.to_string()))?;
+        let issuer = match &args.ledger {
+            // A ledger keeps the limit across runs and issuers: it applies here.
+            Some(location) => Issuer::with_ledger(
+                master_key,
+                IssuerConfig {
+                    rate_limit: IssuerConfig::default().rate_limit,
+                    ..config
+                },
+                crate::ledger::open(location)?,
+            ),
+            None => Issuer::new(master_key, config, sink),
+        }
+        .map_err(|error| CliError::Failure(error.to_string()))?;
         Ok(CodeSource::Issuer {
             issuer,
             account: account.clone(),
@@ -173,7 +184,10 @@ impl CodeSource {
 
     fn epoch(&self) -> u32 {
         match self {
-            CodeSource::Issuer { issuer, .. } => issuer.config().epoch,
+            // The epoch the ledger holds for the account (the configured one without a ledger).
+            CodeSource::Issuer { issuer, account } => issuer
+                .account_epoch(account)
+                .unwrap_or(issuer.config().epoch),
             CodeSource::Enrollment { enrollment, .. } => enrollment.epoch(),
         }
     }
@@ -251,7 +265,7 @@ pub(crate) fn agent_and_ticket(
 }
 
 /// $USER when it is set, else "cli".
-fn default_agent() -> String {
+pub(crate) fn default_agent() -> String {
     std::env::var("USER")
         .ok()
         .filter(|user| !user.is_empty())

@@ -31,10 +31,17 @@ pub enum Command {
     AgentCode(AgentCodeArgs),
     /// Check a code the way the customer's app does: exit 0 genuine, 1 not genuine, 2 bad input.
     Verify(VerifyArgs),
+<<<<<<< HEAD
     /// Print the customer code the app shows when the customer calls the vendor (inbound call).
     CustomerCode(CustomerCodeArgs),
     /// Check a customer code the way the vendor's agent tool does: exit 0 verified, 1 not, 2 bad input.
     VerifyCustomer(VerifyCustomerArgs),
+=======
+    /// Revoke an account in a ledger: no issuer on it issues codes until it is re-enrolled.
+    Revoke(AccountChangeArgs),
+    /// Re-enroll an account in a ledger under a new epoch and print its new enrollment URI.
+    Reenroll(AccountChangeArgs),
+>>>>>>> h-ledger
     /// Play the whole story in one run: enrollment, a genuine call, a replay, a scammer locked out.
     Demo(DemoArgs),
 }
@@ -208,11 +215,48 @@ pub struct AgentCodeArgs {
     /// Append each issuance to this JSON-lines audit file (created with mode 0600).
     #[arg(long, value_name = "FILE")]
     pub audit: Option<PathBuf>,
+    /// Issue through a ledger shared with other issuers (sqlite:PATH, or a PostgreSQL URL): its
+    /// audit, its per-agent rate limit (30 codes an hour) and its account epochs and revocations.
+    #[arg(
+        long,
+        value_name = "URL",
+        requires = "master_key",
+        conflicts_with = "audit"
+    )]
+    pub ledger: Option<String>,
     /// Show a live countdown and roll on to the next code until interrupted.
     #[arg(long)]
     pub watch: bool,
     #[command(flatten)]
     pub output: CodeOutputArgs,
+}
+
+/// Arguments of `callsign revoke` and `callsign reenroll`.
+#[derive(Debug, Args)]
+pub struct AccountChangeArgs {
+    /// The ledger: sqlite:PATH, or a PostgreSQL URL
+    #[arg(long, value_name = "URL")]
+    pub ledger: String,
+    /// The vendor's master key file.
+    #[arg(long, value_name = "FILE")]
+    pub master_key: PathBuf,
+    /// The customer's account id.
+    #[arg(long, value_name = "ID")]
+    pub account: String,
+    /// The reason, for the audit trail.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    /// Who makes the change, for the audit trail (default: $USER, else "cli").
+    #[arg(long, value_name = "ID")]
+    pub agent: Option<String>,
+    /// The vendor's name as the customer's app shows it (reenroll).
+    #[arg(long, value_name = "NAME", default_value = "callsign")]
+    pub issuer: String,
+    /// Unix time in seconds (default: now).
+    #[arg(long, value_name = "UNIX", allow_negative_numbers = true)]
+    pub time: Option<u64>,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Arguments of `callsign verify`.

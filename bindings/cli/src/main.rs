@@ -12,6 +12,7 @@ mod demo;
 mod error;
 mod inbound;
 mod keyfile;
+mod ledger;
 mod otp;
 mod output;
 mod vendor;
@@ -45,6 +46,8 @@ fn run(command: &Command) -> Result<ExitCode, CliError> {
         Command::CustomerCode(args) => inbound::customer_code(args),
         Command::VerifyCustomer(args) => return inbound::verify_customer(args),
         Command::Demo(args) => demo::demo(args),
+        Command::Revoke(args) => ledger::revoke(args),
+        Command::Reenroll(args) => ledger::reenroll(args),
     }
     .map(|()| ExitCode::SUCCESS)
 }

@@ -6,6 +6,7 @@
 
 mod convert;
 mod errors;
+mod ledger;
 mod otp;
 mod profile;
 
@@ -33,6 +34,8 @@ fn _callsign(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<profile::PyAgentCode>()?;
     module.add_class::<profile::PyAgentCodeBatch>()?;
     module.add_class::<profile::PyIssuer>()?;
+    module.add_class::<ledger::PySqliteLedger>()?;
+    module.add_class::<ledger::PyPostgresLedger>()?;
     module.add_class::<profile::PyEnrollment>()?;
     module.add_class::<profile::PyVerdict>()?;
     module.add_class::<profile::PyCustomerVerdict>()?;

@@ -339,26 +339,30 @@ struct CallableAuditSink {
 
 impl AuditSink for CallableAuditSink {
     fn record(&self, events: &[IssuanceEvent<'_>]) -> Result<(), AuditError> {
-        // One JSON array of the events' lines (their newlines are JSON whitespace), parsed by
-        // a single `json.loads` call.
-        let mut array = Vec::with_capacity(2 + 192 * events.len());
-        array.push(b'[');
-        for (index, event) in events.iter().enumerate() {
-            if index > 0 {
-                array.push(b',');
-            }
-            event.write_json_line(&mut array);
-        }
-        array.push(b']');
         Python::attach(|py| {
-            let batch = py
-                .import("json")?
-                .getattr("loads")?
-                .call1((PyBytes::new(py, &array),))?;
+            let batch = event_dicts(py, events)?;
             self.callback.call1(py, (batch,)).map(drop)
         })
         .map_err(|error| AuditError::new(format!("the audit callback raised {error}")))
     }
+}
+
+/// Events as a list of dicts with the keys and values of the JSON-lines format: one JSON
+/// array of the events' lines (their newlines are JSON whitespace), parsed by a single
+/// `json.loads` call.
+fn event_dicts<'py>(py: Python<'py>, events: &[IssuanceEvent<'_>]) -> PyResult<Bound<'py, PyAny>> {
+    let mut array = Vec::with_capacity(2 + 192 * events.len());
+    array.push(b'[');
+    for (index, event) in events.iter().enumerate() {
+        if index > 0 {
+            array.push(b',');
+        }
+        event.write_json_line(&mut array);
+    }
+    array.push(b']');
+    py.import("json")?
+        .getattr("loads")?
+        .call1((PyBytes::new(py, &array),))
 }
 
 /// Where an issuer's audit goes: a callable, or a path to a JSON-lines file.
@@ -403,8 +407,10 @@ pub(crate) struct PyIssuer {
 
 #[pymethods]
 impl PyIssuer {
-    /// An issuer. `audit` is a callable taking a list of event dicts, or the path of a
-    /// JSON-lines file; `rate_limit=None` is for trusted batch jobs only. `batch_threads`
+    /// An issuer. `audit` is a ledger (`SqliteLedger`, `PostgresLedger`: audit, rate limit and
+    /// account lifecycles shared by every issuer on it), a callable taking a list of event
+    /// dicts, or the path of a JSON-lines file (those two keep the rate limit and the account
+    /// lifecycles in this process); `rate_limit=None` is for trusted batch jobs only. `batch_threads`
     /// bounds the threads of one `issue_many` call (default: the available cores, at most 8).
     #[new]
     #[pyo3(signature = (master_key, audit, *, epoch = 0, digits = 6, period = 30, rate_limit = Some(PyRateLimit::default()), cache_capacity = 10_000, batch_threads = None, check_digit = false))]
@@ -428,9 +434,11 @@ impl PyIssuer {
             cache_capacity,
             batch_threads: batch_threads.unwrap_or(IssuerConfig::default().batch_threads),
         };
-        Ok(PyIssuer {
-            issuer: Issuer::new(master_key, config, audit_sink(audit)?)?,
-        })
+        let issuer = match crate::ledger::ledger_of(audit) {
+            Some(ledger) => Issuer::with_ledger(master_key, config, ledger)?,
+            None => Issuer::new(master_key, config, audit_sink(audit)?)?,
+        };
+        Ok(PyIssuer { issuer })
     }
 
     /// The agent code for `account_id` at `time` (now if omitted), audited under `agent_id`
@@ -502,6 +510,72 @@ impl PyIssuer {
         Ok(PyEnrollment {
             enrollment: self.issuer.enrollment(issuer_name, account_id)?,
         })
+    }
+
+    /// Revokes `account_id` (recorded under `agent_id` and `reason`): no issuer on the same
+    /// ledger issues codes for it until it is re-enrolled.
+    #[pyo3(signature = (account_id, *, agent_id, reason, time = None))]
+    fn revoke(
+        &self,
+        py: Python<'_>,
+        account_id: &str,
+        agent_id: &str,
+        reason: &str,
+        time: Option<&Bound<'_, PyAny>>,
+    ) -> BindingResult<()> {
+        let now = convert::time_or_now(time)?;
+        py.detach(|| self.issuer.revoke(account_id, agent_id, reason, now))?;
+        Ok(())
+    }
+
+    /// Re-enrolls `account_id` under a new epoch (recorded under `agent_id` and `reason`) and
+    /// returns the new enrollment; the old enrollment's device rejects every new code.
+    #[pyo3(signature = (issuer_name, account_id, *, agent_id, reason, time = None))]
+    fn reenroll(
+        &self,
+        py: Python<'_>,
+        issuer_name: &str,
+        account_id: &str,
+        agent_id: &str,
+        reason: &str,
+        time: Option<&Bound<'_, PyAny>>,
+    ) -> BindingResult<PyEnrollment> {
+        let now = convert::time_or_now(time)?;
+        let enrollment = py.detach(|| {
+            self.issuer
+                .reenroll(issuer_name, account_id, agent_id, reason, now)
+        })?;
+        Ok(PyEnrollment { enrollment })
+    }
+
+    /// The account's current key epoch in the ledger.
+    fn account_epoch(&self, py: Python<'_>, account_id: &str) -> BindingResult<u32> {
+        Ok(py.detach(|| self.issuer.account_epoch(account_id))?)
+    }
+
+    /// Audit records from the ledger (oldest first, at most `limit`), as dicts like the
+    /// audit callback's: filtered by agent, account and time (`since` included, `until` not).
+    #[pyo3(signature = (*, agent_id = None, account_id = None, since = None, until = None, limit = 1000))]
+    fn audit_events<'py>(
+        &self,
+        py: Python<'py>,
+        agent_id: Option<&str>,
+        account_id: Option<&str>,
+        since: Option<&Bound<'_, PyAny>>,
+        until: Option<&Bound<'_, PyAny>>,
+        limit: usize,
+    ) -> BindingResult<Bound<'py, PyAny>> {
+        let query = callsign::AuditQuery {
+            agent_id,
+            account_id,
+            since: since.map(convert::unix_time).transpose()?,
+            until: until.map(convert::unix_time).transpose()?,
+            limit,
+        };
+        let records = py.detach(|| self.issuer.audit_events(&query))?;
+        let events: Vec<IssuanceEvent<'_>> =
+            records.iter().map(callsign::AuditRecord::event).collect();
+        Ok(event_dicts(py, &events)?)
     }
 
     /// The key epoch of every account secret.

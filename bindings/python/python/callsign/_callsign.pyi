@@ -1,7 +1,7 @@
 # Type stubs of the private extension module (written by hand, checked by stubtest).
 from typing import ClassVar, Final, Iterable, Iterator, Literal, Optional, Union, final
 
-from callsign._types import AuditCallback, SecretLike, StrPath, TimeLike
+from callsign._types import AuditCallback, AuditEvent, SecretLike, StrPath, TimeLike
 
 __all__ = [
     "AccountRevokedError",
@@ -27,9 +27,11 @@ __all__ = [
     "MasterKey",
     "Match",
     "NaiveDatetimeError",
+    "PostgresLedger",
     "RandomUnavailableError",
     "RateLimit",
     "RateLimitedError",
+    "SqliteLedger",
     "StoreUnavailableError",
     "TOTP",
     "TimeBeforeEpochError",
@@ -234,7 +236,7 @@ class Issuer:
     def __new__(
         cls,
         master_key: Union[MasterKey, bytes],
-        audit: Union[AuditCallback, StrPath],
+        audit: Union[SqliteLedger, PostgresLedger, AuditCallback, StrPath],
         *,
         epoch: int = 0,
         digits: int = 6,
@@ -260,6 +262,28 @@ class Issuer:
         self, account_ids: Iterable[str], time: TimeLike, *, agent_id: str, reason: str
     ) -> AgentCodeBatch: ...
     def enrollment(self, issuer_name: str, account_id: str) -> Enrollment: ...
+    def revoke(
+        self, account_id: str, *, agent_id: str, reason: str, time: Optional[TimeLike] = None
+    ) -> None: ...
+    def reenroll(
+        self,
+        issuer_name: str,
+        account_id: str,
+        *,
+        agent_id: str,
+        reason: str,
+        time: Optional[TimeLike] = None,
+    ) -> Enrollment: ...
+    def account_epoch(self, account_id: str) -> int: ...
+    def audit_events(
+        self,
+        *,
+        agent_id: Optional[str] = None,
+        account_id: Optional[str] = None,
+        since: Optional[TimeLike] = None,
+        until: Optional[TimeLike] = None,
+        limit: int = 1000,
+    ) -> list[AuditEvent]: ...
     @property
     def epoch(self) -> int: ...
     @property
@@ -270,6 +294,16 @@ class Issuer:
     def check_digit(self) -> bool: ...
     @property
     def rate_limit(self) -> Optional[RateLimit]: ...
+
+@final
+class SqliteLedger:
+    def __new__(cls, path: StrPath, *, timeout_seconds: float = 2.0) -> SqliteLedger: ...
+    def close(self) -> None: ...
+
+@final
+class PostgresLedger:
+    def __new__(cls, dsn: str, *, timeout_seconds: float = 2.0) -> PostgresLedger: ...
+    def close(self) -> None: ...
 
 @final
 class Enrollment:

@@ -1,0 +1,72 @@
+"""Issuers on a ledger: SQLite here (PostgreSQL runs in scripts/test-ledger.sh's suite)."""
+
+from pathlib import Path
+
+import pytest
+
+import callsign
+
+MASTER = bytes(range(32))
+NOW = 1764355200
+
+
+def issuer_on(ledger: callsign.SqliteLedger, max_codes: int = 3) -> callsign.Issuer:
+    return callsign.Issuer(MASTER, ledger, rate_limit=callsign.RateLimit(max_codes, 600))
+
+
+def test_the_limit_and_the_audit_survive_a_new_issuer_on_the_same_file(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.db"
+    first = issuer_on(callsign.SqliteLedger(path))
+    for _ in range(3):
+        first.issue("acct", agent_id="alice", ticket="T-1", time=NOW)
+    second = issuer_on(callsign.SqliteLedger(str(path)))
+    with pytest.raises(callsign.RateLimitedError):
+        second.issue("acct", agent_id="alice", ticket="T-1", time=NOW + 1)
+    events = second.audit_events(agent_id="alice")
+    assert [event["outcome"] for event in events] == ["issued"] * 3 + ["refused_rate_limited"]
+    assert events[0] == {
+        "time": NOW,
+        "outcome": "issued",
+        "account_id": "acct",
+        "agent_id": "alice",
+        "ticket": "T-1",
+        "step": NOW // 30,
+        "epoch": 0,
+    }
+    assert [e["time"] for e in second.audit_events(since=NOW + 1, until=NOW + 2)] == [NOW + 1]
+    assert len(second.audit_events(account_id="acct", limit=2)) == 2
+
+
+def test_revoke_and_reenroll(tmp_path: Path) -> None:
+    issuer = issuer_on(callsign.SqliteLedger(tmp_path / "ledger.db"), max_codes=10)
+    old = callsign.DeviceVerifier(issuer.enrollment("Bank", "acct"))
+    issuer.revoke("acct", agent_id="supervisor", reason="phone lost", time=NOW)
+    with pytest.raises(callsign.AccountRevokedError, match="revoked"):
+        issuer.issue("acct", agent_id="alice", ticket="T-2", time=NOW)
+    enrollment = issuer.reenroll("Bank", "acct", agent_id="supervisor", reason="new phone", time=NOW)
+    assert enrollment.epoch == issuer.account_epoch("acct") == 1
+    new = callsign.DeviceVerifier(enrollment)
+    code = issuer.issue("acct", agent_id="alice", ticket="T-3", time=NOW).code
+    assert not old.check(code, time=NOW).genuine
+    assert new.check(code, time=NOW).genuine
+
+
+def test_ledger_errors_are_typed(tmp_path: Path) -> None:
+    ledger = callsign.SqliteLedger(tmp_path / "ledger.db")
+    issuer = issuer_on(ledger)
+    ledger.close()
+    with pytest.raises(callsign.StoreUnavailableError, match="closed"):
+        issuer.issue("acct", agent_id="alice", ticket="T-1", time=NOW)
+    with pytest.raises(callsign.StoreUnavailableError):
+        callsign.SqliteLedger(tmp_path / "missing" / "ledger.db")
+    with pytest.raises(callsign.InvalidConfigError, match="malformed"):
+        callsign.PostgresLedger("postgres://user@host:notaport/db")
+    with pytest.raises(callsign.StoreUnavailableError, match="unreachable"):
+        callsign.PostgresLedger("postgres://callsign@127.0.0.1:1/none", timeout_seconds=0.5)
+    for bad in (0.0, -1.0, float("nan"), 1e9):
+        with pytest.raises(callsign.InvalidConfigError, match="timeout"):
+            callsign.SqliteLedger(tmp_path / "ledger.db", timeout_seconds=bad)
+    with pytest.raises(callsign.InvalidIdentifierError):
+        issuer_on(callsign.SqliteLedger(tmp_path / "ledger.db")).revoke(
+            "a" * 257, agent_id="supervisor", reason="r"
+        )

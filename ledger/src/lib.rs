@@ -1,0 +1,260 @@
+//! Durable ledgers for the callsign [`Issuer`](callsign::Issuer): [`SqliteLedger`] (embedded,
+//! one machine, survives restarts) and [`PostgresLedger`] (shared by a fleet of issuers).
+//!
+//! Both implement core's [`Ledger`] contract with the same steps ([`decide`], [`change`]) run
+//! inside one database transaction; they differ only in how a transaction is held and how the
+//! schema is laid out. [`open`] picks one from a location: `sqlite:PATH` or
+//! `postgres://...` / `postgresql://...`.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod postgres;
+mod sqlite;
+
+pub use postgres::{POSTGRES_SCHEMA_VERSION, PostgresLedger};
+pub use sqlite::{SQLITE_SCHEMA_VERSION, SqliteLedger};
+
+use callsign::{
+    AccountChange, AccountState, AuditOutcome, AuditQuery, AuditRecord, Decision, Error, Issuance,
+    IssuanceEvent, Ledger, LedgerFault, RateSlot,
+};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long a ledger call may take by default before it fails with [`LedgerFault::Timeout`].
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The longest timeout a ledger accepts.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// A timeout given in seconds (bindings take it as a float): more than 0, at most
+/// [`MAX_TIMEOUT`].
+pub fn timeout_from_seconds(seconds: f64) -> Result<Duration, Error> {
+    if seconds.is_finite() && seconds > 0.0 && seconds <= MAX_TIMEOUT.as_secs_f64() {
+        Ok(Duration::from_secs_f64(seconds))
+    } else {
+        Err(Error::InvalidConfig {
+            reason: "a ledger timeout must be more than 0 and at most 300 seconds",
+        })
+    }
+}
+
+/// Opens the ledger at `location` (`sqlite:PATH`, `postgres://...` or `postgresql://...`),
+/// every call bounded by `timeout`.
+pub fn open(location: &str, timeout: Duration) -> Result<Arc<dyn Ledger>, Error> {
+    if let Some(path) = location.strip_prefix("sqlite:") {
+        Ok(Arc::new(SqliteLedger::open(path, timeout)?))
+    } else if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+        Ok(Arc::new(PostgresLedger::connect(location, timeout)?))
+    } else {
+        Err(LedgerFault::InvalidLocation.error(
+            "a ledger location starts with sqlite: (then a path) or postgres:// (a connection URL)",
+        ))
+    }
+}
+
+/// One database transaction of a ledger, as the shared steps need it. Times, steps and epochs
+/// are the database's signed 64-bit integers.
+pub(crate) trait Tx {
+    /// The stored epoch and revocation of an account, if it has any.
+    fn account(&mut self, account_id: &str) -> Result<Option<(i64, bool)>, Error>;
+    /// Sets an account's epoch and revocation.
+    fn set_account(&mut self, account_id: &str, epoch: i64, revoked: bool) -> Result<(), Error>;
+    /// How many codes the agent was issued after `after` (all when `None`).
+    fn issued_count(&mut self, agent_id: &str, after: Option<i64>) -> Result<i64, Error>;
+    /// The issue time of the agent's code at `offset` (oldest first) after `after`.
+    fn issued_time(
+        &mut self,
+        agent_id: &str,
+        after: Option<i64>,
+        offset: i64,
+    ) -> Result<Option<i64>, Error>;
+    /// Appends audit rows.
+    fn append(&mut self, events: &[IssuanceEvent<'_>]) -> Result<(), Error>;
+}
+
+/// `value` as the database's integer, or [`Error::Overflow`] naming `what`.
+pub(crate) fn sql_int(value: u64, what: &'static str) -> Result<i64, Error> {
+    i64::try_from(value).map_err(|_| Error::Overflow { what })
+}
+
+/// A database integer back as `u64` (negative values are a damaged row).
+pub(crate) fn from_sql_u64(value: i64, what: &str) -> Result<u64, Error> {
+    u64::try_from(value)
+        .map_err(|_| LedgerFault::Failed.error(format!("the ledger holds a negative {what}")))
+}
+
+/// A database integer back as an epoch.
+pub(crate) fn from_sql_epoch(value: i64) -> Result<u32, Error> {
+    u32::try_from(value)
+        .map_err(|_| LedgerFault::Failed.error("the ledger holds an epoch outside 0..2^32"))
+}
+
+/// The outcome stored as `name`.
+pub(crate) fn outcome_named(name: &str) -> Result<AuditOutcome, Error> {
+    AuditOutcome::from_name(name).ok_or_else(|| {
+        LedgerFault::Failed.error(format!("the ledger holds an unknown outcome {name:?}"))
+    })
+}
+
+/// Checks what a caller of the ledger may hand in directly (the issuer checks the same).
+pub(crate) fn check_ids(account_ids: &[&str], agent_id: &str, ticket: &str) -> Result<(), Error> {
+    for account_id in account_ids {
+        callsign::check_account_id(account_id)?;
+    }
+    callsign::check_audit_fields(agent_id, ticket)
+}
+
+fn state(stored: Option<(i64, bool)>, base_epoch: u32) -> Result<AccountState, Error> {
+    Ok(match stored {
+        None => AccountState {
+            epoch: base_epoch,
+            revoked: false,
+        },
+        Some((epoch, revoked)) => AccountState {
+            epoch: from_sql_epoch(epoch)?.max(base_epoch),
+            revoked,
+        },
+    })
+}
+
+/// An account's state in a transaction.
+pub(crate) fn account_in(
+    tx: &mut dyn Tx,
+    account_id: &str,
+    base_epoch: u32,
+) -> Result<AccountState, Error> {
+    state(tx.account(account_id)?, base_epoch)
+}
+
+/// The issuance steps inside one transaction: accounts, rate limit, audit rows. The caller
+/// commits whatever this returns `Ok` for (refusals are recorded too) and rolls back on `Err`.
+pub(crate) fn decide(tx: &mut dyn Tx, issuance: &Issuance<'_>) -> Result<Decision, Error> {
+    check_ids(issuance.account_ids, issuance.agent_id, issuance.ticket)?;
+    sql_int(issuance.time, "audit time")?;
+    sql_int(issuance.step, "time step")?;
+    let mut epochs = Vec::with_capacity(issuance.account_ids.len());
+    for account_id in issuance.account_ids {
+        let state = account_in(tx, account_id, issuance.base_epoch)?;
+        if state.revoked {
+            tx.append(&[issuance.event(AuditOutcome::RefusedRevoked, account_id, state.epoch)])?;
+            return Ok(Decision::Revoked {
+                account_id: (*account_id).to_owned(),
+            });
+        }
+        epochs.push(state.epoch);
+    }
+    if let Some(limit) = issuance.rate_limit {
+        let after = callsign::window_start(limit, issuance.time)
+            .map(|start| sql_int(start, "rate-limit window"))
+            .transpose()?;
+        let used = usize::try_from(tx.issued_count(issuance.agent_id, after)?).unwrap_or(0);
+        let retry_at = match RateSlot::of(limit, used, issuance.account_ids.len()) {
+            RateSlot::Fits => None,
+            RateSlot::Never => Some(None),
+            RateSlot::After(index) => {
+                let offset = sql_int(index as u64, "rate-limit offset")?;
+                let time = tx.issued_time(issuance.agent_id, after, offset)?;
+                Some(match time {
+                    Some(time) => RateSlot::retry_at(limit, from_sql_u64(time, "audit time")?),
+                    None => None,
+                })
+            }
+        };
+        if let Some(retry_at) = retry_at {
+            tx.append(&issuance.events(AuditOutcome::RefusedRateLimited, Some(&epochs)))?;
+            return Ok(Decision::RateLimited { retry_at });
+        }
+    }
+    tx.append(&issuance.events(AuditOutcome::Issued, Some(&epochs)))?;
+    Ok(Decision::Go { epochs })
+}
+
+/// A revocation or re-enrollment inside one transaction (the caller holds the account's lock
+/// for it); the account's state afterwards.
+pub(crate) fn change(
+    tx: &mut dyn Tx,
+    change: &AccountChange<'_>,
+    outcome: AuditOutcome,
+) -> Result<AccountState, Error> {
+    check_ids(&[change.account_id], change.agent_id, change.reason)?;
+    sql_int(change.time, "audit time")?;
+    let current = account_in(tx, change.account_id, change.base_epoch)?;
+    let next = if outcome == AuditOutcome::Reenrolled {
+        AccountState {
+            epoch: callsign::next_epoch(current.epoch)?,
+            revoked: false,
+        }
+    } else {
+        AccountState {
+            epoch: current.epoch,
+            revoked: true,
+        }
+    };
+    tx.set_account(change.account_id, i64::from(next.epoch), next.revoked)?;
+    tx.append(&[change.event(outcome, next.epoch)])?;
+    Ok(next)
+}
+
+/// The SQL (after `SELECT ... FROM table`) and parameters of an audit query, with `$n` or `?n`
+/// placeholders as `placeholder` writes them.
+pub(crate) fn audit_query_sql(
+    query: &AuditQuery<'_>,
+    placeholder: fn(usize) -> String,
+) -> Result<(String, Vec<SqlValue>), Error> {
+    query.check()?;
+    let mut conditions = Vec::new();
+    let mut values = Vec::new();
+    if let Some(agent_id) = query.agent_id {
+        values.push(SqlValue::Text(agent_id.to_owned()));
+        conditions.push(format!("agent_id = {}", placeholder(values.len())));
+    }
+    if let Some(account_id) = query.account_id {
+        values.push(SqlValue::Text(account_id.to_owned()));
+        conditions.push(format!("account_id = {}", placeholder(values.len())));
+    }
+    if let Some(since) = query.since {
+        values.push(SqlValue::Int(sql_int(since, "audit query time")?));
+        conditions.push(format!("time >= {}", placeholder(values.len())));
+    }
+    if let Some(until) = query.until {
+        values.push(SqlValue::Int(sql_int(until, "audit query time")?));
+        conditions.push(format!("time < {}", placeholder(values.len())));
+    }
+    let mut sql = String::new();
+    if !conditions.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&conditions.join(" AND "));
+    }
+    values.push(SqlValue::Int(sql_int(
+        query.limit as u64,
+        "audit query limit",
+    )?));
+    sql.push_str(" ORDER BY time, id LIMIT ");
+    sql.push_str(&placeholder(values.len()));
+    Ok((sql, values))
+}
+
+/// A query parameter of [`audit_query_sql`].
+#[derive(Debug, Clone)]
+pub(crate) enum SqlValue {
+    Text(String),
+    Int(i64),
+}
+
+/// An audit row read back: time, outcome, account, agent, ticket, step, epoch.
+pub(crate) type AuditRow = (i64, String, String, String, String, i64, i64);
+
+/// An audit row as a record.
+pub(crate) fn audit_record(row: AuditRow) -> Result<AuditRecord, Error> {
+    let (time, outcome, account_id, agent_id, ticket, step, epoch) = row;
+    Ok(AuditRecord {
+        time: from_sql_u64(time, "audit time")?,
+        outcome: outcome_named(&outcome)?,
+        account_id,
+        agent_id,
+        ticket,
+        step: from_sql_u64(step, "time step")?,
+        epoch: from_sql_epoch(epoch)?,
+    })
+}

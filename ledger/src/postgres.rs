@@ -1,0 +1,435 @@
+//! The fleet ledger: PostgreSQL, shared by any number of issuers on any number of machines.
+//!
+//! One transaction per issuance, READ COMMITTED, serialised per agent by a transaction-scoped
+//! advisory lock on the agent's id (`pg_advisory_xact_lock`). Why not SERIALIZABLE: the
+//! conflicting transactions are exactly those of one agent, and the lock makes them wait for
+//! each other instead of failing and retrying (under SERIALIZABLE, concurrent issuances of one
+//! agent abort with serialization failures that every caller would have to retry), while
+//! issuances of different agents never wait for each other. Account changes take a lock on
+//! the account the same way.
+//!
+//! Every call is bounded by the ledger's timeout: a connection that misses it is dropped (the
+//! server rolls its transaction back), never returned to the pool. A code is handed out only
+//! after `COMMIT` returned.
+
+use crate::{
+    AuditRow, SqlValue, Tx, account_in, audit_query_sql, audit_record, change, decide, sql_int,
+};
+use callsign::{
+    AccountChange, AccountState, AuditOutcome, AuditQuery, AuditRecord, Decision, Error, Issuance,
+    IssuanceEvent, Ledger, LedgerFault,
+};
+use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, PoolError, RecyclingMethod};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+use tokio::runtime::Runtime;
+use tokio::time::{Instant, timeout_at};
+use tokio_postgres::types::ToSql;
+
+/// The newest schema version this code knows.
+pub const POSTGRES_SCHEMA_VERSION: i32 = 1;
+
+const MIGRATIONS: [(i32, &str); 1] = [(1, include_str!("../migrations/postgres/0001_init.sql"))];
+
+/// Connections per ledger (per issuer process).
+const POOL_SIZE: usize = 32;
+
+/// The advisory-lock key space of the migrations (any fixed number).
+const MIGRATION_LOCK: i64 = 0x6361_6c6c_7369_676e;
+
+/// A ledger in a PostgreSQL database. See the module documentation.
+pub struct PostgresLedger {
+    runtime: Runtime,
+    pool: Pool,
+    timeout: Duration,
+    closed: AtomicBool,
+}
+
+impl core::fmt::Debug for PostgresLedger {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        // The connection string may hold a password: not shown.
+        f.debug_struct("PostgresLedger")
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PostgresLedger {
+    /// Connects to the database at `dsn` (a `postgres://` URL or a `key=value` string),
+    /// applies the migrations it lacks (or refuses a database of a newer schema), and creates
+    /// this month's and next month's audit partitions. Every later call is bounded by
+    /// `timeout`.
+    pub fn connect(dsn: &str, timeout: Duration) -> Result<PostgresLedger, Error> {
+        let mut config: tokio_postgres::Config = dsn.parse().map_err(|error| {
+            LedgerFault::InvalidLocation
+                .error(format!("malformed PostgreSQL connection string: {error}"))
+        })?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(timeout);
+        }
+        config.application_name("callsign-ledger");
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("callsign-ledger")
+            .enable_all()
+            .build()
+            .map_err(|error| {
+                LedgerFault::Failed.error(format!("cannot start the database runtime: {error}"))
+            })?;
+        let manager = Manager::from_config(
+            config,
+            tokio_postgres::NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = {
+            let _entered = runtime.enter();
+            Pool::builder(manager)
+                .max_size(POOL_SIZE)
+                .runtime(deadpool_postgres::Runtime::Tokio1)
+                .wait_timeout(Some(timeout))
+                .create_timeout(Some(timeout))
+                .recycle_timeout(Some(timeout))
+                .build()
+                .map_err(|error| {
+                    LedgerFault::Failed.error(format!("cannot build the connection pool: {error}"))
+                })?
+        };
+        let ledger = PostgresLedger {
+            runtime,
+            pool,
+            timeout,
+            closed: AtomicBool::new(false),
+        };
+        ledger.migrate()?;
+        Ok(ledger)
+    }
+
+    /// Closes the ledger: its connections go, and every later call fails with
+    /// [`LedgerFault::Closed`].
+    pub fn close(&self) {
+        self.closed.store(true, Ordering::SeqCst);
+        self.pool.close();
+    }
+
+    fn migrate(&self) -> Result<(), Error> {
+        self.with_client(|client, deadline| {
+            run(deadline, async {
+                client
+                    .batch_execute(
+                        "CREATE TABLE IF NOT EXISTS callsign_schema (
+                             version integer PRIMARY KEY,
+                             applied_at timestamptz NOT NULL DEFAULT now())",
+                    )
+                    .await
+            })
+            .or_else(|error| match error {
+                // Two issuers creating the table at once: the loser finds it below.
+                Error::Ledger {
+                    fault: LedgerFault::Failed,
+                    ..
+                } => Ok(()),
+                other => Err(other),
+            })?;
+            run(deadline, client.batch_execute("BEGIN"))?;
+            run(
+                deadline,
+                client.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]),
+            )?;
+            let row = run(
+                deadline,
+                client.query_one("SELECT coalesce(max(version), 0) FROM callsign_schema", &[]),
+            )?;
+            let version: i32 = row.get(0);
+            if version > POSTGRES_SCHEMA_VERSION {
+                return Err(LedgerFault::SchemaVersion.error(format!(
+                    "the database holds ledger schema version {version}; this callsign knows versions up to {POSTGRES_SCHEMA_VERSION}"
+                )));
+            }
+            for (migration_version, sql) in MIGRATIONS {
+                if migration_version > version {
+                    run(deadline, client.batch_execute(sql))?;
+                    run(
+                        deadline,
+                        client.execute(
+                            "INSERT INTO callsign_schema (version) VALUES ($1)",
+                            &[&migration_version],
+                        ),
+                    )?;
+                }
+            }
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |since| i64::try_from(since.as_secs()).unwrap_or(i64::MAX));
+            for at in [now, now + 31 * 24 * 3600] {
+                run(
+                    deadline,
+                    client.execute("SELECT callsign_audit_partition($1)", &[&at]),
+                )?;
+            }
+            run(deadline, client.batch_execute("COMMIT"))
+        })
+    }
+
+    /// Runs `work` on a pooled connection within the timeout. A connection on which anything
+    /// failed is dropped instead of going back to the pool.
+    fn with_client<T>(
+        &self,
+        work: impl FnOnce(&Object, Instant) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        if self.closed.load(Ordering::SeqCst) {
+            return Err(LedgerFault::Closed.error("the PostgreSQL ledger was closed"));
+        }
+        let _entered = self.runtime.enter();
+        let deadline = Instant::now() + self.timeout;
+        let client = self
+            .runtime
+            .block_on(self.pool.get())
+            .map_err(|error| pool_fault(&error, self.closed.load(Ordering::SeqCst)))?;
+        let result = work(&client, deadline);
+        if result.is_err() {
+            drop(Object::take(client));
+        }
+        result
+    }
+
+    /// Runs `work` in one transaction (after taking the advisory lock on `lock_key`),
+    /// committed when it returns `Ok`.
+    fn transaction<T>(
+        &self,
+        lock_key: &str,
+        work: impl FnOnce(&mut dyn Tx) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        self.with_client(|client, deadline| {
+            let mut tx = PgTx {
+                runtime: &self.runtime,
+                client,
+                deadline,
+            };
+            tx.run(client.batch_execute("BEGIN"))?;
+            let lock = tx.run(
+                client.prepare_cached("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"),
+            )?;
+            tx.run(client.execute(&lock, &[&lock_key]))?;
+            let value = work(&mut tx)?;
+            tx.run(client.batch_execute("COMMIT"))?;
+            Ok(value)
+        })
+    }
+}
+
+/// Waits for `future` on the ledger's runtime until `deadline`.
+fn run<T>(
+    deadline: Instant,
+    future: impl Future<Output = Result<T, tokio_postgres::Error>>,
+) -> Result<T, Error> {
+    tokio::runtime::Handle::current().block_on(async {
+        match timeout_at(deadline, future).await {
+            Ok(result) => result.map_err(|error| postgres_fault(&error)),
+            Err(_) => Err(LedgerFault::Timeout
+                .error("the PostgreSQL ledger did not answer within the timeout")),
+        }
+    })
+}
+
+/// The ledger error for a driver error.
+fn postgres_fault(error: &tokio_postgres::Error) -> Error {
+    if let Some(db) = error.as_db_error() {
+        // Classes 08 (connection exception) and 57 (operator intervention: shutting down,
+        // starting up, crashed) mean the server is not there for us right now.
+        let code = db.code().code();
+        let kind = if code.starts_with("08") || code.starts_with("57") {
+            LedgerFault::Unreachable
+        } else {
+            LedgerFault::Failed
+        };
+        return kind.error(format!(
+            "PostgreSQL ledger: {} {code}: {}",
+            db.severity(),
+            db.message()
+        ));
+    }
+    let source = std::error::Error::source(error);
+    let kind = if error.is_closed() || source.is_some() {
+        LedgerFault::Unreachable
+    } else {
+        LedgerFault::Failed
+    };
+    match source {
+        Some(source) => kind.error(format!("PostgreSQL ledger: {error}: {source}")),
+        None => kind.error(format!("PostgreSQL ledger: {error}")),
+    }
+}
+
+/// The ledger error for a pool error.
+fn pool_fault(error: &PoolError, closed: bool) -> Error {
+    match error {
+        _ if closed => LedgerFault::Closed.error("the PostgreSQL ledger was closed"),
+        PoolError::Timeout(_) => {
+            LedgerFault::Timeout.error("no PostgreSQL connection within the ledger's timeout")
+        }
+        PoolError::Backend(error) => postgres_fault(error),
+        PoolError::Closed => LedgerFault::Closed.error("the PostgreSQL ledger was closed"),
+        other => LedgerFault::Unreachable.error(format!("PostgreSQL ledger: {other}")),
+    }
+}
+
+struct PgTx<'a> {
+    runtime: &'a Runtime,
+    client: &'a Object,
+    deadline: Instant,
+}
+
+impl PgTx<'_> {
+    fn run<T>(
+        &self,
+        future: impl Future<Output = Result<T, tokio_postgres::Error>>,
+    ) -> Result<T, Error> {
+        let _entered = self.runtime.enter();
+        run(self.deadline, future)
+    }
+
+    fn query_opt(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Option<tokio_postgres::Row>, Error> {
+        let statement = self.run(self.client.prepare_cached(sql))?;
+        self.run(self.client.query_opt(&statement, params))
+    }
+}
+
+impl Tx for PgTx<'_> {
+    fn account(&mut self, account_id: &str) -> Result<Option<(i64, bool)>, Error> {
+        Ok(self
+            .query_opt(
+                "SELECT epoch, revoked FROM callsign_accounts WHERE account_id = $1",
+                &[&account_id],
+            )?
+            .map(|row| (row.get(0), row.get(1))))
+    }
+
+    fn set_account(&mut self, account_id: &str, epoch: i64, revoked: bool) -> Result<(), Error> {
+        self.query_opt(
+            "INSERT INTO callsign_accounts (account_id, epoch, revoked) VALUES ($1, $2, $3)
+             ON CONFLICT (account_id) DO UPDATE SET epoch = excluded.epoch, revoked = excluded.revoked",
+            &[&account_id, &epoch, &revoked],
+        )
+        .map(|_| ())
+    }
+
+    fn issued_count(&mut self, agent_id: &str, after: Option<i64>) -> Result<i64, Error> {
+        Ok(self
+            .query_opt(
+                "SELECT count(*) FROM callsign_audit
+                 WHERE agent_id = $1 AND outcome = 'issued' AND time > $2",
+                &[&agent_id, &after.unwrap_or(-1)],
+            )?
+            .map_or(0, |row| row.get(0)))
+    }
+
+    fn issued_time(
+        &mut self,
+        agent_id: &str,
+        after: Option<i64>,
+        offset: i64,
+    ) -> Result<Option<i64>, Error> {
+        Ok(self
+            .query_opt(
+                "SELECT time FROM callsign_audit
+                 WHERE agent_id = $1 AND outcome = 'issued' AND time > $2
+                 ORDER BY time LIMIT 1 OFFSET $3",
+                &[&agent_id, &after.unwrap_or(-1), &offset],
+            )?
+            .map(|row| row.get(0)))
+    }
+
+    fn append(&mut self, events: &[IssuanceEvent<'_>]) -> Result<(), Error> {
+        // One statement for the whole batch: arrays unnested into rows.
+        let mut times = Vec::with_capacity(events.len());
+        let mut steps = Vec::with_capacity(events.len());
+        for event in events {
+            times.push(sql_int(event.time, "audit time")?);
+            steps.push(sql_int(event.step, "time step")?);
+        }
+        let outcomes: Vec<&str> = events.iter().map(|event| event.outcome.as_str()).collect();
+        let accounts: Vec<&str> = events.iter().map(|event| event.account_id).collect();
+        let agents: Vec<&str> = events.iter().map(|event| event.agent_id).collect();
+        let tickets: Vec<&str> = events.iter().map(|event| event.ticket).collect();
+        let epochs: Vec<i64> = events.iter().map(|event| i64::from(event.epoch)).collect();
+        self.query_opt(
+            "INSERT INTO callsign_audit (time, outcome, account_id, agent_id, ticket, step, epoch)
+             SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
+                                  $6::bigint[], $7::bigint[])",
+            &[
+                &times, &outcomes, &accounts, &agents, &tickets, &steps, &epochs,
+            ],
+        )
+        .map(|_| ())
+    }
+}
+
+impl Ledger for PostgresLedger {
+    fn issue(&self, issuance: &Issuance<'_>) -> Result<Decision, Error> {
+        self.transaction(&format!("agent:{}", issuance.agent_id), |tx| {
+            decide(tx, issuance)
+        })
+    }
+
+    fn revoke(&self, account_change: &AccountChange<'_>) -> Result<(), Error> {
+        self.transaction(&format!("account:{}", account_change.account_id), |tx| {
+            change(tx, account_change, AuditOutcome::Revoked)
+        })
+        .map(|_| ())
+    }
+
+    fn reenroll(&self, account_change: &AccountChange<'_>) -> Result<u32, Error> {
+        self.transaction(&format!("account:{}", account_change.account_id), |tx| {
+            change(tx, account_change, AuditOutcome::Reenrolled)
+        })
+        .map(|state| state.epoch)
+    }
+
+    fn account(&self, account_id: &str, base_epoch: u32) -> Result<AccountState, Error> {
+        callsign::check_account_id(account_id)?;
+        self.with_client(|client, deadline| {
+            let mut tx = PgTx {
+                runtime: &self.runtime,
+                client,
+                deadline,
+            };
+            account_in(&mut tx, account_id, base_epoch)
+        })
+    }
+
+    fn audit_events(&self, query: &AuditQuery<'_>) -> Result<Vec<AuditRecord>, Error> {
+        let (filter, values) = audit_query_sql(query, |index| format!("${index}"))?;
+        let sql = format!(
+            "SELECT time, outcome, account_id, agent_id, ticket, step, epoch FROM callsign_audit{filter}"
+        );
+        let params: Vec<&(dyn ToSql + Sync)> = values
+            .iter()
+            .map(|value| match value {
+                SqlValue::Text(text) => text as &(dyn ToSql + Sync),
+                SqlValue::Int(int) => int as &(dyn ToSql + Sync),
+            })
+            .collect();
+        let rows = self
+            .with_client(|client, deadline| run(deadline, client.query(sql.as_str(), &params)))?;
+        rows.into_iter()
+            .map(|row| {
+                let row: AuditRow = (
+                    row.get(0),
+                    row.get(1),
+                    row.get(2),
+                    row.get(3),
+                    row.get(4),
+                    row.get(5),
+                    row.get(6),
+                );
+                audit_record(row)
+            })
+            .collect()
+    }
+}

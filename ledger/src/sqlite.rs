@@ -1,0 +1,289 @@
+//! The embedded ledger: one SQLite file in WAL mode, durable on one machine, shared safely by
+//! the processes of that machine (each issuance is one `BEGIN IMMEDIATE` transaction, so two
+//! issuances of any agents never interleave).
+
+use crate::{
+    AuditRow, SqlValue, Tx, account_in, audit_query_sql, audit_record, change, decide, sql_int,
+};
+use callsign::{
+    AccountChange, AccountState, AuditOutcome, AuditQuery, AuditRecord, Decision, Error, Issuance,
+    IssuanceEvent, Ledger, LedgerFault,
+};
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+/// The schema version this code reads and writes (SQLite's `user_version`).
+pub const SQLITE_SCHEMA_VERSION: i64 = 1;
+
+const MIGRATIONS: [(i64, &str); 1] = [(1, include_str!("../migrations/sqlite/0001_init.sql"))];
+
+/// A ledger in one SQLite file. See the module documentation.
+pub struct SqliteLedger {
+    path: PathBuf,
+    connection: Mutex<Option<Connection>>,
+}
+
+impl core::fmt::Debug for SqliteLedger {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SqliteLedger")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SqliteLedger {
+    /// Opens (or creates, with its schema) the ledger file at `path`; a call waits at most
+    /// `timeout` for another process's transaction.
+    pub fn open(path: impl AsRef<Path>, timeout: Duration) -> Result<SqliteLedger, Error> {
+        let path = path.as_ref();
+        if path.as_os_str().is_empty() {
+            return Err(LedgerFault::InvalidLocation.error("the SQLite ledger path is empty"));
+        }
+        let mut connection = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|error| fault(&error, path))?;
+        connection
+            .busy_timeout(timeout)
+            .and_then(|()| connection.pragma_update(None, "journal_mode", "WAL"))
+            .and_then(|()| connection.pragma_update(None, "synchronous", "FULL"))
+            .map_err(|error| fault(&error, path))?;
+        migrate(&mut connection, path)?;
+        Ok(SqliteLedger {
+            path: path.to_owned(),
+            connection: Mutex::new(Some(connection)),
+        })
+    }
+
+    /// Closes the ledger: every later call fails with [`LedgerFault::Closed`].
+    pub fn close(&self) {
+        drop(
+            self.connection
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take(),
+        );
+    }
+
+    /// The connection, `None` once closed.
+    fn connection(&self) -> MutexGuard<'_, Option<Connection>> {
+        self.connection
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `work` in one immediate transaction, committed when it returns `Ok`.
+    fn transaction<T>(
+        &self,
+        work: impl FnOnce(&mut dyn Tx) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let mut connection = self.connection();
+        let connection = connection.as_mut().ok_or_else(closed)?;
+        let transaction = connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|error| fault(&error, &self.path))?;
+        let mut tx = SqliteTx {
+            transaction: &transaction,
+            path: &self.path,
+        };
+        let value = work(&mut tx)?;
+        transaction
+            .commit()
+            .map_err(|error| fault(&error, &self.path))?;
+        Ok(value)
+    }
+}
+
+fn closed() -> Error {
+    LedgerFault::Closed.error("the SQLite ledger was closed")
+}
+
+/// Applies the migrations the file lacks, or refuses a file of another (newer) version.
+fn migrate(connection: &mut Connection, path: &Path) -> Result<(), Error> {
+    let transaction = connection
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|error| fault(&error, path))?;
+    let version: i64 = transaction
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .map_err(|error| fault(&error, path))?;
+    if !(0..=SQLITE_SCHEMA_VERSION).contains(&version) {
+        return Err(LedgerFault::SchemaVersion.error(format!(
+            "{} holds ledger schema version {version}; this callsign knows versions up to {SQLITE_SCHEMA_VERSION}",
+            path.display()
+        )));
+    }
+    for (migration_version, sql) in MIGRATIONS {
+        if migration_version > version {
+            transaction
+                .execute_batch(sql)
+                .and_then(|()| transaction.pragma_update(None, "user_version", migration_version))
+                .map_err(|error| fault(&error, path))?;
+        }
+    }
+    transaction.commit().map_err(|error| fault(&error, path))
+}
+
+/// The ledger error for a SQLite error.
+fn fault(error: &rusqlite::Error, path: &Path) -> Error {
+    let kind = match error.sqlite_error_code() {
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => LedgerFault::Timeout,
+        Some(ErrorCode::CannotOpen | ErrorCode::NotADatabase) => LedgerFault::Unreachable,
+        _ => LedgerFault::Failed,
+    };
+    kind.error(format!("SQLite ledger {}: {error}", path.display()))
+}
+
+struct SqliteTx<'a> {
+    transaction: &'a rusqlite::Transaction<'a>,
+    path: &'a Path,
+}
+
+impl SqliteTx<'_> {
+    fn fault(&self, error: &rusqlite::Error) -> Error {
+        fault(error, self.path)
+    }
+}
+
+impl Tx for SqliteTx<'_> {
+    fn account(&mut self, account_id: &str) -> Result<Option<(i64, bool)>, Error> {
+        self.transaction
+            .prepare_cached("SELECT epoch, revoked FROM callsign_accounts WHERE account_id = ?1")
+            .and_then(|mut statement| {
+                statement
+                    .query_row([account_id], |row| Ok((row.get(0)?, row.get(1)?)))
+                    .optional()
+            })
+            .map_err(|error| self.fault(&error))
+    }
+
+    fn set_account(&mut self, account_id: &str, epoch: i64, revoked: bool) -> Result<(), Error> {
+        self.transaction
+            .prepare_cached(
+                "INSERT INTO callsign_accounts (account_id, epoch, revoked) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (account_id) DO UPDATE SET epoch = excluded.epoch, revoked = excluded.revoked",
+            )
+            .and_then(|mut statement| statement.execute((account_id, epoch, revoked)))
+            .map(|_| ())
+            .map_err(|error| self.fault(&error))
+    }
+
+    fn issued_count(&mut self, agent_id: &str, after: Option<i64>) -> Result<i64, Error> {
+        self.transaction
+            .prepare_cached(
+                "SELECT count(*) FROM callsign_audit
+                 WHERE agent_id = ?1 AND outcome = 'issued' AND time > ?2",
+            )
+            .and_then(|mut statement| {
+                statement.query_row((agent_id, after.unwrap_or(-1)), |row| row.get(0))
+            })
+            .map_err(|error| self.fault(&error))
+    }
+
+    fn issued_time(
+        &mut self,
+        agent_id: &str,
+        after: Option<i64>,
+        offset: i64,
+    ) -> Result<Option<i64>, Error> {
+        self.transaction
+            .prepare_cached(
+                "SELECT time FROM callsign_audit
+                 WHERE agent_id = ?1 AND outcome = 'issued' AND time > ?2
+                 ORDER BY time LIMIT 1 OFFSET ?3",
+            )
+            .and_then(|mut statement| {
+                statement
+                    .query_row((agent_id, after.unwrap_or(-1), offset), |row| row.get(0))
+                    .optional()
+            })
+            .map_err(|error| self.fault(&error))
+    }
+
+    fn append(&mut self, events: &[IssuanceEvent<'_>]) -> Result<(), Error> {
+        let mut statement = self
+            .transaction
+            .prepare_cached(
+                "INSERT INTO callsign_audit
+                 (time, outcome, account_id, agent_id, ticket, step, epoch)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .map_err(|error| self.fault(&error))?;
+        for event in events {
+            statement
+                .execute((
+                    sql_int(event.time, "audit time")?,
+                    event.outcome.as_str(),
+                    event.account_id,
+                    event.agent_id,
+                    event.ticket,
+                    sql_int(event.step, "time step")?,
+                    i64::from(event.epoch),
+                ))
+                .map_err(|error| fault(&error, self.path))?;
+        }
+        Ok(())
+    }
+}
+
+impl Ledger for SqliteLedger {
+    fn issue(&self, issuance: &Issuance<'_>) -> Result<Decision, Error> {
+        self.transaction(|tx| decide(tx, issuance))
+    }
+
+    fn revoke(&self, account_change: &AccountChange<'_>) -> Result<(), Error> {
+        self.transaction(|tx| change(tx, account_change, AuditOutcome::Revoked))
+            .map(|_| ())
+    }
+
+    fn reenroll(&self, account_change: &AccountChange<'_>) -> Result<u32, Error> {
+        self.transaction(|tx| change(tx, account_change, AuditOutcome::Reenrolled))
+            .map(|state| state.epoch)
+    }
+
+    fn account(&self, account_id: &str, base_epoch: u32) -> Result<AccountState, Error> {
+        callsign::check_account_id(account_id)?;
+        self.transaction(|tx| account_in(tx, account_id, base_epoch))
+    }
+
+    fn audit_events(&self, query: &AuditQuery<'_>) -> Result<Vec<AuditRecord>, Error> {
+        let (filter, values) = audit_query_sql(query, |index| format!("?{index}"))?;
+        let sql = format!(
+            "SELECT time, outcome, account_id, agent_id, ticket, step, epoch FROM callsign_audit{filter}"
+        );
+        let rows: Vec<AuditRow> = {
+            let connection = self.connection();
+            let connection = connection.as_ref().ok_or_else(closed)?;
+            let params: Vec<&dyn rusqlite::ToSql> = values
+                .iter()
+                .map(|value| match value {
+                    SqlValue::Text(text) => text as &dyn rusqlite::ToSql,
+                    SqlValue::Int(int) => int as &dyn rusqlite::ToSql,
+                })
+                .collect();
+            connection
+                .prepare(&sql)
+                .and_then(|mut statement| {
+                    statement
+                        .query_map(params.as_slice(), |row| {
+                            Ok((
+                                row.get(0)?,
+                                row.get(1)?,
+                                row.get(2)?,
+                                row.get(3)?,
+                                row.get(4)?,
+                                row.get(5)?,
+                                row.get(6)?,
+                            ))
+                        })?
+                        .collect()
+                })
+                .map_err(|error| fault(&error, &self.path))?
+        };
+        rows.into_iter().map(audit_record).collect()
+    }
+}

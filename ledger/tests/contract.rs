@@ -1,0 +1,616 @@
+//! One contract suite, run against the in-memory, SQLite and PostgreSQL ledgers. The
+//! PostgreSQL runs need a server: `scripts/test-ledger.sh` starts one and runs them with
+//! `--ignored` and `CALLSIGN_TEST_POSTGRES` set to its connection URL.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::missing_panics_doc
+)]
+
+use callsign::{
+    AuditOutcome, AuditQuery, Error, ErrorKind, IssueRequest, Issuer, IssuerConfig, Ledger,
+    LedgerFault, MasterKey, MemoryLedger, RateLimit, Verdict, Verifier, VerifierConfig,
+};
+use callsign_ledger::{PostgresLedger, SqliteLedger};
+use std::sync::Arc;
+use std::time::Duration;
+
+mod common;
+use common::unique;
+
+const NOW: u64 = 1_700_000_000;
+const TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Opens a ledger; called again with the same name, the same durable ledger.
+type Open = fn(&str) -> Arc<dyn Ledger>;
+
+fn memory(_: &str) -> Arc<dyn Ledger> {
+    Arc::new(MemoryLedger::new())
+}
+
+fn sqlite_path(name: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("callsign-contract-{name}.db"))
+}
+
+fn sqlite(name: &str) -> Arc<dyn Ledger> {
+    Arc::new(SqliteLedger::open(sqlite_path(name), TIMEOUT).unwrap())
+}
+
+pub fn postgres_dsn() -> String {
+    std::env::var("CALLSIGN_TEST_POSTGRES")
+        .expect("CALLSIGN_TEST_POSTGRES must name a PostgreSQL database (scripts/test-ledger.sh)")
+}
+
+fn postgres(_: &str) -> Arc<dyn Ledger> {
+    Arc::new(PostgresLedger::connect(&postgres_dsn(), TIMEOUT).unwrap())
+}
+
+fn assert_fault(error: &Error, fault: LedgerFault) {
+    assert!(
+        matches!(error, Error::Ledger { fault: found, .. } if *found == fault),
+        "{error:?}"
+    );
+}
+
+fn master() -> MasterKey {
+    MasterKey::from_bytes(&[7; 32]).unwrap()
+}
+
+fn issuer(ledger: Arc<dyn Ledger>, max_codes: u32, window_seconds: u64) -> Issuer {
+    let config = IssuerConfig {
+        rate_limit: Some(RateLimit {
+            max_codes,
+            window_seconds,
+        }),
+        ..IssuerConfig::default()
+    };
+    Issuer::with_ledger(master(), config, ledger).unwrap()
+}
+
+fn request<'a>(account_id: &'a str, agent_id: &'a str) -> IssueRequest<'a> {
+    IssueRequest {
+        account_id,
+        agent_id,
+        ticket: "T-1",
+    }
+}
+
+fn by_agent(issuer: &Issuer, agent: &str) -> Vec<callsign::AuditRecord> {
+    issuer
+        .audit_events(&AuditQuery {
+            agent_id: Some(agent),
+            ..AuditQuery::default()
+        })
+        .unwrap()
+}
+
+pub fn issues_the_code_of_the_epoch_and_records_it(open: Open) {
+    let name = unique("issue");
+    let issuer = issuer(open(&name), 5, 60);
+    let (account, agent) = (format!("{name}-acct"), format!("{name}-agent"));
+    let code = issuer.issue(&request(&account, &agent), NOW).unwrap();
+    let secret = master().account_secret(&account, 0).unwrap();
+    let expected = callsign::agent_code(&secret, NOW, callsign::ProfileParams::default()).unwrap();
+    assert_eq!(code.as_str(), expected.as_str());
+    let records = by_agent(&issuer, &agent);
+    assert_eq!(records.len(), 1);
+    let record = &records[0];
+    assert_eq!(
+        (
+            record.time,
+            record.outcome,
+            record.account_id.as_str(),
+            record.ticket.as_str()
+        ),
+        (NOW, AuditOutcome::Issued, account.as_str(), "T-1")
+    );
+    assert_eq!((record.step, record.epoch), (code.step, 0));
+}
+
+pub fn rate_limit_counts_issued_codes_in_the_window(open: Open) {
+    let name = unique("limit");
+    let issuer = issuer(open(&name), 3, 60);
+    let agent = format!("{name}-agent");
+    for offset in 0..3 {
+        issuer
+            .issue(&request(&format!("{name}-a{offset}"), &agent), NOW + offset)
+            .unwrap();
+    }
+    let refused = issuer.issue(&request(&format!("{name}-a9"), &agent), NOW + 10);
+    assert_eq!(
+        refused.unwrap_err(),
+        (Error::RateLimited {
+            agent_id: agent.clone(),
+            max_codes: 3,
+            window_seconds: 60,
+            retry_at: NOW + 60,
+        })
+    );
+    // The refusal is recorded and does not count: the oldest code leaves the window at +60.
+    issuer
+        .issue(&request(&format!("{name}-a9"), &agent), NOW + 60)
+        .unwrap();
+    let outcomes: Vec<AuditOutcome> = by_agent(&issuer, &agent)
+        .iter()
+        .map(|record| record.outcome)
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            AuditOutcome::Issued,
+            AuditOutcome::Issued,
+            AuditOutcome::Issued,
+            AuditOutcome::RefusedRateLimited,
+            AuditOutcome::Issued
+        ]
+    );
+    // Another agent has its own limit.
+    issuer
+        .issue(
+            &request(&format!("{name}-a9"), &format!("{name}-other")),
+            NOW + 10,
+        )
+        .unwrap();
+}
+
+pub fn batches_are_all_or_nothing(open: Open) {
+    let name = unique("batch");
+    let issuer = issuer(open(&name), 3, 60);
+    let agent = format!("{name}-agent");
+    let accounts: Vec<String> = (0..4).map(|index| format!("{name}-a{index}")).collect();
+    let refused = issuer.issue_many(&agent, "batch", &accounts, NOW);
+    assert!(
+        matches!(
+            refused,
+            Err(Error::RateLimited {
+                retry_at: u64::MAX,
+                ..
+            })
+        ),
+        "{refused:?}"
+    );
+    let codes = issuer
+        .issue_many(&agent, "batch", &accounts[..3], NOW)
+        .unwrap();
+    assert_eq!(codes.len(), 3);
+    for (account, code) in accounts.iter().zip(&codes) {
+        let secret = master().account_secret(account, 0).unwrap();
+        let expected =
+            callsign::agent_code(&secret, NOW, callsign::ProfileParams::default()).unwrap();
+        assert_eq!(code.as_str(), expected.as_str());
+    }
+    let records = by_agent(&issuer, &agent);
+    assert_eq!(
+        records
+            .iter()
+            .filter(|record| record.outcome == AuditOutcome::Issued)
+            .count(),
+        3
+    );
+}
+
+pub fn a_revoked_account_gets_no_code_until_reenrolled(open: Open) {
+    let name = unique("revoke");
+    let ledger = open(&name);
+    // Two issuers on one ledger: what one does, the other honours.
+    let first = issuer(Arc::clone(&ledger), 5, 600);
+    let second = issuer(ledger, 5, 600);
+    let (account, agent) = (format!("{name}-acct"), format!("{name}-agent"));
+    let old = first.enrollment("Bank", &account).unwrap();
+    let old_device = Verifier::new(&old, VerifierConfig::default()).unwrap();
+    first.revoke(&account, &agent, "phone lost", NOW).unwrap();
+    for issuer in [&first, &second] {
+        assert_eq!(
+            issuer
+                .issue(&request(&account, &agent), NOW + 1)
+                .unwrap_err(),
+            Error::AccountRevoked {
+                account_id: account.clone()
+            }
+        );
+    }
+    let enrollment = second
+        .reenroll("Bank", &account, &agent, "new phone", NOW + 2)
+        .unwrap();
+    assert_eq!(enrollment.epoch(), 1);
+    assert_eq!(first.account_epoch(&account).unwrap(), 1);
+    let new_device = Verifier::new(&enrollment, VerifierConfig::default()).unwrap();
+    // The first issuer cached the account's key at epoch 0 before; it must not use it.
+    let code = first.issue(&request(&account, &agent), NOW + 3).unwrap();
+    assert!(matches!(
+        old_device.check(code.as_str(), NOW + 3).unwrap(),
+        Verdict::NotGenuine { .. }
+    ));
+    assert!(matches!(
+        new_device.check(code.as_str(), NOW + 3).unwrap(),
+        Verdict::Genuine { .. }
+    ));
+    let outcomes: Vec<AuditOutcome> = by_agent(&first, &agent)
+        .iter()
+        .map(|record| record.outcome)
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            AuditOutcome::Revoked,
+            AuditOutcome::RefusedRevoked,
+            AuditOutcome::RefusedRevoked,
+            AuditOutcome::Reenrolled,
+            AuditOutcome::Issued
+        ]
+    );
+    // Refusals of a revoked account do not use up the agent's limit: 2 refused + 1 issued
+    // leave 4 of 5.
+    for offset in 0..4 {
+        first
+            .issue(&request(&format!("{name}-b{offset}"), &agent), NOW + 4)
+            .unwrap();
+    }
+}
+
+pub fn audit_reads_back_by_agent_account_and_time(open: Open) {
+    let name = unique("audit");
+    let issuer = issuer(open(&name), 100, 3600);
+    let agents = [format!("{name}-x"), format!("{name}-y")];
+    let accounts = [format!("{name}-p"), format!("{name}-q")];
+    for offset in 0..6u64 {
+        let agent = &agents[usize::try_from(offset % 2).unwrap()];
+        let account = &accounts[usize::try_from(offset / 3).unwrap()];
+        issuer
+            .issue(&request(account, agent), NOW + 10 * offset)
+            .unwrap();
+    }
+    let query = |agent: Option<&str>, account: Option<&str>, since, until, limit| {
+        issuer
+            .audit_events(&AuditQuery {
+                agent_id: agent,
+                account_id: account,
+                since,
+                until,
+                limit,
+            })
+            .unwrap()
+            .iter()
+            .map(|record| record.time - NOW)
+            .collect::<Vec<u64>>()
+    };
+    assert_eq!(query(Some(&agents[0]), None, None, None, 100), [0, 20, 40]);
+    assert_eq!(
+        query(None, Some(&accounts[1]), None, None, 100),
+        [30, 40, 50]
+    );
+    assert_eq!(
+        query(Some(&agents[1]), Some(&accounts[0]), None, None, 100),
+        [10]
+    );
+    assert_eq!(
+        query(Some(&agents[0]), None, Some(NOW + 20), Some(NOW + 40), 100),
+        [20]
+    );
+    assert_eq!(query(Some(&agents[1]), None, None, None, 2), [10, 30]);
+    let too_many = issuer.audit_events(&AuditQuery {
+        limit: 0,
+        ..AuditQuery::default()
+    });
+    assert_eq!(too_many.unwrap_err().kind(), ErrorKind::InvalidConfig);
+}
+
+pub fn ids_out_of_bounds_are_typed_errors(open: Open) {
+    let name = unique("bounds");
+    let ledger = open(&name);
+    let issuer = issuer(Arc::clone(&ledger), 5, 60);
+    let long_account = "a".repeat(257);
+    let long_agent = "g".repeat(129);
+    assert_eq!(
+        issuer
+            .issue(&request(&long_account, "agent"), NOW)
+            .unwrap_err(),
+        Error::AccountIdLength { len: 257 }
+    );
+    assert_eq!(
+        issuer
+            .issue(&request("acct", &long_agent), NOW)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::InvalidIdentifier
+    );
+    assert_eq!(
+        issuer.issue(&request("", "agent"), NOW).unwrap_err(),
+        Error::AccountIdLength { len: 0 }
+    );
+    assert_eq!(
+        issuer.revoke(&long_account, "agent", "r", NOW),
+        Err(Error::AccountIdLength { len: 257 })
+    );
+    // The ledger checks what it is handed directly as well.
+    let issuance = callsign::Issuance {
+        time: NOW,
+        agent_id: &long_agent,
+        ticket: "t",
+        step: 0,
+        base_epoch: 0,
+        account_ids: &["acct"],
+        rate_limit: None,
+    };
+    if !format!("{ledger:?}").starts_with("MemoryLedger") {
+        assert_eq!(
+            ledger.issue(&issuance).unwrap_err().kind(),
+            ErrorKind::InvalidIdentifier
+        );
+    }
+    // Times beyond the database's range are typed errors too.
+    let far = issuer.issue(&request(&format!("{name}-acct"), "agent"), u64::MAX);
+    if let Err(error) = far {
+        assert!(matches!(error.kind(), ErrorKind::Overflow), "{error:?}");
+    }
+}
+
+pub fn threads_sharing_a_ledger_never_exceed_the_limit(open: Open) {
+    let name = unique("threads");
+    let ledger = open(&name);
+    let agent = format!("{name}-agent");
+    let issued = std::thread::scope(|scope| {
+        let threads: Vec<_> = (0..4)
+            .map(|thread| {
+                let issuer = issuer(Arc::clone(&ledger), 7, 600);
+                let agent = &agent;
+                let name = &name;
+                scope.spawn(move || {
+                    (0..5)
+                        .filter(|index| {
+                            let account = format!("{name}-{thread}-{index}");
+                            match issuer.issue(&request(&account, agent), NOW) {
+                                Ok(_) => true,
+                                Err(Error::RateLimited { .. }) => false,
+                                Err(other) => panic!("{other}"),
+                            }
+                        })
+                        .count()
+                })
+            })
+            .collect();
+        threads
+            .into_iter()
+            .map(|thread| thread.join().unwrap())
+            .sum::<usize>()
+    });
+    assert_eq!(issued, 7);
+}
+
+/// Durable ledgers only: the limit and the lifecycle outlive the issuer and the ledger.
+pub fn the_limit_survives_a_restart(open: Open) {
+    let name = unique("restart");
+    let agent = format!("{name}-agent");
+    let account = format!("{name}-acct");
+    {
+        let issuer = issuer(open(&name), 2, 600);
+        issuer.issue(&request(&account, &agent), NOW).unwrap();
+        issuer.issue(&request(&account, &agent), NOW).unwrap();
+        issuer
+            .reenroll("Bank", &account, &agent, "new phone", NOW)
+            .unwrap();
+    }
+    let issuer = issuer(open(&name), 2, 600);
+    assert!(matches!(
+        issuer.issue(&request(&account, &agent), NOW + 1),
+        Err(Error::RateLimited { .. })
+    ));
+    assert_eq!(issuer.account_epoch(&account).unwrap(), 1);
+}
+
+/// A module of tests, one per contract property, each run against the ledgers of `$open`
+/// (with `$attribute`s on every test).
+macro_rules! contract {
+    ($module:ident, $open:expr, $(#[$attribute:meta])*) => {
+        contract!(@tests $module, $open, { $(#[$attribute])* },
+            issues_the_code_of_the_epoch_and_records_it,
+            rate_limit_counts_issued_codes_in_the_window,
+            batches_are_all_or_nothing,
+            a_revoked_account_gets_no_code_until_reenrolled,
+            audit_reads_back_by_agent_account_and_time,
+            ids_out_of_bounds_are_typed_errors,
+            threads_sharing_a_ledger_never_exceed_the_limit,
+        );
+    };
+    (@tests $module:ident, $open:expr, $attributes:tt, $($property:ident,)+) => {
+        mod $module {
+            $(contract!(@test $open, $attributes, $property);)+
+        }
+    };
+    (@test $open:expr, { $(#[$attribute:meta])* }, $property:ident) => {
+        $(#[$attribute])*
+        #[test]
+        fn $property() {
+            super::$property($open)
+        }
+    };
+}
+
+contract!(memory_ledger, super::memory,);
+contract!(sqlite_ledger, super::sqlite,);
+contract!(
+    postgres_ledger,
+    super::postgres,
+    #[ignore = "needs PostgreSQL: scripts/test-ledger.sh"]
+);
+
+#[test]
+fn sqlite_limit_survives_a_restart() {
+    the_limit_survives_a_restart(sqlite);
+}
+
+#[test]
+#[ignore = "needs PostgreSQL: scripts/test-ledger.sh"]
+fn postgres_limit_survives_a_restart() {
+    the_limit_survives_a_restart(postgres);
+}
+
+#[test]
+fn sqlite_refuses_another_schema_version_and_a_bad_path() {
+    let path = sqlite_path(&unique("schema"));
+    drop(SqliteLedger::open(&path, TIMEOUT).unwrap());
+    let connection = rusqlite::Connection::open(&path).unwrap();
+    connection.pragma_update(None, "user_version", 99).unwrap();
+    drop(connection);
+    let error = SqliteLedger::open(&path, TIMEOUT).unwrap_err();
+    assert_fault(&error, LedgerFault::SchemaVersion);
+    let error = SqliteLedger::open("/nonexistent/dir/ledger.db", TIMEOUT).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::StoreUnavailable, "{error:?}");
+    let error = callsign_ledger::open("mysql://x", TIMEOUT).unwrap_err();
+    assert_fault(&error, LedgerFault::InvalidLocation);
+}
+
+#[test]
+fn sqlite_audit_is_append_only() {
+    let path = sqlite_path(&unique("append"));
+    let issuer = issuer(Arc::new(SqliteLedger::open(&path, TIMEOUT).unwrap()), 5, 60);
+    issuer.issue(&request("acct", "agent"), NOW).unwrap();
+    let connection = rusqlite::Connection::open(&path).unwrap();
+    for sql in [
+        "UPDATE callsign_audit SET outcome = 'refused_rate_limited'",
+        "DELETE FROM callsign_audit",
+    ] {
+        let error = connection.execute(sql, []).unwrap_err();
+        assert!(error.to_string().contains("append-only"), "{error}");
+    }
+}
+
+#[test]
+fn a_closed_ledger_gives_a_typed_error() {
+    let ledger = Arc::new(SqliteLedger::open(sqlite_path(&unique("closed")), TIMEOUT).unwrap());
+    let issuer = issuer(Arc::clone(&ledger) as Arc<dyn Ledger>, 5, 60);
+    ledger.close();
+    let error = issuer.issue(&request("acct", "agent"), NOW).unwrap_err();
+    assert_fault(&error, LedgerFault::Closed);
+    assert_eq!(error.kind(), ErrorKind::StoreUnavailable);
+}
+
+#[test]
+fn a_malformed_dsn_and_an_unreachable_server_are_typed_errors() {
+    let error = PostgresLedger::connect("postgres://user@host:notaport/db", TIMEOUT).unwrap_err();
+    assert_fault(&error, LedgerFault::InvalidLocation);
+    assert_eq!(error.kind(), ErrorKind::InvalidConfig);
+    // Port 1 on loopback: nothing listens there.
+    let error =
+        PostgresLedger::connect("postgres://callsign@127.0.0.1:1/none", TIMEOUT).unwrap_err();
+    assert_fault(&error, LedgerFault::Unreachable);
+}
+
+#[test]
+#[ignore = "needs PostgreSQL: scripts/test-ledger.sh"]
+fn postgres_refuses_another_schema_version_closes_and_is_append_only() {
+    let dsn = postgres_dsn();
+    let ledger = PostgresLedger::connect(&dsn, TIMEOUT).unwrap();
+    // Connecting again is idempotent.
+    drop(PostgresLedger::connect(&dsn, TIMEOUT).unwrap());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let (client, connection) = tokio_postgres::connect(&dsn, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(connection);
+        for sql in [
+            "UPDATE callsign_audit SET ticket = 'x'",
+            "DELETE FROM callsign_audit",
+        ] {
+            // An empty audit would let UPDATE/DELETE pass without firing the row trigger.
+            client
+                .batch_execute(
+                    "INSERT INTO callsign_audit (time, outcome, account_id, agent_id, ticket, step, epoch)
+                     VALUES (1, 'issued', 'a', 'g', 't', 0, 0)",
+                )
+                .await
+                .unwrap();
+            let error = client.batch_execute(sql).await.unwrap_err();
+            assert!(format!("{error:?}").contains("append-only"), "{error:?}");
+        }
+        client
+            .batch_execute("INSERT INTO callsign_schema (version) VALUES (99)")
+            .await
+            .unwrap();
+    });
+    let error = PostgresLedger::connect(&dsn, TIMEOUT).unwrap_err();
+    runtime.block_on(async {
+        let (client, connection) = tokio_postgres::connect(&dsn, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(connection);
+        client
+            .batch_execute("DELETE FROM callsign_schema WHERE version = 99")
+            .await
+            .unwrap();
+    });
+    assert_fault(&error, LedgerFault::SchemaVersion);
+    let ledger = Arc::new(ledger);
+    let issuer = issuer(Arc::clone(&ledger) as Arc<dyn Ledger>, 5, 60);
+    issuer
+        .issue(&request(&unique("acct"), &unique("closing")), NOW)
+        .unwrap();
+    ledger.close();
+    let error = issuer
+        .issue(&request(&unique("acct"), &unique("closing")), NOW)
+        .unwrap_err();
+    assert_fault(&error, LedgerFault::Closed);
+}
+
+/// A database that does not answer in time (here: another session holds the agent's lock)
+/// means a typed timeout and no code; once it answers again, issuance goes on with the same
+/// ledger and issuer.
+#[test]
+#[ignore = "needs PostgreSQL: scripts/test-ledger.sh"]
+fn postgres_slow_database_times_out_and_recovers() {
+    let dsn = postgres_dsn();
+    let ledger = PostgresLedger::connect(&dsn, Duration::from_millis(300)).unwrap();
+    let issuer = issuer(Arc::new(ledger) as Arc<dyn Ledger>, 5, 60);
+    let agent = unique("slow");
+    let account = unique("acct");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let blocker = runtime.block_on(async {
+        let (client, connection) = tokio_postgres::connect(&dsn, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(connection);
+        client
+            .batch_execute(&format!(
+                "BEGIN; SELECT pg_advisory_xact_lock(hashtextextended('agent:{agent}', 0))"
+            ))
+            .await
+            .unwrap();
+        client
+    });
+    let started = std::time::Instant::now();
+    let error = issuer.issue(&request(&account, &agent), NOW).unwrap_err();
+    assert_fault(&error, LedgerFault::Timeout);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    runtime.block_on(async { blocker.batch_execute("COMMIT").await.unwrap() });
+    issuer.issue(&request(&account, &agent), NOW).unwrap();
+    // The timed-out attempt left no row: only the second issuance is recorded.
+    assert_eq!(by_agent(&issuer, &agent).len(), 1);
+}
+
+/// Another process holding the SQLite file's write lock longer than the timeout means a typed
+/// timeout and no code; once it lets go, issuance goes on.
+#[test]
+fn sqlite_busy_database_times_out_and_recovers() {
+    let path = sqlite_path(&unique("busy"));
+    let ledger = SqliteLedger::open(&path, Duration::from_millis(200)).unwrap();
+    let issuer = issuer(Arc::new(ledger) as Arc<dyn Ledger>, 5, 60);
+    let blocker = rusqlite::Connection::open(&path).unwrap();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let error = issuer.issue(&request("acct", "agent"), NOW).unwrap_err();
+    assert_fault(&error, LedgerFault::Timeout);
+    blocker.execute_batch("COMMIT").unwrap();
+    issuer.issue(&request("acct", "agent"), NOW).unwrap();
+    assert_eq!(by_agent(&issuer, "agent").len(), 1);
+}
