@@ -144,6 +144,14 @@ impl<'a> CustomerCheck<'a> {
         self.event_with(verdict.audit_outcome())
     }
 
+    /// The error of this check on a revoked account (recorded as `refused_revoked` with
+    /// [`CustomerCheck::event_with`]).
+    pub fn revoked(&self) -> crate::Error {
+        crate::Error::AccountRevoked {
+            account_id: crate::uri::truncate(self.account_id),
+        }
+    }
+
     /// The audit event of this check with `outcome` (`refused_revoked`, for instance).
     pub fn event_with(&self, outcome: AuditOutcome) -> IssuanceEvent<'a> {
         IssuanceEvent {

@@ -593,9 +593,7 @@ impl Ledger for MemoryLedger {
         let account = self.account(check.account_id, check.base_epoch)?;
         if account.revoked {
             self.record(&[check.event_with(AuditOutcome::RefusedRevoked)])?;
-            return Err(Error::AccountRevoked {
-                account_id: crate::uri::truncate(check.account_id),
-            });
+            return Err(check.revoked());
         }
         if account.epoch != check.epoch {
             return Err(stale_epoch());

@@ -31,17 +31,14 @@ pub enum Command {
     AgentCode(AgentCodeArgs),
     /// Check a code the way the customer's app does: exit 0 genuine, 1 not genuine, 2 bad input.
     Verify(VerifyArgs),
-<<<<<<< HEAD
     /// Print the customer code the app shows when the customer calls the vendor (inbound call).
     CustomerCode(CustomerCodeArgs),
     /// Check a customer code the way the vendor's agent tool does: exit 0 verified, 1 not, 2 bad input.
     VerifyCustomer(VerifyCustomerArgs),
-=======
     /// Revoke an account in a ledger: no issuer on it issues codes until it is re-enrolled.
     Revoke(AccountChangeArgs),
     /// Re-enroll an account in a ledger under a new epoch and print its new enrollment URI.
     Reenroll(AccountChangeArgs),
->>>>>>> h-ledger
     /// Play the whole story in one run: enrollment, a genuine call, a replay, a scammer locked out.
     Demo(DemoArgs),
 }
@@ -336,6 +333,10 @@ pub struct VerifyCustomerArgs {
     /// Append the check to this JSON-lines audit file (created with mode 0600).
     #[arg(long, value_name = "FILE")]
     pub audit: Option<PathBuf>,
+    /// Check through a ledger shared with other issuers (sqlite:PATH, or a PostgreSQL URL): its
+    /// audit and the account's failures, lock and last accepted step, for every agent.
+    #[arg(long, value_name = "URL", conflicts_with = "audit")]
+    pub ledger: Option<String>,
     /// Unix time in seconds (default: now).
     #[arg(long, value_name = "UNIX", allow_negative_numbers = true)]
     pub time: Option<u64>,

@@ -98,8 +98,8 @@ pub fn describe(verdict: CustomerVerdict) -> String {
 }
 
 /// Checks --code for --account at --time (default: now) as the vendor does: exit 0 verified,
-/// 1 not verified, 2 bad input. Each run has a fresh ledger, so failures of earlier runs do
-/// not count here; a fleet keeps them in its shared ledger.
+/// 1 not verified, 2 bad input. With `--ledger` the account's failures, lock and last step are
+/// the shared ledger's; without it each run starts from an empty in-memory ledger.
 pub fn verify_customer(args: &VerifyCustomerArgs) -> Result<ExitCode, CliError> {
     let (agent, ticket) = agent_and_ticket(args.agent.as_deref(), args.ticket.as_deref())?;
     let master_key = keyfile::read("--master-key", &args.master_key)?;
@@ -113,8 +113,11 @@ pub fn verify_customer(args: &VerifyCustomerArgs) -> Result<ExitCode, CliError> 
         params,
         ..IssuerConfig::default()
     };
-    let issuer = Issuer::new(master_key, config, open_sink(args.audit.as_deref())?)
-        .map_err(|error| CliError::Failure(error.to_string()))?;
+    let issuer = match &args.ledger {
+        Some(location) => Issuer::with_ledger(master_key, config, crate::ledger::open(location)?),
+        None => Issuer::new(master_key, config, open_sink(args.audit.as_deref())?),
+    }
+    .map_err(|error| CliError::Failure(error.to_string()))?;
     let time = now_or(args.time)?;
     let request = IssueRequest {
         account_id: &args.account,
@@ -131,9 +134,9 @@ pub fn verify_customer(args: &VerifyCustomerArgs) -> Result<ExitCode, CliError> 
                 }
                 _ => CliError::Failure(error.to_string()),
             })?;
-    // One run knows no earlier failures: a miss says only that nothing matched.
+    // Without a ledger one run knows no earlier failures: a miss says only that nothing matched.
     let message = match verdict {
-        CustomerVerdict::NotVerified { .. } => {
+        CustomerVerdict::NotVerified { .. } if args.ledger.is_none() => {
             "NOT VERIFIED (the code matches no step around the current time)".to_owned()
         }
         _ => describe(verdict),
