@@ -215,6 +215,32 @@ typedef uint32_t callsign_verdict_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// The kind of a customer verdict (the vendor checking a customer who calls in).
+enum callsign_customer_verdict_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // The entry is the customer code of a step in the window.
+  CALLSIGN_CUSTOMER_VERDICT_KIND_VERIFIED = 1,
+  // The entry matches nothing; `attempts_left` more failures lock the account for every
+  // agent.
+  CALLSIGN_CUSTOMER_VERDICT_KIND_NOT_VERIFIED = 2,
+  // The entry matches a step at or before the last accepted one: a replay.
+  CALLSIGN_CUSTOMER_VERDICT_KIND_ALREADY_USED = 3,
+  // The account's customer checks are locked until `locked_until`.
+  CALLSIGN_CUSTOMER_VERDICT_KIND_LOCKED_OUT = 4,
+  // The check digit is wrong: ask the caller to repeat. Not an attempt.
+  CALLSIGN_CUSTOMER_VERDICT_KIND_MISHEARD = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum callsign_customer_verdict_kind callsign_customer_verdict_kind;
+#else
+typedef uint32_t callsign_customer_verdict_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // A <callsign://enroll> payload: issuer, account id, account secret, epoch, digits, period.
 // Holds the account secret, zeroized when freed. Immutable: may be shared between threads.
 typedef struct callsign_enrollment callsign_enrollment;
