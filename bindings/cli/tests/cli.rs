@@ -580,6 +580,65 @@ fn customer_code_and_verify_customer_both_ways() {
 }
 
 #[test]
+fn verify_customer_with_a_ledger_locks_the_account_across_runs_and_agents() {
+    let keys = Keys::new();
+    let ledger = format!("sqlite:{}", keys.arg("ledger.db"));
+    let run = |agent: &str, code: &str, time: &str| {
+        callsign(&[
+            "verify-customer",
+            "--master-key",
+            &keys.reference(),
+            "--account",
+            "customer-0001",
+            "--ledger",
+            &ledger,
+            "--agent",
+            agent,
+            "--code",
+            code,
+            "--time",
+            time,
+            "--json",
+        ])
+    };
+    // 246206 is the customer code at t = 59; 000000 matches no step around t = 60..62.
+    for (agent, time, status) in [
+        ("agent-1", "60", "not_verified"),
+        ("agent-2", "61", "not_verified"),
+        ("agent-3", "62", "locked_out"),
+    ] {
+        let wrong = run(agent, "000000", time);
+        assert_eq!(wrong.status, Some(1), "{wrong:?}");
+        assert_eq!(json(&wrong)["status"], status, "{wrong:?}");
+    }
+    let locked = run("agent-4", "246206", "63");
+    assert_eq!(locked.status, Some(1), "{locked:?}");
+    assert_eq!(json(&locked)["locked_until"], 962);
+    ok(&[
+        "verify-customer",
+        "--master-key",
+        &keys.reference(),
+        "--account",
+        "customer-0001",
+        "--ledger",
+        &ledger,
+        "--code",
+        &ok(&[
+            "customer-code",
+            "--enrollment",
+            &keys.enrollment("customer-0001"),
+            "--time",
+            "962",
+            "--plain",
+        ])
+        .stdout
+        .trim(),
+        "--time",
+        "962",
+    ]);
+}
+
+#[test]
 fn demo_tells_the_whole_story_in_under_5_seconds() {
     let started = Instant::now();
     let run = ok(&["demo"]);
