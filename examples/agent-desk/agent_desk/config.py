@@ -42,7 +42,7 @@ class Settings:
             home=home,
             master_key_file=Path(env.get("DESK_MASTER_KEY_FILE", home / "master.key")),
             session_secret_file=Path(env.get("DESK_SESSION_SECRET_FILE", home / "session.key")),
-            ledger_url=env.get("DESK_LEDGER_URL", f"sqlite:///{home / 'desk.db'}"),
+            ledger_url=env.get("DESK_LEDGER_URL", f"sqlite:///{home / 'ledger.db'}"),
             issuer_name=env.get("DESK_ISSUER_NAME", "ACME Support"),
             period=_int(env, "DESK_PERIOD", 30),
             rate_limit=callsign.RateLimit(int(match.group(1)), int(match.group(2))),

@@ -1,7 +1,13 @@
-"""The CRM and the desk's users, in the same database as the callsign ledger.
+"""The CRM and the desk's users, next to the callsign ledger.
 
-`sqlite:///PATH` (the default) or `postgres://...` (one setting, DESK_LEDGER_URL). The desk's
-tables are prefixed `desk_`; the ledger's own tables belong to callsign and are never touched here.
+DESK_LEDGER_URL is `sqlite:///PATH` (the default) or `postgres://...`. On PostgreSQL the desk's
+tables (prefixed `desk_`) live in the ledger's database. On SQLite they live in a sibling file,
+PATH with `-desk` before its suffix: this process holds two copies of SQLite (Python's `sqlite3`
+and the one inside callsign), and SQLite's POSIX locks are per process, so when one copy closes a
+connection to a file the other copy has open, it drops that copy's locks and may checkpoint and
+delete the write-ahead log under it, losing the ledger's writes (SQLite's "How to corrupt",
+section 2.2.1; tests/test_desk.py shows every issuance in the audit). The ledger's own tables
+belong to callsign and are never touched here.
 """
 
 import sqlite3
@@ -67,16 +73,18 @@ class Database:
         self.url = url
         if url.startswith("sqlite:///"):
             self.kind = "sqlite"
-            self.path = url[len("sqlite:///") :]
+            self.ledger_path = url[len("sqlite:///") :]
+            stem, dot, suffix = self.ledger_path.rpartition(".")
+            self.path = f"{stem}-desk.{suffix}" if dot and "/" not in suffix else self.ledger_path + "-desk"
         elif url.startswith(("postgres://", "postgresql://")):
             self.kind = "postgres"
-            self.path = ""
+            self.path = self.ledger_path = ""
         else:
             raise ValueError("DESK_LEDGER_URL must start with sqlite:/// or postgres://")
 
     def open_ledger(self) -> Any:
         if self.kind == "sqlite":
-            return callsign.SqliteLedger(self.path)
+            return callsign.SqliteLedger(self.ledger_path)
         return callsign.PostgresLedger(self.url, timeout_seconds=2.0)
 
     @contextmanager
