@@ -34,7 +34,7 @@ def svg(events: Sequence[Mapping[str, object]]) -> str:
     bar, gap, group_gap = 18, 4, 28
     top, left, bottom = 20, 40, 70
     group_width = len(agents) * (bar + gap) + group_gap
-    width = left + len(hours) * group_width + 20
+    width = max(left + len(hours) * group_width + 20, 320)
     height = 260
     plot = height - top - bottom
     peak = max(sum(v) for (h, _), v in table.items() if h in hours) or 1
