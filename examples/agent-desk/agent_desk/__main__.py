@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
+import callsign
+
 from agent_desk import auth
 from agent_desk.config import ConfigError, Settings
 from agent_desk.db import Database, DatabaseUnavailable
@@ -72,7 +74,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         app = create_app(settings)
         uvicorn.run(app, host=args.host, port=args.port, log_level="info", server_header=False)
         return 0
-    except (ConfigError, DatabaseUnavailable, ValueError) as error:
+    except (ConfigError, DatabaseUnavailable, ValueError, callsign.CallsignError) as error:
         print(f"agent_desk: {error}", file=sys.stderr)
         return 2
 

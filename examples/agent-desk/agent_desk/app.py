@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool as blocking
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -22,6 +23,9 @@ from agent_desk.forms import LIMITS, BadForm, read_form
 
 HERE = Path(__file__).parent
 log = logging.getLogger("agent_desk")
+
+#: The audit rows one supervisor page reads (the ledger answers oldest first, at most this many).
+AUDIT_ROWS = 1000
 
 OUTCOMES = [
     "issued",
@@ -103,7 +107,18 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
+        try:
+            response: Response = await call_next(request)
+        except Exception as error:  # never a stack trace, in the page or in the log
+            log.error("unexpected %s on %s %s", type(error).__name__, request.method, request.url.path)
+            response = page(
+                request,
+                "problem.html",
+                500,
+                title="Something went wrong",
+                message="The desk hit an unexpected error; it was logged without any code or "
+                "secret. Try again; if it repeats, tell IT on-call.",
+            )
         response.headers["Content-Security-Policy"] = (
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -215,18 +230,6 @@ def create_app(settings: Settings) -> FastAPI:
         )
         return page(request, "problem.html", error.status_code, title=title, message=message)
 
-    @app.exception_handler(Exception)
-    async def on_error(request: Request, error: Exception) -> Response:
-        log.error("unexpected %s on %s %s", type(error).__name__, request.method, request.url.path)
-        return page(
-            request,
-            "problem.html",
-            500,
-            title="Something went wrong",
-            message="The desk hit an unexpected error; it was logged without any code or secret. "
-            "Try again; if it repeats, tell IT on-call.",
-        )
-
     # Sign-in and sign-out
     @app.get("/", include_in_schema=False)
     async def home(request: Request) -> Response:
@@ -244,7 +247,7 @@ def create_app(settings: Settings) -> FastAPI:
         form = await posted(request)
         username = form.get("username", "").strip()
         try:
-            user = auth.check_sign_in(db, username, form.get("password", ""), now())
+            user = await blocking(auth.check_sign_in, db, username, form.get("password", ""), now())
         except auth.SignInRefused as refused:
             return page(request, "signin.html", 401, error=str(refused), username=username)
         request.session.clear()  # a fresh session (and CSRF token) after sign-in
@@ -265,13 +268,13 @@ def create_app(settings: Settings) -> FastAPI:
         signed_in(request)
         if len(q) > LIMITS["q"]:
             raise Problem(400, "Search too long", f"Search for at most {LIMITS['q']} characters.")
-        found = db.search_customers(q.strip())
+        found = await blocking(db.search_customers, q.strip())
         return page(request, "customers.html", q=q, customers=found)
 
     @app.get("/customers/{account_id}")
     async def customer_page(request: Request, account_id: str) -> Response:
         signed_in(request)
-        customer = customer_for(account_id[: LIMITS["account_id"] + 1])
+        customer = await blocking(customer_for, account_id[: LIMITS["account_id"] + 1])
         return page(request, "customer.html", customer=customer)
 
     # Outbound call: the agent reads the code; each renewal is an audited issuance.
@@ -279,11 +282,13 @@ def create_app(settings: Settings) -> FastAPI:
     async def outbound(request: Request) -> Response:
         form = await posted(request)
         who = signed_in(request)
-        customer = customer_for(form.get("account_id", ""))
+        customer = await blocking(customer_for, form.get("account_id", ""))
         ticket = required(form, "ticket", "Ticket")
         issuer = issuers[customer.check_digit]
         try:
-            code = issuer.issue(customer.account_id, agent_id=who["user"], ticket=ticket, time=now())
+            code = await blocking(
+                issuer.issue, customer.account_id, agent_id=who["user"], ticket=ticket, time=now()
+            )
         except callsign.RateLimitedError:
             limit = settings.rate_limit
             raise Problem(
@@ -317,13 +322,18 @@ def create_app(settings: Settings) -> FastAPI:
     async def inbound(request: Request) -> Response:
         form = await posted(request)
         who = signed_in(request)
-        customer = customer_for(form.get("account_id", ""))
+        customer = await blocking(customer_for, form.get("account_id", ""))
         ticket = required(form, "ticket", "Ticket")
         entry = required(form, "code", "Code")
         issuer = issuers[customer.check_digit]
         try:
-            verdict = issuer.verify_customer(
-                customer.account_id, entry, agent_id=who["user"], ticket=ticket, time=now()
+            verdict = await blocking(
+                issuer.verify_customer,
+                customer.account_id,
+                entry,
+                agent_id=who["user"],
+                ticket=ticket,
+                time=now(),
             )
         except callsign.InvalidCodeError:
             digits = issuer.digits + (1 if customer.check_digit else 0)
@@ -371,13 +381,15 @@ def create_app(settings: Settings) -> FastAPI:
         until_ts = _parse_time(until, "Until")
         if since_ts is None and until_ts is None:
             since_ts = now() - 24 * 3600
-        events = issuers[False].audit_events(
+        events = await blocking(
+            issuers[False].audit_events,
             agent_id=agent.strip() or None,
             account_id=account.strip() or None,
             since=since_ts,
             until=until_ts,
-            limit=1000,
+            limit=AUDIT_ROWS,
         )
+        truncated = len(events) == AUDIT_ROWS
         if outcome:
             events = [event for event in events if event["outcome"] == outcome]
         return page(
@@ -387,25 +399,33 @@ def create_app(settings: Settings) -> FastAPI:
             chart=chart.svg(events),
             filters={"agent": agent, "account": account, "outcome": outcome, "since": since, "until": until},
             outcomes=OUTCOMES,
+            truncated=truncated,
         )
 
     @app.post("/supervisor/revoke")
     async def revoke(request: Request) -> Response:
         form = await posted(request)
         who = signed_in(request, role="supervisor")
-        customer = customer_for(form.get("account_id", "").strip())
+        customer = await blocking(customer_for, form.get("account_id", "").strip())
         reason = required(form, "reason", "Reason")
-        issuers[False].revoke(customer.account_id, agent_id=who["user"], reason=reason, time=now())
+        await blocking(
+            issuers[False].revoke, customer.account_id, agent_id=who["user"], reason=reason, time=now()
+        )
         return page(request, "done.html", title="Revoked", customer=customer, action="revoked")
 
     @app.post("/supervisor/reenroll")
     async def reenroll(request: Request) -> Response:
         form = await posted(request)
         who = signed_in(request, role="supervisor")
-        customer = customer_for(form.get("account_id", "").strip())
+        customer = await blocking(customer_for, form.get("account_id", "").strip())
         reason = required(form, "reason", "Reason")
-        enrollment = issuers[customer.check_digit].reenroll(
-            settings.issuer_name, customer.account_id, agent_id=who["user"], reason=reason, time=now()
+        enrollment = await blocking(
+            issuers[customer.check_digit].reenroll,
+            settings.issuer_name,
+            customer.account_id,
+            agent_id=who["user"],
+            reason=reason,
+            time=now(),
         )
         qr = segno.make(enrollment.to_uri(), error="m").svg_inline(
             scale=5, title="Enrollment QR code for the customer's app", omitsize=False

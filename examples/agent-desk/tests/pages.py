@@ -44,7 +44,14 @@ class Page:
         )
 
     def screenshot(self, path: object) -> None:
-        self.driver.save_screenshot(str(path))
+        """The whole page (the window grows to the page's height for the shot)."""
+        size = self.driver.get_window_size()
+        height = int(self.driver.execute_script("return document.documentElement.scrollHeight"))
+        self.driver.set_window_size(size["width"], min(max(height + 140, 600), 2400))
+        try:
+            self.driver.save_screenshot(str(path))
+        finally:
+            self.driver.set_window_size(size["width"], size["height"])
 
     def drop_csrf(self, form_css: str) -> None:
         self.driver.execute_script(
