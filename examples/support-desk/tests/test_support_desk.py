@@ -210,8 +210,9 @@ def test_customer_calling_in_is_verified_and_audited(paths: Paths) -> None:
     # The same code again is a replay.
     assert tool.customer_calling_in("ada@example.com", "T-2077", code).status == "already_used"
     assert "VERIFIED: the caller holds Ada Lovelace's enrolled app" in out.getvalue()
-    event = audit_events(paths)[-1]
-    assert event["outcome"] == "customer_verified" and event["ticket"] == "T-2077"
+    verified, replayed = audit_events(paths)[-2:]
+    assert (verified["outcome"], verified["ticket"]) == ("customer_verified", "T-2077")
+    assert replayed["outcome"] == "customer_already_used"
 
 
 def test_scammer_posing_as_customer_locks_the_account(paths: Paths) -> None:
