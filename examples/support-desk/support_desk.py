@@ -1,9 +1,9 @@
 """support-desk: the tool a support agent runs during an outbound call, or a customer calling in.
 
 The agent names the customer and the ticket; the tool looks the customer up in the CRM (here a
-small SQLite database that `seed` creates), issues the agent code through a callsign Issuer that
-writes every issuance and refusal to a JSON-lines audit file, and shows the code grouped for
-reading aloud with a live countdown bar. The customer types what they hear into their app, which
+small SQLite database that `seed` creates), issues the agent code through a callsign Issuer on a
+SQLite ledger that records every issuance and refusal and keeps the agent's rate limit across
+restarts of the tool, and shows the code grouped for reading aloud with a live countdown bar. The customer types what they hear into their app, which
 tells them whether the caller is genuine. An agent over the rate limit is refused, clearly.
 
     python support_desk.py seed
@@ -13,11 +13,13 @@ tells them whether the caller is genuine. An agent over the rate limit is refuse
     python support_desk.py inbound --agent agent-7 --ticket T-2077 --customer ada@example.com --code "246 206"
 
 A customer calling in reads the customer code that their app shows on their own request; the
-agent types it and the tool checks it (audited). Three wrong codes lock the account's customer
-checks for every agent; a misheard digit (with check digits) costs no attempt.
+agent types it and the tool checks it (audited in the ledger). Three wrong codes lock the
+account's customer checks for every agent, across runs of the tool (the lock is in the ledger);
+a misheard digit (with check digits) costs no attempt.
 
-The master key lives in DATA/master.key for this demo; a real deployment keeps it, the issuer
-and the rate limit in the vendor's backend, so that restarting an agent's tool resets nothing.
+The master key lives in DATA/master.key and the ledger in DATA/ledger.db for this demo; a real
+deployment keeps the master key and the issuer in the vendor's backend, and the ledger in a
+database all its issuers share (docs/deployment.md).
 """
 
 import argparse
@@ -91,8 +93,8 @@ class Paths:
         return self.data / "master.key"
 
     @property
-    def audit(self) -> Path:
-        return self.data / "audit.jsonl"
+    def ledger(self) -> Path:
+        return self.data / "ledger.db"
 
 
 def seed(paths: Paths) -> int:
@@ -167,7 +169,7 @@ def countdown_bar(seconds_remaining: int, period: int, width: int = BAR_WIDTH) -
 
 
 class Desk:
-    """One agent's session: an issuer that audits to the data directory, and the output."""
+    """One agent's session: an issuer on the data directory's ledger, and the output."""
 
     def __init__(
         self,
@@ -187,7 +189,10 @@ class Desk:
         self.clock = clock
         self.sleep = sleep
         self.issuer = callsign.Issuer(
-            load_master_key(paths), paths.audit, rate_limit=rate_limit, check_digit=check_digit
+            load_master_key(paths),
+            callsign.SqliteLedger(paths.ledger),
+            rate_limit=rate_limit,
+            check_digit=check_digit,
         )
 
     def call(self, customer_query: str, ticket: str, live: bool) -> callsign.AgentCode:

@@ -393,7 +393,7 @@ fn wrong_customer_code(account: &str, time: u64) -> String {
         .iter()
         .map(|&at| customer_code_of(account, at))
         .collect();
-    (0u32..)
+    (0u32..1000)
         .map(|n| format!("{:06}", (n * 7919 + 123_457) % 1_000_000))
         .find(|candidate| !near.contains(candidate))
         .unwrap()

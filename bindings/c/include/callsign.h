@@ -254,6 +254,10 @@ typedef struct callsign_hotp_key callsign_hotp_key;
 // once (the audit callback then must be thread-safe).
 typedef struct callsign_issuer callsign_issuer;
 
+// A ledger: where issuers keep the audit trail, the per-agent rate limit and each account's
+// epoch and revocation. Internally locked; issuers created on it keep it alive.
+typedef struct callsign_ledger callsign_ledger;
+
 // The vendor's master key (32 to 64 bytes). Zeroized when freed. Immutable: may be shared
 // between threads.
 typedef struct callsign_master_key callsign_master_key;
@@ -273,6 +277,27 @@ typedef struct callsign_totp_key callsign_totp_key;
 // Checks agent codes on the customer's device. Internally locked: all functions taking a
 // `const callsign_verifier *` may be called from any thread at once.
 typedef struct callsign_verifier callsign_verifier;
+
+// How an issuer works. Fill it with `callsign_issuer_config_default`, then change fields.
+typedef struct callsign_issuer_config {
+  // The key epoch of every account secret.
+  uint32_t epoch;
+  // Code digits (6..=8).
+  uint32_t digits;
+  // Code period in seconds (10..=300).
+  uint64_t period;
+  // Whether the per-agent rate limit applies (turn it off for trusted batch jobs only).
+  bool rate_limit_enabled;
+  // Codes per agent per window (at least 1).
+  uint32_t rate_limit_max_codes;
+  // The rate limit's rolling window in seconds (at least 1).
+  uint64_t rate_limit_window_seconds;
+  // How many accounts' call keys are cached.
+  size_t cache_capacity;
+  // Whether every code (agent and customer) carries a Damm check digit; enrollments then
+  // say `check=damm`.
+  bool check_digit;
+} callsign_issuer_config;
 
 // A TOTP code with its time step and validity, as the issuer, the agent-code function and the
 // verifier's display mode return it. The strings are NUL-terminated.
@@ -304,27 +329,6 @@ typedef struct callsign_otpauth_info {
   // Whether the account names an issuer.
   bool has_issuer;
 } callsign_otpauth_info;
-
-// How an issuer works. Fill it with `callsign_issuer_config_default`, then change fields.
-typedef struct callsign_issuer_config {
-  // The key epoch of every account secret.
-  uint32_t epoch;
-  // Code digits (6..=8).
-  uint32_t digits;
-  // Code period in seconds (10..=300).
-  uint64_t period;
-  // Whether the per-agent rate limit applies (turn it off for trusted batch jobs only).
-  bool rate_limit_enabled;
-  // Codes per agent per window (at least 1).
-  uint32_t rate_limit_max_codes;
-  // The rate limit's rolling window in seconds (at least 1).
-  uint64_t rate_limit_window_seconds;
-  // How many accounts' call keys are cached.
-  size_t cache_capacity;
-  // Whether every code (agent and customer) carries a Damm check digit; enrollments then
-  // say `check=damm`.
-  bool check_digit;
-} callsign_issuer_config;
 
 // One issuance or refusal. It never holds the code or any secret. The strings are
 // NUL-terminated and valid only during the callback.
@@ -440,6 +444,49 @@ const char *callsign_result_name(uint32_t result);
 callsign_result callsign_last_error_message(char *out,
                                             size_t out_size,
                                             size_t *out_needed);
+
+// Opens the ledger at `location` (`sqlite:PATH`, `postgres://...` or `postgresql://...`);
+// every later call on it waits at most `timeout_ms` milliseconds (1 to 300000). A malformed
+// location gives `CALLSIGN_RESULT_INVALID_CONFIG`, a database that cannot be reached or has
+// another schema version `CALLSIGN_RESULT_STORE_UNAVAILABLE`.
+callsign_result callsign_ledger_open(const char *location,
+                                     uint32_t timeout_ms,
+                                     struct callsign_ledger **out);
+
+// Frees a ledger handle (issuers created on it keep the ledger open). NULL is a no-op.
+void callsign_ledger_free(struct callsign_ledger *ledger);
+
+// Creates an issuer over a copy of `master_key` that keeps its audit, rate limit and account
+// lifecycles in `ledger`, shared with every other issuer on the same ledger.
+callsign_result callsign_issuer_new_with_ledger(const struct callsign_master_key *master_key,
+                                                const struct callsign_issuer_config *config,
+                                                const struct callsign_ledger *ledger,
+                                                struct callsign_issuer **out);
+
+// Revokes `account_id` at unix time `now` (recorded under `agent_id` and `reason`): no
+// issuer on the ledger issues codes for it (`CALLSIGN_RESULT_ACCOUNT_REVOKED`) until it is
+// re-enrolled.
+callsign_result callsign_issuer_revoke(const struct callsign_issuer *issuer,
+                                       const char *account_id,
+                                       const char *agent_id,
+                                       const char *reason,
+                                       uint64_t now);
+
+// Re-enrolls `account_id` at unix time `now` under its next epoch (recorded under `agent_id`
+// and `reason`; a revocation ends) and stores its new enrollment in `*out`. The old
+// enrollment's device rejects every code issued afterwards.
+callsign_result callsign_issuer_reenroll(const struct callsign_issuer *issuer,
+                                         const char *issuer_name,
+                                         const char *account_id,
+                                         const char *agent_id,
+                                         const char *reason,
+                                         uint64_t now,
+                                         struct callsign_enrollment **out);
+
+// Stores the current key epoch of `account_id` in the issuer's ledger in `*out`.
+callsign_result callsign_issuer_account_epoch(const struct callsign_issuer *issuer,
+                                              const char *account_id,
+                                              uint32_t *out);
 
 // Stores the `callsign_algorithm` named `name` ("SHA1", "sha-256", ...; any case) in `*out`.
 // Other names are `CALLSIGN_RESULT_UNSUPPORTED_ALGORITHM`.

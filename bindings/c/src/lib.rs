@@ -13,6 +13,7 @@
 mod boundary;
 mod error;
 mod ffi;
+mod ledger;
 mod otp;
 mod otpauth;
 mod profile;

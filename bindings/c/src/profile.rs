@@ -22,7 +22,7 @@ use crate::verifier::callsign_enrollment;
 /// The vendor's master key (32 to 64 bytes). Zeroized when freed. Immutable: may be shared
 /// between threads.
 pub struct callsign_master_key {
-    key: MasterKey,
+    pub(crate) key: MasterKey,
 }
 
 /// Makes a master key from `len` bytes (32..=64).
@@ -330,6 +330,23 @@ pub struct callsign_issuer_config {
     pub check_digit: bool,
 }
 
+impl callsign_issuer_config {
+    /// The core configuration these fields describe.
+    pub(crate) fn to_core(self) -> Result<IssuerConfig, callsign::Error> {
+        Ok(IssuerConfig {
+            epoch: self.epoch,
+            params: ProfileParams::new(self.digits, self.period)?
+                .with_check_digit(self.check_digit),
+            rate_limit: self.rate_limit_enabled.then_some(RateLimit {
+                max_codes: self.rate_limit_max_codes,
+                window_seconds: self.rate_limit_window_seconds,
+            }),
+            cache_capacity: self.cache_capacity,
+            ..IssuerConfig::default()
+        })
+    }
+}
+
 /// Stores the default issuer configuration (epoch 0, 6 digits, 30 s, 30 codes per agent per
 /// hour, 10,000 cached accounts) in `*out`.
 #[unsafe(no_mangle)]
@@ -358,7 +375,7 @@ pub unsafe extern "C" fn callsign_issuer_config_default(
 /// locked: all functions taking a `const callsign_issuer *` may be called from any thread at
 /// once (the audit callback then must be thread-safe).
 pub struct callsign_issuer {
-    issuer: Issuer,
+    pub(crate) issuer: Issuer,
 }
 
 /// Creates an issuer over a copy of `master_key`. `audit` must not be NULL; `audit_user_data`
@@ -378,17 +395,7 @@ pub unsafe extern "C" fn callsign_issuer_new(
         let Some(callback) = audit else {
             return crate::error::null_parameter("audit");
         };
-        let core_config = IssuerConfig {
-            epoch: config.epoch,
-            params: try_core!(ProfileParams::new(config.digits, config.period))
-                .with_check_digit(config.check_digit),
-            rate_limit: config.rate_limit_enabled.then_some(RateLimit {
-                max_codes: config.rate_limit_max_codes,
-                window_seconds: config.rate_limit_window_seconds,
-            }),
-            cache_capacity: config.cache_capacity,
-            ..IssuerConfig::default()
-        };
+        let core_config = try_core!(config.to_core());
         let sink = Arc::new(CallbackSink { callback, user_data: audit_user_data });
         let issuer = try_core!(Issuer::new(master_key.key.clone(), core_config, sink));
         set_handle(out, callsign_issuer { issuer })

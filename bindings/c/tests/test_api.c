@@ -1,11 +1,13 @@
 /* The C API end to end: handle lifecycles, the issuer with its audit callback and rate limit,
  * enrollment, the verifier in entry and display mode with persisted state, otpauth round
- * trips, and handles shared between threads. */
+ * trips, handles shared between threads, and issuers on a SQLite ledger. */
+#define _DEFAULT_SOURCE /* mkdtemp, rmdir */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 
@@ -265,6 +267,63 @@ static void issuer_is_shared_between_threads(void) {
     callsign_master_key_free(master);
 }
 
+/* An issuer on a SQLite ledger: revocation refuses codes on every issuer of the ledger,
+ * re-enrollment moves the account to its next epoch, and the rate limit holds for a second
+ * issuer opened on the same file; bad locations are typed errors. */
+static void ledger_revokes_reenrolls_and_shares_the_limit(void) {
+    char dir[] = "/tmp/callsign-c-ledger-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char location[96];
+    snprintf(location, sizeof location, "sqlite:%s/ledger.db", dir);
+    callsign_master_key *master = NULL;
+    callsign_ledger *ledger = NULL, *again = NULL, *bad = NULL;
+    callsign_issuer *issuer = NULL, *second = NULL;
+    callsign_enrollment *enrollment = NULL;
+    callsign_issuer_config config;
+    callsign_timed_code code;
+    uint32_t epoch = 99;
+    CHECK_OK(callsign_master_key_from_bytes(MASTER, sizeof MASTER, &master));
+    CHECK_OK(callsign_issuer_config_default(&config));
+    config.rate_limit_max_codes = 2;
+    CHECK_OK(callsign_ledger_open(location, 2000, &ledger));
+    CHECK_OK(callsign_issuer_new_with_ledger(master, &config, ledger, &issuer));
+    callsign_ledger_free(ledger); /* the issuer keeps the ledger open */
+
+    CHECK_OK(callsign_issuer_revoke(issuer, "customer-0001", "supervisor", "phone lost", NOW));
+    CHECK_RC(callsign_issuer_issue(issuer, "customer-0001", "agent-7", "T-1", NOW, &code),
+             CALLSIGN_RESULT_ACCOUNT_REVOKED);
+    CHECK_OK(callsign_issuer_reenroll(issuer, "ACME Support", "customer-0001", "supervisor",
+                                      "new phone", NOW, &enrollment));
+    CHECK_OK(callsign_issuer_account_epoch(issuer, "customer-0001", &epoch));
+    CHECK(epoch == 1);
+    CHECK_OK(callsign_issuer_issue(issuer, "customer-0001", "agent-7", "T-2", NOW, &code));
+
+    CHECK_OK(callsign_ledger_open(location, 2000, &again));
+    CHECK_OK(callsign_issuer_new_with_ledger(master, &config, again, &second));
+    CHECK_OK(callsign_issuer_issue(second, "customer-0002", "agent-7", "T-3", NOW, &code));
+    CHECK_RC(callsign_issuer_issue(second, "customer-0003", "agent-7", "T-4", NOW, &code),
+             CALLSIGN_RESULT_RATE_LIMITED);
+
+    CHECK_RC(callsign_ledger_open("mysql://x", 2000, &bad), CALLSIGN_RESULT_INVALID_CONFIG);
+    CHECK_RC(callsign_ledger_open(location, 0, &bad), CALLSIGN_RESULT_INVALID_CONFIG);
+    CHECK_RC(callsign_ledger_open("sqlite:/nonexistent/dir/ledger.db", 2000, &bad),
+             CALLSIGN_RESULT_STORE_UNAVAILABLE);
+    CHECK(bad == NULL);
+
+    callsign_enrollment_free(enrollment);
+    callsign_issuer_free(second);
+    callsign_ledger_free(again);
+    callsign_issuer_free(issuer);
+    callsign_master_key_free(master);
+    const char *suffixes[] = {"", "-wal", "-shm"};
+    char path[128];
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        snprintf(path, sizeof path, "%s/ledger.db%s", dir, suffixes[i]);
+        remove(path);
+    }
+    rmdir(dir);
+}
+
 void suite_api(void) {
     freeing_null_is_a_no_op();
     failed_constructors_leave_null();
@@ -274,4 +333,5 @@ void suite_api(void) {
     rate_limit_refusals_are_audited();
     verifier_state_survives_a_restart();
     issuer_is_shared_between_threads();
+    ledger_revokes_reenrolls_and_shares_the_limit();
 }

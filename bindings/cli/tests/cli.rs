@@ -614,6 +614,14 @@ fn verify_customer_with_a_ledger_locks_the_account_across_runs_and_agents() {
     let locked = run("agent-4", "246206", "63");
     assert_eq!(locked.status, Some(1), "{locked:?}");
     assert_eq!(json(&locked)["locked_until"], 962);
+    let shown = ok(&[
+        "customer-code",
+        "--enrollment",
+        &keys.enrollment("customer-0001"),
+        "--time",
+        "962",
+        "--plain",
+    ]);
     ok(&[
         "verify-customer",
         "--master-key",
@@ -623,16 +631,7 @@ fn verify_customer_with_a_ledger_locks_the_account_across_runs_and_agents() {
         "--ledger",
         &ledger,
         "--code",
-        &ok(&[
-            "customer-code",
-            "--enrollment",
-            &keys.enrollment("customer-0001"),
-            "--time",
-            "962",
-            "--plain",
-        ])
-        .stdout
-        .trim(),
+        shown.stdout.trim(),
         "--time",
         "962",
     ]);

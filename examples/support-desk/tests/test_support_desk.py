@@ -50,7 +50,8 @@ def expected_code(paths: Paths, account_id: str, when: int) -> str:
 
 
 def audit_events(paths: Paths) -> List[callsign.AuditEvent]:
-    return [json.loads(line) for line in paths.audit.read_text().splitlines()]
+    ledger = callsign.SqliteLedger(paths.ledger)
+    return callsign.Issuer(support_desk.load_master_key(paths), ledger).audit_events()
 
 
 def test_seed_creates_crm_and_private_master_key_once(paths: Paths) -> None:
@@ -87,7 +88,7 @@ def test_call_shows_the_grouped_agent_code_and_audits_it(paths: Paths) -> None:
             "epoch": 0,
         }
     ]
-    assert code.code not in paths.audit.read_text()
+    assert code.code not in json.dumps(audit_events(paths))
 
 
 def test_the_customer_app_accepts_the_code_the_agent_reads(paths: Paths) -> None:
@@ -127,6 +128,16 @@ def test_rate_limited_agent_is_refused_clearly_and_audited(paths: Paths) -> None
         "issued",
         "refused_rate_limited",
     ]
+
+
+def test_the_limit_survives_a_restart_of_the_tool(paths: Paths) -> None:
+    clock = FakeClock(NOW)
+    first = desk(paths, io.StringIO(), clock, callsign.RateLimit(2, 3600))
+    first.call("customer-0001", "T-1", live=False)
+    first.call("customer-0002", "T-2", live=False)
+    restarted = desk(paths, io.StringIO(), clock, callsign.RateLimit(2, 3600))
+    with pytest.raises(DeskError, match="REFUSED"):
+        restarted.call("customer-0003", "T-3", live=False)
 
 
 def test_desk_session_reads_calls_and_counts_refusals(paths: Paths) -> None:
@@ -199,8 +210,9 @@ def test_customer_calling_in_is_verified_and_audited(paths: Paths) -> None:
     # The same code again is a replay.
     assert tool.customer_calling_in("ada@example.com", "T-2077", code).status == "already_used"
     assert "VERIFIED: the caller holds Ada Lovelace's enrolled app" in out.getvalue()
-    event = audit_events(paths)[-1]
-    assert event["outcome"] == "customer_verified" and event["ticket"] == "T-2077"
+    verified, replayed = audit_events(paths)[-2:]
+    assert (verified["outcome"], verified["ticket"]) == ("customer_verified", "T-2077")
+    assert replayed["outcome"] == "customer_already_used"
 
 
 def test_scammer_posing_as_customer_locks_the_account(paths: Paths) -> None:
