@@ -4,7 +4,8 @@
 # (scripts/postgres-cluster.sh, stopped on every exit path). Installs chromium and
 # chromium-driver from the distribution when missing (no browser download), builds or reuses the
 # callsign wheel and the desk's virtual environment (examples/agent-desk/setup.sh --test).
-# Screenshots and server logs go to target/desk/artifacts.
+# Then `mypy --strict` over the app and its tests. Screenshots and server logs go to
+# target/desk/artifacts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -22,4 +23,6 @@ rm -rf "$artifacts"
 echo "--- desk: browser suite (SQLite, PostgreSQL)"
 (cd examples/agent-desk && DESK_TEST_POSTGRES="$url/desk" DESK_TEST_ARTIFACTS="$artifacts" \
   "$root/target/desk/venv/bin/python" -m pytest -q -p no:cacheprovider tests)
+echo "--- desk: mypy --strict"
+(cd examples/agent-desk && "$root/target/desk/venv/bin/python" -m mypy --strict --no-incremental agent_desk tests)
 echo "test-desk: ok (screenshots in $artifacts)"

@@ -56,7 +56,7 @@ def svg(events: Sequence[Mapping[str, object]]) -> str:
         for j, agent in enumerate(agents):
             issued, refused = table.get((hour, agent), [0, 0])
             x = x0 + j * (bar + gap)
-            y = top + plot
+            y: float = top + plot
             for value, colour, kind in ((issued, ISSUED, "issued"), (refused, REFUSED, "refused")):
                 if value:
                     h = value * scale

@@ -11,7 +11,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional
 
 import callsign
 import pytest
@@ -83,7 +83,7 @@ class Desk:
     def audit(self, **filters: Any) -> List[Any]:
         filters.setdefault("since", 0)
         filters.setdefault("limit", 100_000)
-        return self.issuer().audit_events(**filters)
+        return list(self.issuer().audit_events(**filters))
 
     def artifact(self, name: str) -> Path:
         path = ARTIFACTS / self.backend / name
@@ -102,7 +102,7 @@ def _backends() -> List[Any]:
     ]
 
 
-def _run(args: List[str], env: dict, stdin: str = "") -> None:
+def _run(args: List[str], env: Dict[str, str], stdin: str = "") -> None:
     subprocess.run(
         [sys.executable, "-m", "agent_desk", *args],
         cwd=APP_DIR,

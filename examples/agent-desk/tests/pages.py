@@ -1,5 +1,8 @@
 """Page objects: one class per page of the desk, holding its fields and actions."""
 
+import urllib.parse
+from dataclasses import dataclass
+
 from typing import Dict, List, Optional
 
 from selenium.common.exceptions import WebDriverException
@@ -180,24 +183,25 @@ class InboundPage(Page):
         return self
 
 
+@dataclass(frozen=True)
+class AuditRow:
+    outcome: str
+    agent: str
+    account: str
+    highlighted: bool
+
+
 class SupervisorPage(Page):
     def open(self, **filters: str) -> "SupervisorPage":
-        query = "&".join(f"{key}={value}" for key, value in filters.items())
-        self.driver.get(self.base_url + "/supervisor?" + query)
+        self.driver.get(self.base_url + "/supervisor?" + urllib.parse.urlencode(filters))
         return self
 
-    def rows(self) -> List[Dict[str, str]]:
+    def rows(self) -> List[AuditRow]:
         result = []
         for row in self.all("#audit tbody tr"):
             cells = [cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
-            result.append(
-                {
-                    "outcome": cells[1],
-                    "agent": cells[2],
-                    "account": cells[3],
-                    "highlighted": "refused" in str(row.get_attribute("class")),
-                }
-            )
+            highlighted = "refused" in str(row.get_attribute("class"))
+            result.append(AuditRow(cells[1], cells[2], cells[3], highlighted))
         return result
 
     def bars(self, kind: str, agent: Optional[str] = None) -> List[WebElement]:

@@ -246,13 +246,13 @@ def test_supervisor_audit_trail_and_chart(browser: WebDriver, desk: Desk) -> Non
     assert supervisor.find("#chart svg").size["height"] > 100
     supervisor.screenshot(desk.artifact("supervisor.png"))
     rows = supervisor.rows()
-    assert any(row["highlighted"] and row["outcome"] == "refused_rate_limited" for row in rows)
-    assert all(row["highlighted"] for row in rows if row["outcome"].startswith("refused_"))
+    assert any(row.highlighted and row.outcome == "refused_rate_limited" for row in rows)
+    assert all(row.highlighted for row in rows if row.outcome.startswith("refused_"))
     only = SupervisorPage(browser, desk.base_url).open(agent="rita", outcome="refused_rate_limited")
     rows = only.rows()
-    assert rows and all(r["agent"] == "rita" and r["outcome"] == "refused_rate_limited" for r in rows)
+    assert rows and all(r.agent == "rita" and r.outcome == "refused_rate_limited" for r in rows)
     by_account = SupervisorPage(browser, desk.base_url).open(account="customer-0003")
-    assert {r["account"] for r in by_account.rows()} == {"customer-0003"}
+    assert {r.account for r in by_account.rows()} == {"customer-0003"}
     future = SupervisorPage(browser, desk.base_url).open(since="2100-01-01T00:00")
     assert future.rows() == [] and not future.bars("issued")
     SupervisorPage(browser, desk.base_url).open(since="yesterday")
