@@ -86,13 +86,11 @@ def create_app(settings: Settings) -> FastAPI:
     ledger = db.open_ledger()
     now = settings.clock()
     # One issuer per enrollment kind, sharing the ledger (audit, rate limit, epochs, locks).
+    # DESK_PERIOD unset: the binding's default period.
+    period = {} if settings.period is None else {"period": settings.period}
     issuers = {
         flag: callsign.Issuer(
-            master_key,
-            ledger,
-            period=settings.period,
-            rate_limit=settings.rate_limit,
-            check_digit=flag,
+            master_key, ledger, rate_limit=settings.rate_limit, check_digit=flag, **period
         )
         for flag in (False, True)
     }
@@ -314,7 +312,7 @@ def create_app(settings: Settings) -> FastAPI:
             customer=customer,
             ticket=ticket,
             code=code,
-            period=settings.period,
+            period=issuer.period,
         )
 
     # Inbound call: the agent types the code the customer reads out.

@@ -23,7 +23,7 @@ class Settings:
     session_secret_file: Path
     ledger_url: str
     issuer_name: str
-    period: int
+    period: Optional[int]
     rate_limit: "callsign.RateLimit"
     session_seconds: int
     secure_cookies: bool
@@ -33,10 +33,13 @@ class Settings:
     def from_env(env: Optional[Mapping[str, str]] = None) -> "Settings":
         env = os.environ if env is None else env
         home = Path(env.get("DESK_HOME", "desk-data"))
-        limit = env.get("DESK_RATE_LIMIT", "30/3600")
-        match = re.fullmatch(r"(\d{1,6})/(\d{1,7})", limit)
-        if not match:
-            raise ConfigError(f"DESK_RATE_LIMIT must be CODES/SECONDS such as 30/3600, got {limit!r}")
+        limit = env.get("DESK_RATE_LIMIT")
+        rate_limit = callsign.RateLimit()  # the binding's default
+        if limit is not None:
+            match = re.fullmatch(r"(\d{1,6})/(\d{1,7})", limit)
+            if not match:
+                raise ConfigError(f"DESK_RATE_LIMIT must be CODES/SECONDS such as 30/3600, got {limit!r}")
+            rate_limit = callsign.RateLimit(int(match.group(1)), int(match.group(2)))
         clock = env.get("DESK_CLOCK_FILE")
         return Settings(
             home=home,
@@ -44,9 +47,9 @@ class Settings:
             session_secret_file=Path(env.get("DESK_SESSION_SECRET_FILE", home / "session.key")),
             ledger_url=env.get("DESK_LEDGER_URL", f"sqlite:///{home / 'ledger.db'}"),
             issuer_name=env.get("DESK_ISSUER_NAME", "ACME Support"),
-            period=_int(env, "DESK_PERIOD", 30),
-            rate_limit=callsign.RateLimit(int(match.group(1)), int(match.group(2))),
-            session_seconds=_int(env, "DESK_SESSION_MINUTES", 480) * 60,
+            period=_int(env, "DESK_PERIOD", None),
+            rate_limit=rate_limit,
+            session_seconds=(_int(env, "DESK_SESSION_MINUTES", None) or 480) * 60,
             secure_cookies=env.get("DESK_SECURE_COOKIES", "1") != "0",
             clock_file=Path(clock) if clock else None,
         )
@@ -79,7 +82,7 @@ class Settings:
         return shifted
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
+def _int(env: Mapping[str, str], name: str, default: Optional[int]) -> Optional[int]:
     text = env.get(name)
     if text is None:
         return default
