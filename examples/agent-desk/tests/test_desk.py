@@ -297,17 +297,15 @@ def test_bad_input_gets_a_clear_message_and_no_audit(browser: WebDriver, desk: D
 
 
 def test_unreachable_ledger_is_a_clear_message(browser: WebDriver, desk: Desk) -> None:
-    if desk.backend != "sqlite":
-        return  # the SQLite ledger is made unreachable by holding its write lock
     sign_in(browser, desk, "bert")
     customer = CustomerPage(browser, desk.base_url).open("customer-0001")
-    # Another process holds the ledger's write lock (sqlite3 here would share this process's
-    # POSIX locks with the ledger's own SQLite; see agent_desk/db.py).
+    # Another process holds the ledger's tables locked (on SQLite, sqlite3 in this process would
+    # share this process's POSIX locks with the ledger's own SQLite; see agent_desk/db.py), so the
+    # ledger's 2-second timeout ends the issuance.
+    script = HOLD_SQLITE if desk.backend == "sqlite" else HOLD_POSTGRES
+    target = desk.ledger_url[len("sqlite:///") :] if desk.backend == "sqlite" else desk.ledger_url
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, desk.ledger_url[len("sqlite:///") :]],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
+        [sys.executable, "-c", script, target], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
@@ -317,16 +315,27 @@ def test_unreachable_ledger_is_a_clear_message(browser: WebDriver, desk: Desk) -
         assert "nothing was issued" in problem.message()
     finally:
         holder.communicate("done\n", timeout=10)
-    assert not [e for e in desk.audit(agent_id="bert", since=0) if e["ticket"] == "T-7000"]
+    assert not [e for e in desk.audit(agent_id="bert") if e["ticket"] == "T-7000"]
 
 
-HOLD_LOCK = """
+HOLD_SQLITE = """
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1], timeout=5)
 db.execute("BEGIN IMMEDIATE")
 print("locked", flush=True)
 sys.stdin.readline()
 db.rollback()
+"""
+
+HOLD_POSTGRES = """
+import psycopg, sys
+with psycopg.connect(sys.argv[1]) as db:
+    tables = [row[0] for row in db.execute(
+        "SELECT tablename FROM pg_tables WHERE tablename LIKE 'callsign%' AND schemaname = 'public'")]
+    db.execute("LOCK TABLE " + ", ".join(tables) + " IN ACCESS EXCLUSIVE MODE")
+    print("locked", flush=True)
+    sys.stdin.readline()
+    db.rollback()
 """
 
 
