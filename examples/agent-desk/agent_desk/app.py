@@ -190,6 +190,10 @@ def create_app(settings: Settings) -> FastAPI:
             )
         return customer
 
+    def shown_digits(customer: Customer) -> int:
+        """Digits the customer's app shows: the issuer's, plus the check digit if enrolled with one."""
+        return int(issuers[customer.check_digit].digits) + (1 if customer.check_digit else 0)
+
     def required(form: Mapping[str, str], name: str, label: str) -> str:
         value = form.get(name, "").strip()
         if not value:
@@ -273,7 +277,7 @@ def create_app(settings: Settings) -> FastAPI:
     async def customer_page(request: Request, account_id: str) -> Response:
         signed_in(request)
         customer = await blocking(customer_for, account_id[: LIMITS["account_id"] + 1])
-        return page(request, "customer.html", customer=customer)
+        return page(request, "customer.html", customer=customer, digits=shown_digits(customer))
 
     # Outbound call: the agent reads the code; each renewal is an audited issuance.
     @app.post("/calls/outbound")
@@ -334,11 +338,10 @@ def create_app(settings: Settings) -> FastAPI:
                 time=now(),
             )
         except callsign.InvalidCodeError:
-            digits = issuer.digits + (1 if customer.check_digit else 0)
             raise Problem(
                 400,
                 "Not a whole code",
-                f"{customer.name}'s app shows {digits} digits. Ask the caller to read the whole "
+                f"{customer.name}'s app shows {shown_digits(customer)} digits. Ask the caller to read the whole "
                 "code again and type every digit. Nothing was counted.",
             ) from None
         except callsign.AccountRevokedError:
