@@ -217,6 +217,17 @@ pub enum Error {
         /// Its maximum length.
         max: usize,
     },
+    /// An id or text for a database ledger holds a NUL character, which a database text
+    /// column cannot store.
+    #[error(
+        "the {field} holds a NUL character at byte {position}; a ledger database cannot store it"
+    )]
+    NulInIdentifier {
+        /// Which field.
+        field: &'static str,
+        /// The byte position of the first NUL.
+        position: usize,
+    },
     /// The agent has issued as many codes as the rate limit allows.
     #[error(
         "agent {agent_id:?} reached the rate limit of {max_codes} codes per {window_seconds} s; next code possible at {retry_at}"
@@ -299,7 +310,8 @@ pub enum ErrorKind {
     InvalidUri,
     /// See [`Error::MasterKeyLength`].
     InvalidMasterKey,
-    /// See [`Error::AccountIdLength`] and [`Error::AuditFieldLength`].
+    /// See [`Error::AccountIdLength`], [`Error::AuditFieldLength`] and
+    /// [`Error::NulInIdentifier`].
     InvalidIdentifier,
     /// See [`Error::RateLimited`].
     RateLimited,
@@ -407,9 +419,9 @@ impl Error {
             | Error::UriIssuerMismatch { .. }
             | Error::UnsupportedVersion { .. } => ErrorKind::InvalidUri,
             Error::MasterKeyLength { .. } => ErrorKind::InvalidMasterKey,
-            Error::AccountIdLength { .. } | Error::AuditFieldLength { .. } => {
-                ErrorKind::InvalidIdentifier
-            }
+            Error::AccountIdLength { .. }
+            | Error::AuditFieldLength { .. }
+            | Error::NulInIdentifier { .. } => ErrorKind::InvalidIdentifier,
             Error::RateLimited { .. } => ErrorKind::RateLimited,
             Error::AuditFailed { .. } => ErrorKind::AuditFailed,
             Error::StateCorrupt { .. } | Error::StateForeign => ErrorKind::InvalidState,

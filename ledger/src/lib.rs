@@ -177,12 +177,33 @@ pub(crate) fn outcome_named(name: &str) -> Result<AuditOutcome, Error> {
     })
 }
 
-/// Checks what a caller of the ledger may hand in directly (the issuer checks the same).
+/// Checks what a caller of the ledger may hand in directly (the issuer checks the lengths
+/// too), and refuses NUL characters, which database text cannot hold.
 pub(crate) fn check_ids(account_ids: &[&str], agent_id: &str, ticket: &str) -> Result<(), Error> {
     for account_id in account_ids {
-        callsign::check_account_id(account_id)?;
+        check_account(account_id)?;
     }
-    callsign::check_audit_fields(agent_id, ticket)
+    callsign::check_audit_fields(agent_id, ticket)?;
+    check_no_nul("agent id", agent_id)?;
+    check_no_nul("ticket", ticket)
+}
+
+/// [`check_ids`] for one account id.
+pub(crate) fn check_account(account_id: &str) -> Result<(), Error> {
+    callsign::check_account_id(account_id)?;
+    check_no_nul("account id", account_id)
+}
+
+/// [`check_ids`] for an account change.
+pub(crate) fn check_change(change: &AccountChange<'_>) -> Result<(), Error> {
+    check_ids(&[change.account_id], change.agent_id, change.reason)
+}
+
+fn check_no_nul(field: &'static str, text: &str) -> Result<(), Error> {
+    match text.bytes().position(|byte| byte == 0) {
+        Some(position) => Err(Error::NulInIdentifier { field, position }),
+        None => Ok(()),
+    }
 }
 
 fn state(stored: Option<(i64, bool)>, base_epoch: u32) -> Result<AccountState, Error> {
@@ -257,7 +278,7 @@ pub(crate) fn change(
     change: &AccountChange<'_>,
     outcome: AuditOutcome,
 ) -> Result<AccountState, Error> {
-    check_ids(&[change.account_id], change.agent_id, change.reason)?;
+    check_change(change)?;
     sql_int(change.time, "audit time")?;
     let current = account_in(tx, change.account_id, change.base_epoch)?;
     let next = if outcome == AuditOutcome::Reenrolled {

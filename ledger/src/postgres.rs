@@ -14,7 +14,7 @@
 
 use crate::{
     AuditRow, SqlValue, StoredCustomer, Tx, account_in, audit_query_sql, audit_record, change,
-    check_customer_in, customer_in, decide, sql_int,
+    check_account, check_change, check_customer_in, check_ids, customer_in, decide, sql_int,
 };
 use callsign::{
     AccountChange, AccountState, AuditOutcome, AuditQuery, AuditRecord, CustomerCheck,
@@ -405,12 +405,15 @@ impl Tx for PgTx<'_> {
 
 impl Ledger for PostgresLedger {
     fn issue(&self, issuance: &Issuance<'_>) -> Result<Decision, Error> {
+        // The lock key holds the agent id: checked before it reaches the database.
+        check_ids(issuance.account_ids, issuance.agent_id, issuance.ticket)?;
         self.transaction(&format!("agent:{}", issuance.agent_id), |tx| {
             decide(tx, issuance)
         })
     }
 
     fn revoke(&self, account_change: &AccountChange<'_>) -> Result<(), Error> {
+        check_change(account_change)?;
         self.transaction(&format!("account:{}", account_change.account_id), |tx| {
             change(tx, account_change, AuditOutcome::Revoked)
         })
@@ -418,6 +421,7 @@ impl Ledger for PostgresLedger {
     }
 
     fn reenroll(&self, account_change: &AccountChange<'_>) -> Result<u32, Error> {
+        check_change(account_change)?;
         self.transaction(&format!("account:{}", account_change.account_id), |tx| {
             change(tx, account_change, AuditOutcome::Reenrolled)
         })
@@ -425,7 +429,7 @@ impl Ledger for PostgresLedger {
     }
 
     fn account(&self, account_id: &str, base_epoch: u32) -> Result<AccountState, Error> {
-        callsign::check_account_id(account_id)?;
+        check_account(account_id)?;
         self.with_client(|client, deadline| {
             let mut tx = PgTx {
                 runtime: &self.runtime,
@@ -443,7 +447,7 @@ impl Ledger for PostgresLedger {
     }
 
     fn customer_state(&self, account_id: &str) -> Result<CustomerState, Error> {
-        callsign::check_account_id(account_id)?;
+        check_account(account_id)?;
         self.transaction(&format!("account:{account_id}"), |tx| {
             customer_in(tx, account_id)
         })

@@ -4,7 +4,7 @@
 
 use crate::{
     AuditRow, SqlValue, StoredCustomer, Tx, account_in, audit_query_sql, audit_record, change,
-    check_customer_in, customer_in, decide, sql_int,
+    check_account, check_customer_in, customer_in, decide, sql_int,
 };
 use callsign::{
     AccountChange, AccountState, AuditOutcome, AuditQuery, AuditRecord, CustomerCheck,
@@ -313,7 +313,7 @@ impl Ledger for SqliteLedger {
     }
 
     fn account(&self, account_id: &str, base_epoch: u32) -> Result<AccountState, Error> {
-        callsign::check_account_id(account_id)?;
+        check_account(account_id)?;
         self.transaction(|tx| account_in(tx, account_id, base_epoch))
     }
 
@@ -322,7 +322,7 @@ impl Ledger for SqliteLedger {
     }
 
     fn customer_state(&self, account_id: &str) -> Result<CustomerState, Error> {
-        callsign::check_account_id(account_id)?;
+        check_account(account_id)?;
         self.transaction(|tx| customer_in(tx, account_id))
     }
 

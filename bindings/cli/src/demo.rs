@@ -1,6 +1,6 @@
-//! `callsign demo`: the whole story in one run, told by each party, on a temporary master key
-//! and a simulated clock that starts now: the vendor calling the customer, and the customer
-//! calling the vendor, with codes that carry a check digit.
+//! `callsign demo`: the whole story in one run, told by each party, on a temporary master key,
+//! a temporary SQLite ledger and a simulated clock that starts now: the vendor calling the
+//! customer, and the customer calling the vendor, with codes that carry a check digit.
 
 use crate::cli::DemoArgs;
 use crate::error::CliError;
@@ -8,10 +8,11 @@ use crate::inbound;
 use crate::output::{now_or, print_json, print_line, utc};
 use crate::verify::{VerdictReport, describe};
 use callsign::{
-    CustomerVerdict, Enrollment, IssueRequest, Issuer, IssuerConfig, MasterKey, MemoryAuditSink,
-    ProfileParams, TimedCode, Totp, Verdict, Verifier, VerifierConfig, Window,
+    AuditQuery, CustomerVerdict, Enrollment, IssueRequest, Issuer, IssuerConfig, Ledger, MasterKey,
+    ProfileParams, RateLimit, TimedCode, Totp, Verdict, Verifier, VerifierConfig, Window,
 };
 use serde::Serialize;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 const VENDOR: &str = "Acme Support";
@@ -27,6 +28,18 @@ const INBOUND_TICKET: &str = "T-2077";
 const SCAMMER_GUESSES: [&str; 6] = ["123456", "654321", "111111", "000000", "424242", "987654"];
 /// Base32 characters of the secret left visible in the printed URI.
 const SECRET_SHOWN: usize = 4;
+/// What the agent asks the backend for in every call of the story.
+const REQUEST: IssueRequest<'static> = IssueRequest {
+    account_id: ACCOUNT,
+    agent_id: AGENT,
+    ticket: TICKET,
+};
+/// The agent's rate limit in the demo: the story's three codes, one more after the restart of
+/// the agent's tool, then a refusal.
+const DEMO_LIMIT: RateLimit = RateLimit {
+    max_codes: 4,
+    window_seconds: 3600,
+};
 
 /// One line of the story.
 #[derive(Serialize)]
@@ -49,6 +62,29 @@ struct DemoReport {
     audit: Vec<serde_json::Value>,
     events: Vec<Event>,
     lock_survived_restart: bool,
+    limit_survived_restart: bool,
+}
+
+/// The demo's temporary directory (the ledger file), removed when the demo ends.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> Result<TempDir, CliError> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| since.as_nanos());
+        let path =
+            std::env::temp_dir().join(format!("callsign-demo-{}-{nanos}", std::process::id()));
+        std::fs::create_dir(&path).map_err(failure)?;
+        Ok(TempDir(path))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        // Best effort: a leftover temporary directory harms no one.
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// The story as it unfolds, printed scene by scene or gathered into one JSON object, with
@@ -58,7 +94,8 @@ struct Story {
     scene: usize,
     events: Vec<Event>,
     issuer: Issuer,
-    audit: Arc<MemoryAuditSink>,
+    master_key: MasterKey,
+    ledger_location: String,
     /// The enrollment as the customer's app parsed it from the URI.
     enrollment: Enrollment,
     config: VerifierConfig,
@@ -67,17 +104,14 @@ struct Story {
 impl Story {
     /// Scene 1: the vendor makes a master key and enrolls the customer. Returns the story, the
     /// printed (redacted) URI and the customer's app.
-    fn enroll(json: bool, start: u64) -> Result<(Story, String, Verifier), CliError> {
-        let audit = Arc::new(MemoryAuditSink::new());
-        let issuer = Issuer::new(
-            MasterKey::generate().map_err(failure)?,
-            IssuerConfig {
-                params: ProfileParams::default().with_check_digit(true),
-                ..IssuerConfig::default()
-            },
-            audit.clone(),
-        )
-        .map_err(failure)?;
+    fn enroll(
+        json: bool,
+        start: u64,
+        dir: &TempDir,
+    ) -> Result<(Story, String, Verifier), CliError> {
+        let master_key = MasterKey::generate().map_err(failure)?;
+        let ledger_location = format!("sqlite:{}", dir.0.join("ledger.db").display());
+        let issuer = demo_issuer(&master_key, &ledger_location)?;
         let handed_out = issuer.enrollment(VENDOR, ACCOUNT).map_err(failure)?;
         let uri = handed_out.to_uri_string();
         let shown_uri = redact_secret(&uri, &handed_out.secret().to_base32());
@@ -89,7 +123,8 @@ impl Story {
             scene: 0,
             events: Vec::new(),
             issuer,
-            audit,
+            master_key,
+            ledger_location,
             enrollment,
             config,
         };
@@ -233,7 +268,35 @@ impl Story {
         Ok(())
     }
 
-    /// Scene 6: the customer calls the vendor and reads the customer code from the app.
+    /// Scene 6: the agent's tool restarts; the rate limit kept in the ledger still counts the
+    /// codes issued before. Returns whether the limit held.
+    fn tool_restart(&mut self, time: u64) -> Result<bool, CliError> {
+        self.scene(
+            "The agent's tool restarts: the ledger keeps the rate limit",
+            time,
+        )?;
+        self.issuer = demo_issuer(&self.master_key, &self.ledger_location)?;
+        self.say(
+            time,
+            "agent",
+            format!(
+                "restarts the tool; the limit is {} codes an hour, kept in the SQLite ledger",
+                DEMO_LIMIT.max_codes
+            ),
+            None,
+        )?;
+        self.issue(time)?;
+        let refused = self.issuer.issue(&REQUEST, time).err();
+        let held = matches!(refused, Some(callsign::Error::RateLimited { .. }));
+        let line = self.last_audit_line()?;
+        self.say(time, "audit log", line, None)?;
+        if let Some(error) = refused {
+            self.say(time, "agent", format!("is refused: {error}"), None)?;
+        }
+        Ok(held)
+    }
+
+    /// Scene 7: the customer calls the vendor and reads the customer code from the app.
     fn customer_calls_in(&mut self, app: &Verifier, time: u64) -> Result<(), CliError> {
         self.scene(
             "The customer calls Acme (inbound) and reads the code the app shows on request",
@@ -270,7 +333,7 @@ impl Story {
         Ok(())
     }
 
-    /// Scene 7: a scammer posing as the customer calls three agents; a misheard entry costs no
+    /// Scene 8: a scammer posing as the customer calls three agents; a misheard entry costs no
     /// attempt, three wrong codes lock the account for every agent, the real customer too.
     fn scammer_poses_as_customer(&mut self, app: &Verifier, time: u64) -> Result<(), CliError> {
         self.scene(
@@ -361,9 +424,24 @@ impl Story {
             verdict: None,
             customer_verdict: Some(verdict.as_str()),
         });
-        let line = self.audit.lines().pop().unwrap_or_default();
+        let line = self.last_audit_line()?;
         self.say(time, "audit log", line, None)?;
         Ok(verdict)
+    }
+
+    /// Every audit record of the ledger, as JSON lines.
+    fn audit_lines(&self) -> Result<Vec<String>, CliError> {
+        Ok(self
+            .issuer
+            .audit_events(&AuditQuery::default())
+            .map_err(failure)?
+            .iter()
+            .map(|record| record.event().to_json())
+            .collect())
+    }
+
+    fn last_audit_line(&self) -> Result<String, CliError> {
+        Ok(self.audit_lines()?.pop().unwrap_or_default())
     }
 
     fn scene(&mut self, title: &str, time: u64) -> Result<(), CliError> {
@@ -411,18 +489,8 @@ impl Story {
             format!("asks the backend for the code of {ACCOUNT}, ticket {TICKET}"),
             None,
         )?;
-        let code = self
-            .issuer
-            .issue(
-                &IssueRequest {
-                    account_id: ACCOUNT,
-                    agent_id: AGENT,
-                    ticket: TICKET,
-                },
-                time,
-            )
-            .map_err(failure)?;
-        let line = self.audit.lines().pop().unwrap_or_default();
+        let code = self.issuer.issue(&REQUEST, time).map_err(failure)?;
+        let line = self.last_audit_line()?;
         self.say(time, "audit log", line, None)?;
         self.say(
             time,
@@ -444,11 +512,12 @@ pub fn demo(args: &DemoArgs) -> Result<(), CliError> {
     if !args.output.json {
         print_line("callsign demo: a customer tells a genuine support call from a scam.")?;
         print_line(&format!(
-            "A temporary master key lives in memory for this run only; the clock is simulated from {}.",
+            "A temporary master key and SQLite ledger live for this run only; the clock is simulated from {}.",
             utc(start)
         ))?;
     }
-    let (mut story, shown_uri, app) = Story::enroll(args.output.json, start)?;
+    let dir = TempDir::new()?;
+    let (mut story, shown_uri, app) = Story::enroll(args.output.json, start, &dir)?;
     story.genuine_call(&app, start)?;
     let scam_start = start + 120;
     let blob = story.scammer_calls(&app, scam_start)?;
@@ -458,6 +527,7 @@ pub fn demo(args: &DemoArgs) -> Result<(), CliError> {
         .locked_until
         .ok_or_else(|| failure("the app was not locked"))?;
     story.after_lock(&restarted, lock_ends + 30)?;
+    let limit_survived_restart = story.tool_restart(lock_ends + 60)?;
     story.customer_calls_in(&restarted, lock_ends + 120)?;
     story.scammer_poses_as_customer(&restarted, lock_ends + 300)?;
 
@@ -465,21 +535,27 @@ pub fn demo(args: &DemoArgs) -> Result<(), CliError> {
         return print_json(&DemoReport {
             enrollment_uri: shown_uri,
             audit: story
-                .audit
-                .lines()
+                .audit_lines()?
                 .iter()
                 .map(|line| serde_json::from_str(line).unwrap_or(serde_json::Value::Null))
                 .collect(),
             events: story.events,
             lock_survived_restart,
+            limit_survived_restart,
         });
     }
     print_line("")?;
     print_line(&format!(
         "Summary: genuine call GENUINE; misheard digit MISHEARD (no attempt); replay ALREADY \
-         USED; scammer LOCKED after {} guesses; lock {} the app restart.",
+         USED; scammer LOCKED after {} guesses; lock {} the app restart; rate limit {} the tool \
+         restart.",
         story.config.max_failures,
         if lock_survived_restart {
+            "survived"
+        } else {
+            "did NOT survive"
+        },
+        if limit_survived_restart {
             "survived"
         } else {
             "did NOT survive"
@@ -490,6 +566,17 @@ pub fn demo(args: &DemoArgs) -> Result<(), CliError> {
          customer LOCKED the account for every agent after {} wrong codes.",
         callsign::CUSTOMER_MAX_FAILURES
     ))
+}
+
+/// The demo's issuer: `master_key` on the SQLite ledger at `location`, with [`DEMO_LIMIT`].
+fn demo_issuer(master_key: &MasterKey, location: &str) -> Result<Issuer, CliError> {
+    let ledger: Arc<dyn Ledger> = crate::ledger::open(location)?;
+    let config = IssuerConfig {
+        params: ProfileParams::default().with_check_digit(true),
+        rate_limit: Some(DEMO_LIMIT),
+        ..IssuerConfig::default()
+    };
+    Issuer::with_ledger(master_key.clone(), config, ledger).map_err(failure)
 }
 
 /// A guess with its check digit, as a scammer who knows the scheme would say it.

@@ -667,6 +667,8 @@ fn demo_tells_the_whole_story_in_under_5_seconds() {
         "agent tool   | LOCKED until ",
         "\"outcome\":\"customer_verified\"",
         "\"outcome\":\"customer_misheard\"",
+        "rate limit survived the tool restart",
+        "\"outcome\":\"refused_rate_limited\"",
     ] {
         assert!(out.contains(line), "missing {line:?} in:\n{out}");
     }
@@ -688,8 +690,10 @@ fn demo_tells_the_whole_story_in_under_5_seconds() {
     assert_eq!(out.matches("| LOCKED until ").count(), 5, "{out}");
     let report = json(&ok(&["demo", "--json"]));
     assert_eq!(report["lock_survived_restart"], true);
-    // Three codes issued, six customer checks (each audited before its verdict).
-    assert_eq!(report["audit"].as_array().map(Vec::len), Some(9));
+    assert_eq!(report["limit_survived_restart"], true);
+    // Three codes in the story, one after the tool's restart, then the refusal; six customer
+    // checks (each audited before its verdict).
+    assert_eq!(report["audit"].as_array().map(Vec::len), Some(11));
     let customer: Vec<&str> = report["events"]
         .as_array()
         .expect("events")

@@ -128,9 +128,10 @@ def test_customer_check_sequences(case: Dict[str, Any], tmp_path: Path) -> None:
     verdict_steps = []
     for step in case["steps"]:
         expect = step["expect"]
+        issuer = issuers[int(step["issuer"])]
 
         def check() -> callsign.CustomerVerdict:
-            return issuers[step["issuer"]].verify_customer(
+            return issuer.verify_customer(
                 case["account_id"],
                 step["entry"],
                 agent_id=step["agent_id"],
