@@ -47,7 +47,14 @@ if [ "$sanitizer" != address ]; then
   build_options+=(--target-dir "target/sanitizer-$sanitizer")
 fi
 if [ ${#targets[@]} -eq 0 ]; then
-  mapfile -t targets < <(cargo fuzz list)
+  # Not `mapfile < <(cargo fuzz list)`: a failing list would be an empty one, and exit 0.
+  listed=$(cargo fuzz list)
+  mapfile -t targets <<<"$listed"
+  [ -n "$listed" ] || targets=()
+fi
+if [ ${#targets[@]} -eq 0 ]; then
+  echo "fuzz: no targets to run (cargo fuzz list is empty)" >&2
+  exit 1
 fi
 cargo fuzz build "${build_options[@]}"
 

@@ -4,13 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v oathtool >/dev/null 2>&1; then
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq oathtool >/dev/null
-fi
-oathtool --version | head -n 1
+scripts/install-oathtool.sh
 
 # --include-ignored: the oathtool cross-check is ignored in the plain workspace run, which
 # comes before this script installs oathtool.

@@ -44,13 +44,13 @@ echo "test-kotlin: generated Kotlin (JVM and Android) and Swift bindings in $gen
 # the freshly generated Swift (compared without spaces), so that a renamed API cannot silently
 # strand the sample.
 swift_api=(
-  'public static func parse(uri: String)throws  -> Enrollment'
-  'public convenience init(enrollment: Enrollment, config: VerifierConfig)throws'
-  'public static func withState(enrollment: Enrollment, config: VerifierConfig, state: Data)throws  -> Verifier'
-  'public static func newLocked(enrollment: Enrollment, config: VerifierConfig, now: UInt64)throws  -> Verifier'
+  'public static func fromUri(uri: String, trustedKeys: [Data], allowUnsigned: Bool)throws  -> Enrollment'
+  'public func openStoredVerifier(directory: String, config: VerifierConfig, now: UInt64)throws  -> StoredVerifier?'
+  'public static func enroll(directory: String, enrollment: Enrollment, config: VerifierConfig, now: UInt64)throws  -> StoredVerifier'
+  'open func restored() -> Restored?'
+  'case lockedAfterLostState'
+  'open func enrollment() -> Enrollment'
   'open func checkNow(entry: String, clock: Clock)throws  -> Verdict'
-  'open func exportState() -> Data'
-  'open func toUri() -> String'
   'open func issuer() -> String'
   'public func defaultVerifierConfig() -> VerifierConfig'
   'func now() throws  -> UInt64'

@@ -1,11 +1,16 @@
 //! The audit trail of code issuance: events, the sink trait, and sinks for JSON lines.
 
-use serde::Serialize;
-use std::io::Write;
+use crate::audit_chain::{
+    AUDIT_CHAIN_LEN, AUDIT_CHAIN_START, AuditRecord, audit_chain_hash, parse_audit_chain_hex,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::io::{Seek, Write};
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// What happened to a request for a code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AuditOutcome {
     /// A code was issued (it is returned only after the sink recorded this event).
@@ -67,6 +72,16 @@ impl IssuanceEvent<'_> {
         self.write_head(out);
         push_json_string(out, self.account_id);
         self.write_tail(out);
+        out.extend_from_slice(b"}\n");
+    }
+
+    /// Appends the event as one line of JSON with its `chain` field (the record format of the
+    /// JSON-lines and memory sinks; see [`audit_chain_hash`](crate::audit_chain_hash)).
+    pub fn write_chained_json_line(&self, chain: &[u8; AUDIT_CHAIN_LEN], out: &mut Vec<u8>) {
+        self.write_head(out);
+        push_json_string(out, self.account_id);
+        self.write_tail(out);
+        push_chain(out, chain);
     }
 
     /// The line up to the account id: time and outcome.
@@ -78,7 +93,7 @@ impl IssuanceEvent<'_> {
         out.extend_from_slice(b"\",\"account_id\":");
     }
 
-    /// The line after the account id: agent, ticket, step, epoch and the newline.
+    /// The line after the account id: agent, ticket, step and epoch (no closing brace).
     fn write_tail(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(b",\"agent_id\":");
         push_json_string(out, self.agent_id);
@@ -88,11 +103,17 @@ impl IssuanceEvent<'_> {
         push_decimal(out, self.step);
         out.extend_from_slice(b",\"epoch\":");
         push_decimal(out, u64::from(self.epoch));
-        out.extend_from_slice(b"}\n");
     }
 }
 
-/// Writes events as JSON lines ([`IssuanceEvent::write_json_line`]), reusing the text before
+/// Appends `,"chain":"<hex>"}` and the newline: the end of a chained record.
+fn push_chain(out: &mut Vec<u8>, chain: &[u8; AUDIT_CHAIN_LEN]) {
+    out.extend_from_slice(b",\"chain\":\"");
+    out.extend_from_slice(crate::audit_chain_hex(chain).as_bytes());
+    out.extend_from_slice(b"\"}\n");
+}
+
+/// Writes events as chained JSON lines ([`IssuanceEvent::write_chained_json_line`]), reusing the text before
 /// and after the account id while those fields stay the same: the events of a batch differ
 /// only in their account ids.
 #[derive(Default)]
@@ -103,7 +124,12 @@ struct LineWriter<'a> {
 }
 
 impl<'a> LineWriter<'a> {
-    fn write(&mut self, event: IssuanceEvent<'a>, out: &mut Vec<u8>) {
+    fn write(
+        &mut self,
+        event: IssuanceEvent<'a>,
+        chain: &[u8; AUDIT_CHAIN_LEN],
+        out: &mut Vec<u8>,
+    ) {
         let previous = self.previous.replace(event);
         if previous
             .is_none_or(|previous| (previous.time, previous.outcome) != (event.time, event.outcome))
@@ -125,6 +151,7 @@ impl<'a> LineWriter<'a> {
         out.extend_from_slice(&self.head);
         push_json_string(out, event.account_id);
         out.extend_from_slice(&self.tail);
+        push_chain(out, chain);
     }
 }
 
@@ -283,28 +310,242 @@ pub trait AuditSink: Send + Sync {
     fn record(&self, events: &[IssuanceEvent<'_>]) -> Result<(), AuditError>;
 }
 
-/// Appends events as JSON lines to a file, flushed to disk before each call returns.
+/// The last chain hash of every agent, and how to chain a batch of events onto them.
+#[derive(Debug, Default)]
+struct ChainHeads {
+    heads: HashMap<String, [u8; AUDIT_CHAIN_LEN]>,
+}
+
+impl ChainHeads {
+    /// The chain hash of each event, in order, chained per agent onto the heads; the heads
+    /// themselves move only through [`ChainHeads::commit`], once the records are stored.
+    fn chain<'e>(&self, events: &'e [IssuanceEvent<'e>]) -> Vec<(&'e str, [u8; AUDIT_CHAIN_LEN])> {
+        let mut moved: HashMap<&str, [u8; AUDIT_CHAIN_LEN]> = HashMap::new();
+        events
+            .iter()
+            .map(|event| {
+                let previous = moved
+                    .get(event.agent_id)
+                    .or_else(|| self.heads.get(event.agent_id))
+                    .unwrap_or(&AUDIT_CHAIN_START);
+                let hash = audit_chain_hash(previous, event);
+                moved.insert(event.agent_id, hash);
+                (event.agent_id, hash)
+            })
+            .collect()
+    }
+
+    /// Makes the chained hashes the agents' heads.
+    fn commit(&mut self, chained: &[(&str, [u8; AUDIT_CHAIN_LEN])]) {
+        for (agent_id, hash) in chained {
+            match self.heads.get_mut(*agent_id) {
+                Some(head) => *head = *hash,
+                None => {
+                    self.heads.insert((*agent_id).to_owned(), *hash);
+                }
+            }
+        }
+    }
+}
+
+/// Appends events as chained JSON lines to a file, flushed to disk before each call returns.
+///
+/// - Whole lines only: a write that fails halfway (a full disk) is cut back to the last whole
+///   line, and the sink stays usable once space is free again.
+/// - The file must be a regular file: a FIFO, device or directory is refused at once.
+/// - A new file is created with mode 0600; an existing file that group or others may access
+///   is tightened to 0600 (or refused if that fails).
+/// - Log rotation: when the path no longer names the open file (deleted or renamed), the
+///   next record reopens the path, creating a new file whose chains start afresh.
+/// - Chains survive restarts: opening an existing file reads the last chain hash of each agent
+///   (and cuts off a torn last line left by a crash; it never held an issued code's record).
+///   One process writes a file at a time; if the file grew behind the sink's back, the sink
+///   reads the chain heads again before it appends.
 #[derive(Debug)]
 pub struct JsonLinesAuditSink {
-    file: Mutex<std::fs::File>,
-    path: std::path::PathBuf,
+    state: Mutex<FileState>,
+    path: PathBuf,
+}
+
+/// The open audit file and what the sink knows about it.
+#[derive(Debug)]
+struct FileState {
+    file: std::fs::File,
+    /// The length of the file up to its last whole line.
+    good_len: u64,
+    heads: ChainHeads,
+    /// Whether a failed write is still to be cut back to `good_len`.
+    cut_pending: bool,
+    /// Test-only fault injection: how many more bytes the "disk" takes (`None`: unlimited).
+    #[cfg(test)]
+    space_left: Option<u64>,
 }
 
 impl JsonLinesAuditSink {
-    /// Opens (or creates, mode 0600 on Unix) `path` for appending.
-    pub fn open(path: impl AsRef<std::path::Path>) -> std::io::Result<JsonLinesAuditSink> {
+    /// Opens (or creates, mode 0600 on Unix) `path` for appending, and reads the chain heads
+    /// of the records already in it. Refuses an empty path and a path that is no regular file.
+    /// Lines that are no chained record (from before the chain) are kept and chain nothing;
+    /// [`verify_audit_file`](crate::verify_audit_file) reports them.
+    pub fn open(path: impl AsRef<Path>) -> std::io::Result<JsonLinesAuditSink> {
+        let path = path.as_ref();
+        Ok(JsonLinesAuditSink {
+            state: Mutex::new(FileState::open(path)?),
+            path: path.to_owned(),
+        })
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    #[cfg(test)]
+    fn set_space_left(&self, space_left: Option<u64>) {
+        self.lock().space_left = space_left;
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, FileState> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// An I/O error that names the audit file.
+fn audit_io_error(path: &Path, kind: std::io::ErrorKind, what: &str) -> std::io::Error {
+    std::io::Error::new(kind, format!("audit file {}: {what}", path.display()))
+}
+
+impl FileState {
+    fn open(path: &Path) -> std::io::Result<FileState> {
+        use std::io::ErrorKind;
+        if path.as_os_str().is_empty() {
+            return Err(audit_io_error(
+                path,
+                ErrorKind::InvalidInput,
+                "the path is empty",
+            ));
+        }
+        let not_regular = || {
+            audit_io_error(
+                path,
+                ErrorKind::InvalidInput,
+                "not a regular file (a FIFO, device or directory); the audit trail must be a regular file",
+            )
+        };
+        // Checked before opening too: opening a FIFO for writing would wait for a reader.
+        match std::fs::metadata(path) {
+            Ok(metadata) if !metadata.is_file() => return Err(not_regular()),
+            _ => {}
+        }
         let mut options = std::fs::OpenOptions::new();
-        options.create(true).append(true);
+        options.read(true).append(true).create(true);
         #[cfg(unix)]
         {
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
-        let file = options.open(path.as_ref())?;
-        Ok(JsonLinesAuditSink {
-            file: Mutex::new(file),
-            path: path.as_ref().to_owned(),
-        })
+        let file = options
+            .open(path)
+            .map_err(|error| audit_io_error(path, error.kind(), &error.to_string()))?;
+        let metadata = file.metadata()?;
+        if !metadata.is_file() {
+            return Err(not_regular());
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            if metadata.permissions().mode() & 0o077 != 0 {
+                file.set_permissions(std::fs::Permissions::from_mode(0o600))
+                    .map_err(|error| {
+                        audit_io_error(
+                            path,
+                            error.kind(),
+                            &format!(
+                                "group or others may access it, and it cannot be tightened to 0600: {error}"
+                            ),
+                        )
+                    })?;
+            }
+        }
+        let mut state = FileState {
+            file,
+            good_len: 0,
+            heads: ChainHeads::default(),
+            cut_pending: false,
+            #[cfg(test)]
+            space_left: None,
+        };
+        state.read_heads()?;
+        Ok(state)
+    }
+
+    /// Reads the chain heads of every agent from the file, and cuts off a torn last line.
+    fn read_heads(&mut self) -> std::io::Result<()> {
+        use std::io::BufRead;
+        self.file.seek(std::io::SeekFrom::Start(0))?;
+        let mut reader = std::io::BufReader::new(&self.file);
+        // Lines that are no chained record (written before the chain existed, or foreign)
+        // are kept as they are and chain nothing; the verifier reports the first of them.
+        let mut heads = ChainHeads::default();
+        let mut whole = 0u64;
+        let mut line = Vec::with_capacity(256);
+        loop {
+            line.clear();
+            let read = reader.read_until(b'\n', &mut line)?;
+            if read == 0 || line.last() != Some(&b'\n') {
+                break;
+            }
+            whole += read as u64;
+            let record = core::str::from_utf8(&line[..read - 1])
+                .ok()
+                .and_then(|line| AuditRecord::parse(line).ok())
+                .and_then(|record| {
+                    parse_audit_chain_hex(&record.chain).map(|hash| (record.agent_id, hash))
+                });
+            if let Some((agent_id, hash)) = record {
+                heads.heads.insert(agent_id, hash);
+            }
+        }
+        if self.file.metadata()?.len() > whole {
+            // A torn last line (a crash mid-write): no issued code's record, cut off.
+            self.file.set_len(whole)?;
+            self.file.sync_data()?;
+        }
+        self.heads = heads;
+        self.good_len = whole;
+        Ok(())
+    }
+
+    /// Appends `bytes`: through the test's fault injection, or straight to the file.
+    fn append(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        #[cfg(test)]
+        if let Some(space_left) = self.space_left {
+            let fits = usize::try_from(space_left)
+                .unwrap_or(usize::MAX)
+                .min(bytes.len());
+            self.file.write_all(&bytes[..fits])?;
+            self.space_left = Some(space_left - fits as u64);
+            if fits < bytes.len() {
+                return Err(std::io::Error::from_raw_os_error(28));
+            }
+            return Ok(());
+        }
+        self.file.write_all(bytes)
+    }
+
+    /// Whether `path` still names the open file (not deleted or renamed away).
+    #[cfg(unix)]
+    fn still_at(&self, path: &Path) -> std::io::Result<bool> {
+        use std::os::unix::fs::MetadataExt;
+        let open = self.file.metadata()?;
+        Ok(std::fs::metadata(path)
+            .is_ok_and(|named| (named.dev(), named.ino()) == (open.dev(), open.ino())))
+    }
+
+    #[cfg(not(unix))]
+    fn still_at(&self, path: &Path) -> std::io::Result<bool> {
+        Ok(path.exists())
     }
 }
 
@@ -313,30 +554,72 @@ impl AuditSink for JsonLinesAuditSink {
         // Lines go out EVENTS_PER_WRITE at a time, so that a large batch needs no batch-sized
         // buffer; one fsync covers the batch.
         const EVENTS_PER_WRITE: usize = 256;
-        let mut file = self
-            .file
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut lines = Vec::with_capacity(events.len().min(EVENTS_PER_WRITE) * 192);
+        let failed = |error: std::io::Error| {
+            AuditError::new(format!("writing {}: {error}", self.path.display()))
+        };
+        let mut state = self.lock();
+        if !state.still_at(&self.path).map_err(failed)? {
+            *state = FileState::open(&self.path).map_err(failed)?;
+        }
+        if state.cut_pending {
+            let good_len = state.good_len;
+            state.file.set_len(good_len).map_err(failed)?;
+            state.cut_pending = false;
+        }
+        let len = state.file.metadata().map_err(failed)?.len();
+        if len != state.good_len {
+            // Another writer appended: read the chain heads again.
+            state.read_heads().map_err(failed)?;
+        }
+        let chained = state.heads.chain(events);
+        let mut lines = Vec::with_capacity(events.len().min(EVENTS_PER_WRITE) * 260);
         let mut writer = LineWriter::default();
-        events
+        let mut written = 0u64;
+        let result = events
             .chunks(EVENTS_PER_WRITE)
-            .try_for_each(|chunk| {
+            .zip(chained.chunks(EVENTS_PER_WRITE))
+            .try_for_each(|(chunk, hashes)| {
                 lines.clear();
-                for event in chunk {
-                    writer.write(*event, &mut lines);
+                for (event, (_, hash)) in chunk.iter().zip(hashes) {
+                    writer.write(*event, hash, &mut lines);
                 }
-                file.write_all(&lines)
+                state.append(&lines)?;
+                written += lines.len() as u64;
+                Ok(())
             })
-            .and_then(|()| file.sync_data())
-            .map_err(|error| AuditError::new(format!("writing {}: {error}", self.path.display())))
+            .and_then(|()| state.file.sync_data());
+        match result {
+            Ok(()) => {
+                state.good_len += written;
+                state.heads.commit(&chained);
+                Ok(())
+            }
+            Err(error) => {
+                // Cut back to the last whole line before this call (lines of this call that
+                // did reach the file belong to codes never issued); if even that fails, the
+                // next call cuts back first.
+                let good_len = state.good_len;
+                state.cut_pending = state
+                    .file
+                    .set_len(good_len)
+                    .and_then(|()| state.file.sync_data())
+                    .is_err();
+                Err(failed(error))
+            }
+        }
     }
 }
 
-/// Keeps events as JSON lines in memory; for tests and for callers that forward them.
+/// Keeps events as chained JSON lines in memory; for tests and for callers that forward them.
 #[derive(Debug, Default)]
 pub struct MemoryAuditSink {
-    lines: Mutex<Vec<String>>,
+    state: Mutex<MemoryState>,
+}
+
+#[derive(Debug, Default)]
+struct MemoryState {
+    lines: Vec<String>,
+    heads: ChainHeads,
 }
 
 impl MemoryAuditSink {
@@ -345,29 +628,134 @@ impl MemoryAuditSink {
         MemoryAuditSink::default()
     }
 
-    /// The JSON lines recorded so far.
+    /// The JSON lines recorded so far (without newlines).
     pub fn lines(&self) -> Vec<String> {
-        self.lines
+        self.state
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .lines
             .clone()
     }
 }
 
 impl AuditSink for MemoryAuditSink {
     fn record(&self, events: &[IssuanceEvent<'_>]) -> Result<(), AuditError> {
-        let mut lines = self
-            .lines
+        let mut state = self
+            .state
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        lines.extend(events.iter().map(IssuanceEvent::to_json));
+        let chained = state.heads.chain(events);
+        for (event, (_, hash)) in events.iter().zip(&chained) {
+            let mut line = Vec::with_capacity(260);
+            event.write_chained_json_line(hash, &mut line);
+            line.pop();
+            // The line is the event's UTF-8 strings with ASCII around and between them.
+            state
+                .lines
+                .push(String::from_utf8(line).unwrap_or_default());
+        }
+        state.heads.commit(&chained);
         Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::push_decimal;
+    use super::{AuditSink, JsonLinesAuditSink, push_decimal};
+    use crate::{IssueRequest, Issuer, IssuerConfig, MasterKey, verify_audit_file};
+    use std::sync::Arc;
+
+    /// Fault injection at the sink's write layer: a "disk" that takes only so many more bytes,
+    /// then fails a write halfway with ENOSPC, as a full file system does. After every failed
+    /// write the file holds only whole, chained lines, and every issued code has its line;
+    /// once space is free again the sink carries on.
+    #[test]
+    #[allow(clippy::similar_names)]
+    fn a_full_disk_never_leaves_a_torn_line_or_an_issued_code_without_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        let sink = Arc::new(JsonLinesAuditSink::open(&path).unwrap());
+        let config = IssuerConfig {
+            rate_limit: None,
+            ..IssuerConfig::default()
+        };
+        let issuer = Issuer::new(
+            MasterKey::from_bytes(&[9; 32]).unwrap(),
+            config,
+            Arc::clone(&sink) as Arc<dyn AuditSink>,
+        )
+        .unwrap();
+        let mut issued = Vec::new();
+        let mut failures = 0;
+        let batch: Vec<String> = (0..300).map(|n| format!("batch-{n}")).collect();
+        for round in 0..120u64 {
+            // 0 to 400 bytes of space: sometimes none, sometimes part of a line, sometimes a
+            // few lines; every tenth round a batch whose first write (256 lines) fits and whose
+            // second does not.
+            sink.set_space_left(Some((round * 37) % 401));
+            let account = format!("customer-{round}");
+            let request = IssueRequest {
+                account_id: &account,
+                agent_id: if round % 2 == 0 { "agent-7" } else { "agent-8" },
+                ticket: "T-1",
+            };
+            let result = if round % 10 == 9 {
+                sink.set_space_left(Some(50_000 + round));
+                issuer
+                    .issue_many("agent-9", "notice", &batch, round)
+                    .map(|codes| {
+                        issued.extend(batch.iter().cloned());
+                        codes.len()
+                    })
+            } else {
+                issuer.issue(&request, round).map(|_| {
+                    issued.push(account.clone());
+                    1
+                })
+            };
+            if let Err(error) = result {
+                assert_eq!(error.kind(), crate::ErrorKind::AuditFailed, "{error}");
+                failures += 1;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(
+                text.is_empty() || text.ends_with('\n'),
+                "round {round}: torn line"
+            );
+            let report = verify_audit_file(&path).unwrap();
+            assert!(
+                report.is_intact(),
+                "round {round}: {:?}",
+                report.first_break
+            );
+            let accounts: Vec<String> = text
+                .lines()
+                .map(|line| crate::AuditRecord::parse(line).unwrap().account_id)
+                .collect();
+            assert_eq!(
+                accounts, issued,
+                "round {round}: lines and issued codes differ"
+            );
+        }
+        assert!(
+            failures > 20 && issued.len() > 20,
+            "{failures} {}",
+            issued.len()
+        );
+        // Space freed: the sink is usable again.
+        sink.set_space_left(None);
+        issuer
+            .issue(
+                &IssueRequest {
+                    account_id: "after",
+                    agent_id: "agent-7",
+                    ticket: "T-1",
+                },
+                500,
+            )
+            .unwrap();
+        assert!(verify_audit_file(&path).unwrap().is_intact());
+    }
 
     #[test]
     fn decimals_match_format() {

@@ -31,20 +31,19 @@ pub fn encode_secret(bytes: &[u8]) -> Zeroizing<String> {
 /// Decodes RFC 4648 base32, ignoring case, spaces and hyphens, and accepting trailing `=`.
 ///
 /// Any other character is an error naming its position (counted in characters of `text`);
-/// so is a length that cannot encode whole bytes and a last symbol with stray low bits. The
-/// result and every intermediate copy are zeroized when dropped.
+/// so is a length that cannot encode whole bytes. The unused low bits of the last symbol are
+/// ignored, as nearly every other decoder does (RFC 4648 section 3.5 lets a decoder refuse
+/// them, but base32 strings made by common random generators carry them); [`encode`] always
+/// writes them as zero. The result and every intermediate copy are zeroized when dropped.
 pub fn decode(text: &str) -> Result<Zeroizing<Vec<u8>>, Error> {
     let mut symbols = Zeroizing::new(String::with_capacity(text.len()));
     let mut padding_seen = false;
-    let mut last_symbol = (0usize, 0u8);
     for (position, character) in text.chars().enumerate() {
         match character {
             ' ' | '-' => {}
             '=' => padding_seen = true,
             'a'..='z' | 'A'..='Z' | '2'..='7' if !padding_seen => {
-                let upper = character.to_ascii_uppercase();
-                symbols.push(upper);
-                last_symbol = (position, symbol_value(upper));
+                symbols.push(character.to_ascii_uppercase());
             }
             _ => {
                 return Err(Error::InvalidBase32Character {
@@ -55,29 +54,13 @@ pub fn decode(text: &str) -> Result<Zeroizing<Vec<u8>>, Error> {
         }
     }
     let count = symbols.len();
-    let unused_bits = match count % 8 {
-        0 => 0,
-        2 => 2,
-        4 => 4,
-        5 => 1,
-        7 => 3,
-        _ => return Err(Error::InvalidBase32Length { symbols: count }),
-    };
-    let (position, value) = last_symbol;
-    if value & ((1u8 << unused_bits) - 1) != 0 {
-        return Err(Error::NonCanonicalBase32 { position });
+    if matches!(count % 8, 1 | 3 | 6) {
+        return Err(Error::InvalidBase32Length { symbols: count });
     }
+    // The crate ignores the unused low bits of the last symbol.
     base32::decode(ALPHABET, &symbols)
         .map(Zeroizing::new)
         .ok_or(Error::InvalidBase32Length { symbols: count })
-}
-
-fn symbol_value(symbol: char) -> u8 {
-    match symbol {
-        'A'..='Z' => symbol as u8 - b'A',
-        // '2'..='7' map to 26..=31.
-        _ => symbol as u8 - b'2' + 26,
-    }
 }
 
 #[cfg(test)]
@@ -131,6 +114,22 @@ mod tests {
             })
         );
         assert_eq!(decode("MY"), Ok(Zeroizing::new(b"f".to_vec())));
-        assert_eq!(decode("MZ"), Err(Error::NonCanonicalBase32 { position: 1 }));
+    }
+
+    #[test]
+    fn trailing_bits_are_ignored_and_encode_stays_canonical() {
+        // "MZ" and "MY" differ only in the unused low bits of the last symbol.
+        for (loose, canonical, bytes) in [
+            ("MZ", "MY", &b"f"[..]),
+            ("MZXR", "MZXQ", b"fo"),
+            ("MZXW7", "MZXW6", b"foo"),
+            ("MZXW6YR", "MZXW6YQ", b"foob"),
+            ("mzxw6ytboj", "MZXW6YTBOI", b"foobar"),
+        ] {
+            let decoded = decode(loose).unwrap();
+            assert_eq!(decoded.as_slice(), bytes, "{loose}");
+            assert_eq!(encode(&decoded), canonical, "{loose}");
+            assert_eq!(encode_secret(&decoded).as_str(), canonical, "{loose}");
+        }
     }
 }

@@ -91,12 +91,6 @@ pub enum Error {
         /// The number of base32 symbols (without separators and padding).
         symbols: usize,
     },
-    /// A base32 string's last symbol carries non-zero bits beyond the last byte.
-    #[error("non-canonical base32: the symbol at position {position} has non-zero trailing bits")]
-    NonCanonicalBase32 {
-        /// Character position (0-based) of the last symbol.
-        position: usize,
-    },
     /// The hash algorithm's name is not one of SHA1, SHA256, SHA512.
     #[error("unsupported algorithm {name:?}: expected SHA1, SHA256 or SHA512")]
     UnsupportedAlgorithm {
@@ -160,9 +154,10 @@ pub enum Error {
         name: String,
     },
     /// A parameter is not part of the format.
-    #[error("the URI has the unknown parameter {name:?}")]
+    #[error("the URI has an unknown parameter: {name}")]
     UriUnknownParameter {
-        /// The parameter's name.
+        /// The parameter's name when it is short and plain, else only its length (an odd or
+        /// long "name" may be a pasted secret, so it is never echoed).
         name: String,
     },
     /// A parameter's value is malformed.
@@ -180,6 +175,20 @@ pub enum Error {
         position: usize,
         /// What is wrong.
         reason: &'static str,
+    },
+    /// The URI is longer than [`crate::MAX_URI_LEN`]; nothing of it was parsed.
+    #[error("the URI has {len} bytes; at most {max} are accepted")]
+    UriTooLong {
+        /// Its length in bytes.
+        len: usize,
+        /// The longest accepted.
+        max: usize,
+    },
+    /// The URI has more than [`crate::MAX_URI_PARAMETERS`] query parameters.
+    #[error("the URI has more than {max} query parameters")]
+    UriTooManyParameters {
+        /// The most accepted.
+        max: usize,
     },
     /// The label's issuer and the issuer parameter differ.
     #[error("the label's issuer {label:?} differs from the issuer parameter {parameter:?}")]
@@ -242,6 +251,32 @@ pub enum Error {
         /// Unix time at which the agent may issue again.
         retry_at: u64,
     },
+    /// An agent id holds a character no agent id may hold (see
+    /// [`canonical_agent_id`](crate::canonical_agent_id)).
+    #[error(
+        "the agent id holds U+{character:04X} at position {position}: agent ids may not hold control, format, line or paragraph separator, private-use or unassigned characters"
+    )]
+    InvalidAgentId {
+        /// The refused character's code point.
+        character: u32,
+        /// Its character position (0-based).
+        position: usize,
+    },
+    /// A batch asks for more codes than the rate limit allows in a whole window: it can
+    /// never be issued at once.
+    #[error(
+        "a batch of {count} codes can never fit agent {agent_id:?}'s rate limit of {max_codes} codes per {window_seconds} s; split it into batches of at most {max_codes}"
+    )]
+    BatchExceedsRateLimit {
+        /// The agent that was refused.
+        agent_id: String,
+        /// The codes the batch asked for.
+        count: usize,
+        /// The limit's number of codes.
+        max_codes: u32,
+        /// The limit's rolling window in seconds.
+        window_seconds: u64,
+    },
     /// The audit sink failed; no code was issued.
     #[error("the audit sink failed, so no code was issued: {reason}")]
     AuditFailed {
@@ -280,6 +315,46 @@ pub enum Error {
     /// The operating system's random generator failed.
     #[error("the system random generator failed")]
     RandomUnavailable,
+    /// An Ed25519 seed or public key has the wrong length.
+    #[error("the {what} has {len} bytes; it must have 32")]
+    SigningKeyLength {
+        /// Which key.
+        what: &'static str,
+        /// Its length in bytes.
+        len: usize,
+    },
+    /// Enrollment keys are pinned, and the payload carries no signature.
+    #[error(
+        "the enrollment is not signed; this app accepts only enrollments signed by its vendor's pinned keys"
+    )]
+    EnrollmentUnsigned,
+    /// The payload's `sig` value is not a well-formed signature.
+    #[error("the enrollment's signature is malformed: {reason}")]
+    EnrollmentSignatureMalformed {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// No pinned key verifies the signature: the payload was signed by a key that is not
+    /// pinned, or altered after signing (Ed25519 cannot tell the two apart).
+    #[error(
+        "no pinned key verifies the enrollment's signature: it was signed by another key or altered after signing"
+    )]
+    EnrollmentSignatureMismatch,
+    /// Something follows the signature; `sig` must be the last parameter and appear once.
+    #[error("the enrollment has data after its signature; sig must be the last parameter")]
+    EnrollmentTrailingData,
+    /// A payload was to be checked with no pinned keys, and unsigned payloads were not
+    /// explicitly allowed.
+    #[error(
+        "no enrollment keys are pinned: pin the vendor's public keys, or allow unsigned enrollments explicitly (tests and tools only)"
+    )]
+    EnrollmentKeysMissing,
+    /// The device storage of the enrollment and verifier state failed.
+    #[error("the device storage failed: {reason}")]
+    StorageFailed {
+        /// What failed, with the operating system's message.
+        reason: String,
+    },
 }
 
 /// The kind of an [`Error`], without its details: what bindings map to their error types and
@@ -311,9 +386,9 @@ pub enum ErrorKind {
     /// See [`Error::MasterKeyLength`].
     InvalidMasterKey,
     /// See [`Error::AccountIdLength`], [`Error::AuditFieldLength`] and
-    /// [`Error::NulInIdentifier`].
+    /// [`Error::InvalidAgentId`] and [`Error::NulInIdentifier`].
     InvalidIdentifier,
-    /// See [`Error::RateLimited`].
+    /// See [`Error::RateLimited`] and [`Error::BatchExceedsRateLimit`].
     RateLimited,
     /// See [`Error::AuditFailed`].
     AuditFailed,
@@ -326,11 +401,19 @@ pub enum ErrorKind {
     StoreUnavailable,
     /// See [`Error::RandomUnavailable`].
     RandomUnavailable,
+    /// See [`Error::SigningKeyLength`].
+    InvalidSigningKey,
+    /// See [`Error::EnrollmentUnsigned`], [`Error::EnrollmentSignatureMalformed`],
+    /// [`Error::EnrollmentSignatureMismatch`], [`Error::EnrollmentTrailingData`] and
+    /// [`Error::EnrollmentKeysMissing`].
+    UntrustedEnrollment,
+    /// See [`Error::StorageFailed`].
+    StorageFailed,
 }
 
 impl ErrorKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ErrorKind; 18] = [
+    pub const ALL: [ErrorKind; 21] = [
         ErrorKind::InvalidDigits,
         ErrorKind::InvalidPeriod,
         ErrorKind::TimeBeforeEpoch,
@@ -349,6 +432,9 @@ impl ErrorKind {
         ErrorKind::AccountRevoked,
         ErrorKind::StoreUnavailable,
         ErrorKind::RandomUnavailable,
+        ErrorKind::InvalidSigningKey,
+        ErrorKind::UntrustedEnrollment,
+        ErrorKind::StorageFailed,
     ];
 
     /// The stable `snake_case` name used in the conformance vectors and by bindings.
@@ -372,6 +458,9 @@ impl ErrorKind {
             ErrorKind::AccountRevoked => "account_revoked",
             ErrorKind::StoreUnavailable => "store_unavailable",
             ErrorKind::RandomUnavailable => "random_unavailable",
+            ErrorKind::InvalidSigningKey => "invalid_signing_key",
+            ErrorKind::UntrustedEnrollment => "untrusted_enrollment",
+            ErrorKind::StorageFailed => "storage_failed",
         }
     }
 }
@@ -401,9 +490,9 @@ impl Error {
             Error::SecretTooShort { .. } | Error::SecretTooLong { .. } => {
                 ErrorKind::InvalidSecretLength
             }
-            Error::InvalidBase32Character { .. }
-            | Error::InvalidBase32Length { .. }
-            | Error::NonCanonicalBase32 { .. } => ErrorKind::InvalidBase32,
+            Error::InvalidBase32Character { .. } | Error::InvalidBase32Length { .. } => {
+                ErrorKind::InvalidBase32
+            }
             Error::UnsupportedAlgorithm { .. } => ErrorKind::UnsupportedAlgorithm,
             Error::InvalidCodeLength { .. }
             | Error::InvalidCodeCharacter { .. }
@@ -417,17 +506,29 @@ impl Error {
             | Error::UriInvalidParameter { .. }
             | Error::UriEncoding { .. }
             | Error::UriIssuerMismatch { .. }
+            | Error::UriTooLong { .. }
+            | Error::UriTooManyParameters { .. }
             | Error::UnsupportedVersion { .. } => ErrorKind::InvalidUri,
             Error::MasterKeyLength { .. } => ErrorKind::InvalidMasterKey,
             Error::AccountIdLength { .. }
             | Error::AuditFieldLength { .. }
+            | Error::InvalidAgentId { .. }
             | Error::NulInIdentifier { .. } => ErrorKind::InvalidIdentifier,
-            Error::RateLimited { .. } => ErrorKind::RateLimited,
+            Error::RateLimited { .. } | Error::BatchExceedsRateLimit { .. } => {
+                ErrorKind::RateLimited
+            }
             Error::AuditFailed { .. } => ErrorKind::AuditFailed,
             Error::StateCorrupt { .. } | Error::StateForeign => ErrorKind::InvalidState,
             Error::AccountRevoked { .. } => ErrorKind::AccountRevoked,
             Error::Ledger { .. } => ErrorKind::StoreUnavailable,
             Error::RandomUnavailable => ErrorKind::RandomUnavailable,
+            Error::SigningKeyLength { .. } => ErrorKind::InvalidSigningKey,
+            Error::EnrollmentUnsigned
+            | Error::EnrollmentSignatureMalformed { .. }
+            | Error::EnrollmentSignatureMismatch
+            | Error::EnrollmentTrailingData
+            | Error::EnrollmentKeysMissing => ErrorKind::UntrustedEnrollment,
+            Error::StorageFailed { .. } => ErrorKind::StorageFailed,
         }
     }
 }

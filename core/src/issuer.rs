@@ -4,11 +4,10 @@
 use crate::audit::AuditSink;
 use crate::inbound::{CustomerCheck, CustomerEntry, CustomerVerdict};
 use crate::ledger::{
-    AccountChange, AuditQuery, AuditRecord, Decision, Issuance, Ledger, MemoryLedger,
+    AccountChange, AuditQuery, Decision, Issuance, Ledger, LedgerRecord, MemoryLedger,
 };
 use crate::profile::{self, MasterKey, ProfileEntry, ProfileParams};
 use crate::{Enrollment, Error, TimedCode, Totp, Window};
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
 
@@ -79,7 +78,7 @@ impl Default for IssuerConfig {
 pub struct IssueRequest<'a> {
     /// The customer's account id (1..=256 bytes).
     pub account_id: &'a str,
-    /// The agent's id (1..=128 bytes).
+    /// The agent's id (1..=128 bytes in its canonical form, see [`crate::canonical_agent_id`]).
     pub agent_id: &'a str,
     /// The ticket number or reason for the call (1..=256 bytes).
     pub ticket: &'a str,
@@ -267,11 +266,19 @@ impl Issuer {
             }),
             Decision::RateLimited { retry_at } => {
                 let limit = self.config.rate_limit.unwrap_or_default();
-                Err(Error::RateLimited {
-                    agent_id: crate::uri::truncate(agent_id),
-                    max_codes: limit.max_codes,
-                    window_seconds: limit.window_seconds,
-                    retry_at: retry_at.unwrap_or(u64::MAX),
+                Err(match retry_at {
+                    Some(retry_at) => Error::RateLimited {
+                        agent_id: crate::uri::truncate(agent_id),
+                        max_codes: limit.max_codes,
+                        window_seconds: limit.window_seconds,
+                        retry_at,
+                    },
+                    None => Error::BatchExceedsRateLimit {
+                        agent_id: crate::uri::truncate(agent_id),
+                        count: account_ids.len(),
+                        max_codes: limit.max_codes,
+                        window_seconds: limit.window_seconds,
+                    },
                 })
             }
         }
@@ -343,7 +350,7 @@ impl Issuer {
 
     /// Audit records from the ledger, for supervisors; an agent id in the query is taken in
     /// its canonical form.
-    pub fn audit_events(&self, query: &AuditQuery<'_>) -> Result<Vec<AuditRecord>, Error> {
+    pub fn audit_events(&self, query: &AuditQuery<'_>) -> Result<Vec<LedgerRecord>, Error> {
         let agent_id = query
             .agent_id
             .map(|agent_id| checked_agent(agent_id, "-"))
@@ -582,11 +589,13 @@ fn batch_code(generator: &Totp, now: u64, first: Option<&TimedCode>) -> Result<T
     }
 }
 
-/// The agent id in the one form the rate limit and the audit use, after checking it and the
-/// ticket. Every issuer path goes through here.
-fn checked_agent<'a>(agent_id: &'a str, ticket: &str) -> Result<Cow<'a, str>, Error> {
-    check_audit_fields(agent_id, ticket)?;
-    Ok(Cow::Borrowed(agent_id))
+/// The agent id in the one form the rate limit and the audit use
+/// ([`crate::canonical_agent_id`]: `Agent-7` and `agent-7` share one limit), after checking it
+/// and the ticket. Every issuer path goes through here.
+fn checked_agent(agent_id: &str, ticket: &str) -> Result<String, Error> {
+    let canonical = crate::canonical_agent_id(agent_id)?;
+    check_audit_fields(&canonical, ticket)?;
+    Ok(canonical)
 }
 
 /// Checks an agent id and a ticket (or reason) for the audit trail: 1 to

@@ -230,7 +230,7 @@ impl AuditQuery<'_> {
     }
 
     /// Whether `record` passes the filters.
-    pub fn matches(&self, record: &AuditRecord) -> bool {
+    pub fn matches(&self, record: &LedgerRecord) -> bool {
         self.agent_id.is_none_or(|agent| agent == record.agent_id)
             && self
                 .account_id
@@ -242,7 +242,7 @@ impl AuditQuery<'_> {
 
 /// One audit record read back from a ledger: the owned form of an [`IssuanceEvent`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct AuditRecord {
+pub struct LedgerRecord {
     /// Unix time, in seconds.
     pub time: u64,
     /// What happened.
@@ -259,7 +259,7 @@ pub struct AuditRecord {
     pub epoch: u32,
 }
 
-impl AuditRecord {
+impl LedgerRecord {
     /// The record as an event.
     pub fn event(&self) -> IssuanceEvent<'_> {
         IssuanceEvent {
@@ -274,9 +274,9 @@ impl AuditRecord {
     }
 }
 
-impl From<&IssuanceEvent<'_>> for AuditRecord {
-    fn from(event: &IssuanceEvent<'_>) -> AuditRecord {
-        AuditRecord {
+impl From<&IssuanceEvent<'_>> for LedgerRecord {
+    fn from(event: &IssuanceEvent<'_>) -> LedgerRecord {
+        LedgerRecord {
             time: event.time,
             outcome: event.outcome,
             account_id: event.account_id.to_owned(),
@@ -306,7 +306,7 @@ pub trait Ledger: Send + Sync + core::fmt::Debug {
     fn account(&self, account_id: &str, base_epoch: u32) -> Result<AccountState, Error>;
 
     /// Audit records matching `query`, the oldest first.
-    fn audit_events(&self, query: &AuditQuery<'_>) -> Result<Vec<AuditRecord>, Error>;
+    fn audit_events(&self, query: &AuditQuery<'_>) -> Result<Vec<LedgerRecord>, Error>;
 
     /// Decides a customer check (Addition A) and records it, in one atomic step per account
     /// across every issuer sharing the ledger: a revoked account gives
@@ -393,7 +393,7 @@ pub struct MemoryLedger {
 }
 
 enum MemoryAudit {
-    Kept(Mutex<Vec<AuditRecord>>),
+    Kept(Mutex<Vec<LedgerRecord>>),
     Sink(Arc<dyn AuditSink>),
 }
 
@@ -440,7 +440,7 @@ impl MemoryLedger {
                 records
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)
-                    .extend(events.iter().map(AuditRecord::from));
+                    .extend(events.iter().map(LedgerRecord::from));
                 Ok(())
             }
             MemoryAudit::Sink(sink) => sink.record(events).map_err(|error| Error::AuditFailed {
@@ -565,12 +565,12 @@ impl Ledger for MemoryLedger {
         Ok(MemoryLedger::state(&accounts, account_id, base_epoch))
     }
 
-    fn audit_events(&self, query: &AuditQuery<'_>) -> Result<Vec<AuditRecord>, Error> {
+    fn audit_events(&self, query: &AuditQuery<'_>) -> Result<Vec<LedgerRecord>, Error> {
         query.check()?;
         match &self.audit {
             MemoryAudit::Kept(records) => {
                 let records = records.lock().unwrap_or_else(PoisonError::into_inner);
-                let mut found: Vec<AuditRecord> = records
+                let mut found: Vec<LedgerRecord> = records
                     .iter()
                     .filter(|record| query.matches(record))
                     .cloned()

@@ -153,6 +153,8 @@ impl PreparedKey {
     /// the hot path of code generation.
     #[inline]
     pub fn with_tag<R>(&self, message: &[u8], use_tag: impl FnOnce(&[u8]) -> R) -> R {
+        #[cfg(test)]
+        TAGS_COMPUTED.with(|count| count.set(count.get() + 1));
         match &self.state {
             #[cfg(feature = "rustcrypto")]
             State::Sha1(pads) => pads.with_tag(message, use_tag),
@@ -164,6 +166,13 @@ impl PreparedKey {
             State::Ring(key) => use_tag(ring::hmac::sign(key, message).as_ref()),
         }
     }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// How many MACs this thread computed: lets unit tests see that a verification compares
+    /// every candidate instead of stopping at the first match.
+    pub(crate) static TAGS_COMPUTED: core::cell::Cell<u64> = const { core::cell::Cell::new(0) };
 }
 
 /// A Merkle-Damgard hash state that absorbs whole blocks (SHA-1, SHA-256, SHA-512).

@@ -438,3 +438,90 @@ impl TimedCode {
         self.code.grouped()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::mac::TAGS_COMPUTED;
+
+    fn tags_computed_by(run: impl FnOnce()) -> u64 {
+        let before = TAGS_COMPUTED.with(core::cell::Cell::get);
+        run();
+        TAGS_COMPUTED.with(core::cell::Cell::get) - before
+    }
+
+    /// The accessors report what the generator was built with (cargo-mutants survivors: the
+    /// bindings read them, core's own tests did not).
+    #[test]
+    fn accessors_report_the_parameters() {
+        let secret = Secret::from_bytes(b"12345678901234567890").unwrap();
+        assert_eq!(Hotp::new(&secret, Algorithm::Sha1, 7).unwrap().digits(), 7);
+        let totp = Totp::new(&secret, Algorithm::Sha256, 8, 45)
+            .unwrap()
+            .with_t0(17);
+        assert_eq!((totp.digits(), totp.period(), totp.t0()), (8, 45, 17));
+        let totp = Totp::new(&secret, Algorithm::Sha1, 6, 30).unwrap();
+        assert_eq!((totp.digits(), totp.period(), totp.t0()), (6, 30, 0));
+    }
+
+    /// Seconds until the code changes, counted from T0 (cargo-mutants survivors: only the
+    /// bindings called it).
+    #[test]
+    fn seconds_remaining_counts_from_t0() {
+        let secret = Secret::from_bytes(b"12345678901234567890").unwrap();
+        let totp = Totp::new(&secret, Algorithm::Sha1, 6, 30)
+            .unwrap()
+            .with_t0(17);
+        for (time, remaining) in [(17, 30), (18, 29), (46, 1), (47, 30), (100, 7)] {
+            assert_eq!(
+                totp.seconds_remaining(time).unwrap(),
+                remaining,
+                "t = {time}"
+            );
+        }
+        assert!(totp.seconds_remaining(16).is_err());
+    }
+
+    /// Two steps of one window with the same code: the earliest one is the match (a
+    /// cargo-mutants survivor let a later duplicate overwrite it). RFC 4226's secret gives
+    /// 709847 at counters 2386 and 2394 (found by the stdlib reference, not by core).
+    #[test]
+    fn the_earliest_of_two_matching_steps_is_the_match() {
+        let secret = Secret::from_bytes(b"12345678901234567890").unwrap();
+        let hotp = Hotp::new(&secret, Algorithm::Sha1, 6).unwrap();
+        assert_eq!(hotp.code(2386).as_str(), "709847");
+        assert_eq!(hotp.code(2394).as_str(), "709847");
+        let found = hotp
+            .verify("709847", 2390, Window::new(4, 4).unwrap())
+            .unwrap()
+            .unwrap();
+        assert_eq!((found.step, found.drift), (2386, -4));
+        let found = hotp
+            .verify("709847", 2394, Window::new(10, 0).unwrap())
+            .unwrap()
+            .unwrap();
+        assert_eq!((found.step, found.drift), (2386, -8));
+    }
+
+    /// The window comparison computes and compares every candidate, wherever the match is
+    /// (issue 20: a mutant that stopped at the first match survived every suite).
+    #[test]
+    fn the_window_comparison_has_no_early_exit() {
+        let secret = Secret::from_bytes(b"12345678901234567890").unwrap();
+        let hotp = Hotp::new(&secret, Algorithm::Sha1, 6).unwrap();
+        let window = Window::new(0, 100).unwrap();
+        for matching in [1000, 1001, 1050, 1100] {
+            let code = hotp.code(matching);
+            let mut found = None;
+            let count =
+                tags_computed_by(|| found = hotp.verify(code.as_str(), 1000, window).unwrap());
+            assert_eq!(found.map(|m| m.step), Some(matching));
+            assert_eq!(count, 101, "match at {matching}");
+        }
+        let count = tags_computed_by(|| {
+            hotp.verify("000000", 1000, window).unwrap();
+        });
+        assert_eq!(count, 101);
+    }
+}

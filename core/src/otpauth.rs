@@ -70,15 +70,24 @@ impl OtpAuthUri {
         Ok(uri)
     }
 
-    /// Parses an otpauth:// URI.
+    /// Parses an otpauth:// URI, leniently where the input is unambiguous.
     ///
     /// Accepted: the label as `issuer:account` with a literal or `%3A` colon and optional
-    /// spaces after it; an issuer parameter (which must equal the label's issuer when both
-    /// exist); the algorithm in any case; `+` as a space in parameter values. Rejected with a
-    /// typed error: another scheme or type, a missing or malformed secret, digits outside
-    /// 6..=8, period 0, a hotp URI without counter, any duplicated parameter, an unknown
-    /// parameter whose name needs percent-encoding or differs from a defined one only in case.
+    /// spaces after it, an empty issuer before the colon (`:alice`, read as no issuer); an
+    /// issuer parameter (which must equal the label's issuer when both exist; an empty one is
+    /// no issuer); the algorithm in any case; raw spaces, raw UTF-8 and other characters that
+    /// should have been percent-encoded, everywhere; `+` as a space in parameter values;
+    /// parameters the format does not define (kept in [`OtpAuthUri::extra_parameters`],
+    /// repeats included, and otherwise ignored). Rejected with a typed error: a URI longer
+    /// than [`crate::MAX_URI_LEN`] or with more than [`crate::MAX_URI_PARAMETERS`] parameters,
+    /// control characters, another scheme or type, a missing or malformed secret, digits
+    /// outside 6..=8, period 0, a hotp URI without counter, `period` on hotp or `counter` on
+    /// totp, a duplicated defined parameter, an unknown parameter whose name needs
+    /// percent-encoding or differs from a defined one only in case (either could hide a
+    /// defined parameter, such as `Algorithm=SHA256`, that would otherwise be dropped).
+    /// Parsing stops at the first refused parameter and takes time linear in the input.
     pub fn parse(text: &str) -> Result<OtpAuthUri, Error> {
+        uri::check_length(text)?;
         let rest =
             strip_prefix_ignore_case(text, SCHEME).ok_or(Error::UriScheme { expected: SCHEME })?;
         let (type_and_label, query, query_offset) = match rest.split_once('?') {
@@ -107,48 +116,17 @@ impl OtpAuthUri {
         )?;
         let (label_issuer, account) = split_label(&label)?;
 
-        let mut secret = None;
-        let mut issuer_parameter = None;
-        let mut algorithm = Algorithm::Sha1;
-        let mut digits = 6u32;
-        let mut period = None;
-        let mut counter = None;
-        let mut extra_parameters = Vec::new();
-        let parameters = if query.is_empty() {
-            Vec::new()
-        } else {
-            uri::parameters(query, query_offset)?
-        };
-        for parameter in parameters {
-            let value = uri::decode(
-                parameter.raw_value,
-                parameter.value_offset,
-                Strictness::Lenient {
-                    plus_is_space: true,
-                },
-            )?;
-            match parameter.name {
-                "secret" => secret = Some(Secret::from_base32(&value)?),
-                "issuer" => issuer_parameter = Some(value.to_string()),
-                "algorithm" => algorithm = value.parse()?,
-                "digits" => digits = uri::parse_decimal("digits", &value)?,
-                "period" if is_totp => period = Some(uri::parse_decimal::<u64>("period", &value)?),
-                "counter" if !is_totp => {
-                    counter = Some(uri::parse_decimal::<u64>("counter", &value)?);
-                }
-                "period" | "counter" => {
-                    return Err(Error::UriInvalidParameter {
-                        name: if parameter.name == "period" {
-                            "period"
-                        } else {
-                            "counter"
-                        },
-                        reason: format!("does not apply to {kind_name}"),
-                    });
-                }
-                name => extra_parameters.push((name.to_owned(), value.to_string())),
-            }
-        }
+        let Fields {
+            secret,
+            issuer: issuer_parameter,
+            algorithm,
+            digits,
+            period,
+            counter,
+            extra_parameters,
+        } = Fields::parse(query, query_offset, kind_name, is_totp)?;
+        // An empty issuer, in the label or as a parameter, is no issuer.
+        let issuer_parameter = issuer_parameter.filter(|issuer| !issuer.is_empty());
         let issuer = match (label_issuer, issuer_parameter) {
             (Some(label), Some(parameter)) if label != parameter => {
                 return Err(Error::UriIssuerMismatch { label, parameter });
@@ -169,8 +147,8 @@ impl OtpAuthUri {
             issuer,
             account,
             secret: secret.ok_or(Error::UriMissingParameter { name: "secret" })?,
-            algorithm,
-            digits,
+            algorithm: algorithm.unwrap_or(Algorithm::Sha1),
+            digits: digits.unwrap_or(6),
             extra_parameters,
         };
         uri.validate()?;
@@ -182,17 +160,9 @@ impl OtpAuthUri {
     /// written, defaults included. The result holds the secret and is zeroized on drop.
     pub fn to_uri_string(&self) -> Result<Zeroizing<String>, Error> {
         self.validate()?;
-        // Sized up front so that the buffer never grows (growing would leave a copy of the
-        // secret behind in freed memory).
-        let extra: usize = self
-            .extra_parameters
-            .iter()
-            .map(|(name, value)| 2 + 3 * (name.len() + value.len()))
-            .sum();
-        let issuer = self.issuer.as_ref().map_or(0, String::len);
-        let capacity =
-            128 + 6 * issuer + 3 * self.account.len() + self.secret.len().div_ceil(5) * 8 + extra;
-        let mut out = Zeroizing::new(String::with_capacity(capacity));
+        // Sized exactly up front so that the buffer never grows (growing would leave a copy
+        // of the secret behind in freed memory).
+        let mut out = Zeroizing::new(String::with_capacity(self.canonical_len()));
         out.push_str(SCHEME);
         out.push_str(match self.kind {
             OtpKind::Totp { .. } => "totp/",
@@ -247,9 +217,47 @@ impl OtpAuthUri {
         }
     }
 
+    /// The exact length in bytes of what [`OtpAuthUri::to_uri_string`] writes.
+    fn canonical_len(&self) -> usize {
+        fn decimal_len(mut value: u64) -> usize {
+            let mut len = 1;
+            while value >= 10 {
+                value /= 10;
+                len += 1;
+            }
+            len
+        }
+        let issuer = self
+            .issuer
+            .as_deref()
+            .map_or(0, |issuer| 2 * uri::encoded_len(issuer) + ":&issuer=".len());
+        let kind = match self.kind {
+            OtpKind::Totp { period } => "totp/&period=".len() + decimal_len(period),
+            OtpKind::Hotp { counter } => "hotp/&counter=".len() + decimal_len(counter),
+        };
+        let extra: usize = self
+            .extra_parameters
+            .iter()
+            .map(|(name, value)| 2 + uri::encoded_len(name) + uri::encoded_len(value))
+            .sum();
+        SCHEME.len()
+            + kind
+            + issuer
+            + uri::encoded_len(&self.account)
+            + "?secret=".len()
+            + (self.secret.len() * 8).div_ceil(5)
+            + "&algorithm=".len()
+            + self.algorithm.as_str().len()
+            + "&digits=".len()
+            + decimal_len(u64::from(self.digits))
+            + extra
+    }
+
     /// Checks the fields the way parsing does: digits 6..=8, a non-zero period, a non-empty
     /// account without colon, an issuer without colon, extra parameter names that need no
-    /// percent-encoding and do not repeat a defined or an earlier name in any case.
+    /// percent-encoding and are no defined name in any case, and a canonical URI within
+    /// [`crate::MAX_URI_LEN`] and [`crate::MAX_URI_PARAMETERS`] (so that whatever is emitted
+    /// parses back).
     pub fn validate(&self) -> Result<(), Error> {
         crate::code::Digits::new(self.digits)?;
         if let OtpKind::Totp { period: 0 } = self.kind {
@@ -273,24 +281,107 @@ impl OtpAuthUri {
             });
         }
         // Extra parameters are written back verbatim after the defined ones, so a name must
-        // need no percent-encoding and must not be taken, in any case, by a defined or an
-        // earlier parameter: otherwise the emitted URI would not parse back to this value.
-        for (index, (name, _)) in self.extra_parameters.iter().enumerate() {
-            let taken = DEFINED_PARAMETERS
-                .into_iter()
-                .chain(
-                    self.extra_parameters[..index]
-                        .iter()
-                        .map(|(seen, _)| seen.as_str()),
-                )
-                .any(|seen| seen.eq_ignore_ascii_case(name));
-            if taken || !name.bytes().all(uri::is_unreserved) {
-                return Err(Error::UriUnknownParameter {
-                    name: uri::truncate(name),
-                });
-            }
+        // need no percent-encoding and must not be taken, in any case, by a defined parameter:
+        // otherwise the emitted URI would not parse back to this value. Repeats are fine: they
+        // come back in order.
+        for (name, _) in &self.extra_parameters {
+            check_extra_name(name)?;
+        }
+        // Every defined parameter is written, so the canonical form may hold more parameters
+        // than the input did.
+        let parameters = 4 + usize::from(self.issuer.is_some()) + self.extra_parameters.len();
+        if parameters > uri::MAX_URI_PARAMETERS {
+            return Err(Error::UriTooManyParameters {
+                max: uri::MAX_URI_PARAMETERS,
+            });
+        }
+        let len = self.canonical_len();
+        if len > uri::MAX_URI_LEN {
+            return Err(Error::UriTooLong {
+                len,
+                max: uri::MAX_URI_LEN,
+            });
         }
         Ok(())
+    }
+}
+
+/// Refuses a parameter name the format does not define when it could stand for a defined one:
+/// one that needs percent-encoding, or one that differs from a defined name only in case.
+fn check_extra_name(name: &str) -> Result<(), Error> {
+    let taken = DEFINED_PARAMETERS
+        .into_iter()
+        .any(|defined| defined.eq_ignore_ascii_case(name));
+    if taken || name.is_empty() || !name.bytes().all(uri::is_unreserved) {
+        return Err(Error::UriUnknownParameter {
+            name: uri::shown_name(name),
+        });
+    }
+    Ok(())
+}
+
+/// The query parameters of an otpauth:// URI, each read at most once.
+#[derive(Default)]
+struct Fields {
+    secret: Option<Secret>,
+    issuer: Option<String>,
+    algorithm: Option<Algorithm>,
+    digits: Option<u32>,
+    period: Option<u64>,
+    counter: Option<u64>,
+    extra_parameters: Vec<(String, String)>,
+}
+
+impl Fields {
+    /// Reads the query (at byte `offset` of the URI), stopping at the first refused parameter.
+    fn parse(query: &str, offset: usize, kind_name: &str, is_totp: bool) -> Result<Fields, Error> {
+        let mut fields = Fields::default();
+        for parameter in uri::parameters(query, offset) {
+            let parameter = parameter?;
+            let value = uri::decode(
+                parameter.raw_value,
+                parameter.value_offset,
+                Strictness::Lenient {
+                    plus_is_space: true,
+                },
+            )?;
+            match parameter.name {
+                "secret" => {
+                    uri::set_once(&mut fields.secret, "secret", Secret::from_base32(&value)?)?;
+                }
+                "issuer" => uri::set_once(&mut fields.issuer, "issuer", value.to_string())?,
+                "algorithm" => uri::set_once(&mut fields.algorithm, "algorithm", value.parse()?)?,
+                "digits" => {
+                    let digits = uri::parse_decimal("digits", &value)?;
+                    uri::set_once(&mut fields.digits, "digits", digits)?;
+                }
+                "period" if is_totp => {
+                    let period = uri::parse_decimal("period", &value)?;
+                    uri::set_once(&mut fields.period, "period", period)?;
+                }
+                "counter" if !is_totp => {
+                    let counter = uri::parse_decimal("counter", &value)?;
+                    uri::set_once(&mut fields.counter, "counter", counter)?;
+                }
+                "period" | "counter" => {
+                    return Err(Error::UriInvalidParameter {
+                        name: if parameter.name == "period" {
+                            "period"
+                        } else {
+                            "counter"
+                        },
+                        reason: format!("does not apply to {kind_name}"),
+                    });
+                }
+                name => {
+                    check_extra_name(name)?;
+                    fields
+                        .extra_parameters
+                        .push((name.to_owned(), value.to_string()));
+                }
+            }
+        }
+        Ok(fields)
     }
 }
 
@@ -312,11 +403,8 @@ fn split_label(label: &str) -> Result<(Option<String>, String), Error> {
             reason: "the account name is empty",
         });
     }
-    if issuer == Some("") {
-        return Err(Error::UriLabel {
-            reason: "the issuer before ':' is empty",
-        });
-    }
+    // `:alice` (or `%3Aalice`) is unambiguous: no issuer.
+    let issuer = issuer.filter(|issuer| !issuer.is_empty());
     Ok((issuer.map(str::to_owned), account.to_owned()))
 }
 
@@ -361,5 +449,25 @@ mod tests {
         );
         let uri = OtpAuthUri::parse(&text).unwrap();
         assert_eq!(uri.to_uri_string().unwrap().as_str(), text);
+        assert_eq!(uri.canonical_len(), text.len());
+        let hotp = OtpAuthUri::parse(&format!(
+            "otpauth://hotp/:%C3%A9?secret={SECRET}&counter=18446744073709551615&x=%20"
+        ))
+        .unwrap();
+        assert_eq!(hotp.canonical_len(), hotp.to_uri_string().unwrap().len());
+    }
+
+    #[test]
+    fn what_parses_emits_within_the_length_bound() {
+        // Raw characters grow threefold when emitted percent-encoded: such an input fits the
+        // bound, but its canonical form would not, so it is refused rather than emitting a
+        // URI that does not parse back.
+        let account = "é".repeat(1500);
+        let text = format!("otpauth://totp/{account}?secret={SECRET}");
+        assert!(text.len() <= uri::MAX_URI_LEN);
+        assert!(matches!(
+            OtpAuthUri::parse(&text),
+            Err(Error::UriTooLong { .. })
+        ));
     }
 }

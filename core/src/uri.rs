@@ -8,8 +8,9 @@ use zeroize::Zeroizing;
 pub(crate) enum Strictness {
     /// Only unreserved characters and `%XX` escapes (callsign://, which we emit ourselves).
     Strict,
-    /// Also other printable characters as they are, and `+` as a space in query values
-    /// (otpauth://, which many generators write loosely).
+    /// Every character but ASCII control characters as it is (a raw space is a space, raw
+    /// UTF-8 is itself), and `+` as a space in query values (otpauth://, which many generators
+    /// write loosely).
     Lenient { plus_is_space: bool },
 }
 
@@ -29,6 +30,13 @@ pub(crate) fn decode(
                 let high = bytes.get(index + 1).and_then(|b| hex_value(*b));
                 let low = bytes.get(index + 2).and_then(|b| hex_value(*b));
                 match (high, low) {
+                    // A NUL would cut the text short wherever it is read as a C string.
+                    (Some(0), Some(0)) => {
+                        return Err(Error::UriEncoding {
+                            position: offset + index,
+                            reason: "%00 (a NUL character) is not allowed",
+                        });
+                    }
                     (Some(high), Some(low)) => out.push(high << 4 | low),
                     _ => {
                         return Err(Error::UriEncoding {
@@ -48,15 +56,17 @@ pub(crate) fn decode(
                 out.push(b' ');
             }
             _ if is_unreserved(byte) => out.push(byte),
-            _ if matches!(strictness, Strictness::Lenient { .. })
-                && (0x21..0x7f).contains(&byte) =>
-            {
+            _ if matches!(strictness, Strictness::Lenient { .. }) && !byte.is_ascii_control() => {
                 out.push(byte);
             }
             _ => {
                 return Err(Error::UriEncoding {
                     position: offset + index,
-                    reason: "character must be percent-encoded",
+                    reason: if byte.is_ascii_control() {
+                        "control characters are not allowed"
+                    } else {
+                        "character must be percent-encoded"
+                    },
                 });
             }
         }
@@ -75,6 +85,13 @@ pub(crate) fn decode(
     }
 }
 
+/// The length of [`encode`]'s output for `text`.
+pub(crate) fn encoded_len(text: &str) -> usize {
+    text.bytes()
+        .map(|byte| if is_unreserved(byte) { 1 } else { 3 })
+        .sum()
+}
+
 /// Percent-encodes everything but RFC 3986's unreserved characters.
 pub(crate) fn encode(text: &str) -> String {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -91,6 +108,26 @@ pub(crate) fn encode(text: &str) -> String {
     out
 }
 
+/// The longest URI accepted, in bytes (`otpauth://` and `callsign://enroll` alike).
+///
+/// Real otpauth:// URIs, image links included, stay far below it; the bound keeps a hostile
+/// input from costing more than a few microseconds.
+pub const MAX_URI_LEN: usize = 8192;
+
+/// The most query parameters a URI may have (`otpauth://` and `callsign://enroll` alike).
+pub const MAX_URI_PARAMETERS: usize = 64;
+
+/// Refuses a URI longer than [`MAX_URI_LEN`] before anything else looks at it.
+pub(crate) fn check_length(text: &str) -> Result<(), Error> {
+    if text.len() > MAX_URI_LEN {
+        return Err(Error::UriTooLong {
+            len: text.len(),
+            max: MAX_URI_LEN,
+        });
+    }
+    Ok(())
+}
+
 /// One `name=value` pair of a query, with the byte offset of its value in the URI.
 #[derive(Debug)]
 pub(crate) struct Parameter<'a> {
@@ -99,34 +136,83 @@ pub(crate) struct Parameter<'a> {
     pub value_offset: usize,
 }
 
-/// Splits a query (starting at byte `offset` of the URI) into parameters; rejects duplicated
-/// names and parameters without `=`.
-pub(crate) fn parameters(query: &str, offset: usize) -> Result<Vec<Parameter<'_>>, Error> {
-    let mut parameters: Vec<Parameter<'_>> = Vec::new();
-    let mut position = offset;
-    for pair in query.split('&') {
-        let Some((name, raw_value)) = pair.split_once('=') else {
-            return Err(Error::UriEncoding {
-                position,
-                reason: "query parameter without '='",
-            });
+/// The parameters of a query, one at a time: each pair is split off only when asked for, so a
+/// caller that refuses a parameter stops the scan there. Linear in the query's length; the
+/// pair after the [`MAX_URI_PARAMETERS`]th is an error.
+#[derive(Debug)]
+pub(crate) struct Parameters<'a> {
+    rest: Option<&'a str>,
+    position: usize,
+    count: usize,
+}
+
+/// Splits a query (starting at byte `offset` of the URI) into parameters, lazily; an empty
+/// query has none. Duplicates are the caller's to find (see [`set_once`]).
+pub(crate) fn parameters(query: &str, offset: usize) -> Parameters<'_> {
+    Parameters {
+        rest: (!query.is_empty()).then_some(query),
+        position: offset,
+        count: 0,
+    }
+}
+
+impl<'a> Iterator for Parameters<'a> {
+    type Item = Result<Parameter<'a>, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let rest = self.rest?;
+        let (pair, tail) = match rest.split_once('&') {
+            Some((pair, tail)) => (pair, Some(tail)),
+            None => (rest, None),
         };
-        if parameters
-            .iter()
-            .any(|seen| seen.name.eq_ignore_ascii_case(name))
-        {
-            return Err(Error::UriDuplicateParameter {
-                name: name.chars().take(64).collect(),
-            });
+        self.count += 1;
+        if self.count > MAX_URI_PARAMETERS {
+            self.rest = None;
+            return Some(Err(Error::UriTooManyParameters {
+                max: MAX_URI_PARAMETERS,
+            }));
         }
-        parameters.push(Parameter {
+        let Some((name, raw_value)) = pair.split_once('=') else {
+            self.rest = None;
+            return Some(Err(Error::UriEncoding {
+                position: self.position,
+                reason: "query parameter without '='",
+            }));
+        };
+        let parameter = Parameter {
             name,
             raw_value,
-            value_offset: position + name.len() + 1,
-        });
-        position += pair.len() + 1;
+            value_offset: self.position + name.len() + 1,
+        };
+        self.position += pair.len() + 1;
+        self.rest = tail;
+        Some(Ok(parameter))
     }
-    Ok(parameters)
+}
+
+/// Stores the value of the parameter `name`, refusing a second occurrence at once.
+pub(crate) fn set_once<T>(slot: &mut Option<T>, name: &'static str, value: T) -> Result<(), Error> {
+    if slot.is_some() {
+        return Err(Error::UriDuplicateParameter {
+            name: name.to_owned(),
+        });
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+/// The longest parameter name that errors show as it is.
+const SHOWN_NAME_LEN: usize = 16;
+
+/// An untrusted parameter name as errors and `Debug` may show it: in full when it is short and
+/// made of unreserved characters only, else only its length. A long or odd "name" is often a
+/// pasted secret or a mangled URI, so none of its characters are echoed.
+pub(crate) fn shown_name(name: &str) -> String {
+    if name.len() <= SHOWN_NAME_LEN && name.bytes().all(is_unreserved) {
+        name.to_owned()
+    } else {
+        format!("[{} bytes, not shown]", name.len())
+    }
 }
 
 /// Parses a decimal parameter value with no sign, no spaces and no leading `+`.

@@ -203,3 +203,49 @@ fn customer_and_agent_codes_never_pass_for_each_other() {
         Ok(Verdict::NotGenuine { .. })
     ));
 }
+
+#[test]
+fn signed_enrollment_with_check_digit_round_trips_and_check_is_set_once() {
+    let key = callsign::SigningKey::from_seed(&[7u8; 32]).unwrap();
+    let trust = callsign::EnrollmentTrust::pinned([key.public_key()]).unwrap();
+    let secret = master().account_secret("customer-0001", 0).unwrap();
+    let enrollment = Enrollment::new(
+        "ACME Support",
+        "customer-0001",
+        secret,
+        0,
+        ProfileParams::default().with_check_digit(true),
+    )
+    .unwrap()
+    .signed(&key)
+    .unwrap();
+    let uri = enrollment.to_uri_string();
+    assert!(
+        uri.contains("&period=30&check=damm&sig="),
+        "{}",
+        uri.as_str()
+    );
+    // The signature covers the check parameter: it is read back, signature kept.
+    let read = Enrollment::from_uri(&uri, &trust).unwrap();
+    assert!(read.params().check_digit());
+    assert_eq!(read.to_uri_string().as_str(), uri.as_str());
+    // Dropping the check parameter breaks the signature.
+    let stripped = uri.replace("&check=damm", "");
+    assert_eq!(
+        Enrollment::from_uri(&stripped, &trust)
+            .map(|_| ())
+            .unwrap_err()
+            .kind(),
+        callsign::ErrorKind::UntrustedEnrollment
+    );
+    // A repeated check parameter is refused like any other repeated parameter.
+    let unsigned = uri.split("&sig=").next().unwrap();
+    for repeated in ["&check=damm", "&check=none"] {
+        assert_eq!(
+            Enrollment::parse(&format!("{unsigned}{repeated}")).map(|_| ()),
+            Err(Error::UriDuplicateParameter {
+                name: "check".to_owned()
+            })
+        );
+    }
+}

@@ -168,12 +168,10 @@ fn corrupt_and_foreign_state_are_typed_errors_and_the_fallback_fails_closed() {
     let mut flipped = blob.clone();
     let last = flipped.len() - 1;
     flipped[last] ^= 1;
-    assert_eq!(
+    assert!(matches!(
         verifier.import_state(&flipped),
-        Err(Error::StateCorrupt {
-            reason: "integrity check failed"
-        })
-    );
+        Err(Error::StateCorrupt { .. })
+    ));
     assert!(matches!(
         verifier.import_state(&blob[..10]),
         Err(Error::StateCorrupt { .. })
@@ -358,11 +356,13 @@ fn batches_split_over_threads_match_batches_on_one_thread() {
     let parallel_codes = codes(&parallel);
     assert!(parallel_codes == codes(&serial), "codes differ");
     assert_eq!(parallel_codes.len(), accounts.len());
+    // Compared without the chain field: the parallel run's chain also holds the warm batch.
     let notices = |audit: &MemoryAuditSink| -> Vec<String> {
         audit
             .lines()
             .into_iter()
             .filter(|line| line.contains("\"notice\""))
+            .map(|line| line[..line.find(",\"chain\"").unwrap_or(line.len())].to_owned())
             .collect()
     };
     let parallel_notices = notices(&parallel_audit);

@@ -106,6 +106,22 @@ proptest! {
     }
 
     #[test]
+    fn whatever_the_lenient_otpauth_import_reads_is_written_back_and_read_again(
+        label in "(([ -$&-9;-~äé€\t]|%20){0,8}(:|%3A))?([ -$&-9;-~äé€]|%20){1,12}",
+        query in "([a-zA-Z]{1,6}=([ -$'-<>-~é]|%2F|%3A){0,8}&){0,4}[a-z]{1,6}=[a-z0-9]{0,4}") {
+        // The mirror of fuzz/fuzz_targets/otpauth_parse.rs: raw spaces, raw UTF-8, empty
+        // issuers and extension parameters must all survive the canonical round trip.
+        let text = format!("otpauth://totp/{label}?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&{query}");
+        if let Ok(parsed) = OtpAuthUri::parse(&text) {
+            let emitted = parsed.to_uri_string().unwrap();
+            let again = OtpAuthUri::parse(&emitted).unwrap();
+            prop_assert_eq!(&again, &parsed);
+            let emitted_again = again.to_uri_string().unwrap();
+            prop_assert_eq!(emitted_again.as_str(), emitted.as_str());
+        }
+    }
+
+    #[test]
     fn enrollment_round_trips(issuer in name(), account in name(), key in proptest::collection::vec(any::<u8>(), 16..64),
                               epoch in any::<u32>(), digits in 6u32..=8, period in 10u64..=300) {
         let enrollment = Enrollment::new(&issuer, &account, Secret::from_bytes(&key).unwrap(), epoch,
@@ -186,7 +202,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(96))]
 
     #[test]
-    fn the_json_lines_sink_writes_each_event_as_serde_json_does(
+    fn the_json_lines_sink_writes_each_event_as_serde_json_does_with_its_chain(
         picks in proptest::collection::vec((0usize..3, 0usize..3, 0usize..2, 0u64..2, any::<bool>()), 0..600),
         texts in proptest::collection::vec(awkward_text(), 3),
     ) {
@@ -215,9 +231,17 @@ proptest! {
         sink.record(second).unwrap();
         let written = std::fs::read_to_string(&path).unwrap();
         std::fs::remove_file(&path).unwrap();
+        // serde_json's line of each event, then its chain hash (per agent, from the start).
+        let mut heads = std::collections::HashMap::new();
         let expected: String = events
             .iter()
-            .map(|event| serde_json::to_string(event).unwrap() + "\n")
+            .map(|event| {
+                let previous = heads.get(event.agent_id).copied().unwrap_or(callsign::AUDIT_CHAIN_START);
+                let chain = callsign::audit_chain_hash(&previous, event);
+                heads.insert(event.agent_id, chain);
+                let line = serde_json::to_string(event).unwrap();
+                format!("{},\"chain\":\"{}\"}}\n", &line[..line.len() - 1], callsign::audit_chain_hex(&chain))
+            })
             .collect();
         prop_assert_eq!(written, expected);
     }

@@ -15,8 +15,9 @@
 //! computed by core and pinned by the committed file.
 
 use callsign::{
-    Algorithm, Code, Enrollment, Error, Hotp, MasterKey, OtpAuthUri, OtpKind, ProfileParams,
-    Secret, Totp, Verdict, Verifier, VerifierConfig, Window, agent_code, derive_call_key,
+    Algorithm, AuditOutcome, AuditRecord, Code, Enrollment, EnrollmentTrust, Error, Hotp,
+    IssuanceEvent, MasterKey, OtpAuthUri, OtpKind, ProfileParams, Secret, SigningKey, Totp,
+    Verdict, Verifier, VerifierConfig, Window, agent_code, derive_call_key,
 };
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -521,6 +522,78 @@ fn verifier_cases() -> Vec<Value> {
             &[(base, code(step - 2)), (base + 1, code(step + 1))],
         ),
         verifier_sequence(
+            "a failure is forgotten exactly lockout seconds later",
+            default,
+            &[
+                (base, wrong(step)),
+                (base + 10, wrong(step)),
+                (base + 900, wrong(step + 30)),
+                (base + 909, wrong(step + 30)),
+            ],
+        ),
+        verifier_sequence(
+            "the lock ends exactly at its end time",
+            default,
+            &[
+                (base, wrong(step)),
+                (base, wrong(step)),
+                (base, wrong(step)),
+                (base + 899, wrong(step + 29)),
+                (base + 900, wrong(step + 30)),
+            ],
+        ),
+        verifier_sequence(
+            "clock moved back: the lock holds and failures count from the latest time",
+            default,
+            &[
+                (base, wrong(step)),
+                (base + 1, wrong(step)),
+                (base - 900, wrong(step - 30)),
+                (base + 5, code(step)),
+                (base - 3600, code(step - 120)),
+                (base + 901, wrong(step + 30)),
+                (base - 1000, wrong(step - 34)),
+                (base + 901 + 899, wrong(step + 60)),
+            ],
+        ),
+        verifier_sequence(
+            "clock moved forward ends a lock; moving it back again does not",
+            default,
+            &[
+                (base, wrong(step)),
+                (base, wrong(step)),
+                (base, wrong(step)),
+                (base + 1800, wrong(step + 60)),
+                (base, wrong(step)),
+                (base, wrong(step)),
+                (base + 2699, code(step + 89)),
+            ],
+        ),
+        verifier_sequence(
+            "a device time after 9999-12-31 is an error and changes nothing",
+            VerifierConfig {
+                max_failures: 1,
+                ..default
+            },
+            &[
+                (callsign::MAX_DEVICE_TIME + 1, "123456".to_owned()),
+                (u64::MAX, "123456".to_owned()),
+                (base, code(step)),
+            ],
+        ),
+        verifier_sequence(
+            "a window of 101 steps: both ends match",
+            VerifierConfig {
+                window: Window::new(50, 50).unwrap(),
+                ..default
+            },
+            &[
+                (base, code(step - 50)),
+                (base + 1, code(step + 50)),
+                (base + 2, code(step - 51)),
+            ],
+        ),
+        verifier_sequence(
             "exact window near time zero",
             VerifierConfig {
                 window: Window::new(1, 1).unwrap(),
@@ -604,6 +677,14 @@ fn otpauth_cases() -> Vec<Value> {
         format!("OTPAUTH://TOTP/Example:alice?secret={S}"),
         "otpauth://totp/Example:alice?issuer=Example&secret=GEZD-GNBV-GY3T-QOJQ-GEZD-GNBV-GY3T-QOJQ".to_owned(),
         format!("otpauth://totp/Example:%20%20alice?secret={S}===="),
+        // The lenient import side: an empty issuer prefix is no issuer, raw spaces are
+        // spaces, unknown parameters (repeats too) are kept aside and otherwise ignored,
+        // trailing base32 bits are ignored.
+        format!("otpauth://totp/:alice?secret={S}"),
+        format!("otpauth://totp/%3Aalice?secret={S}&issuer="),
+        format!("otpauth://totp/ACME Co:john doe?secret={S}&issuer=ACME Co"),
+        format!("otpauth://totp/Example:alice?secret={S}&tags=a&tags=b&color=red"),
+        "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEH".to_owned(),
     ];
     for uri in valid {
         let parsed = OtpAuthUri::parse(&uri).unwrap();
@@ -640,6 +721,17 @@ fn otpauth_cases() -> Vec<Value> {
         format!("otpauth://totp/Example:alice?secret={S}&counter=3"),
         format!("otpauth://totp/Example:alice?secret={S}&digits"),
         format!("otpauth://totp?secret={S}"),
+        format!("otpauth://totp/Example:alice?secret={S}&Algorithm=SHA256"),
+        format!("otpauth://totp/Example:alice?secret={S}&%61lgorithm=SHA256"),
+        format!("otpauth://totp/Example:alice?secret={S}&digits=6&digits=6"),
+        format!("otpauth://totp/Example:ali\tce?secret={S}"),
+        format!(
+            "otpauth://totp/Example:alice?secret={S}&{}",
+            (0..callsign::MAX_URI_PARAMETERS)
+                .map(|index| format!("p{index}=x"))
+                .collect::<Vec<_>>()
+                .join("&")
+        ),
     ];
     for uri in invalid {
         let error = OtpAuthUri::parse(&uri).unwrap_err();
@@ -684,6 +776,9 @@ fn enrollment_cases() -> Vec<Value> {
         replace("v=1&", ""),
         format!("{uri}&color=red"),
         format!("{uri}&epoch=1"),
+        // Strict, unlike otpauth://: unknown parameters are refused, repeated or not.
+        format!("{uri}&tags=a&tags=a"),
+        replace("v=1", "V=1"),
         replace("digits=6", "digits=5"),
         replace("digits=6", "digits=9"),
         replace("period=30", "period=0"),
@@ -708,6 +803,190 @@ fn enrollment_cases() -> Vec<Value> {
     cases
 }
 
+/// Addition C's reference signing key: seed bytes 0x20..0x3f.
+fn reference_signing_key() -> SigningKey {
+    SigningKey::from_seed(&(0x20u8..0x40).collect::<Vec<_>>()).unwrap()
+}
+
+/// Another key, playing the forger's.
+fn forger_signing_key() -> SigningKey {
+    SigningKey::from_seed(&(0x40u8..0x60).collect::<Vec<_>>()).unwrap()
+}
+
+/// Which refusal an untrusted-enrollment error is (the Rust variant, named for the vectors).
+fn refusal(error: &Error) -> Option<&'static str> {
+    match error {
+        Error::EnrollmentUnsigned => Some("unsigned"),
+        Error::EnrollmentSignatureMalformed { .. } => Some("malformed_signature"),
+        Error::EnrollmentSignatureMismatch => Some("signature_mismatch"),
+        Error::EnrollmentTrailingData => Some("trailing_data"),
+        Error::EnrollmentKeysMissing => Some("no_pinned_keys"),
+        _ => None,
+    }
+}
+
+fn signed_enrollment_cases() -> Vec<Value> {
+    let key = reference_signing_key();
+    let forger = forger_signing_key();
+    let public = hex(key.public_key().as_bytes());
+    let forger_public = hex(forger.public_key().as_bytes());
+    let unsigned = reference_enrollment().to_uri_string().as_str().to_owned();
+    let signed = reference_enrollment()
+        .signed(&key)
+        .unwrap()
+        .to_uri_string()
+        .as_str()
+        .to_owned();
+    let by_forger = reference_enrollment()
+        .signed(&forger)
+        .unwrap()
+        .to_uri_string()
+        .as_str()
+        .to_owned();
+    let signature = signed.rsplit_once("&sig=").unwrap().1.to_owned();
+    let mut cases = vec![json!({
+        "name": "Addition C reference",
+        "seed_hex": hex(key.expose_seed()), "public_key_hex": public,
+        "payload": unsigned, "signature": signature, "uri": signed,
+        "trusted_keys_hex": [public], "allow_unsigned": false,
+        "expect": enrollment_json(&reference_enrollment()),
+    })];
+    let altered = signed.replace("customer-0001", "customer-0002");
+    let mut flipped = signed.clone();
+    let last = flipped.pop().unwrap();
+    flipped.push(if last == 'A' { 'Q' } else { 'A' });
+    let plus = signed.replacen("&sig=", "&sig=+", 1);
+    let plus = plus[..plus.len() - 1].to_owned();
+    let sig_first = format!(
+        "callsign://enroll?sig={signature}&{}",
+        &unsigned["callsign://enroll?".len()..]
+    );
+    let sig_middle = format!("{unsigned}&sig={signature}&period=30").replacen("&period=30", "", 1);
+    let one = vec![public.clone()];
+    let rotated = vec![forger_public.clone(), public.clone()];
+    let none: Vec<String> = Vec::new();
+    let short_key = vec![public[..62].to_owned()];
+    let all: Vec<(&str, String, &Vec<String>, bool)> = vec![
+        ("signed, pinned", signed.clone(), &one, false),
+        (
+            "signed, one of two pinned keys (rotation)",
+            signed.clone(),
+            &rotated,
+            false,
+        ),
+        ("unsigned, keys pinned", unsigned.clone(), &one, false),
+        (
+            "signed by a key that is not pinned (a forgery)",
+            by_forger.clone(),
+            &one,
+            false,
+        ),
+        ("altered after signing", altered, &one, false),
+        ("signature bit flipped", flipped, &one, false),
+        (
+            "signature truncated",
+            signed[..signed.len() - 1].to_owned(),
+            &one,
+            false,
+        ),
+        (
+            "signature with a character outside base64url",
+            plus,
+            &one,
+            false,
+        ),
+        ("signature with padding", format!("{signed}=="), &one, false),
+        (
+            "data after the signature",
+            format!("{signed}&color=red"),
+            &one,
+            false,
+        ),
+        (
+            "a second signature",
+            format!("{signed}&sig={signature}"),
+            &one,
+            false,
+        ),
+        (
+            "a fragment after the signature",
+            format!("{signed}#x"),
+            &one,
+            false,
+        ),
+        ("sig before other parameters", sig_middle, &one, false),
+        ("sig as the first parameter", sig_first, &one, false),
+        (
+            "no pinned keys and unsigned not allowed",
+            signed.clone(),
+            &none,
+            false,
+        ),
+        (
+            "no pinned keys, unsigned not allowed, unsigned payload",
+            unsigned.clone(),
+            &none,
+            false,
+        ),
+        (
+            "unsigned allowed explicitly: unsigned payload",
+            unsigned.clone(),
+            &none,
+            true,
+        ),
+        (
+            "unsigned allowed explicitly: signature ignored",
+            by_forger.clone(),
+            &none,
+            true,
+        ),
+        (
+            "unsigned allowed explicitly: trailing data still refused",
+            format!("{by_forger}&x=1"),
+            &none,
+            true,
+        ),
+        (
+            "pinned keys and allow_unsigned together",
+            signed.clone(),
+            &one,
+            true,
+        ),
+        (
+            "a pinned key of 31 bytes",
+            signed.clone(),
+            &short_key,
+            false,
+        ),
+    ];
+    for (name, uri, keys, allow_unsigned) in all {
+        let keys_bytes: Vec<Vec<u8>> = keys.iter().map(|k| unhex(k)).collect();
+        let result = EnrollmentTrust::from_options(&keys_bytes, allow_unsigned)
+            .and_then(|trust| Enrollment::from_uri(&uri, &trust));
+        let mut case = json!({"name": name, "uri": uri, "trusted_keys_hex": keys,
+                              "allow_unsigned": allow_unsigned});
+        match result {
+            Ok(enrollment) => {
+                case["expect"] = enrollment_json(&enrollment);
+            }
+            Err(error) => {
+                case["error"] = json!(kind(&error));
+                if let Some(refusal) = refusal(&error) {
+                    case["refusal"] = json!(refusal);
+                }
+            }
+        }
+        cases.push(case);
+    }
+    cases
+}
+
+fn enrollment_json(enrollment: &Enrollment) -> Value {
+    json!({"issuer": enrollment.issuer(), "account": enrollment.account_id(),
+           "secret_hex": hex(enrollment.secret().expose_bytes()), "epoch": enrollment.epoch(),
+           "digits": enrollment.params().digits(), "period": enrollment.params().period()})
+}
+
 fn base32_cases() -> Vec<Value> {
     let mut cases = Vec::new();
     for input in [
@@ -719,11 +998,15 @@ fn base32_cases() -> Vec<Value> {
         "MZXW6YQ",
         "MY======",
         "",
+        // Non-zero unused bits in the last symbol are ignored; the canonical form zeroes them.
+        "MZ",
+        "MZXW7",
+        "mzxw6ytboj",
     ] {
         let bytes = callsign::base32::decode(input).unwrap();
         cases.push(json!({"input": input, "hex": hex(&bytes), "canonical": callsign::base32::encode(&bytes)}));
     }
-    for input in ["MZXW1", "MZX", "MZXW6YTB8", "MZ=XW", "MZ", "MZXW6YTBO!"] {
+    for input in ["MZXW1", "MZX", "MZXW6YTB8", "MZ=XW", "MZXW6Y", "MZXW6YTBO!"] {
         let error = callsign::base32::decode(input).unwrap_err();
         cases.push(json!({"input": input, "error": kind(&error)}));
     }
@@ -747,7 +1030,8 @@ fn generate() -> Value {
             "otpauth and enrollment cases give the canonical URI that emitting the parsed value must produce.",
             "customer_codes and check_digit_codes: the code of direction agent or customer (protocol Additions A and B); code and grouped include the check digit when check_digit is true.",
             "check_digit_entries read an entry for an account with a check digit: code (the d code digits), misheard, or an error.",
-            "customer_check_sequences run their steps in order on two fresh issuers (index issuer) that share one ledger, with master_key_hex, epoch, digits, period and check_digit; status is verified, not_verified, already_used, locked_out or misheard."
+            "customer_check_sequences run their steps in order on two fresh issuers (index issuer) that share one ledger, with master_key_hex, epoch, digits, period and check_digit; status is verified, not_verified, already_used, locked_out or misheard.",
+            "signed_enrollments: read uri with trusted_keys_hex pinned (or none) and allow_unsigned; refusal names which untrusted_enrollment error it is. The first case is Addition C's reference: signing payload with seed_hex gives uri."
         ],
         "error_kinds": error_kinds,
         "hotp": hotp_cases(),
@@ -759,13 +1043,107 @@ fn generate() -> Value {
         "verifier_sequences": verifier_cases(),
         "otpauth": otpauth_cases(),
         "enrollment": enrollment_cases(),
+        "signed_enrollments": signed_enrollment_cases(),
         "base32": base32_cases(),
         "customer_codes": twoway::customer_code_cases(),
         "check_digit_codes": twoway::check_digit_code_cases(),
         "damm": twoway::damm_cases(),
         "check_digit_entries": twoway::check_digit_entry_cases(),
         "customer_check_sequences": twoway::customer_check_sequences(),
+        "agent_ids": agent_id_cases(),
+        "audit_chain": audit_chain_cases(),
     })
+}
+
+/// The canonical form of agent ids (protocol "Agent ids"), or the error for a refused one.
+fn agent_id_cases() -> Vec<Value> {
+    [
+        "agent-7",
+        "Agent-7",
+        " agent-7\u{a0}",
+        "\u{3000}ａｇｅｎｔ－７",
+        "Jane   Doe",
+        "ﬁona",
+        "Straße",
+        "ΣΊΣΥΦΟΣ",
+        "İstanbul",
+        "Ǆemal",
+        "agent-7\u{200b}",
+        "\u{feff}agent-7",
+        "age\u{202e}nt",
+        "agent\u{2028}7",
+        "tab\there",
+        "",
+        "   ",
+        &"x".repeat(128),
+        &"x".repeat(129),
+        &"Ａ".repeat(100),
+    ]
+    .into_iter()
+    .map(|input| match callsign::canonical_agent_id(input) {
+        Ok(canonical) => json!({"input": input, "canonical": canonical}),
+        Err(error) => json!({"input": input, "error": error.kind().as_str()}),
+    })
+    .collect()
+}
+
+/// Chain hashes of audit records (protocol "Audit chain"): two agents' chains interleaved,
+/// from the start value on, with fields that need JSON escaping and non-ASCII text.
+fn audit_chain_cases() -> Vec<Value> {
+    let events = [
+        (
+            1_764_355_200u64,
+            AuditOutcome::Issued,
+            "customer-0001",
+            "agent-7",
+            "T-4711",
+            58_811_840u64,
+            0u32,
+        ),
+        (
+            1_764_355_201,
+            AuditOutcome::Issued,
+            "kunde@example.de",
+            "agent-8",
+            "Rückruf \"dringend\"",
+            58_811_840,
+            0,
+        ),
+        (
+            1_764_355_230,
+            AuditOutcome::Issued,
+            "customer-0002",
+            "agent-7",
+            "T-4712\nline",
+            58_811_841,
+            0,
+        ),
+        (
+            1_764_355_260,
+            AuditOutcome::RefusedRateLimited,
+            "customer-0003",
+            "agent-7",
+            "T-4713",
+            58_811_842,
+            3,
+        ),
+        (0, AuditOutcome::Issued, "a", "agent-8", "t", 0, u32::MAX),
+    ];
+    let mut heads: std::collections::HashMap<&str, [u8; 32]> = std::collections::HashMap::new();
+    events
+        .iter()
+        .map(|&(time, outcome, account_id, agent_id, ticket, step, epoch)| {
+            let event = IssuanceEvent { time, outcome, account_id, agent_id, ticket, step, epoch };
+            let previous = heads.get(agent_id).copied().unwrap_or(callsign::AUDIT_CHAIN_START);
+            let chain = callsign::audit_chain_hash(&previous, &event);
+            heads.insert(agent_id, chain);
+            json!({
+                "previous_hex": hex(&previous),
+                "event": {"time": time, "outcome": outcome.as_str(), "account_id": account_id, "agent_id": agent_id, "ticket": ticket, "step": step, "epoch": epoch},
+                "chain_hex": hex(&chain),
+            })
+        })
+        .collect()
 }
 
 pub(crate) fn load() -> Value {
@@ -806,6 +1184,7 @@ fn counts_meet_the_bar() {
         "entries",
         "otpauth",
         "enrollment",
+        "signed_enrollments",
         "base32",
     ];
     let mut total = 0;
@@ -995,8 +1374,12 @@ fn verifier_sequences() {
             max_failures: config["max_failures"].as_u64().unwrap() as u32,
             lockout_seconds: config["lockout_seconds"].as_u64().unwrap(),
         };
-        let verifier =
-            Verifier::from_uri(sequence["enrollment_uri"].as_str().unwrap(), config).unwrap();
+        let verifier = Verifier::from_uri(
+            sequence["enrollment_uri"].as_str().unwrap(),
+            &EnrollmentTrust::allow_unsigned(),
+            config,
+        )
+        .unwrap();
         for step in sequence["steps"].as_array().unwrap() {
             let result = verifier.check(
                 step["entry"].as_str().unwrap(),
@@ -1072,6 +1455,50 @@ fn enrollment_uris() {
 }
 
 #[test]
+fn signed_enrollments() {
+    let vectors = load();
+    let cases = cases(&vectors, "signed_enrollments");
+    // Addition C's reference values, written here by hand.
+    let reference = &cases[0];
+    let key = SigningKey::from_seed(&unhex(reference["seed_hex"].as_str().unwrap())).unwrap();
+    assert_eq!(
+        hex(key.public_key().as_bytes()),
+        "29acbae141bccaf0b22e1a94d34d0bc7361e526d0bfe12c89794bc9322966dd7"
+    );
+    assert_eq!(
+        reference["payload"],
+        "callsign://enroll?v=1&issuer=ACME%20Support&account=customer-0001&secret=7RUX6PO6UZYH6QNGL4DRTLQONNWAJGQSCE7NI4GQY72WFTSYMK4Q&epoch=0&digits=6&period=30"
+    );
+    assert_eq!(
+        reference["signature"],
+        "L8G5Ekv02vc-IBsPXyMfaNdKoco-iDMtO_Eml77Tk7xY74WRgwO-ro3x-STRGlt5--oF2OBRftRid8AWcvc2Cg"
+    );
+    let resigned = reference_enrollment().signed(&key).unwrap();
+    assert_eq!(resigned.to_uri_string().as_str(), reference["uri"]);
+    for case in cases {
+        let keys: Vec<Vec<u8>> = case["trusted_keys_hex"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| unhex(k.as_str().unwrap()))
+            .collect();
+        let result =
+            EnrollmentTrust::from_options(&keys, case["allow_unsigned"].as_bool().unwrap())
+                .and_then(|trust| Enrollment::from_uri(case["uri"].as_str().unwrap(), &trust));
+        if let Some(expect) = case.get("expect") {
+            let enrollment = result.unwrap();
+            assert_eq!(&enrollment_json(&enrollment), expect, "{}", case["name"]);
+            // A trusted payload is emitted again byte for byte.
+            assert_eq!(enrollment.to_uri_string().as_str(), case["uri"]);
+        } else {
+            let error = result.as_ref().unwrap_err();
+            assert_eq!(refusal(error), case["refusal"].as_str(), "{}", case["name"]);
+            expect_error(result, case);
+        }
+    }
+}
+
+#[test]
 fn base32() {
     for case in cases(&load(), "base32") {
         let result = callsign::base32::decode(case["input"].as_str().unwrap());
@@ -1086,5 +1513,35 @@ fn base32() {
             }
             None => expect_error(result, case),
         }
+    }
+}
+
+#[test]
+fn agent_ids() {
+    let vectors = load();
+    let agent_ids = cases(&vectors, "agent_ids");
+    assert!(agent_ids.len() >= 20);
+    for case in agent_ids {
+        let input = case["input"].as_str().unwrap();
+        let result = callsign::canonical_agent_id(input);
+        match case["canonical"].as_str() {
+            Some(canonical) => assert_eq!(result.as_deref(), Ok(canonical), "{case}"),
+            None => expect_error(result, case),
+        }
+    }
+}
+
+#[test]
+fn audit_chain() {
+    for case in cases(&load(), "audit_chain") {
+        // The event through the record parser, as a verifier reads it from a JSON line.
+        let mut record = case["event"].clone();
+        record["chain"] = case["chain_hex"].clone();
+        let record: AuditRecord = serde_json::from_value(record).unwrap();
+        let previous: [u8; 32] = unhex(case["previous_hex"].as_str().unwrap())
+            .try_into()
+            .unwrap();
+        let chain = callsign::audit_chain_hash(&previous, &record.event());
+        assert_eq!(hex(&chain), case["chain_hex"].as_str().unwrap(), "{case}");
     }
 }

@@ -15,7 +15,7 @@ mkdir -p "$work"
 
 # The callsign wheel: rebuilt when core, ledger or binding sources are newer than it.
 wheels=$root/target/python/wheels
-wheel=$(ls "$wheels"/callsign-*-cp39-abi3-*.whl 2>/dev/null | head -1 || true)
+wheel=$(ls "$wheels"/callsign_otp-*-cp39-abi3-*.whl 2>/dev/null | head -1 || true)
 if [ -z "$wheel" ] || [ -n "$(find "$root/core/src" "$root/ledger/src" "$root/bindings/python/src" \
     "$root/bindings/python/python" "$root/Cargo.lock" -newer "$wheel" -type f 2>/dev/null | head -1)" ]; then
   echo "agent-desk: building the callsign wheel"
@@ -24,10 +24,10 @@ if [ -z "$wheel" ] || [ -n "$(find "$root/core/src" "$root/ledger/src" "$root/bi
     "$python" -m venv "$build_venv"
     "$build_venv/bin/pip" install --quiet -r "$root/bindings/python/requirements-build.txt"
   }
-  rm -f "$wheels"/callsign-*-cp39-abi3-*.whl
+  rm -f "$wheels"/callsign_otp-*-cp39-abi3-*.whl
   "$build_venv/bin/maturin" build --quiet --release --locked --manifest-path "$root/bindings/python/Cargo.toml" \
     --interpreter "$build_venv/bin/python" --out "$wheels"
-  wheel=$(ls "$wheels"/callsign-*-cp39-abi3-*.whl | head -1)
+  wheel=$(ls "$wheels"/callsign_otp-*-cp39-abi3-*.whl | head -1)
 fi
 
 requirements=$here/requirements.txt

@@ -52,19 +52,53 @@ static callsign_result load_master_key(const char *path, callsign_master_key **o
     return result;
 }
 
+static const char usage[] = "usage: callsign-agent --master-key FILE --audit-file FILE --agent ID "
+                            "--ticket TICKET [--time UNIX_SECONDS]\n";
+
+/* Reads a unix time: decimal digits only, no sign, no spaces, no overflow. */
+static bool parse_time(const char *text, uint64_t *out) {
+    if (text[0] < '0' || text[0] > '9') return false;
+    errno = 0;
+    char *end = NULL;
+    unsigned long long value = strtoull(text, &end, 10);
+    if (errno != 0 || *end != '\0') return false;
+    *out = (uint64_t)value;
+    return true;
+}
+
 int main(int argc, char **argv) {
     const char *key_path = NULL, *audit_path = NULL, *agent = NULL, *ticket = NULL;
     uint64_t now = (uint64_t)time(NULL);
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (strcmp(argv[i], "--master-key") == 0) key_path = argv[i + 1];
-        else if (strcmp(argv[i], "--audit-file") == 0) audit_path = argv[i + 1];
-        else if (strcmp(argv[i], "--agent") == 0) agent = argv[i + 1];
-        else if (strcmp(argv[i], "--ticket") == 0) ticket = argv[i + 1];
-        else if (strcmp(argv[i], "--time") == 0) now = strtoull(argv[i + 1], NULL, 10);
+    for (int i = 1; i < argc; i += 2) {
+        const char *option = argv[i];
+        if (strcmp(option, "--help") == 0 || strcmp(option, "-h") == 0) {
+            fputs(usage, stdout);
+            return 0;
+        }
+        if (i + 1 >= argc) {
+            fprintf(stderr, "callsign-agent: %s needs a value\n%s", option, usage);
+            return 2;
+        }
+        const char *value = argv[i + 1];
+        if (strcmp(option, "--master-key") == 0) key_path = value;
+        else if (strcmp(option, "--audit-file") == 0) audit_path = value;
+        else if (strcmp(option, "--agent") == 0) agent = value;
+        else if (strcmp(option, "--ticket") == 0) ticket = value;
+        else if (strcmp(option, "--time") == 0) {
+            if (!parse_time(value, &now)) {
+                fprintf(stderr,
+                        "callsign-agent: --time: \"%s\" is not a unix time (decimal seconds from "
+                        "0 to 18446744073709551615)\n", value);
+                return 2;
+            }
+        } else {
+            fprintf(stderr, "callsign-agent: unknown option \"%s\"\n%s", option, usage);
+            return 2;
+        }
     }
     if (!key_path || !audit_path || !agent || !ticket) {
-        fprintf(stderr, "usage: %s --master-key FILE --audit-file FILE --agent ID --ticket TICKET "
-                        "[--time UNIX_SECONDS]\n", argv[0]);
+        fprintf(stderr, "callsign-agent: --master-key, --audit-file, --agent and --ticket are required\n%s",
+                usage);
         return 2;
     }
 

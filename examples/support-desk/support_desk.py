@@ -9,7 +9,8 @@ tells them whether the caller is genuine. An agent over the rate limit is refuse
     python support_desk.py seed
     python support_desk.py customers
     python support_desk.py call --agent agent-7 --ticket T-1042 --customer erika@example.de
-    python support_desk.py desk --agent agent-7        # one session, many calls (from stdin)
+    python support_desk.py desk --agent agent-7        # one session, many calls (from stdin:
+                                                       # CUSTOMER TICKET per line; see desk --help)
     python support_desk.py inbound --agent agent-7 --ticket T-2077 --customer ada@example.com --code "246 206"
 
 A customer calling in reads the customer code that their app shows on their own request; the
@@ -277,6 +278,25 @@ class Desk:
                        "customer has not entered it yet.\n")
 
 
+DESK_FORMAT = """\
+Reads one call per line from stdin:
+
+    CUSTOMER TICKET
+
+CUSTOMER is the customer's account id, email or phone number (write a phone number without
+spaces: +4930901820); TICKET is the ticket the call is about, written to the audit trail. The
+two are separated by spaces or tabs. Blank lines and lines starting with # are skipped; a line
+with more or fewer fields is answered with the expected format and skipped. Each call prints
+its code like `call` does. The exit status is 0 when every call got a code, 3 when any was
+refused (unknown customer, no app, over the rate limit).
+
+Example:
+
+    customer-0001 T-1042
+    erika@example.de T-1043
+"""
+
+
 def run_desk(desk: Desk, lines: TextIO, live: bool) -> int:
     """A session: each input line is `CUSTOMER TICKET`; returns the number of refusals."""
     refusals = 0
@@ -285,7 +305,7 @@ def run_desk(desk: Desk, lines: TextIO, live: bool) -> int:
             continue
         parts = line.split()
         if len(parts) != 2:
-            desk.out.write("usage per line: CUSTOMER TICKET\n")
+            desk.out.write("usage per line: CUSTOMER TICKET (see `support_desk.py desk --help`)\n")
             continue
         try:
             desk.call(parts[0], parts[1], live)
@@ -311,7 +331,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("seed", help="create the demo CRM and master key")
     commands.add_parser("customers", help="list the CRM's customers")
     for name, help_text in (("call", "issue the code for one call"), ("desk", "a session of calls read from stdin")):
-        command = commands.add_parser(name, help=help_text)
+        command = commands.add_parser(
+            name,
+            help=help_text,
+            description=f"{help_text}.\n\n{DESK_FORMAT}" if name == "desk" else f"{help_text}.",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         command.add_argument("--agent", required=True, help="your agent id (audited)")
         command.add_argument(
             "--rate-limit", type=parse_rate_limit, default=callsign.RateLimit(), help="MAX/SECONDS per agent"

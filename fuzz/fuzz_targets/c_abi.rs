@@ -341,6 +341,9 @@ unsafe extern "C" {
     ) -> u32;
     fn callsign_verifier_new_from_uri(
         enrollment_uri: *const c_char,
+        trusted_keys: *const u8,
+        trusted_keys_len: usize,
+        allow_unsigned: bool,
         config: *const VerifierConfig,
         out: *mut *mut Verifier,
     ) -> u32;
@@ -1349,7 +1352,16 @@ fn step(script: &mut Script<'_>, state: &mut State) {
                 let uri = script.text(state, &mut given);
                 let config = script.config(&mut given);
                 let config = config.as_ref().map_or(ptr::null(), ptr::from_ref);
-                unsafe { callsign_verifier_new_from_uri(uri.ptr(), config, &raw mut verifier) }
+                unsafe {
+                    callsign_verifier_new_from_uri(
+                        uri.ptr(),
+                        ptr::null(),
+                        0,
+                        true,
+                        config,
+                        &raw mut verifier,
+                    )
+                }
             } else {
                 let enrollment = script.handle::<Enrollment>(state, &mut given);
                 let config = script.config(&mut given);

@@ -1,6 +1,9 @@
 //! The customer's verifier in entry mode, driven by a sequence of entries, clock changes and
 //! state imports, and checked against a model of protocol v1:
 //! - during a lock every entry gets `LockedOut`;
+//! - locks and failures are judged at the latest time seen (a clock moved back neither ends a
+//!   lock nor forgets a failure), and a time after `MAX_DEVICE_TIME` is an overflow error that
+//!   changes nothing;
 //! - a malformed entry is the same error as `Code::parse_entry` and changes nothing;
 //! - a well-formed entry is genuine iff it is the code of a step in the window after the last
 //!   accepted one, already used if at or before it, and otherwise a counted failure;
@@ -11,8 +14,8 @@
 
 use arbitrary::Arbitrary;
 use callsign::{
-    Code, Enrollment, ErrorKind, MAX_FAILURES_LIMIT, MAX_LOCKOUT_SECONDS, ProfileParams, Secret,
-    Totp, Verdict, Verifier, VerifierConfig, Window, agent_totp,
+    Code, Enrollment, ErrorKind, MAX_DEVICE_TIME, MAX_FAILURES_LIMIT, MAX_LOCKOUT_SECONDS,
+    ProfileParams, Secret, Totp, Verdict, Verifier, VerifierConfig, Window, agent_totp,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -80,6 +83,8 @@ enum Foreign {
     Secret,
     /// Same issuer, account and secret, another epoch.
     Epoch,
+    /// Same issuer, account, secret and epoch, another period.
+    Period,
 }
 
 struct Harness {
@@ -88,7 +93,10 @@ struct Harness {
     enrollment: Enrollment,
     verifier: Verifier,
     totp: Totp,
-    exported: Vec<Vec<u8>>,
+    /// Earlier exports, each with the latest time seen when it was made.
+    exported: Vec<(Vec<u8>, u64)>,
+    /// The latest time the verifier has seen (the model's copy).
+    latest: u64,
 }
 
 fuzz_target!(|input: Input| {
@@ -111,6 +119,7 @@ fuzz_target!(|input: Input| {
         config,
         enrollment,
         exported: Vec::new(),
+        latest: 0,
     };
     let mut now = input.start;
     for (change, action) in input.steps {
@@ -151,7 +160,9 @@ impl Harness {
                 if self.exported.is_empty() {
                     return;
                 }
-                let mut blob = self.exported[usize::from(which) % self.exported.len()].clone();
+                let mut blob = self.exported[usize::from(which) % self.exported.len()]
+                    .0
+                    .clone();
                 match alteration {
                     Alteration::Flip { index, mask } => {
                         if let Some(byte) = blob.get_mut(usize::from(index)) {
@@ -168,6 +179,12 @@ impl Harness {
                     Foreign::Account => enrollment("customer-0002", &SECRET, 0, self.params),
                     Foreign::Secret => enrollment(ACCOUNT, &OTHER_SECRET, 0, self.params),
                     Foreign::Epoch => enrollment(ACCOUNT, &SECRET, 1, self.params),
+                    Foreign::Period => {
+                        let period = 10 + (self.params.period() - 10 + 1) % 291;
+                        let other = ProfileParams::new(self.params.digits(), period)
+                            .expect("period in range");
+                        enrollment(ACCOUNT, &SECRET, 0, other)
+                    }
                 };
                 let blob = Verifier::new(&other, self.config)
                     .expect("valid configuration")
@@ -183,9 +200,23 @@ impl Harness {
         }
     }
 
-    fn check(&self, entry: &str, now: u64) {
+    fn check(&mut self, entry: &str, now: u64) {
         let before = self.verifier.status(now);
+        let blob_before = self.verifier.export_state();
         let result = self.verifier.check(entry, now);
+        if now > MAX_DEVICE_TIME {
+            assert_eq!(
+                result.map_err(|error| error.kind()),
+                Err(ErrorKind::Overflow)
+            );
+            assert_eq!(
+                self.verifier.export_state(),
+                blob_before,
+                "a refused time changed the state"
+            );
+            return;
+        }
+        self.latest = self.latest.max(now);
         let after = self.verifier.status(now);
         if let Some(until) = before.locked_until {
             assert_eq!(result, Ok(Verdict::LockedOut { until }));
@@ -223,7 +254,7 @@ impl Harness {
             None => {
                 assert!(before.attempts_left >= 1, "{before:?} while not locked");
                 if before.attempts_left == 1 {
-                    let until = now.saturating_add(self.config.lockout_seconds);
+                    let until = self.latest + self.config.lockout_seconds;
                     assert_eq!(verdict, Verdict::LockedOut { until });
                     assert_eq!(
                         after.locked_until,
@@ -253,21 +284,24 @@ impl Harness {
         if self.exported.len() == MAX_REMEMBERED {
             self.exported.remove(0);
         }
-        self.exported.push(blob);
+        self.exported.push((blob, self.latest));
     }
 
-    fn import(&self, blob: &[u8], now: u64) {
+    fn import(&mut self, blob: &[u8], now: u64) {
         let before = self.verifier.export_state();
         let status = self.verifier.status(now);
         match self.verifier.import_state(blob) {
-            Ok(()) => assert!(
-                self.exported.iter().any(|exported| exported == blob),
-                "accepted a state it never exported: {blob:02x?}"
-            ),
+            Ok(()) => {
+                let Some((_, latest)) = self.exported.iter().find(|(exported, _)| exported == blob)
+                else {
+                    panic!("accepted a state it never exported: {blob:02x?}");
+                };
+                self.latest = *latest;
+            }
             Err(error) => {
                 assert_eq!(error.kind(), ErrorKind::InvalidState);
                 assert!(
-                    !self.exported.iter().any(|exported| exported == blob),
+                    !self.exported.iter().any(|(exported, _)| exported == blob),
                     "rejected its own export: {error}"
                 );
                 assert_eq!(self.verifier.export_state(), before);

@@ -15,8 +15,8 @@ pub use postgres::{POSTGRES_SCHEMA_VERSION, PostgresLedger};
 pub use sqlite::{SQLITE_SCHEMA_VERSION, SqliteLedger};
 
 use callsign::{
-    AccountChange, AccountState, AuditOutcome, AuditQuery, AuditRecord, CustomerCheck,
-    CustomerState, CustomerVerdict, Decision, Error, Issuance, IssuanceEvent, Ledger, LedgerFault,
+    AccountChange, AccountState, AuditOutcome, AuditQuery, CustomerCheck, CustomerState,
+    CustomerVerdict, Decision, Error, Issuance, IssuanceEvent, Ledger, LedgerFault, LedgerRecord,
     RateSlot,
 };
 use std::sync::Arc;
@@ -347,9 +347,9 @@ pub(crate) enum SqlValue {
 pub(crate) type AuditRow = (i64, String, String, String, String, i64, i64);
 
 /// An audit row as a record.
-pub(crate) fn audit_record(row: AuditRow) -> Result<AuditRecord, Error> {
+pub(crate) fn audit_record(row: AuditRow) -> Result<LedgerRecord, Error> {
     let (time, outcome, account_id, agent_id, ticket, step, epoch) = row;
-    Ok(AuditRecord {
+    Ok(LedgerRecord {
         time: from_sql_u64(time, "audit time")?,
         outcome: outcome_named(&outcome)?,
         account_id,

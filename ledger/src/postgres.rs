@@ -17,8 +17,8 @@ use crate::{
     check_account, check_change, check_customer_in, check_ids, customer_in, decide, sql_int,
 };
 use callsign::{
-    AccountChange, AccountState, AuditOutcome, AuditQuery, AuditRecord, CustomerCheck,
-    CustomerState, CustomerVerdict, Decision, Error, Issuance, IssuanceEvent, Ledger, LedgerFault,
+    AccountChange, AccountState, AuditOutcome, AuditQuery, CustomerCheck, CustomerState,
+    CustomerVerdict, Decision, Error, Issuance, IssuanceEvent, Ledger, LedgerFault, LedgerRecord,
 };
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, PoolError, RecyclingMethod};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -453,7 +453,7 @@ impl Ledger for PostgresLedger {
         })
     }
 
-    fn audit_events(&self, query: &AuditQuery<'_>) -> Result<Vec<AuditRecord>, Error> {
+    fn audit_events(&self, query: &AuditQuery<'_>) -> Result<Vec<LedgerRecord>, Error> {
         let (filter, values) = audit_query_sql(query, |index| format!("${index}"))?;
         let sql = format!(
             "SELECT time, outcome, account_id, agent_id, ticket, step, epoch FROM callsign_audit{filter}"

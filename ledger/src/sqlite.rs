@@ -7,8 +7,8 @@ use crate::{
     check_account, check_customer_in, customer_in, decide, sql_int,
 };
 use callsign::{
-    AccountChange, AccountState, AuditOutcome, AuditQuery, AuditRecord, CustomerCheck,
-    CustomerState, CustomerVerdict, Decision, Error, Issuance, IssuanceEvent, Ledger, LedgerFault,
+    AccountChange, AccountState, AuditOutcome, AuditQuery, CustomerCheck, CustomerState,
+    CustomerVerdict, Decision, Error, Issuance, IssuanceEvent, Ledger, LedgerFault, LedgerRecord,
 };
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior};
 use std::path::{Path, PathBuf};
@@ -326,7 +326,7 @@ impl Ledger for SqliteLedger {
         self.transaction(|tx| customer_in(tx, account_id))
     }
 
-    fn audit_events(&self, query: &AuditQuery<'_>) -> Result<Vec<AuditRecord>, Error> {
+    fn audit_events(&self, query: &AuditQuery<'_>) -> Result<Vec<LedgerRecord>, Error> {
         let (filter, values) = audit_query_sql(query, |index| format!("?{index}"))?;
         let sql = format!(
             "SELECT time, outcome, account_id, agent_id, ticket, step, epoch FROM callsign_audit{filter}"

@@ -48,8 +48,9 @@
 // The outcome of a callsign function. `CALLSIGN_RESULT_OK` (0) is success.
 //
 // Values come in numbered ranges: 1xx misuse of the C API, 2xx OTP parameters, 3xx keys and
-// encodings, 4xx malformed input, 5xx issuer policy. Each kind of core error has exactly one
-// value; its name (`callsign_result_name`) is the error name used by the conformance vectors.
+// encodings, 4xx malformed or untrusted input, 5xx issuer policy, 6xx files and device
+// storage. Each kind of core error has exactly one value; its name (`callsign_result_name`) is
+// the error name used by the conformance vectors.
 // Values are never renumbered; a retired value stays reserved.
 enum callsign_result
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -90,6 +91,8 @@ enum callsign_result
   CALLSIGN_RESULT_INVALID_MASTER_KEY = 303,
   // The system random generator failed.
   CALLSIGN_RESULT_RANDOM_UNAVAILABLE = 304,
+  // An Ed25519 signing key seed or public key is not 32 bytes long.
+  CALLSIGN_RESULT_INVALID_SIGNING_KEY = 305,
   // An entered code is malformed (wrong length or a character other than digits and separators).
   CALLSIGN_RESULT_INVALID_CODE = 400,
   // An otpauth:// or callsign:// URI is malformed.
@@ -98,6 +101,9 @@ enum callsign_result
   CALLSIGN_RESULT_INVALID_IDENTIFIER = 402,
   // A persisted verifier state is corrupt or belongs to another enrollment.
   CALLSIGN_RESULT_INVALID_STATE = 403,
+  // An enrollment payload is not signed by a pinned key (unsigned, bad or unpinned
+  // signature, data after the signature), or no keys are pinned.
+  CALLSIGN_RESULT_UNTRUSTED_ENROLLMENT = 404,
   // The agent reached the issuer's rate limit; no code was issued.
   CALLSIGN_RESULT_RATE_LIMITED = 500,
   // The audit sink failed; no code was issued.
@@ -106,6 +112,10 @@ enum callsign_result
   CALLSIGN_RESULT_ACCOUNT_REVOKED = 502,
   // The issuer's ledger (its database) failed, timed out or was closed; no code was issued.
   CALLSIGN_RESULT_STORE_UNAVAILABLE = 503,
+  // A file (an audit file) could not be opened, read or used; the last-error message says why.
+  CALLSIGN_RESULT_IO_FAILED = 600,
+  // The device storage of the enrollment and verifier state failed.
+  CALLSIGN_RESULT_STORAGE_FAILED = 601,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -215,6 +225,27 @@ typedef uint32_t callsign_verdict_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// How `callsign_stored_verifier_open` found the stored records.
+enum callsign_restored
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Freshly enrolled; nothing was restored.
+  CALLSIGN_RESTORED_NONE = 0,
+  // Enrollment and state were read: the attempt counter and lock are as they were.
+  CALLSIGN_RESTORED_STATE = 1,
+  // The enrollment was there but its state was missing or damaged: locked from opening.
+  CALLSIGN_RESTORED_LOCKED_AFTER_LOST_STATE = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum callsign_restored callsign_restored;
+#else
+typedef uint32_t callsign_restored;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // The kind of a customer verdict (the vendor checking a customer who calls in).
 enum callsign_customer_verdict_kind
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -270,6 +301,14 @@ typedef struct callsign_otpauth callsign_otpauth;
 // between threads.
 typedef struct callsign_secret callsign_secret;
 
+// The vendor's enrollment signing key (an Ed25519 seed, separate from the master key),
+// zeroized when freed. Immutable: may be shared between threads.
+typedef struct callsign_signing_key callsign_signing_key;
+
+// A verifier whose enrollment and state live in a directory (files with mode 0600, written
+// atomically), saved after every check. Internally locked: may be shared between threads.
+typedef struct callsign_stored_verifier callsign_stored_verifier;
+
 // A prepared TOTP key: secret, algorithm, digits, period and epoch T0 with the HMAC key set
 // up once. Immutable: may be shared between threads. Zeroized when freed.
 typedef struct callsign_totp_key callsign_totp_key;
@@ -277,6 +316,39 @@ typedef struct callsign_totp_key callsign_totp_key;
 // Checks agent codes on the customer's device. Internally locked: all functions taking a
 // `const callsign_verifier *` may be called from any thread at once.
 typedef struct callsign_verifier callsign_verifier;
+
+// What `callsign_audit_verify_file` found.
+typedef struct callsign_audit_verification {
+  // True when every record verified.
+  bool intact;
+  // Records that verified (all of them, or those before the break).
+  uint64_t records;
+  // Agents whose chains verified up to the break.
+  uint64_t agents;
+  // The line number (1-based) of the first record that does not verify; 0 when intact.
+  uint64_t broken_line;
+} callsign_audit_verification;
+
+// One issuance or refusal. It never holds the code or any secret. The strings are
+// NUL-terminated and valid only during the callback.
+typedef struct callsign_audit_event {
+  // Unix time of the request.
+  uint64_t time;
+  // A `callsign_audit_outcome` value.
+  uint32_t outcome;
+  // The customer's account id.
+  const char *account_id;
+  // The agent who asked.
+  const char *agent_id;
+  // The ticket or reason.
+  const char *ticket;
+  // The time step of the code.
+  uint64_t step;
+  // The key epoch.
+  uint32_t epoch;
+  // The whole event as one line of JSON, without a newline.
+  const char *json;
+} callsign_audit_event;
 
 // How an issuer works. Fill it with `callsign_issuer_config_default`, then change fields.
 typedef struct callsign_issuer_config {
@@ -330,27 +402,6 @@ typedef struct callsign_otpauth_info {
   bool has_issuer;
 } callsign_otpauth_info;
 
-// One issuance or refusal. It never holds the code or any secret. The strings are
-// NUL-terminated and valid only during the callback.
-typedef struct callsign_audit_event {
-  // Unix time of the request.
-  uint64_t time;
-  // A `callsign_audit_outcome` value.
-  uint32_t outcome;
-  // The customer's account id.
-  const char *account_id;
-  // The agent who asked.
-  const char *agent_id;
-  // The ticket or reason.
-  const char *ticket;
-  // The time step of the code.
-  uint64_t step;
-  // The key epoch.
-  uint32_t epoch;
-  // The whole event as one line of JSON, without a newline.
-  const char *json;
-} callsign_audit_event;
-
 // Records `count` events durably and returns true, or returns false when it cannot, in which
 // case the issuer issues no code (`CALLSIGN_RESULT_AUDIT_FAILED`). Called before each code is
 // returned, on the thread that asked for it; it must be thread-safe when the issuer is shared.
@@ -369,16 +420,6 @@ typedef struct callsign_customer_verdict {
   // Unix time at which the lock ends (`LOCKED_OUT`).
   uint64_t locked_until;
 } callsign_customer_verdict;
-
-// The numeric fields of an enrollment.
-typedef struct callsign_enrollment_info {
-  // The key epoch.
-  uint32_t epoch;
-  // Code digits.
-  uint32_t digits;
-  // Code period in seconds.
-  uint64_t period;
-} callsign_enrollment_info;
 
 // How a verifier checks entries. Fill it with `callsign_verifier_config_default`.
 typedef struct callsign_verifier_config {
@@ -420,12 +461,51 @@ typedef struct callsign_verifier_status {
   uint64_t last_accepted_step;
 } callsign_verifier_status;
 
+// The numeric fields of an enrollment.
+typedef struct callsign_enrollment_info {
+  // The key epoch.
+  uint32_t epoch;
+  // Code digits.
+  uint32_t digits;
+  // Code period in seconds.
+  uint64_t period;
+} callsign_enrollment_info;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
 
 // The library version ("MAJOR.MINOR.PATCH"), as a static NUL-terminated string.
 const char *callsign_version(void);
+
+// Checks the hash chain of the JSON-lines audit file at `path` into `*out`. A deleted, altered
+// or reordered record of an agent breaks the chain: the call still succeeds, with
+// `out->intact` false and `out->broken_line` the first broken record's line. When `reason` is
+// not NULL, why it broke is written there (text output; the empty string when intact); pass
+// NULL, 0 and NULL to skip it. A file that cannot be read is `CALLSIGN_RESULT_IO_FAILED`.
+callsign_result callsign_audit_verify_file(const char *path,
+                                           struct callsign_audit_verification *out,
+                                           char *reason,
+                                           size_t reason_size,
+                                           size_t *reason_needed);
+
+// Writes the canonical form of `agent_id` (text output): NFKC, lowercase, whitespace
+// collapsed, the form an issuer's rate limit counts and its audit records. Control and format
+// characters are `CALLSIGN_RESULT_INVALID_IDENTIFIER`.
+callsign_result callsign_canonical_agent_id(const char *agent_id,
+                                            char *out,
+                                            size_t out_size,
+                                            size_t *out_needed);
+
+// Writes the chain hash (32 bytes, byte output) of the audit record `event` that follows
+// `previous` (`previous_len` must be 32; 32 zero bytes before an agent's first record) in its
+// agent's chain, for callbacks that store events themselves. `event->json` is not read.
+callsign_result callsign_audit_chain_hash(const uint8_t *previous,
+                                          size_t previous_len,
+                                          const struct callsign_audit_event *event,
+                                          uint8_t *out,
+                                          size_t out_size,
+                                          size_t *out_needed);
 
 // Writes the message for `result` (a `callsign_result` value) into `out` (see the header's
 // conventions). An unknown value yields `CALLSIGN_RESULT_INVALID_ARGUMENT`.
@@ -732,6 +812,16 @@ callsign_result callsign_issuer_new(const struct callsign_master_key *master_key
                                     void *audit_user_data,
                                     struct callsign_issuer **out);
 
+// Creates an issuer over a copy of `master_key` that audits to the JSON-lines file at
+// `audit_path` (created with mode 0600 if missing): each record carries the hash chain that
+// `callsign_audit_verify_file` checks, and the chains continue across restarts. A path that
+// cannot be opened, is no regular file or holds lines that are no chained audit records is
+// `CALLSIGN_RESULT_IO_FAILED`, with the reason in the last-error message.
+callsign_result callsign_issuer_new_with_audit_file(const struct callsign_master_key *master_key,
+                                                    const struct callsign_issuer_config *config,
+                                                    const char *audit_path,
+                                                    struct callsign_issuer **out);
+
 // Issues the code for `account_id` at unix time `now`, asked for by `agent_id` for `ticket`,
 // into `*out`. The event is audited before the code is returned; a refused callback gives
 // `CALLSIGN_RESULT_AUDIT_FAILED`, the rate limit `CALLSIGN_RESULT_RATE_LIMITED` (audited too).
@@ -775,6 +865,77 @@ callsign_result callsign_issuer_enrollment(const struct callsign_issuer *issuer,
 // Frees an issuer and zeroizes its master key and cached keys. NULL is a no-op.
 void callsign_issuer_free(struct callsign_issuer *issuer);
 
+// Makes a signing key from its 32-byte seed (a copy is taken).
+callsign_result callsign_signing_key_from_seed(const uint8_t *seed,
+                                               size_t seed_len,
+                                               struct callsign_signing_key **out);
+
+// Makes a new random signing key from the operating system's random generator.
+callsign_result callsign_signing_key_generate(struct callsign_signing_key **out);
+
+// Writes the 32-byte public key to pin in the vendor's app (byte output).
+callsign_result callsign_signing_key_public_key(const struct callsign_signing_key *key,
+                                                uint8_t *out,
+                                                size_t out_size,
+                                                size_t *out_needed);
+
+// Frees a signing key and zeroizes its seed. NULL is a no-op.
+void callsign_signing_key_free(struct callsign_signing_key *key);
+
+// Makes the enrollment payload of `account_id` under `issuer_name`, signed with
+// `signing_key`: its `callsign_enrollment_to_uri` ends with `&sig=`.
+callsign_result callsign_issuer_signed_enrollment(const struct callsign_issuer *issuer,
+                                                  const char *issuer_name,
+                                                  const char *account_id,
+                                                  const struct callsign_signing_key *signing_key,
+                                                  struct callsign_enrollment **out);
+
+// Reads a received <callsign://enroll> payload under the vendor's pinned public keys
+// (`trusted_keys`: `trusted_keys_len` bytes, 32 per key). An unsigned payload, a malformed
+// signature, one no pinned key verifies and data after the signature are
+// `CALLSIGN_RESULT_UNTRUSTED_ENROLLMENT` (the last error message says which). With no keys,
+// signatures are ignored only if `allow_unsigned` is true (tests and tools only).
+callsign_result callsign_enrollment_from_uri(const char *uri,
+                                             const uint8_t *trusted_keys,
+                                             size_t trusted_keys_len,
+                                             bool allow_unsigned,
+                                             struct callsign_enrollment **out);
+
+// Opens what the device stored in `dir`. Nothing enrolled yet (the first run): OK with NULL in
+// `*out`. Enrollment and state: the verifier as it was. Enrollment but the state missing or
+// damaged: a verifier locked from `now` for the lockout period.
+callsign_result callsign_stored_verifier_open(const char *dir,
+                                              const struct callsign_verifier_config *config,
+                                              uint64_t now,
+                                              struct callsign_stored_verifier **out);
+
+// Enrolls the device in `dir` with `enrollment` (read it with `callsign_enrollment_from_uri`
+// and the pinned keys). The same enrollment again keeps its state (and lock); another one
+// replaces it, locked if the old one was locked at `now`.
+callsign_result callsign_stored_verifier_enroll(const char *dir,
+                                                const struct callsign_enrollment *enrollment,
+                                                const struct callsign_verifier_config *config,
+                                                uint64_t now,
+                                                struct callsign_stored_verifier **out);
+
+// Entry mode: checks `entry` at `now`, saves the state, then stores the verdict in `*out`.
+callsign_result callsign_stored_verifier_check(const struct callsign_stored_verifier *stored,
+                                               const char *entry,
+                                               uint64_t now,
+                                               struct callsign_verdict *out);
+
+// Stores the attempt counter and lock at `now` in `*out`.
+callsign_result callsign_stored_verifier_get_status(const struct callsign_stored_verifier *stored,
+                                                    uint64_t now,
+                                                    struct callsign_verifier_status *out);
+
+// Stores in `*out` how the records were found, a `callsign_restored` value.
+callsign_result callsign_stored_verifier_restored(const struct callsign_stored_verifier *stored,
+                                                  uint32_t *out);
+
+// Frees a stored verifier (the files stay). NULL is a no-op.
+void callsign_stored_verifier_free(struct callsign_stored_verifier *stored);
+
 // Decodes RFC 4648 base32 as people paste it (any case, spaces, hyphens, trailing `=`) into
 // bytes (byte output). Unlike `callsign_secret_from_base32` it accepts any length. A bad
 // character is `CALLSIGN_RESULT_INVALID_BASE32` with its position in the last-error message.
@@ -800,7 +961,9 @@ callsign_result callsign_entry_normalize(const char *entry,
                                          size_t *out_needed);
 
 // Parses a <callsign://enroll?v=1>&... URI (strict: unknown, duplicated or missing parameters
-// and versions other than 1 are `CALLSIGN_RESULT_INVALID_URI`).
+// and versions other than 1 are `CALLSIGN_RESULT_INVALID_URI`). Checks the structure only, not
+// the origin, and refuses a signed payload: an app reads received payloads with
+// `callsign_enrollment_from_uri` and its pinned keys.
 callsign_result callsign_enrollment_parse(const char *uri,
                                           struct callsign_enrollment **out);
 
@@ -852,8 +1015,12 @@ callsign_result callsign_verifier_new(const struct callsign_enrollment *enrollme
                                       const struct callsign_verifier_config *config,
                                       struct callsign_verifier **out);
 
-// Creates a fresh verifier from a <callsign://enroll> URI.
+// Creates a fresh verifier from a received <callsign://enroll> payload, read under the pinned
+// keys as `callsign_enrollment_from_uri` reads it.
 callsign_result callsign_verifier_new_from_uri(const char *enrollment_uri,
+                                               const uint8_t *trusted_keys,
+                                               size_t trusted_keys_len,
+                                               bool allow_unsigned,
                                                const struct callsign_verifier_config *config,
                                                struct callsign_verifier **out);
 
@@ -873,7 +1040,10 @@ callsign_result callsign_verifier_new_locked(const struct callsign_enrollment *e
                                              struct callsign_verifier **out);
 
 // Entry mode: checks what the customer typed at unix time `now` and stores the verdict in
-// `*out`. A malformed entry is `CALLSIGN_RESULT_INVALID_CODE` and counts as no attempt.
+// `*out`. A malformed entry is `CALLSIGN_RESULT_INVALID_CODE` (text that is not UTF-8:
+// `CALLSIGN_RESULT_INVALID_UTF8`) and counts as no attempt; during a lock every entry, even
+// one that is not UTF-8, gets the `LOCKED_OUT` verdict. A `now` after 9999-12-31 is
+// `CALLSIGN_RESULT_OVERFLOW` and changes nothing.
 // Persist `callsign_verifier_export_state` after every check.
 callsign_result callsign_verifier_check(const struct callsign_verifier *verifier,
                                         const char *entry,
@@ -897,8 +1067,9 @@ callsign_result callsign_verifier_get_status(const struct callsign_verifier *ver
                                              uint64_t now,
                                              struct callsign_verifier_status *out);
 
-// Writes the verifier's state (failure times, lock, last accepted step) as a versioned,
-// integrity-checked blob for the app to persist (byte output).
+// Writes the verifier's state (failure times, lock, last accepted step, latest time seen) as
+// a versioned, integrity-checked blob for the app to persist (byte output; layout in
+// docs/protocol.md).
 callsign_result callsign_verifier_export_state(const struct callsign_verifier *verifier,
                                                uint8_t *out,
                                                size_t out_size,

@@ -14,8 +14,9 @@ use crate::ffi::write_text;
 /// The outcome of a callsign function. `CALLSIGN_RESULT_OK` (0) is success.
 ///
 /// Values come in numbered ranges: 1xx misuse of the C API, 2xx OTP parameters, 3xx keys and
-/// encodings, 4xx malformed input, 5xx issuer policy. Each kind of core error has exactly one
-/// value; its name (`callsign_result_name`) is the error name used by the conformance vectors.
+/// encodings, 4xx malformed or untrusted input, 5xx issuer policy, 6xx files and device
+/// storage. Each kind of core error has exactly one value; its name (`callsign_result_name`) is
+/// the error name used by the conformance vectors.
 /// Values are never renumbered; a retired value stays reserved.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +55,8 @@ pub enum callsign_result {
     InvalidMasterKey = 303,
     /// The system random generator failed.
     RandomUnavailable = 304,
+    /// An Ed25519 signing key seed or public key is not 32 bytes long.
+    InvalidSigningKey = 305,
     /// An entered code is malformed (wrong length or a character other than digits and separators).
     InvalidCode = 400,
     /// An otpauth:// or callsign:// URI is malformed.
@@ -62,6 +65,9 @@ pub enum callsign_result {
     InvalidIdentifier = 402,
     /// A persisted verifier state is corrupt or belongs to another enrollment.
     InvalidState = 403,
+    /// An enrollment payload is not signed by a pinned key (unsigned, bad or unpinned
+    /// signature, data after the signature), or no keys are pinned.
+    UntrustedEnrollment = 404,
     /// The agent reached the issuer's rate limit; no code was issued.
     RateLimited = 500,
     /// The audit sink failed; no code was issued.
@@ -70,11 +76,15 @@ pub enum callsign_result {
     AccountRevoked = 502,
     /// The issuer's ledger (its database) failed, timed out or was closed; no code was issued.
     StoreUnavailable = 503,
+    /// A file (an audit file) could not be opened, read or used; the last-error message says why.
+    IoFailed = 600,
+    /// The device storage of the enrollment and verifier state failed.
+    StorageFailed = 601,
 }
 
 impl callsign_result {
     /// Every value, for lookups by number.
-    const ALL: [callsign_result; 25] = [
+    const ALL: [callsign_result; 29] = [
         Self::Ok,
         Self::NullParameter,
         Self::InsufficientSize,
@@ -92,14 +102,18 @@ impl callsign_result {
         Self::UnsupportedAlgorithm,
         Self::InvalidMasterKey,
         Self::RandomUnavailable,
+        Self::InvalidSigningKey,
         Self::InvalidCode,
         Self::InvalidUri,
         Self::InvalidIdentifier,
         Self::InvalidState,
+        Self::UntrustedEnrollment,
         Self::RateLimited,
         Self::AuditFailed,
         Self::AccountRevoked,
         Self::StoreUnavailable,
+        Self::IoFailed,
+        Self::StorageFailed,
     ];
 
     /// The value with number `code`, if there is one.
@@ -127,6 +141,9 @@ impl callsign_result {
             Self::UnsupportedAlgorithm => c"unsupported_algorithm",
             Self::InvalidMasterKey => c"invalid_master_key",
             Self::RandomUnavailable => c"random_unavailable",
+            Self::InvalidSigningKey => c"invalid_signing_key",
+            Self::UntrustedEnrollment => c"untrusted_enrollment",
+            Self::StorageFailed => c"storage_failed",
             Self::InvalidCode => c"invalid_code",
             Self::InvalidUri => c"invalid_uri",
             Self::InvalidIdentifier => c"invalid_identifier",
@@ -135,6 +152,7 @@ impl callsign_result {
             Self::AuditFailed => c"audit_failed",
             Self::AccountRevoked => c"account_revoked",
             Self::StoreUnavailable => c"store_unavailable",
+            Self::IoFailed => c"io_failed",
         }
     }
 
@@ -166,6 +184,10 @@ impl callsign_result {
             Self::AuditFailed => "the audit sink failed, so no code was issued",
             Self::AccountRevoked => "the account is revoked, so no code was issued",
             Self::StoreUnavailable => "the ledger failed, so nothing was issued or changed",
+            Self::IoFailed => "a file could not be opened, read or used",
+            Self::InvalidSigningKey => "the signing key seed or public key must have 32 bytes",
+            Self::UntrustedEnrollment => "the enrollment is not signed by a pinned key",
+            Self::StorageFailed => "the device storage failed",
         }
     }
 }
@@ -202,6 +224,9 @@ fn result_for_kind(kind: ErrorKind) -> callsign_result {
         ErrorKind::AccountRevoked => callsign_result::AccountRevoked,
         ErrorKind::StoreUnavailable => callsign_result::StoreUnavailable,
         ErrorKind::RandomUnavailable => callsign_result::RandomUnavailable,
+        ErrorKind::InvalidSigningKey => callsign_result::InvalidSigningKey,
+        ErrorKind::UntrustedEnrollment => callsign_result::UntrustedEnrollment,
+        ErrorKind::StorageFailed => callsign_result::StorageFailed,
         _ => callsign_result::UnknownError,
     }
 }
@@ -209,6 +234,11 @@ fn result_for_kind(kind: ErrorKind) -> callsign_result {
 /// Records a core error's message as this thread's last error and returns its result.
 pub(crate) fn core_failure(error: &callsign::Error) -> callsign_result {
     record_failure(result_for_kind(error.kind()), error)
+}
+
+/// The result for a failed file operation, with its message as the last error.
+pub(crate) fn io_failed(error: &std::io::Error) -> callsign_result {
+    record_failure(callsign_result::IoFailed, error)
 }
 
 /// The result for a NULL `argument`.

@@ -10,6 +10,7 @@
 //! preamble (the `header` of cbindgen.toml), rather than in a `# Safety` section on each.
 #![allow(non_camel_case_types, clippy::missing_safety_doc)]
 
+mod audit;
 mod boundary;
 mod error;
 mod ffi;
@@ -17,6 +18,8 @@ mod ledger;
 mod otp;
 mod otpauth;
 mod profile;
+mod signing;
+mod store;
 mod text;
 /// cbindgen:ignore
 #[cfg(feature = "timing")]

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use callsign::{
     AuditError, AuditOutcome, AuditSink, CustomerVerdict, IssuanceEvent, IssueRequest, Issuer,
-    IssuerConfig, MasterKey, ProfileParams, RateLimit, TimedCode,
+    IssuerConfig, JsonLinesAuditSink, MasterKey, ProfileParams, RateLimit, TimedCode,
 };
 
 use crate::boundary::ffi_boundary;
@@ -395,11 +395,45 @@ pub unsafe extern "C" fn callsign_issuer_new(
         let Some(callback) = audit else {
             return crate::error::null_parameter("audit");
         };
-        let core_config = try_core!(config.to_core());
         let sink = Arc::new(CallbackSink { callback, user_data: audit_user_data });
-        let issuer = try_core!(Issuer::new(master_key.key.clone(), core_config, sink));
-        set_handle(out, callsign_issuer { issuer })
+        new_issuer(master_key, config, sink, out)
     }
+}
+
+/// Creates an issuer over a copy of `master_key` that audits to the JSON-lines file at
+/// `audit_path` (created with mode 0600 if missing): each record carries the hash chain that
+/// `callsign_audit_verify_file` checks, and the chains continue across restarts. A path that
+/// cannot be opened, is no regular file or holds lines that are no chained audit records is
+/// `CALLSIGN_RESULT_IO_FAILED`, with the reason in the last-error message.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn callsign_issuer_new_with_audit_file(
+    master_key: *const callsign_master_key,
+    config: *const callsign_issuer_config,
+    audit_path: *const c_char,
+    out: *mut *mut callsign_issuer,
+) -> callsign_result {
+    ffi_boundary! {
+        let out = try_out_handle!(out);
+        let master_key = try_ref!(master_key);
+        let config = try_ref!(config);
+        let sink = match JsonLinesAuditSink::open(try_str!(audit_path)) {
+            Ok(sink) => Arc::new(sink),
+            Err(error) => return crate::error::io_failed(&error),
+        };
+        new_issuer(master_key, config, sink, out)
+    }
+}
+
+/// The issuer of `config` over `master_key` auditing to `sink`, into `out`.
+fn new_issuer(
+    master_key: &callsign_master_key,
+    config: &callsign_issuer_config,
+    sink: Arc<dyn AuditSink>,
+    out: crate::ffi::OutPtr<*mut callsign_issuer>,
+) -> callsign_result {
+    let core_config = try_core!(config.to_core());
+    let issuer = try_core!(Issuer::new(master_key.key.clone(), core_config, sink));
+    set_handle(out, callsign_issuer { issuer })
 }
 
 /// Issues the code for `account_id` at unix time `now`, asked for by `agent_id` for `ticket`,

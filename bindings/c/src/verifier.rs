@@ -1,9 +1,12 @@
 //! The customer side of the callsign profile: the enrollment payload and the verifier with its
 //! entry and display modes and its persisted state.
 
+use std::ffi::CStr;
 use std::os::raw::c_char;
 
-use callsign::{Enrollment, ProfileParams, Verdict, Verifier, VerifierConfig, Window};
+use callsign::{
+    Enrollment, ProfileParams, Verdict, Verifier, VerifierConfig, VerifierStatus, Window,
+};
 
 use crate::boundary::ffi_boundary;
 use crate::error::callsign_result;
@@ -32,7 +35,9 @@ pub struct callsign_enrollment_info {
 }
 
 /// Parses a <callsign://enroll?v=1>&... URI (strict: unknown, duplicated or missing parameters
-/// and versions other than 1 are `CALLSIGN_RESULT_INVALID_URI`).
+/// and versions other than 1 are `CALLSIGN_RESULT_INVALID_URI`). Checks the structure only, not
+/// the origin, and refuses a signed payload: an app reads received payloads with
+/// `callsign_enrollment_from_uri` and its pinned keys.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_enrollment_parse(
     uri: *const c_char,
@@ -161,7 +166,7 @@ pub struct callsign_verifier_config {
 }
 
 impl callsign_verifier_config {
-    fn to_core(self) -> Result<VerifierConfig, callsign::Error> {
+    pub(crate) fn to_core(self) -> Result<VerifierConfig, callsign::Error> {
         Ok(VerifierConfig {
             window: Window::new(self.behind, self.ahead)?,
             max_failures: self.max_failures,
@@ -276,6 +281,18 @@ pub struct callsign_verifier_status {
     pub last_accepted_step: u64,
 }
 
+impl From<VerifierStatus> for callsign_verifier_status {
+    fn from(status: VerifierStatus) -> Self {
+        callsign_verifier_status {
+            locked: status.locked_until.is_some(),
+            locked_until: status.locked_until.unwrap_or(0),
+            attempts_left: status.attempts_left,
+            has_last_accepted_step: status.last_accepted_step.is_some(),
+            last_accepted_step: status.last_accepted_step.unwrap_or(0),
+        }
+    }
+}
+
 /// Checks agent codes on the customer's device. Internally locked: all functions taking a
 /// `const callsign_verifier *` may be called from any thread at once.
 pub struct callsign_verifier {
@@ -297,18 +314,25 @@ pub unsafe extern "C" fn callsign_verifier_new(
     }
 }
 
-/// Creates a fresh verifier from a <callsign://enroll> URI.
+/// Creates a fresh verifier from a received <callsign://enroll> payload, read under the pinned
+/// keys as `callsign_enrollment_from_uri` reads it.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_verifier_new_from_uri(
     enrollment_uri: *const c_char,
+    trusted_keys: *const u8,
+    trusted_keys_len: usize,
+    allow_unsigned: bool,
     config: *const callsign_verifier_config,
     out: *mut *mut callsign_verifier,
 ) -> callsign_result {
     ffi_boundary! {
         let out = try_out_handle!(out);
         let uri = try_str!(enrollment_uri);
+        let keys = crate::signing::try_keys!(trusted_keys, trusted_keys_len);
+        let trust = try_core!(crate::signing::trust(keys, allow_unsigned));
         let config = try_core!(try_ref!(config).to_core());
-        set_handle(out, callsign_verifier { verifier: try_core!(Verifier::from_uri(uri, config)) })
+        let verifier = try_core!(Verifier::from_uri(uri, &trust, config));
+        set_handle(out, callsign_verifier { verifier })
     }
 }
 
@@ -351,7 +375,10 @@ pub unsafe extern "C" fn callsign_verifier_new_locked(
 }
 
 /// Entry mode: checks what the customer typed at unix time `now` and stores the verdict in
-/// `*out`. A malformed entry is `CALLSIGN_RESULT_INVALID_CODE` and counts as no attempt.
+/// `*out`. A malformed entry is `CALLSIGN_RESULT_INVALID_CODE` (text that is not UTF-8:
+/// `CALLSIGN_RESULT_INVALID_UTF8`) and counts as no attempt; during a lock every entry, even
+/// one that is not UTF-8, gets the `LOCKED_OUT` verdict. A `now` after 9999-12-31 is
+/// `CALLSIGN_RESULT_OVERFLOW` and changes nothing.
 /// Persist `callsign_verifier_export_state` after every check.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_verifier_check(
@@ -362,8 +389,15 @@ pub unsafe extern "C" fn callsign_verifier_check(
 ) -> callsign_result {
     ffi_boundary! {
         let verifier = try_ref!(verifier);
-        let entry = try_str!(entry);
         let out = try_out!(out);
+        if !entry.is_null() && unsafe { CStr::from_ptr(entry) }.to_str().is_err() {
+            // During a lock every entry is answered "locked out", even one that is not text.
+            if let Some(locked) = try_core!(verifier.verifier.lock_verdict(now)) {
+                out.set(callsign_verdict::from(locked));
+                return callsign_result::Ok;
+            }
+        }
+        let entry = try_str!(entry);
         out.set(callsign_verdict::from(try_core!(verifier.verifier.check(entry, now))));
         callsign_result::Ok
     }
@@ -410,20 +444,14 @@ pub unsafe extern "C" fn callsign_verifier_get_status(
 ) -> callsign_result {
     ffi_boundary! {
         let status = try_ref!(verifier).verifier.status(now);
-        let out = try_out!(out);
-        out.set(callsign_verifier_status {
-            locked: status.locked_until.is_some(),
-            locked_until: status.locked_until.unwrap_or(0),
-            attempts_left: status.attempts_left,
-            has_last_accepted_step: status.last_accepted_step.is_some(),
-            last_accepted_step: status.last_accepted_step.unwrap_or(0),
-        });
+        try_out!(out).set(callsign_verifier_status::from(status));
         callsign_result::Ok
     }
 }
 
-/// Writes the verifier's state (failure times, lock, last accepted step) as a versioned,
-/// integrity-checked blob for the app to persist (byte output).
+/// Writes the verifier's state (failure times, lock, last accepted step, latest time seen) as
+/// a versioned, integrity-checked blob for the app to persist (byte output; layout in
+/// docs/protocol.md).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_verifier_export_state(
     verifier: *const callsign_verifier,

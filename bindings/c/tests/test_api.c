@@ -1,7 +1,8 @@
 /* The C API end to end: handle lifecycles, the issuer with its audit callback and rate limit,
  * enrollment, the verifier in entry and display mode with persisted state, otpauth round
  * trips, handles shared between threads, and issuers on a SQLite ledger. */
-#define _DEFAULT_SOURCE /* mkdtemp, rmdir */
+#define _POSIX_C_SOURCE 200809L /* mkdtemp, rmdir */
+
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -37,6 +38,9 @@ static bool record_events(void *user_data, const callsign_audit_event *events, s
 }
 
 static void freeing_null_is_a_no_op(void) {
+    /* A failure first: freeing NULL must neither crash nor touch the thread's last error. */
+    callsign_secret *secret = NULL;
+    CHECK_RC(callsign_secret_from_base32("GEZD1GEZ", &secret), CALLSIGN_RESULT_INVALID_BASE32);
     callsign_secret_free(NULL);
     callsign_hotp_key_free(NULL);
     callsign_totp_key_free(NULL);
@@ -45,7 +49,10 @@ static void freeing_null_is_a_no_op(void) {
     callsign_issuer_free(NULL);
     callsign_enrollment_free(NULL);
     callsign_verifier_free(NULL);
-    CHECK(true);
+    char detail[128];
+    size_t needed = 0;
+    CHECK_OK(callsign_last_error_message(detail, sizeof detail, &needed));
+    CHECK(strstr(detail, "position 4") != NULL);
 }
 
 static void failed_constructors_leave_null(void) {
@@ -156,6 +163,117 @@ static void issued_code_is_genuine_on_the_device(void) {
     callsign_master_key_free(master);
 }
 
+/* The vendor signs; the app pins the vendor's key: a link signed by anyone else, and an unsigned
+ * one, are refused with CALLSIGN_RESULT_UNTRUSTED_ENROLLMENT. */
+static void forged_and_unsigned_enrollments_are_refused(void) {
+    audit_log log = {0};
+    callsign_master_key *master = NULL;
+    callsign_issuer *issuer = NULL;
+    callsign_issuer_config config;
+    callsign_signing_key *vendor = NULL, *forger = NULL;
+    callsign_enrollment *genuine = NULL, *forged = NULL, *unsigned_enrollment = NULL, *read = NULL;
+    uint8_t pinned[32];
+    size_t needed = 0;
+    char genuine_uri[512], forged_uri[512], unsigned_uri[512];
+    CHECK_OK(callsign_master_key_from_bytes(MASTER, sizeof MASTER, &master));
+    CHECK_OK(callsign_issuer_config_default(&config));
+    CHECK_OK(callsign_issuer_new(master, &config, record_events, &log, &issuer));
+    CHECK_OK(callsign_signing_key_generate(&vendor));
+    CHECK_OK(callsign_signing_key_generate(&forger));
+    CHECK_OK(callsign_signing_key_public_key(vendor, pinned, sizeof pinned, &needed));
+    CHECK_OK(callsign_issuer_signed_enrollment(issuer, "ACME Support", "customer-0001", vendor, &genuine));
+    CHECK_OK(callsign_issuer_signed_enrollment(issuer, "ACME Support", "customer-0001", forger, &forged));
+    CHECK_OK(callsign_issuer_enrollment(issuer, "ACME Support", "customer-0001", &unsigned_enrollment));
+    CHECK_OK(callsign_enrollment_to_uri(genuine, genuine_uri, sizeof genuine_uri, &needed));
+    CHECK_OK(callsign_enrollment_to_uri(forged, forged_uri, sizeof forged_uri, &needed));
+    CHECK_OK(callsign_enrollment_to_uri(unsigned_enrollment, unsigned_uri, sizeof unsigned_uri, &needed));
+    CHECK(strstr(genuine_uri, "&sig=") != NULL);
+
+    CHECK_OK(callsign_enrollment_from_uri(genuine_uri, pinned, sizeof pinned, false, &read));
+    callsign_enrollment_free(read);
+    CHECK_RC(callsign_enrollment_from_uri(forged_uri, pinned, sizeof pinned, false, &read),
+             CALLSIGN_RESULT_UNTRUSTED_ENROLLMENT);
+    CHECK(read == NULL);
+    char detail[256];
+    CHECK_OK(callsign_last_error_message(detail, sizeof detail, &needed));
+    CHECK(strstr(detail, "no pinned key verifies") != NULL);
+    CHECK_RC(callsign_enrollment_from_uri(unsigned_uri, pinned, sizeof pinned, false, &read),
+             CALLSIGN_RESULT_UNTRUSTED_ENROLLMENT);
+    CHECK_OK(callsign_last_error_message(detail, sizeof detail, &needed));
+    CHECK(strstr(detail, "not signed") != NULL);
+    /* No keys pinned and unsigned not allowed: refused, not silently trusted. */
+    CHECK_RC(callsign_enrollment_from_uri(unsigned_uri, NULL, 0, false, &read),
+             CALLSIGN_RESULT_UNTRUSTED_ENROLLMENT);
+    callsign_verifier_config verifier_config;
+    callsign_verifier *verifier = NULL;
+    CHECK_OK(callsign_verifier_config_default(&verifier_config));
+    CHECK_RC(callsign_verifier_new_from_uri(forged_uri, pinned, sizeof pinned, false,
+                                            &verifier_config, &verifier),
+             CALLSIGN_RESULT_UNTRUSTED_ENROLLMENT);
+    CHECK(verifier == NULL);
+
+    callsign_enrollment_free(genuine);
+    callsign_enrollment_free(forged);
+    callsign_enrollment_free(unsigned_enrollment);
+    callsign_signing_key_free(vendor);
+    callsign_signing_key_free(forger);
+    callsign_issuer_free(issuer);
+    callsign_master_key_free(master);
+}
+
+/* Three wrong codes lock the stored verifier; deleting its state file does not lift the lock. */
+static void deleting_the_state_after_a_lock_keeps_the_lock(void) {
+    char dir[] = "/tmp/callsign-c-store-XXXXXX";
+    if (!CHECK(mkdtemp(dir) != NULL)) return;
+    char state_path[sizeof dir + 32];
+    snprintf(state_path, sizeof state_path, "%s/verifier-state", dir);
+    char enrollment_path[sizeof dir + 32];
+    snprintf(enrollment_path, sizeof enrollment_path, "%s/enrollment", dir);
+    callsign_master_key *master = NULL;
+    callsign_secret *secret = NULL;
+    callsign_enrollment *enrollment = NULL;
+    callsign_stored_verifier *stored = NULL;
+    callsign_verifier_config config;
+    CHECK_OK(callsign_master_key_from_bytes(MASTER, sizeof MASTER, &master));
+    CHECK_OK(callsign_account_secret(master, "customer-0001", 0, &secret));
+    CHECK_OK(callsign_enrollment_new("ACME Support", "customer-0001", secret, 0, 6, 30, &enrollment));
+    CHECK_OK(callsign_verifier_config_default(&config));
+
+    CHECK_OK(callsign_stored_verifier_open(dir, &config, NOW, &stored));
+    CHECK(stored == NULL); /* the first run */
+    CHECK_OK(callsign_stored_verifier_enroll(dir, enrollment, &config, NOW, &stored));
+    uint32_t fresh = 7;
+    CHECK_OK(callsign_stored_verifier_restored(stored, &fresh));
+    CHECK(fresh == CALLSIGN_RESTORED_NONE);
+    callsign_verdict verdict = {0};
+    for (int i = 0; i < 3; i++) {
+        CHECK_OK(callsign_stored_verifier_check(stored, "000000", NOW + (uint64_t)i, &verdict));
+    }
+    CHECK(verdict.kind == CALLSIGN_VERDICT_KIND_LOCKED_OUT);
+    callsign_stored_verifier_free(stored);
+    stored = NULL;
+
+    CHECK(remove(state_path) == 0);
+    CHECK_OK(callsign_stored_verifier_open(dir, &config, NOW + 60, &stored));
+    if (CHECK(stored != NULL)) {
+        uint32_t restored = 0;
+        CHECK_OK(callsign_stored_verifier_restored(stored, &restored));
+        CHECK(restored == CALLSIGN_RESTORED_LOCKED_AFTER_LOST_STATE);
+        callsign_verifier_status status;
+        CHECK_OK(callsign_stored_verifier_get_status(stored, NOW + 60, &status));
+        CHECK(status.locked && status.locked_until > NOW + 60);
+        CHECK_OK(callsign_stored_verifier_check(stored, "123456", NOW + 61, &verdict));
+        CHECK(verdict.kind == CALLSIGN_VERDICT_KIND_LOCKED_OUT);
+    }
+    callsign_stored_verifier_free(stored);
+    remove(state_path);
+    remove(enrollment_path);
+    rmdir(dir);
+    callsign_enrollment_free(enrollment);
+    callsign_secret_free(secret);
+    callsign_master_key_free(master);
+}
+
 static void rate_limit_refusals_are_audited(void) {
     audit_log log = {0};
     callsign_master_key *master = NULL;
@@ -213,6 +331,13 @@ static void verifier_state_survives_a_restart(void) {
     CHECK_OK(callsign_verifier_new_locked(enrollment, &config, NOW, &fallback));
     CHECK_OK(callsign_verifier_check(fallback, "638431", NOW, &verdict));
     CHECK(verdict.kind == CALLSIGN_VERDICT_KIND_LOCKED_OUT && verdict.locked_until == NOW + 900);
+    /* Issue 13 finding 9: during a lock even an entry that is not UTF-8 is locked out... */
+    CHECK_OK(callsign_verifier_check(fallback, "\xff\xfe" "12", NOW + 1, &verdict));
+    CHECK(verdict.kind == CALLSIGN_VERDICT_KIND_LOCKED_OUT && verdict.locked_until == NOW + 900);
+    /* ...and outside a lock it is an error that costs no attempt. */
+    CHECK_RC(callsign_verifier_check(before, "\xff\xfe" "12", NOW + 3, &verdict), CALLSIGN_RESULT_INVALID_UTF8);
+    CHECK_OK(callsign_verifier_get_status(before, NOW + 3, &status));
+    CHECK(!status.locked && status.attempts_left == 1);
 
     free(blob);
     callsign_verifier_free(fallback);
@@ -324,6 +449,131 @@ static void ledger_revokes_reenrolls_and_shares_the_limit(void) {
     rmdir(dir);
 }
 
+/* Issue 13 finding 9: an issuer or account holding %00 came out of the C getters cut at the
+ * NUL. Decoded text with a NUL is refused in core, so no getter ever sees one. */
+static void nul_in_decoded_text_is_refused(void) {
+    static const char *const uris[] = {
+        "callsign://enroll?v=1&issuer=ACME%00Support&account=customer-0001&secret="
+        "7RUX6PO6UZYH6QNGL4DRTLQONNWAJGQSCE7NI4GQY72WFTSYMK4Q&epoch=0&digits=6&period=30",
+        "callsign://enroll?v=1&issuer=ACME%20Support&account=customer%000001&secret="
+        "7RUX6PO6UZYH6QNGL4DRTLQONNWAJGQSCE7NI4GQY72WFTSYMK4Q&epoch=0&digits=6&period=30",
+    };
+    for (size_t i = 0; i < sizeof uris / sizeof uris[0]; i++) {
+        callsign_enrollment *enrollment = NULL;
+        CHECK_RC(callsign_enrollment_parse(uris[i], &enrollment), CALLSIGN_RESULT_INVALID_URI);
+        CHECK(enrollment == NULL);
+        char detail[256];
+        size_t needed = 0;
+        CHECK_OK(callsign_last_error_message(detail, sizeof detail, &needed));
+        CHECK(strstr(detail, "NUL") != NULL);
+    }
+    callsign_otpauth *otpauth = NULL;
+    CHECK_RC(callsign_otpauth_parse("otpauth://totp/ACME:john%00doe?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", &otpauth),
+             CALLSIGN_RESULT_INVALID_URI);
+}
+
+/* Reads the file at `path` into `lines` (at most `max` lines of up to 511 bytes); the count. */
+static int read_lines(const char *path, char lines[][512], int max) {
+    FILE *file = fopen(path, "r");
+    int count = 0;
+    if (file == NULL) {
+        return 0;
+    }
+    while (count < max && fgets(lines[count], 512, file) != NULL) {
+        count++;
+    }
+    fclose(file);
+    return count;
+}
+
+/* Writes `count` lines to `path`, skipping the line at index `skip` (-1: none). */
+static void write_lines(const char *path, char lines[][512], int count, int skip) {
+    FILE *file = fopen(path, "w");
+    if (!CHECK(file != NULL)) {
+        return;
+    }
+    for (int i = 0; i < count; i++) {
+        if (i != skip) {
+            fputs(lines[i], file);
+        }
+    }
+    fclose(file);
+}
+
+/* An issuer auditing to a JSON-lines file: the chain verifies, and a deleted, an altered and a
+ * reordered record are each found at their line. */
+static void audit_file_chain_finds_tampering(void) {
+    char dir[] = "/tmp/callsign-c-audit-XXXXXX";
+    if (!CHECK(mkdtemp(dir) != NULL)) {
+        return;
+    }
+    char path[256], tampered[256];
+    snprintf(path, sizeof path, "%s/audit.jsonl", dir);
+    snprintf(tampered, sizeof tampered, "%s/tampered.jsonl", dir);
+    callsign_master_key *master = NULL;
+    callsign_issuer *issuer = NULL;
+    callsign_issuer_config config;
+    CHECK_OK(callsign_master_key_from_bytes(MASTER, sizeof MASTER, &master));
+    CHECK_OK(callsign_issuer_config_default(&config));
+    CHECK_RC(callsign_issuer_new_with_audit_file(master, &config, "", &issuer),
+             CALLSIGN_RESULT_IO_FAILED);
+    CHECK(issuer == NULL);
+    CHECK_RC(callsign_issuer_new_with_audit_file(master, &config, dir, &issuer),
+             CALLSIGN_RESULT_IO_FAILED);
+    CHECK_OK(callsign_issuer_new_with_audit_file(master, &config, path, &issuer));
+    callsign_timed_code code;
+    /* Lines 1, 3, 5: agent-7; 2, 4, 6: agent-8. */
+    for (uint64_t step = 0; step < 3; step++) {
+        CHECK_OK(callsign_issuer_issue(issuer, "customer-0001", "agent-7", "T-1", NOW + 30 * step, &code));
+        CHECK_OK(callsign_issuer_issue(issuer, "customer-0002", "Agent-8", "T-2", NOW + 30 * step, &code));
+    }
+    callsign_issuer_free(issuer);
+
+    callsign_audit_verification found;
+    char reason[512];
+    size_t needed = 0;
+    CHECK_OK(callsign_audit_verify_file(path, &found, reason, sizeof reason, &needed));
+    CHECK(found.intact && found.records == 6 && found.agents == 2 && found.broken_line == 0);
+    CHECK_STR(reason, "");
+
+    char lines[8][512];
+    int count = read_lines(path, lines, 8);
+    CHECK(count == 6);
+    CHECK(strstr(lines[1], "\"agent_id\":\"agent-8\"") != NULL); /* canonical form */
+
+    write_lines(tampered, lines, count, 2); /* delete agent-7's second record */
+    CHECK_OK(callsign_audit_verify_file(tampered, &found, reason, sizeof reason, &needed));
+    CHECK(!found.intact && found.broken_line == 4 && found.records == 3);
+    CHECK(strstr(reason, "agent-7") != NULL);
+
+    char saved[512];
+    memcpy(saved, lines[3], sizeof saved);
+    char *ticket = strstr(lines[3], "T-2");
+    if (CHECK(ticket != NULL)) {
+        ticket[2] = '9'; /* alter agent-8's second record */
+    }
+    write_lines(tampered, lines, count, -1);
+    CHECK_OK(callsign_audit_verify_file(tampered, &found, NULL, 0, NULL));
+    CHECK(!found.intact && found.broken_line == 4);
+    memcpy(lines[3], saved, sizeof saved);
+
+    char first[512];
+    memcpy(first, lines[0], sizeof first);
+    memcpy(lines[0], lines[2], sizeof first); /* reorder agent-7's first two records */
+    memcpy(lines[2], first, sizeof first);
+    write_lines(tampered, lines, count, -1);
+    CHECK_OK(callsign_audit_verify_file(tampered, &found, NULL, 0, NULL));
+    CHECK(!found.intact && found.broken_line == 1);
+
+    char missing[300];
+    snprintf(missing, sizeof missing, "%s/missing.jsonl", dir);
+    CHECK_RC(callsign_audit_verify_file(missing, &found, NULL, 0, NULL), CALLSIGN_RESULT_IO_FAILED);
+    remove(tampered);
+    remove(path);
+    rmdir(dir);
+    callsign_master_key_free(master);
+}
+
 void suite_api(void) {
     freeing_null_is_a_no_op();
     failed_constructors_leave_null();
@@ -331,7 +581,11 @@ void suite_api(void) {
     otpauth_builds_emits_and_parses();
     issued_code_is_genuine_on_the_device();
     rate_limit_refusals_are_audited();
+    forged_and_unsigned_enrollments_are_refused();
+    deleting_the_state_after_a_lock_keeps_the_lock();
     verifier_state_survives_a_restart();
+    nul_in_decoded_text_is_refused();
     issuer_is_shared_between_threads();
     ledger_revokes_reenrolls_and_shares_the_limit();
+    audit_file_chain_finds_tampering();
 }

@@ -39,6 +39,8 @@ static callsign_enrollment *enrollment_out;
 static callsign_otpauth *otpauth_out;
 static callsign_master_key *master_out;
 static callsign_issuer *issuer_out;
+static callsign_signing_key *signing_key_out;
+static callsign_stored_verifier *stored_out;
 
 static const uint8_t SEED[20] = "12345678901234567890";
 static const uint8_t MASTER[32] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
@@ -124,8 +126,19 @@ CASE(otpauth_new_digits_9, callsign_otpauth_new_totp("ACME", "alice", fx.secret,
 CASE(otpauth_new_period_0, callsign_otpauth_new_totp(NULL, "alice", fx.secret, CALLSIGN_ALGORITHM_SHA1, 6, 0, &otpauth_out))
 CASE(otpauth_new_colon_account, callsign_otpauth_new_totp(NULL, "al:ice", fx.secret, CALLSIGN_ALGORITHM_SHA1, 6, 30, &otpauth_out))
 CASE(otpauth_totp_key_of_hotp, callsign_otpauth_totp_key(fx.hotp_account, &totp_out))
-CASE(verifier_malformed_uri, callsign_verifier_new_from_uri("callsign://enroll?v=2", &fx.config, &verifier_out))
-CASE(verifier_null_config, callsign_verifier_new_from_uri(ENROLL, NULL, &verifier_out))
+CASE(verifier_malformed_uri, callsign_verifier_new_from_uri("callsign://enroll?v=2", NULL, 0, true, &fx.config, &verifier_out))
+CASE(verifier_null_config, callsign_verifier_new_from_uri(ENROLL, NULL, 0, true, NULL, &verifier_out))
+CASE(verifier_unsigned_under_pinned_key, callsign_verifier_new_from_uri(ENROLL, MASTER, 32, false, &fx.config, &verifier_out))
+CASE(verifier_no_keys_unsigned_not_allowed, callsign_verifier_new_from_uri(ENROLL, NULL, 0, false, &fx.config, &verifier_out))
+CASE(verifier_keys_and_allow_unsigned, callsign_verifier_new_from_uri(ENROLL, MASTER, 32, true, &fx.config, &verifier_out))
+CASE(verifier_pinned_key_31_bytes, callsign_verifier_new_from_uri(ENROLL, MASTER, 31, false, &fx.config, &verifier_out))
+CASE(verifier_pinned_keys_null_with_length, callsign_verifier_new_from_uri(ENROLL, NULL, 32, false, &fx.config, &verifier_out))
+CASE(enrollment_from_uri_trailing_data, callsign_enrollment_from_uri("callsign://enroll?v=1&sig=x&y=1", MASTER, 32, false, &enrollment_out))
+CASE(signing_key_seed_31_bytes, callsign_signing_key_from_seed(MASTER, 31, &signing_key_out))
+CASE(signing_key_null_seed, callsign_signing_key_from_seed(NULL, 32, &signing_key_out))
+CASE(signed_enrollment_null_key, callsign_issuer_signed_enrollment(fx.issuer, "ACME", "customer-0001", NULL, &enrollment_out))
+CASE(stored_verifier_null_dir, callsign_stored_verifier_open(NULL, &fx.config, 0, &stored_out))
+CASE(stored_verifier_dir_is_a_file, callsign_stored_verifier_open("/dev/null", &fx.config, 0, &stored_out))
 CASE(verifier_check_letters, callsign_verifier_check(fx.verifier, "abc", 1764355205, &verdict))
 CASE(verifier_check_null_verdict, callsign_verifier_check(fx.verifier, "638431", 1764355205, NULL))
 CASE(verifier_check_null_entry, callsign_verifier_check(fx.verifier, NULL, 1764355205, &verdict))
@@ -208,6 +221,17 @@ static const bad_input_case table[] = {
     ROW(otpauth_totp_key_of_hotp, INVALID_URI),
     ROW(verifier_malformed_uri, INVALID_URI),
     ROW(verifier_null_config, NULL_PARAMETER),
+    ROW(verifier_unsigned_under_pinned_key, UNTRUSTED_ENROLLMENT),
+    ROW(verifier_no_keys_unsigned_not_allowed, UNTRUSTED_ENROLLMENT),
+    ROW(verifier_keys_and_allow_unsigned, INVALID_CONFIG),
+    ROW(verifier_pinned_key_31_bytes, INVALID_SIGNING_KEY),
+    ROW(verifier_pinned_keys_null_with_length, NULL_PARAMETER),
+    ROW(enrollment_from_uri_trailing_data, UNTRUSTED_ENROLLMENT),
+    ROW(signing_key_seed_31_bytes, INVALID_SIGNING_KEY),
+    ROW(signing_key_null_seed, NULL_PARAMETER),
+    ROW(signed_enrollment_null_key, NULL_PARAMETER),
+    ROW(stored_verifier_null_dir, NULL_PARAMETER),
+    ROW(stored_verifier_dir_is_a_file, STORAGE_FAILED),
     ROW(verifier_check_letters, INVALID_CODE),
     ROW(verifier_check_null_verdict, NULL_PARAMETER),
     ROW(verifier_check_null_entry, NULL_PARAMETER),
@@ -277,6 +301,8 @@ static void free_case_outputs(void) {
     callsign_otpauth_free(otpauth_out);
     callsign_master_key_free(master_out);
     callsign_issuer_free(issuer_out);
+    callsign_signing_key_free(signing_key_out);
+    callsign_stored_verifier_free(stored_out);
     secret_out = NULL, totp_out = NULL, verifier_out = NULL, enrollment_out = NULL;
     otpauth_out = NULL, master_out = NULL, issuer_out = NULL;
 }

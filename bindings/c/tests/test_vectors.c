@@ -285,6 +285,97 @@ static void run_enrollment(const cJSON *c) {
     callsign_enrollment_free(enrollment);
 }
 
+/* The pinned keys of a signed-enrollment case, 32 bytes each one after the other; returns the
+ * byte count. */
+static size_t trusted_keys_of(const cJSON *c, uint8_t out[MAX_BYTES]) {
+    size_t len = 0;
+    const cJSON *key;
+    cJSON_ArrayForEach(key, item(c, "trusted_keys_hex")) {
+        uint8_t bytes[MAX_BYTES];
+        const char *hex = cJSON_IsString(key) ? key->valuestring : "";
+        size_t n = strlen(hex) / 2;
+        for (size_t i = 0; i < n && len + i < MAX_BYTES; i++) {
+            unsigned byte = 0;
+            CHECK(sscanf(hex + 2 * i, "%2x", &byte) == 1);
+            bytes[i] = (uint8_t)byte;
+        }
+        if (!CHECK(len + n <= MAX_BYTES)) return len;
+        memcpy(out + len, bytes, n);
+        len += n;
+    }
+    return len;
+}
+
+static bool audit_nothing(void *user_data, const callsign_audit_event *events, size_t count) {
+    (void)user_data;
+    (void)events;
+    (void)count;
+    return true;
+}
+
+static void run_signed_enrollment(const cJSON *c) {
+    uint8_t keys[MAX_BYTES];
+    size_t keys_len = trusted_keys_of(c, keys);
+    bool allow_unsigned = cJSON_IsTrue(item(c, "allow_unsigned"));
+    const char *seed_hex = text_of(c, "seed_hex");
+    if (seed_hex) {
+        /* Addition C's reference: the seed gives the public key, and signing the payload
+         * gives the signed URI. */
+        uint8_t seed[MAX_BYTES], want_public[MAX_BYTES], public_key[32];
+        size_t seed_len = hex_of(c, "seed_hex", seed), needed = 0;
+        hex_of(c, "public_key_hex", want_public);
+        callsign_signing_key *key = NULL;
+        CHECK_OK(callsign_signing_key_from_seed(seed, seed_len, &key));
+        CHECK_OK(callsign_signing_key_public_key(key, public_key, sizeof public_key, &needed));
+        CHECK(needed == 32 && memcmp(public_key, want_public, 32) == 0);
+        uint8_t master_bytes[32];
+        for (size_t i = 0; i < 32; i++) master_bytes[i] = (uint8_t)i;
+        callsign_master_key *master = NULL;
+        callsign_issuer_config config;
+        callsign_issuer *issuer = NULL;
+        callsign_enrollment *signed_enrollment = NULL;
+        char uri[512];
+        CHECK_OK(callsign_master_key_from_bytes(master_bytes, sizeof master_bytes, &master));
+        CHECK_OK(callsign_issuer_config_default(&config));
+        CHECK_OK(callsign_issuer_new(master, &config, audit_nothing, NULL, &issuer));
+        CHECK_OK(callsign_issuer_signed_enrollment(issuer, "ACME Support", "customer-0001", key,
+                                                   &signed_enrollment));
+        CHECK_OK(callsign_enrollment_to_uri(signed_enrollment, uri, sizeof uri, &needed));
+        CHECK_STR(uri, text_of(c, "uri"));
+        callsign_enrollment_free(signed_enrollment);
+        callsign_issuer_free(issuer);
+        callsign_master_key_free(master);
+        callsign_signing_key_free(key);
+    }
+    callsign_enrollment *enrollment = NULL;
+    callsign_result rc = callsign_enrollment_from_uri(text_of(c, "uri"), keys_len ? keys : NULL,
+                                                      keys_len, allow_unsigned, &enrollment);
+    if (expected_error(c, rc) || !CHECK_OK(rc)) {
+        CHECK(enrollment == NULL);
+    } else {
+        const cJSON *expect = item(c, "expect");
+        char text[512];
+        size_t needed = 0;
+        CHECK_OK(callsign_enrollment_account_id(enrollment, text, sizeof text, &needed));
+        CHECK_STR(text, text_of(expect, "account"));
+        callsign_secret *secret = NULL;
+        CHECK_OK(callsign_enrollment_secret(enrollment, &secret));
+        check_secret_hex(secret, expect, "secret_hex");
+        callsign_secret_free(secret);
+        CHECK_OK(callsign_enrollment_to_uri(enrollment, text, sizeof text, &needed));
+        CHECK_STR(text, text_of(c, "uri"));
+        callsign_enrollment_free(enrollment);
+    }
+    /* The verifier reads the payload by the same rule. */
+    callsign_verifier_config config;
+    callsign_verifier *verifier = NULL;
+    CHECK_OK(callsign_verifier_config_default(&config));
+    rc = callsign_verifier_new_from_uri(text_of(c, "uri"), keys_len ? keys : NULL, keys_len,
+                                        allow_unsigned, &config, &verifier);
+    if (!expected_error(c, rc)) CHECK_OK(rc);
+    callsign_verifier_free(verifier);
+}
+
 static void run_otpauth(const cJSON *c) {
     callsign_otpauth *otpauth = NULL;
     callsign_result rc = callsign_otpauth_parse(text_of(c, "uri"), &otpauth);
@@ -337,7 +428,8 @@ static void run_verifier_sequence(const cJSON *c) {
         .lockout_seconds = u64_of(config_json, "lockout_seconds"),
     };
     callsign_verifier *verifier = NULL;
-    if (!CHECK_OK(callsign_verifier_new_from_uri(text_of(c, "enrollment_uri"), &config, &verifier))) {
+    if (!CHECK_OK(callsign_verifier_new_from_uri(text_of(c, "enrollment_uri"), NULL, 0, true,
+                                                 &config, &verifier))) {
         return;
     }
     const cJSON *step_json;
@@ -392,7 +484,7 @@ static void run_profile_code(const cJSON *c) {
     CHECK_OK(callsign_enrollment_to_uri(enrollment, uri, sizeof uri - 16, &needed));
     if (check_digit) strcat(uri, "&check=damm");
     CHECK_OK(callsign_verifier_config_default(&config));
-    CHECK_OK(callsign_verifier_new_from_uri(uri, &config, &verifier));
+    CHECK_OK(callsign_verifier_new_from_uri(uri, NULL, 0, true, &config, &verifier));
     CHECK_OK((customer ? callsign_verifier_customer_code : callsign_verifier_display)(verifier, time,
                                                                                      &shown));
     CHECK_STR(shown.code, text_of(c, "code"));
@@ -434,7 +526,7 @@ static void run_check_digit_entry(const cJSON *c) {
     CHECK_OK(callsign_enrollment_to_uri(enrollment, uri, sizeof uri - 16, &needed));
     strcat(uri, "&check=damm");
     CHECK_OK(callsign_verifier_config_default(&config));
-    CHECK_OK(callsign_verifier_new_from_uri(uri, &config, &verifier));
+    CHECK_OK(callsign_verifier_new_from_uri(uri, NULL, 0, true, &config, &verifier));
     callsign_verdict verdict;
     callsign_result rc = callsign_verifier_check(verifier, text_of(c, "entry"), 59, &verdict);
     if (!expected_error(c, rc) && CHECK_OK(rc)) {
@@ -522,6 +614,36 @@ static void run_error_kind(const cJSON *kind) {
     CHECK(found);
 }
 
+static void run_agent_id(const cJSON *c) {
+    char canonical[512];
+    size_t needed = 0;
+    callsign_result rc = callsign_canonical_agent_id(text_of(c, "input"), canonical, sizeof canonical, &needed);
+    if (expected_error(c, rc) || !CHECK_OK(rc)) return;
+    CHECK_STR(canonical, text_of(c, "canonical"));
+}
+
+static void run_audit_chain(const cJSON *c) {
+    const cJSON *e = item(c, "event");
+    uint8_t previous[MAX_BYTES], want[MAX_BYTES], chain[32];
+    size_t previous_len = hex_of(c, "previous_hex", previous);
+    size_t want_len = hex_of(c, "chain_hex", want);
+    const char *outcome = text_of(e, "outcome");
+    callsign_audit_event event = {
+        .time = u64_of(e, "time"),
+        .outcome = (outcome && strcmp(outcome, "issued") == 0) ? CALLSIGN_AUDIT_OUTCOME_ISSUED
+                                                                : CALLSIGN_AUDIT_OUTCOME_REFUSED_RATE_LIMITED,
+        .account_id = text_of(e, "account_id"),
+        .agent_id = text_of(e, "agent_id"),
+        .ticket = text_of(e, "ticket"),
+        .step = u64_of(e, "step"),
+        .epoch = (uint32_t)u64_of(e, "epoch"),
+        .json = NULL,
+    };
+    size_t needed = 0;
+    CHECK_OK(callsign_audit_chain_hash(previous, previous_len, &event, chain, sizeof chain, &needed));
+    CHECK(needed == 32 && want_len == 32 && memcmp(chain, want, 32) == 0);
+}
+
 typedef struct {
     const char *section;
     void (*run)(const cJSON *);
@@ -535,6 +657,7 @@ static const section_runner sections[] = {
     {"account_secrets", run_account_secret},
     {"agent_codes", run_agent_code},
     {"enrollment", run_enrollment},
+    {"signed_enrollments", run_signed_enrollment},
     {"otpauth", run_otpauth},
     {"verifier_sequences", run_verifier_sequence},
     {"customer_codes", run_profile_code},
@@ -543,7 +666,112 @@ static const section_runner sections[] = {
     {"check_digit_entries", run_check_digit_entry},
     {"customer_check_sequences", run_customer_check_sequence},
     {"error_kinds", run_error_kind},
+    {"agent_ids", run_agent_id},
+    {"audit_chain", run_audit_chain},
 };
+
+/* The JSON file `name` next to the vector file, parsed, or NULL (a failed check). */
+static cJSON *load_sibling(const char *vector_path, const char *name) {
+    char path[4096];
+    const char *slash = strrchr(vector_path, '/');
+    int dir_len = slash ? (int)(slash - vector_path) : 1;
+    snprintf(path, sizeof path, "%.*s/%s", dir_len, slash ? vector_path : ".", name);
+    char *raw = read_file(path);
+    if (!CHECK(raw != NULL)) return NULL;
+    char *quoted = quote_long_integers(raw);
+    cJSON *root = quoted ? cJSON_Parse(quoted) : NULL;
+    free(raw);
+    free(quoted);
+    CHECK(root != NULL);
+    return root;
+}
+
+static callsign_verifier *fixture_verifier(const cJSON *fixture, const char *uri) {
+    const cJSON *config_json = item(fixture, "config");
+    callsign_verifier_config config = {
+        .behind = u64_of(config_json, "behind"),
+        .ahead = u64_of(config_json, "ahead"),
+        .max_failures = (uint32_t)u64_of(config_json, "max_failures"),
+        .lockout_seconds = u64_of(config_json, "lockout_seconds"),
+    };
+    callsign_verifier *verifier = NULL;
+    CHECK_OK(callsign_verifier_new_from_uri(uri, NULL, 0, true, &config, &verifier));
+    return verifier;
+}
+
+/* A frozen blob imports, and the restored verifier reports the expected status. */
+static void run_imported_blob(const cJSON *fixture, const cJSON *c) {
+    callsign_verifier *verifier = fixture_verifier(fixture, text_of(fixture, "enrollment_uri"));
+    uint8_t blob[MAX_BYTES];
+    size_t len = hex_of(c, "blob_hex", blob);
+    if (verifier && CHECK_OK(callsign_verifier_import_state(verifier, blob, len))) {
+        const cJSON *want = item(c, "status");
+        callsign_verifier_status status;
+        CHECK_OK(callsign_verifier_get_status(verifier, u64_of(want, "time"), &status));
+        CHECK(status.locked == !is_null(want, "locked_until"));
+        if (status.locked) CHECK(status.locked_until == u64_of(want, "locked_until"));
+        CHECK(status.attempts_left == u64_of(want, "attempts_left"));
+        CHECK(status.has_last_accepted_step == !is_null(want, "last_accepted_step"));
+        if (status.has_last_accepted_step) {
+            CHECK(status.last_accepted_step == u64_of(want, "last_accepted_step"));
+        }
+    }
+    callsign_verifier_free(verifier);
+}
+
+/* After the case's entries, a fresh verifier exports exactly the frozen bytes. */
+static void run_exported_blob(const cJSON *fixture, const cJSON *c) {
+    callsign_verifier *verifier = fixture_verifier(fixture, text_of(fixture, "enrollment_uri"));
+    if (!verifier) return;
+    const cJSON *step;
+    cJSON_ArrayForEach(step, item(c, "steps")) {
+        callsign_verdict verdict;
+        CHECK_OK(callsign_verifier_check(verifier, text_of(step, "entry"), u64_of(step, "time"), &verdict));
+    }
+    uint8_t want[MAX_BYTES], got[MAX_BYTES];
+    size_t want_len = hex_of(c, "blob_hex", want), got_len = 0;
+    CHECK_OK(callsign_verifier_export_state(verifier, got, sizeof got, &got_len));
+    CHECK(got_len == want_len && memcmp(got, want, want_len) == 0);
+    callsign_verifier_free(verifier);
+}
+
+static void run_refused_blob(const cJSON *fixture, const cJSON *c) {
+    callsign_verifier *verifier = fixture_verifier(fixture, text_of(c, "enrollment_uri"));
+    uint8_t blob[MAX_BYTES];
+    size_t len = hex_of(c, "blob_hex", blob);
+    if (verifier) {
+        CHECK_RC(callsign_verifier_import_state(verifier, blob, len), CALLSIGN_RESULT_INVALID_STATE);
+        CHECK_STR(callsign_result_name(CALLSIGN_RESULT_INVALID_STATE), text_of(c, "error"));
+    }
+    callsign_verifier_free(verifier);
+}
+
+/* tests/vectors/verifier-state.json: the frozen state blobs (docs/protocol.md). */
+static void run_state_fixture(const char *vector_path) {
+    cJSON *fixture = load_sibling(vector_path, "verifier-state.json");
+    if (!fixture) return;
+    char context[256];
+    int count = 0;
+    const char *lists[] = {"blobs", "v1_blobs", "refused"};
+    for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++) {
+        const cJSON *c;
+        CHECK(cJSON_GetArraySize(item(fixture, lists[l])) > 0);
+        cJSON_ArrayForEach(c, item(fixture, lists[l])) {
+            snprintf(context, sizeof context, "verifier-state %s %s", lists[l], text_of(c, "name"));
+            check_context = context;
+            if (l == 2) {
+                run_refused_blob(fixture, c);
+            } else {
+                run_imported_blob(fixture, c);
+                if (l == 0) run_exported_blob(fixture, c);
+            }
+            count++;
+        }
+    }
+    check_context = NULL;
+    printf("vectors: verifier-state.json  %3d blobs\n", count);
+    cJSON_Delete(fixture);
+}
 
 void suite_vectors(const char *vector_path) {
     char *raw = read_file(vector_path);
@@ -576,4 +804,5 @@ void suite_vectors(const char *vector_path) {
     }
     printf("vectors: %zu cases run (hkdf skipped: no raw HKDF in the C API)\n", total);
     cJSON_Delete(root);
+    run_state_fixture(vector_path);
 }

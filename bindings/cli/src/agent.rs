@@ -2,12 +2,13 @@
 
 use crate::cli::AgentCodeArgs;
 use crate::error::CliError;
+use crate::input;
 use crate::keyfile;
-use crate::output::{CodeFormat, now_or, print_json, print_line, utc};
+use crate::output::{CodeFormat, check_stdout_open, now_or, print_json, print_line, utc};
 use callsign::{
-    AuditError, AuditOutcome, AuditSink, Digits, Enrollment, IssuanceEvent, IssueRequest, Issuer,
-    IssuerConfig, JsonLinesAuditSink, MAX_AGENT_ID_LEN, MAX_TICKET_LEN, ProfileParams, TimedCode,
-    Totp, agent_totp,
+    AuditError, AuditOutcome, AuditSink, Digits, Enrollment, EnrollmentTrust, IssuanceEvent,
+    IssueRequest, Issuer, IssuerConfig, JsonLinesAuditSink, MAX_TICKET_LEN, ProfileParams,
+    TimedCode, Totp, agent_totp, canonical_agent_id,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
@@ -65,7 +66,11 @@ impl CodeSource {
     /// The source the arguments name: --master-key with --account, or --enrollment.
     fn from_args(args: &AgentCodeArgs, sink: Arc<dyn AuditSink>) -> Result<CodeSource, CliError> {
         if let Some(uri) = &args.enrollment {
-            let enrollment = Enrollment::parse(uri).map_err(CliError::blame("--enrollment"))?;
+            // The agent side computes codes from the enrollment's own secret: whether its
+            // signature is trusted is the customer app's question, so it is not checked here.
+            let uri = input::secret_arg("--enrollment", uri)?;
+            let enrollment = Enrollment::from_uri(&uri, &EnrollmentTrust::allow_unsigned())
+                .map_err(CliError::blame("--enrollment"))?;
             let params = enrollment.params();
             if let Some(digits) = args.digits.filter(|&digits| digits != params.digits()) {
                 return Err(CliError::argument(
@@ -211,7 +216,13 @@ impl AuditSink for Unrecorded {
 }
 
 /// Prints the agent code; with --watch, a countdown and the next codes until interrupted.
+///
+/// Stdout is checked before anything is issued (a closed stdout is refused). A code is shown
+/// only after it is issued and audited; if writing it to stdout then fails, the error says that
+/// the code was issued and audited but not shown, and the exit status is 2.
 pub fn agent_code(args: &AgentCodeArgs) -> Result<(), CliError> {
+    // Checked in `run` for every subcommand; here too, as issuing is what must not happen.
+    check_stdout_open()?;
     let (agent, ticket) = agent_and_ticket(args.agent.as_deref(), args.ticket.as_deref())?;
     let sink = open_sink(args.audit.as_deref())?;
     let source = CodeSource::from_args(args, sink)?;
@@ -220,7 +231,7 @@ pub fn agent_code(args: &AgentCodeArgs) -> Result<(), CliError> {
         let now = now_or(args.time)?;
         let code = source.issue(&agent, &ticket, now)?;
         let grouped = code.grouped();
-        match args.output.format() {
+        let shown = match args.output.format() {
             CodeFormat::Json => print_json(&AgentCodeReport {
                 code: code.as_str(),
                 grouped: grouped.as_str(),
@@ -235,15 +246,27 @@ pub fn agent_code(args: &AgentCodeArgs) -> Result<(), CliError> {
                 period,
                 epoch: source.epoch(),
                 audit_file: args.audit.as_ref().map(|path| path.display().to_string()),
-            })?,
-            CodeFormat::Plain => print_line(code.as_str())?,
+            }),
+            CodeFormat::Plain => print_line(code.as_str()),
             CodeFormat::Text => print_line(&format!(
                 "{}  (valid for {} s more, until {})",
                 grouped.as_str(),
                 code.seconds_remaining,
                 utc(code.valid_until)
-            ))?,
-        }
+            )),
+        };
+        shown.map_err(|error| {
+            CliError::Failure(format!(
+                "the code of step {} was issued{} but could not be shown: {}",
+                code.step,
+                if args.audit.is_some() {
+                    " and audited"
+                } else {
+                    ""
+                },
+                error.message()
+            ))
+        })?;
         if !args.watch {
             return Ok(());
         }
@@ -257,9 +280,10 @@ pub(crate) fn agent_and_ticket(
     agent: Option<&str>,
     ticket: Option<&str>,
 ) -> Result<(String, String), CliError> {
-    let agent = agent.map_or_else(default_agent, str::to_owned);
+    // The audit trail and core's issuer count agents by their canonical id.
+    let agent = canonical_agent_id(&agent.map_or_else(default_agent, str::to_owned))
+        .map_err(CliError::blame("--agent"))?;
     let ticket = ticket.unwrap_or(DEFAULT_TICKET).to_owned();
-    check_audit_field("--agent", &agent, MAX_AGENT_ID_LEN)?;
     check_audit_field("--ticket", &ticket, MAX_TICKET_LEN)?;
     Ok((agent, ticket))
 }

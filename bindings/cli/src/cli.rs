@@ -39,8 +39,33 @@ pub enum Command {
     Revoke(AccountChangeArgs),
     /// Re-enroll an account in a ledger under a new epoch and print its new enrollment URI.
     Reenroll(AccountChangeArgs),
+    /// Work with JSON-lines audit files (`callsign audit verify FILE`).
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Play the whole story in one run: enrollment, a genuine call, a replay, a scammer locked out.
     Demo(DemoArgs),
+    /// Check otpauth:// URIs, one per line: what would be imported, and why any line is refused
+    /// (exit 0 all imported, 1 some refused, 2 bad input).
+    #[command(long_about = IMPORT_LONG_ABOUT)]
+    Import(ImportArgs),
+}
+
+const IMPORT_LONG_ABOUT: &str = "Check otpauth:// URIs, one per line, as an import would read them.
+
+Every line gets a verdict: what was imported (type, issuer, account, algorithm, digits, period \
+or counter, and the parameters the Key Uri Format does not define, which are ignored), or why \
+it was refused. Blank lines and lines starting with # are skipped. Secrets are never printed. \
+Exit status 0 when every line was imported, 1 when any was refused, 2 when the input cannot be \
+read.";
+
+/// Arguments of `callsign import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file of otpauth:// URIs, one per line; - reads stdin.
+    #[arg(value_name = "FILE")]
+    pub input: PathBuf,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 const KEYGEN_LONG_ABOUT: &str = "Write a new random master key to a file.
@@ -72,17 +97,18 @@ pub struct CodeOutputArgs {
 /// Arguments of `callsign hotp`.
 #[derive(Debug, Args)]
 pub struct HotpArgs {
-    /// The shared secret in base32 (at least 16 bytes; spaces, dashes, padding and lower case are fine).
+    /// The shared secret in base32 (at least 16 bytes; spaces, dashes, padding and lower case are
+    /// fine), or - to read it from stdin (keeps it off the command line).
     #[arg(long, value_name = "B32")]
     pub secret: String,
     /// The counter.
-    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = unsigned::<u64>)]
     pub counter: u64,
     /// Digits of the code (6 to 8).
     #[arg(
         long,
         value_name = "D",
-        allow_negative_numbers = true,
+        allow_negative_numbers = true, value_parser = unsigned::<u32>,
         default_value_t = 6
     )]
     pub digits: u32,
@@ -96,17 +122,18 @@ pub struct HotpArgs {
 /// Arguments of `callsign totp`.
 #[derive(Debug, Args)]
 pub struct TotpArgs {
-    /// The shared secret in base32 (at least 16 bytes; spaces, dashes, padding and lower case are fine).
+    /// The shared secret in base32 (at least 16 bytes; spaces, dashes, padding and lower case are
+    /// fine), or - to read it from stdin (keeps it off the command line).
     #[arg(long, value_name = "B32")]
     pub secret: String,
     /// Unix time in seconds (default: now).
-    #[arg(long, value_name = "UNIX", allow_negative_numbers = true)]
+    #[arg(long, value_name = "UNIX", allow_negative_numbers = true, value_parser = unsigned::<u64>)]
     pub time: Option<u64>,
     /// Digits of the code (6 to 8).
     #[arg(
         long,
         value_name = "D",
-        allow_negative_numbers = true,
+        allow_negative_numbers = true, value_parser = unsigned::<u32>,
         default_value_t = 6
     )]
     pub digits: u32,
@@ -114,7 +141,7 @@ pub struct TotpArgs {
     #[arg(
         long,
         value_name = "S",
-        allow_negative_numbers = true,
+        allow_negative_numbers = true, value_parser = unsigned::<u64>,
         default_value_t = 30
     )]
     pub period: u64,
@@ -131,6 +158,10 @@ pub struct KeygenArgs {
     /// The file to create; an existing file is never overwritten.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+    /// Make an Ed25519 enrollment signing key instead of a master key, and print its public key
+    /// (to pin in the customer's app).
+    #[arg(long)]
+    pub signing: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -138,7 +169,7 @@ pub struct KeygenArgs {
 /// Arguments of `callsign enroll`.
 #[derive(Debug, Args)]
 pub struct EnrollArgs {
-    /// The vendor's master key file (see `callsign keygen --help`).
+    /// The vendor's master key file (see `callsign keygen --help`); - reads the hex from stdin.
     #[arg(long, value_name = "FILE")]
     pub master_key: PathBuf,
     /// The customer's account id (1 to 256 bytes).
@@ -148,13 +179,17 @@ pub struct EnrollArgs {
     #[arg(
         long,
         value_name = "E",
-        allow_negative_numbers = true,
+        allow_negative_numbers = true, value_parser = unsigned::<u32>,
         default_value_t = 0
     )]
     pub epoch: u32,
     /// The vendor's name as the customer's app shows it.
     #[arg(long, value_name = "NAME", default_value = "callsign")]
     pub issuer: String,
+    /// Sign the enrollment with this enrollment signing key file (from `callsign keygen
+    /// --signing`); apps that pin its public key accept only signed enrollments.
+    #[arg(long, value_name = "FILE")]
+    pub signing_key: Option<PathBuf>,
     /// Also draw the URI as a QR code in the terminal.
     #[arg(long)]
     pub qr: bool,
@@ -169,7 +204,7 @@ pub struct EnrollArgs {
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("source").required(true).args(["master_key", "enrollment"])))]
 pub struct AgentCodeArgs {
-    /// The vendor's master key file (with --account).
+    /// The vendor's master key file (with --account); - reads the hex from stdin.
     #[arg(long, value_name = "FILE", requires = "account")]
     pub master_key: Option<PathBuf>,
     /// The customer's account id (with --master-key).
@@ -179,26 +214,27 @@ pub struct AgentCodeArgs {
     #[arg(
         long,
         value_name = "E",
-        allow_negative_numbers = true,
+        allow_negative_numbers = true, value_parser = unsigned::<u32>,
         requires = "master_key"
     )]
     pub epoch: Option<u32>,
-    /// The customer's enrollment URI (from callsign enroll), instead of --master-key and --account.
+    /// The customer's enrollment URI (from callsign enroll), instead of --master-key and --account;
+    /// - reads it from stdin.
     #[arg(long, value_name = "URI", conflicts_with = "master_key")]
     pub enrollment: Option<String>,
     /// Unix time in seconds (default: now).
     #[arg(
         long,
         value_name = "UNIX",
-        allow_negative_numbers = true,
+        allow_negative_numbers = true, value_parser = unsigned::<u64>,
         conflicts_with = "watch"
     )]
     pub time: Option<u64>,
     /// Digits of the code (6 to 8; default 6, or the enrollment's).
-    #[arg(long, value_name = "D", allow_negative_numbers = true)]
+    #[arg(long, value_name = "D", allow_negative_numbers = true, value_parser = unsigned::<u32>)]
     pub digits: Option<u32>,
     /// Seconds per code (10 to 300; default 30, or the enrollment's).
-    #[arg(long, value_name = "S", allow_negative_numbers = true)]
+    #[arg(long, value_name = "S", allow_negative_numbers = true, value_parser = unsigned::<u64>)]
     pub period: Option<u64>,
     /// Append a Damm check digit (with --master-key; an enrollment says it itself).
     #[arg(long, requires = "master_key")]
@@ -258,15 +294,23 @@ pub struct AccountChangeArgs {
 
 /// Arguments of `callsign verify`.
 #[derive(Debug, Args)]
+#[command(group(ArgGroup::new("trust").required(true).args(["trusted_key", "allow_unsigned"])))]
 pub struct VerifyArgs {
-    /// The customer's enrollment URI (from callsign enroll).
+    /// The customer's enrollment URI (from callsign enroll); - reads it from stdin.
     #[arg(long, value_name = "URI")]
     pub enrollment: String,
+    /// A pinned enrollment public key, 64 hex digits (repeat for rotation): the enrollment must
+    /// be signed by one of them.
+    #[arg(long, value_name = "HEX")]
+    pub trusted_key: Vec<String>,
+    /// Ignore the enrollment's signature (tests and tools only; an app never does this).
+    #[arg(long, conflicts_with = "trusted_key")]
+    pub allow_unsigned: bool,
     /// The code the caller read out ("482 913", "482-913" and "482913" are all fine).
     #[arg(long, value_name = "C")]
     pub code: String,
     /// Unix time in seconds (default: now).
-    #[arg(long, value_name = "UNIX", allow_negative_numbers = true)]
+    #[arg(long, value_name = "UNIX", allow_negative_numbers = true, value_parser = unsigned::<u64>)]
     pub time: Option<u64>,
     #[command(flatten)]
     pub output: OutputArgs,
@@ -275,7 +319,7 @@ pub struct VerifyArgs {
 /// Arguments of `callsign customer-code`.
 #[derive(Debug, Args)]
 pub struct CustomerCodeArgs {
-    /// The customer's enrollment URI (from callsign enroll).
+    /// The customer's enrollment URI (from callsign enroll, signed or not); - reads it from stdin.
     #[arg(long, value_name = "URI")]
     pub enrollment: String,
     /// Unix time in seconds (default: now).
@@ -344,11 +388,49 @@ pub struct VerifyCustomerArgs {
     pub output: OutputArgs,
 }
 
+/// The subcommands of `callsign audit`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the hash chain of a JSON-lines audit file: exit 0 intact, 1 broken (the first
+    /// broken link is named), 2 unreadable.
+    Verify(AuditVerifyArgs),
+}
+
+/// Arguments of `callsign audit verify`.
+#[derive(Debug, Args)]
+pub struct AuditVerifyArgs {
+    /// The JSON-lines audit file (written by agent-code --audit or an issuer's file sink).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
 /// Arguments of `callsign demo`.
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// Parses a whole number that may not be negative, with a message that says so (the plain
+/// integer parser answers "-5" with "invalid digit found in string").
+fn unsigned<T>(text: &str) -> Result<T, String>
+where
+    T: std::str::FromStr<Err = std::num::ParseIntError>,
+{
+    let digits = text.trim();
+    if let Some(magnitude) = digits.strip_prefix('-')
+        && !magnitude.is_empty()
+        && magnitude.bytes().all(|byte| byte.is_ascii_digit())
+    {
+        return Err("must be 0 or more; negative values have no meaning here".to_owned());
+    }
+    digits.parse::<T>().map_err(|error| match error.kind() {
+        std::num::IntErrorKind::PosOverflow => "is too large".to_owned(),
+        std::num::IntErrorKind::Empty => "must be a whole number, got nothing".to_owned(),
+        _ => "must be a whole number of decimal digits".to_owned(),
+    })
 }
 
 /// Parses an algorithm name through core (case-insensitive, "SHA-256" style too).

@@ -8,8 +8,9 @@ use crate::inbound;
 use crate::output::{now_or, print_json, print_line, utc};
 use crate::verify::{VerdictReport, describe};
 use callsign::{
-    AuditQuery, CustomerVerdict, Enrollment, IssueRequest, Issuer, IssuerConfig, Ledger, MasterKey,
-    ProfileParams, RateLimit, TimedCode, Totp, Verdict, Verifier, VerifierConfig, Window,
+    AuditQuery, CustomerVerdict, Enrollment, EnrollmentTrust, IssueRequest, Issuer, IssuerConfig,
+    Ledger, MasterKey, MemoryAuditSink, ProfileParams, RateLimit, SigningKey, TimedCode, Totp,
+    Verdict, Verifier, VerifierConfig, Window,
 };
 use serde::Serialize;
 use std::path::PathBuf;
@@ -61,6 +62,7 @@ struct DemoReport {
     enrollment_uri: String,
     audit: Vec<serde_json::Value>,
     events: Vec<Event>,
+    forged_link_refused: bool,
     lock_survived_restart: bool,
     limit_survived_restart: bool,
 }
@@ -98,6 +100,8 @@ struct Story {
     ledger_location: String,
     /// The enrollment as the customer's app parsed it from the URI.
     enrollment: Enrollment,
+    /// The vendor's public enrollment key, built into the customer's app.
+    trust: EnrollmentTrust,
     config: VerifierConfig,
 }
 
@@ -112,10 +116,15 @@ impl Story {
         let master_key = MasterKey::generate().map_err(failure)?;
         let ledger_location = format!("sqlite:{}", dir.0.join("ledger.db").display());
         let issuer = demo_issuer(&master_key, &ledger_location)?;
-        let handed_out = issuer.enrollment(VENDOR, ACCOUNT).map_err(failure)?;
+        let signing_key = SigningKey::generate().map_err(failure)?;
+        let trust = EnrollmentTrust::pinned([signing_key.public_key()]).map_err(failure)?;
+        let handed_out = issuer
+            .enrollment(VENDOR, ACCOUNT)
+            .and_then(|enrollment| enrollment.signed(&signing_key))
+            .map_err(failure)?;
         let uri = handed_out.to_uri_string();
         let shown_uri = redact_secret(&uri, &handed_out.secret().to_base32());
-        let enrollment = Enrollment::parse(&uri).map_err(failure)?;
+        let enrollment = Enrollment::from_uri(&uri, &trust).map_err(failure)?;
         let config = VerifierConfig::default();
         let app = Verifier::new(&enrollment, config).map_err(failure)?;
         let mut story = Story {
@@ -126,6 +135,7 @@ impl Story {
             master_key,
             ledger_location,
             enrollment,
+            trust,
             config,
         };
         story.scene("Enrollment, once, when the customer sets up the app", start)?;
@@ -138,6 +148,15 @@ impl Story {
         story.say(
             start,
             "vendor",
+            format!(
+                "a separate Ed25519 key signs enrollments; its public key is built into the app: {}",
+                crate::keyfile::public_key_hex(&signing_key.public_key())
+            ),
+            None,
+        )?;
+        story.say(
+            start,
+            "vendor",
             format!("enrolls account {ACCOUNT} and hands the app (secret redacted here):"),
             None,
         )?;
@@ -145,12 +164,53 @@ impl Story {
         story.say(
             start,
             "customer app",
-            "stores the enrollment; entry mode: it never shows a code anyone could read out; \
-             every code ends in a check digit"
+            "checks the vendor's signature, stores the enrollment; entry mode: it never shows a \
+             code anyone could read out; every code ends in a check digit"
                 .into(),
             None,
         )?;
         Ok((story, shown_uri, app))
+    }
+
+    /// Scene 2: a scammer sends a look-alike link (same vendor name, the customer's real
+    /// account id, the scammer's own keys); the app refuses it. Returns whether it did.
+    fn forged_link(&mut self, time: u64) -> Result<bool, CliError> {
+        self.scene(
+            "A scammer sends a look-alike enrollment link to take over the verdict",
+            time,
+        )?;
+        let forger_issuer = Issuer::new(
+            MasterKey::generate().map_err(failure)?,
+            IssuerConfig::default(),
+            Arc::new(MemoryAuditSink::new()),
+        )
+        .map_err(failure)?;
+        let forger_key = SigningKey::generate().map_err(failure)?;
+        let forged = forger_issuer.enrollment(VENDOR, ACCOUNT).map_err(failure)?;
+        let mut refused = true;
+        for (what, link) in [
+            (
+                "signed with the scammer's own key",
+                forged.clone().signed(&forger_key).map_err(failure)?,
+            ),
+            ("not signed at all", forged),
+        ] {
+            self.say(
+                time,
+                "scammer",
+                format!("sends a link for \"{VENDOR}\", account {ACCOUNT}, {what}"),
+                None,
+            )?;
+            let answer = match Enrollment::from_uri(&link.to_uri_string(), &self.trust) {
+                Ok(_) => {
+                    refused = false;
+                    "ACCEPTED a forged link".to_owned()
+                }
+                Err(error) => format!("REFUSED: {error}"),
+            };
+            self.say(time, "customer app", answer, None)?;
+        }
+        Ok(refused)
     }
 
     /// Scene 2: the agent's code is genuine once, read out after a roll-over, and a replay is
@@ -518,6 +578,7 @@ pub fn demo(args: &DemoArgs) -> Result<(), CliError> {
     }
     let dir = TempDir::new()?;
     let (mut story, shown_uri, app) = Story::enroll(args.output.json, start, &dir)?;
+    let forged_link_refused = story.forged_link(start)?;
     story.genuine_call(&app, start)?;
     let scam_start = start + 120;
     let blob = story.scammer_calls(&app, scam_start)?;
@@ -540,15 +601,21 @@ pub fn demo(args: &DemoArgs) -> Result<(), CliError> {
                 .map(|line| serde_json::from_str(line).unwrap_or(serde_json::Value::Null))
                 .collect(),
             events: story.events,
+            forged_link_refused,
             lock_survived_restart,
             limit_survived_restart,
         });
     }
     print_line("")?;
     print_line(&format!(
-        "Summary: genuine call GENUINE; misheard digit MISHEARD (no attempt); replay ALREADY \
-         USED; scammer LOCKED after {} guesses; lock {} the app restart; rate limit {} the tool \
-         restart.",
+        "Summary: forged link {}; genuine call GENUINE; misheard digit MISHEARD (no attempt); \
+         replay ALREADY USED; scammer LOCKED after {} guesses; lock {} the app restart; rate \
+         limit {} the tool restart.",
+        if forged_link_refused {
+            "REFUSED"
+        } else {
+            "ACCEPTED"
+        },
         story.config.max_failures,
         if lock_survived_restart {
             "survived"

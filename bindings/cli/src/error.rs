@@ -35,6 +35,13 @@ impl CliError {
         move |error| CliError::argument(argument, error)
     }
 
+    /// The message, without the argument's name.
+    pub fn message(&self) -> &str {
+        match self {
+            CliError::Argument { message, .. } | CliError::Failure(message) => message,
+        }
+    }
+
     /// Prints the error as one line on stderr and gives the exit status.
     pub fn report(&self) -> ExitCode {
         let line = match self {

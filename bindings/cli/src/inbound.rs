@@ -5,12 +5,13 @@
 use crate::agent::{agent_and_ticket, open_sink};
 use crate::cli::{CustomerCodeArgs, VerifyCustomerArgs};
 use crate::error::CliError;
+use crate::input;
 use crate::keyfile;
 use crate::output::{CodeFormat, now_or, print_json, print_line, utc};
 use crate::verify::{EXIT_NOT_GENUINE, MISHEARD};
 use callsign::{
-    CustomerVerdict, Digits, IssueRequest, Issuer, IssuerConfig, ProfileParams, Verifier,
-    VerifierConfig,
+    CustomerVerdict, Digits, Enrollment, EnrollmentTrust, IssueRequest, Issuer, IssuerConfig,
+    ProfileParams, Verifier, VerifierConfig,
 };
 use serde::Serialize;
 use std::process::ExitCode;
@@ -29,8 +30,11 @@ struct CustomerCodeReport<'a> {
 
 /// Prints the customer code of an enrollment at --time (default: now).
 pub fn customer_code(args: &CustomerCodeArgs) -> Result<(), CliError> {
-    let enrollment =
-        callsign::Enrollment::parse(&args.enrollment).map_err(CliError::blame("--enrollment"))?;
+    // The code comes from the enrollment's own secret; a forged enrollment's code is one the
+    // vendor never verifies, so its signature is not checked here (as for agent-code).
+    let uri = input::secret_arg("--enrollment", &args.enrollment)?;
+    let enrollment = Enrollment::from_uri(&uri, &EnrollmentTrust::allow_unsigned())
+        .map_err(CliError::blame("--enrollment"))?;
     let verifier = Verifier::new(&enrollment, VerifierConfig::default())
         .map_err(CliError::blame("--enrollment"))?;
     let now = now_or(args.time)?;

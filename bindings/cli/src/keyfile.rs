@@ -1,11 +1,14 @@
-//! Master key files.
+//! Master key and enrollment signing key files.
 //!
 //! Format: the key's bytes as hex digits and a newline; `keygen` writes 32 bytes as 64
-//! lowercase digits. Reading accepts 32 to 64 bytes in either case, with surrounding
-//! whitespace, and refuses a file that group or others may read (like ssh with its keys).
+//! lowercase digits (for a signing key: its Ed25519 seed). Reading accepts 32 to 64 bytes
+//! (a signing key: exactly 32) in either case, with surrounding whitespace, and refuses a file
+//! that group or others may read (like ssh with its keys). The path `-` reads the same text
+//! from stdin.
 
 use crate::error::CliError;
-use callsign::MasterKey;
+use crate::input;
+use callsign::{MasterKey, SigningKey};
 use std::io::Write;
 use std::path::Path;
 use zeroize::Zeroizing;
@@ -15,6 +18,16 @@ const MAX_FILE_LEN: u64 = 1024;
 
 /// Creates `path` with mode 0600 and writes `key` to it; refuses to overwrite anything.
 pub fn write_new(path: &Path, key: &MasterKey) -> Result<(), CliError> {
+    write_new_hex(path, key.expose_bytes())
+}
+
+/// Creates `path` with mode 0600 and writes the seed of `key` to it; refuses to overwrite.
+pub fn write_new_signing_key(path: &Path, key: &SigningKey) -> Result<(), CliError> {
+    write_new_hex(path, key.expose_seed())
+}
+
+/// Creates `path` with mode 0600 and writes `bytes` as hex to it; refuses to overwrite.
+fn write_new_hex(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -33,7 +46,7 @@ pub fn write_new(path: &Path, key: &MasterKey) -> Result<(), CliError> {
         };
         CliError::argument("--out", message)
     })?;
-    let mut text = encode_hex(key.expose_bytes());
+    let mut text = encode_hex(bytes);
     text.push('\n');
     if let Err(error) = file
         .write_all(text.as_bytes())
@@ -52,12 +65,48 @@ pub fn write_new(path: &Path, key: &MasterKey) -> Result<(), CliError> {
 
 /// Reads a master key file, blaming `argument` for anything wrong with it.
 pub fn read(argument: &'static str, path: &Path) -> Result<MasterKey, CliError> {
+    let key = read_hex(argument, path, "master key", "64 to 128")?;
+    MasterKey::from_bytes(&key)
+        .map_err(|error| CliError::argument(argument, format!("{}: {error}", source_name(path))))
+}
+
+/// Reads an enrollment signing key file (a 32-byte Ed25519 seed), blaming `argument`.
+pub fn read_signing_key(argument: &'static str, path: &Path) -> Result<SigningKey, CliError> {
+    let seed = read_hex(argument, path, "signing key", "64")?;
+    SigningKey::from_seed(&seed)
+        .map_err(|error| CliError::argument(argument, format!("{}: {error}", source_name(path))))
+}
+
+/// How messages name where a key came from: the path, or "stdin" for `-`.
+fn source_name(path: &Path) -> String {
+    if path.as_os_str() == input::STDIN {
+        "stdin".to_owned()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// Reads a private key file of hex digits (`what`, with `digits` hex digits).
+fn read_hex(
+    argument: &'static str,
+    path: &Path,
+    what: &str,
+    digits: &str,
+) -> Result<Zeroizing<Vec<u8>>, CliError> {
     let blame = |message: String| CliError::argument(argument, message);
+    if path.as_os_str() == input::STDIN {
+        let text = input::read_stdin(argument)?;
+        return decode_hex(&text).ok_or_else(|| {
+            blame(format!(
+                "stdin does not hold a {what} (expected {digits} hex digits)"
+            ))
+        });
+    }
     let metadata = std::fs::metadata(path)
         .map_err(|error| blame(format!("cannot read {}: {error}", path.display())))?;
     if !metadata.is_file() || metadata.len() > MAX_FILE_LEN {
         return Err(blame(format!(
-            "{} is not a master key file (expected a small file of hex digits)",
+            "{} is not a {what} file (expected a small file of hex digits)",
             path.display()
         )));
     }
@@ -78,13 +127,24 @@ pub fn read(argument: &'static str, path: &Path) -> Result<MasterKey, CliError> 
     );
     let not_hex = || {
         blame(format!(
-            "{} is not a master key file (expected 64 to 128 hex digits)",
+            "{} is not a {what} file (expected {digits} hex digits)",
             path.display()
         ))
     };
     let text = std::str::from_utf8(&bytes).map_err(|_| not_hex())?;
-    let key = decode_hex(text.trim()).ok_or_else(not_hex)?;
-    MasterKey::from_bytes(&key).map_err(|error| blame(format!("{}: {error}", path.display())))
+    decode_hex(text.trim()).ok_or_else(not_hex)
+}
+
+/// Decodes a public key given as 64 hex digits, blaming `argument`.
+pub fn public_key(argument: &'static str, text: &str) -> Result<callsign::VerifyingKey, CliError> {
+    let bytes = decode_hex(text.trim())
+        .ok_or_else(|| CliError::argument(argument, "expected a public key of 64 hex digits"))?;
+    callsign::VerifyingKey::from_bytes(&bytes).map_err(CliError::blame(argument))
+}
+
+/// Lowercase hex of a public key.
+pub fn public_key_hex(key: &callsign::VerifyingKey) -> String {
+    encode_hex(key.as_bytes()).to_string()
 }
 
 /// Lowercase hex of `bytes`, in a buffer zeroized on drop.

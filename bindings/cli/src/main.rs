@@ -7,10 +7,13 @@
 #![forbid(unsafe_code)]
 
 mod agent;
+mod audit;
 mod cli;
 mod demo;
 mod error;
+mod import;
 mod inbound;
+mod input;
 mod keyfile;
 mod ledger;
 mod otp;
@@ -36,6 +39,8 @@ fn main() -> ExitCode {
 
 /// Runs one subcommand.
 fn run(command: &Command) -> Result<ExitCode, CliError> {
+    // Every subcommand reports on stdout; with stdout closed nothing would be seen.
+    output::check_stdout_open()?;
     match command {
         Command::Hotp(args) => otp::hotp(args),
         Command::Totp(args) => otp::totp(args),
@@ -45,6 +50,8 @@ fn run(command: &Command) -> Result<ExitCode, CliError> {
         Command::Verify(args) => return verify::verify(args),
         Command::CustomerCode(args) => inbound::customer_code(args),
         Command::VerifyCustomer(args) => return inbound::verify_customer(args),
+        Command::Import(args) => return import::import(args),
+        Command::Audit(cli::AuditCommand::Verify(args)) => return audit::verify(args),
         Command::Demo(args) => demo::demo(args),
         Command::Revoke(args) => ledger::revoke(args),
         Command::Reenroll(args) => ledger::reenroll(args),

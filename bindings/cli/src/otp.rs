@@ -2,6 +2,7 @@
 
 use crate::cli::{HotpArgs, TotpArgs};
 use crate::error::CliError;
+use crate::input;
 use crate::output::{CodeFormat, now_or, print_json, print_line};
 use callsign::{Digits, Hotp, Secret, Totp};
 use serde::Serialize;
@@ -32,7 +33,8 @@ struct TotpReport<'a> {
 
 /// Prints the HOTP code of `args.counter`.
 pub fn hotp(args: &HotpArgs) -> Result<(), CliError> {
-    let secret = Secret::from_base32(&args.secret).map_err(CliError::blame("--secret"))?;
+    let secret = Secret::from_base32(&input::secret_arg("--secret", &args.secret)?)
+        .map_err(CliError::blame("--secret"))?;
     let hotp =
         Hotp::new(&secret, args.algorithm, args.digits).map_err(CliError::blame("--digits"))?;
     let code = hotp.code(args.counter);
@@ -52,7 +54,8 @@ pub fn hotp(args: &HotpArgs) -> Result<(), CliError> {
 
 /// Prints the TOTP code at `args.time` (default: now).
 pub fn totp(args: &TotpArgs) -> Result<(), CliError> {
-    let secret = Secret::from_base32(&args.secret).map_err(CliError::blame("--secret"))?;
+    let secret = Secret::from_base32(&input::secret_arg("--secret", &args.secret)?)
+        .map_err(CliError::blame("--secret"))?;
     Digits::new(args.digits).map_err(CliError::blame("--digits"))?;
     let totp = Totp::new(&secret, args.algorithm, args.digits, args.period)
         .map_err(CliError::blame("--period"))?;

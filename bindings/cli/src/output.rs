@@ -47,6 +47,35 @@ pub fn print_json<T: Serialize>(value: &T) -> Result<(), CliError> {
         .map_err(|error| stdout_failed(&error))
 }
 
+/// Refuses to go on when stdout was closed at start (`>&-`): the Rust runtime then quietly
+/// puts /dev/null on it (opened read-write), so every write would "succeed" and a code would
+/// be issued that no one sees. Linux only (through /proc); elsewhere, and without /proc,
+/// nothing is checked. A stdout redirected with `1<>/dev/null` looks the same and is refused
+/// too; `>/dev/null` (write-only) is fine.
+pub fn check_stdout_open() -> Result<(), CliError> {
+    /// `O_ACCMODE` and `O_RDWR` as /proc/self/fdinfo shows the flags (octal).
+    const ACCESS_MODE: u32 = 0o3;
+    const READ_WRITE: u32 = 0o2;
+    let target = std::fs::read_link("/proc/self/fd/1");
+    let info = std::fs::read_to_string("/proc/self/fdinfo/1");
+    let (Ok(target), Ok(info)) = (target, info) else {
+        return Ok(());
+    };
+    let read_write = info
+        .lines()
+        .find_map(|line| line.strip_prefix("flags:"))
+        .and_then(|flags| u32::from_str_radix(flags.trim(), 8).ok())
+        .is_some_and(|flags| flags & ACCESS_MODE == READ_WRITE);
+    if target == std::path::Path::new("/dev/null") && read_write {
+        return Err(CliError::Failure(
+            "stdout is closed: nothing would be shown, so nothing is done (redirect it to \
+             /dev/null with >/dev/null to discard the output on purpose)"
+                .to_owned(),
+        ));
+    }
+    Ok(())
+}
+
 fn stdout_failed(error: &std::io::Error) -> CliError {
     CliError::Failure(format!("writing to stdout: {error}"))
 }

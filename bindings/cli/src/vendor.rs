@@ -4,7 +4,7 @@ use crate::cli::{EnrollArgs, KeygenArgs};
 use crate::error::CliError;
 use crate::keyfile;
 use crate::output::{print_json, print_line};
-use callsign::{Enrollment, MasterKey, ProfileParams};
+use callsign::{Enrollment, MasterKey, ProfileParams, SigningKey};
 use qrcode::QrCode;
 use qrcode::render::unicode::Dense1x2;
 use serde::Serialize;
@@ -17,12 +17,15 @@ struct KeygenReport<'a> {
     bytes: usize,
     format: &'static str,
     mode: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    public_key: Option<&'a str>,
 }
 
 /// The JSON of `callsign enroll`.
 #[derive(Serialize)]
 struct EnrollReport<'a> {
     uri: &'a str,
+    signed: bool,
     issuer: &'a str,
     account: &'a str,
     epoch: u32,
@@ -32,8 +35,11 @@ struct EnrollReport<'a> {
     qr: Option<&'a str>,
 }
 
-/// Writes a new master key to `args.out`.
+/// Writes a new master key (or, with `--signing`, enrollment signing key) to `args.out`.
 pub fn keygen(args: &KeygenArgs) -> Result<(), CliError> {
+    if args.signing {
+        return keygen_signing(args);
+    }
     let key = MasterKey::generate().map_err(|error| CliError::Failure(error.to_string()))?;
     keyfile::write_new(&args.out, &key)?;
     let path = args.out.display().to_string();
@@ -44,10 +50,35 @@ pub fn keygen(args: &KeygenArgs) -> Result<(), CliError> {
             bytes,
             format: "hex",
             mode: "0600",
+            public_key: None,
         })
     } else {
         print_line(&format!(
             "wrote a new {bytes}-byte master key to {path} (hex, mode 0600); keep it on the backend only"
+        ))
+    }
+}
+
+/// Writes a new Ed25519 enrollment signing key to `args.out` and prints its public key.
+fn keygen_signing(args: &KeygenArgs) -> Result<(), CliError> {
+    let key = SigningKey::generate().map_err(|error| CliError::Failure(error.to_string()))?;
+    keyfile::write_new_signing_key(&args.out, &key)?;
+    let path = args.out.display().to_string();
+    let public = keyfile::public_key_hex(&key.public_key());
+    if args.output.json {
+        print_json(&KeygenReport {
+            path: &path,
+            bytes: key.expose_seed().len(),
+            format: "hex",
+            mode: "0600",
+            public_key: Some(&public),
+        })
+    } else {
+        print_line(&format!(
+            "wrote a new Ed25519 enrollment signing key to {path} (hex seed, mode 0600); keep it on the backend only"
+        ))?;
+        print_line(&format!(
+            "public key, to pin in the customer's app: {public}"
         ))
     }
 }
@@ -66,6 +97,12 @@ pub fn enroll(args: &EnrollArgs) -> Result<(), CliError> {
         ProfileParams::default().with_check_digit(args.check_digit),
     )
     .map_err(CliError::blame("--issuer"))?;
+    let enrollment = match &args.signing_key {
+        Some(path) => enrollment
+            .signed(&keyfile::read_signing_key("--signing-key", path)?)
+            .map_err(CliError::blame("--signing-key"))?,
+        None => enrollment,
+    };
     let uri = enrollment.to_uri_string();
     let qr = if args.qr {
         Some(render_qr(&uri)?)
@@ -76,6 +113,7 @@ pub fn enroll(args: &EnrollArgs) -> Result<(), CliError> {
     if args.output.json {
         return print_json(&EnrollReport {
             uri: &uri,
+            signed: enrollment.signature().is_some(),
             issuer: enrollment.issuer(),
             account: enrollment.account_id(),
             epoch: enrollment.epoch(),

@@ -2,8 +2,9 @@
 
 use crate::cli::VerifyArgs;
 use crate::error::CliError;
+use crate::input;
 use crate::output::{now_or, print_json, print_line, utc};
-use callsign::{Verdict, Verifier, VerifierConfig};
+use callsign::{EnrollmentTrust, Verdict, Verifier, VerifierConfig};
 use serde::Serialize;
 use std::process::ExitCode;
 
@@ -101,8 +102,22 @@ pub fn describe(verdict: &Verdict) -> String {
 /// Checks `args.code` against the enrollment at `args.time` (default: now), as a fresh app
 /// would: exit 0 genuine, 1 not genuine.
 pub fn verify(args: &VerifyArgs) -> Result<ExitCode, CliError> {
-    let verifier = Verifier::from_uri(&args.enrollment, VerifierConfig::default())
-        .map_err(CliError::blame("--enrollment"))?;
+    let trust = if args.allow_unsigned {
+        EnrollmentTrust::allow_unsigned()
+    } else {
+        let keys = args
+            .trusted_key
+            .iter()
+            .map(|key| crate::keyfile::public_key("--trusted-key", key))
+            .collect::<Result<Vec<_>, CliError>>()?;
+        EnrollmentTrust::pinned(keys).map_err(CliError::blame("--trusted-key"))?
+    };
+    let verifier = Verifier::from_uri(
+        &input::secret_arg("--enrollment", &args.enrollment)?,
+        &trust,
+        VerifierConfig::default(),
+    )
+    .map_err(CliError::blame("--enrollment"))?;
     let time = now_or(args.time)?;
     let verdict = verifier
         .check(&args.code, time)

@@ -444,6 +444,7 @@ fn verify_exits_0_genuine_and_1_not_genuine() {
         "verify",
         "--enrollment",
         &uri,
+        "--allow-unsigned",
         "--code",
         "051 628",
         "--time",
@@ -458,6 +459,7 @@ fn verify_exits_0_genuine_and_1_not_genuine() {
         "verify",
         "--enrollment",
         &uri,
+        "--allow-unsigned",
         "--code",
         "051-628",
         "--time",
@@ -472,6 +474,7 @@ fn verify_exits_0_genuine_and_1_not_genuine() {
         "verify",
         "--enrollment",
         &uri,
+        "--allow-unsigned",
         "--code",
         "051629",
         "--time",
@@ -484,6 +487,7 @@ fn verify_exits_0_genuine_and_1_not_genuine() {
         "verify",
         "--enrollment",
         &uri,
+        "--allow-unsigned",
         "--code",
         "051628",
         "--time",
@@ -500,7 +504,102 @@ fn verify_exits_0_genuine_and_1_not_genuine() {
     );
     // A now-code verifies now.
     let code = ok(&["agent-code", "--enrollment", &uri, "--plain"]);
-    ok(&["verify", "--enrollment", &uri, "--code", code.stdout.trim()]);
+    ok(&[
+        "verify",
+        "--enrollment",
+        &uri,
+        "--allow-unsigned",
+        "--code",
+        code.stdout.trim(),
+    ]);
+}
+
+/// Addition C's reference public key (seed 0x20..0x3f).
+const REFERENCE_PUBLIC_KEY_HEX: &str =
+    "29acbae141bccaf0b22e1a94d34d0bc7361e526d0bfe12c89794bc9322966dd7";
+
+#[test]
+fn signed_enrollments_verify_only_under_the_pinned_key() {
+    let keys = Keys::new();
+    let signing = keys.arg("signing.key");
+    let made = json(&ok(&["keygen", "--signing", "--out", &signing, "--json"]));
+    let public = made["public_key"].as_str().expect("public key").to_owned();
+    assert_eq!(public.len(), 64);
+    let other = keys.arg("other.key");
+    let other_public = json(&ok(&["keygen", "--signing", "--out", &other, "--json"]))["public_key"]
+        .as_str()
+        .expect("public key")
+        .to_owned();
+    let enroll = |key: &str| {
+        json(&ok(&[
+            "enroll",
+            "--master-key",
+            &keys.reference(),
+            "--account",
+            "customer-0001",
+            "--signing-key",
+            key,
+            "--json",
+        ]))
+    };
+    let signed = enroll(&signing);
+    assert_eq!(signed["signed"], true);
+    let uri = signed["uri"].as_str().expect("uri").to_owned();
+    assert!(uri.contains("&sig="), "{uri}");
+    let check = |uri: &str, pinned: &str| {
+        callsign(&[
+            "verify",
+            "--enrollment",
+            uri,
+            "--code",
+            "051 628",
+            "--time",
+            "2000000000",
+            "--trusted-key",
+            pinned,
+        ])
+    };
+    let genuine = check(&uri, &public);
+    assert_eq!(genuine.status, Some(0), "{genuine:?}");
+    // Rotation: any pinned key may verify.
+    let rotated = callsign(&[
+        "verify",
+        "--enrollment",
+        &uri,
+        "--code",
+        "051628",
+        "--time",
+        "2000000000",
+        "--trusted-key",
+        &other_public,
+        "--trusted-key",
+        &public,
+    ]);
+    assert_eq!(rotated.status, Some(0), "{rotated:?}");
+    // Signed by another key: refused, exit 2, and no verdict.
+    let forged = enroll(&other)["uri"].as_str().expect("uri").to_owned();
+    let refused = check(&forged, &public);
+    assert_eq!(refused.status, Some(2), "{refused:?}");
+    assert!(
+        refused.stderr.contains("no pinned key verifies"),
+        "{refused:?}"
+    );
+    assert!(refused.stdout.is_empty());
+    let trailing = check(&format!("{uri}&x=1"), &public);
+    assert!(
+        trailing.stderr.contains("data after its signature"),
+        "{trailing:?}"
+    );
+    // The seed file is private.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let permissions = std::fs::metadata(&signing)
+            .expect("file")
+            .permissions()
+            .mode();
+        assert_eq!(permissions & 0o777, 0o600);
+    }
 }
 
 #[test]
@@ -646,7 +745,11 @@ fn demo_tells_the_whole_story_in_under_5_seconds() {
     let out = &run.stdout;
     for line in [
         "callsign://enroll?v=1&issuer=Acme%20Support&account=customer-0001&secret=",
-        "...[redacted]&epoch=0&digits=6&period=30&check=damm",
+        "...[redacted]&epoch=0&digits=6&period=30&check=damm&sig=",
+        "its public key is built into the app: ",
+        "customer app | REFUSED: no pinned key verifies the enrollment's signature",
+        "customer app | REFUSED: the enrollment is not signed",
+        "Summary: forged link REFUSED;",
         "audit log    | {\"time\":",
         "\"outcome\":\"issued\"",
         "customer app | MISHEARD (the check digit does not fit",
@@ -690,6 +793,7 @@ fn demo_tells_the_whole_story_in_under_5_seconds() {
     assert_eq!(out.matches("| LOCKED until ").count(), 5, "{out}");
     let report = json(&ok(&["demo", "--json"]));
     assert_eq!(report["lock_survived_restart"], true);
+    assert_eq!(report["forged_link_refused"], true);
     assert_eq!(report["limit_survived_restart"], true);
     // Three codes in the story, one after the tool's restart, then the refusal; six customer
     // checks (each audited before its verdict).
@@ -797,7 +901,7 @@ fn bad_invocations_exit_2_with_one_line_naming_the_argument() {
         ),
         (
             vec!["hotp", "--secret", RFC_SHA1, "--counter", "x"],
-            &["--counter", "invalid digit"],
+            &["--counter", "must be a whole number"],
         ),
         (
             vec![
@@ -931,19 +1035,98 @@ fn bad_invocations_exit_2_with_one_line_naming_the_argument() {
             with(&issue_a, &["--time", "18446744073709551615"]),
             &["--time", "overflows"],
         ),
-        (vec!["verify", "--enrollment", &uri], &["--code"]),
-        (vec!["verify", "--code", "123456"], &["--enrollment"]),
         (
-            vec!["verify", "--enrollment", &uri, "--code", "12a456"],
+            vec!["verify", "--enrollment", &uri, "--allow-unsigned"],
+            &["--code"],
+        ),
+        (
+            vec!["verify", "--code", "123456", "--allow-unsigned"],
+            &["--enrollment"],
+        ),
+        (
+            vec!["verify", "--enrollment", &uri, "--code", "123456"],
+            &["--trusted-key", "--allow-unsigned"],
+        ),
+        (
+            vec![
+                "verify",
+                "--enrollment",
+                &uri,
+                "--code",
+                "123456",
+                "--trusted-key",
+                REFERENCE_PUBLIC_KEY_HEX,
+            ],
+            &["--enrollment", "not signed"],
+        ),
+        (
+            vec![
+                "verify",
+                "--enrollment",
+                &uri,
+                "--code",
+                "123456",
+                "--trusted-key",
+                "abcd",
+            ],
+            &["--trusted-key", "has 2 bytes; it must have 32"],
+        ),
+        (
+            vec![
+                "verify",
+                "--enrollment",
+                &uri,
+                "--code",
+                "123456",
+                "--trusted-key",
+                "not hex",
+            ],
+            &["--trusted-key", "64 hex digits"],
+        ),
+        (
+            vec![
+                "verify",
+                "--enrollment",
+                &uri,
+                "--allow-unsigned",
+                "--code",
+                "12a456",
+            ],
             &["--code", "'a' at position 2"],
         ),
         (
-            vec!["verify", "--enrollment", &uri, "--code", "12345"],
+            vec![
+                "verify",
+                "--enrollment",
+                &uri,
+                "--allow-unsigned",
+                "--code",
+                "12345",
+            ],
             &["--code", "exactly 6 digits, got 5"],
         ),
         (
-            vec!["verify", "--enrollment", &unknown, "--code", "123456"],
+            vec![
+                "verify",
+                "--enrollment",
+                &unknown,
+                "--allow-unsigned",
+                "--code",
+                "123456",
+            ],
             &["--enrollment", "color"],
+        ),
+        (
+            vec![
+                "enroll",
+                "--master-key",
+                &master,
+                "--account",
+                "a",
+                "--signing-key",
+                &not_hex,
+            ],
+            &["--signing-key", "64 hex digits"],
         ),
         (vec!["demo", "--plain"], &["--plain"]),
     ];

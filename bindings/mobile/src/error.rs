@@ -47,6 +47,16 @@ pub enum CallsignError {
     /// The system random generator failed.
     #[error("{0}")]
     RandomUnavailable(String),
+    /// A pinned enrollment public key is not 32 bytes long.
+    #[error("{0}")]
+    InvalidSigningKey(String),
+    /// An enrollment payload is unsigned, badly signed, signed by a key that is not pinned, or
+    /// has data after its signature; or no keys are pinned. The message says which.
+    #[error("{0}")]
+    UntrustedEnrollment(String),
+    /// The device storage of the enrollment and verifier state failed.
+    #[error("{0}")]
+    StorageFailed(String),
     /// The app's [`crate::Clock`] could not tell the time.
     #[error("{0}")]
     ClockUnavailable(String),
@@ -73,6 +83,9 @@ impl From<callsign::Error> for CallsignError {
             ErrorKind::InvalidIdentifier => CallsignError::InvalidIdentifier(message),
             ErrorKind::InvalidState => CallsignError::InvalidState(message),
             ErrorKind::RandomUnavailable => CallsignError::RandomUnavailable(message),
+            ErrorKind::InvalidSigningKey => CallsignError::InvalidSigningKey(message),
+            ErrorKind::UntrustedEnrollment => CallsignError::UntrustedEnrollment(message),
+            ErrorKind::StorageFailed => CallsignError::StorageFailed(message),
             _ => CallsignError::Unexpected(format!("{}: {message}", error.kind())),
         }
     }

@@ -1,7 +1,8 @@
 //! Kotlin and Swift bindings for `callsign`, made with `uniffi`: a thin facade over the core
 //! crate for the customer's app.
 //!
-//! Exposed: the device [`Verifier`] built from a `callsign://enroll` [`Enrollment`] (entry mode
+//! Exposed: the device [`Verifier`] built from a `callsign://enroll` [`Enrollment`] read under
+//! the vendor's pinned keys, [`StoredVerifier`] (enrollment and state stored together; entry mode
 //! with its [`Verdict`]s, display mode, state export and import), a [`Clock`] the app can
 //! implement with server-synced time, and the HOTP/TOTP basics ([`Secret`], [`Hotp`], [`Totp`],
 //! [`OtpAuthUri`], base32, entry normalization). Every failure is a [`CallsignError`] whose
@@ -17,6 +18,7 @@ mod clock;
 mod error;
 mod otp;
 mod otpauth;
+mod store;
 mod verifier;
 
 pub use clock::{Clock, ClockError};
@@ -26,6 +28,7 @@ pub use otp::{
     parse_algorithm,
 };
 pub use otpauth::{OtpAuthUri, OtpKind};
+pub use store::{Restored, StoredVerifier, open_stored_verifier};
 pub use verifier::{
     DisplayCode, Enrollment, Verdict, Verifier, VerifierConfig, VerifierStatus,
     default_verifier_config,

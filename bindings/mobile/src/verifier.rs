@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 #[derive(Debug, uniffi::Object)]
 #[uniffi::export(Debug)]
 pub struct Enrollment {
-    inner: callsign::Enrollment,
+    pub(crate) inner: callsign::Enrollment,
 }
 
 #[uniffi::export]
@@ -36,14 +36,31 @@ impl Enrollment {
         Ok(Arc::new(Enrollment { inner }))
     }
 
-    /// Parses `callsign://enroll?v=1&issuer=..&account=..&secret=..&epoch=..&digits=..&period=..`
-    /// strictly: anything malformed, unknown or duplicated throws.
+    /// Reads a received `callsign://enroll` payload under the vendor's pinned Ed25519 public
+    /// keys (`trusted_keys`, 32 bytes each; several allow rotation). An unsigned payload, a
+    /// malformed signature, one no pinned key verifies and data after the signature throw
+    /// `UntrustedEnrollment`; so does a payload read with no keys unless `allow_unsigned` is
+    /// true (tests and tools only). Malformed payloads throw `InvalidUri`.
     #[uniffi::constructor]
-    pub fn parse(uri: String) -> Result<Arc<Enrollment>> {
+    #[allow(
+        clippy::needless_pass_by_value,
+        reason = "UniFFI passes lists of ByteArray/Data as Vec<Vec<u8>>"
+    )]
+    pub fn from_uri(
+        uri: String,
+        trusted_keys: Vec<Vec<u8>>,
+        allow_unsigned: bool,
+    ) -> Result<Arc<Enrollment>> {
         let uri = Zeroizing::new(uri);
+        let trust = callsign::EnrollmentTrust::from_options(&trusted_keys, allow_unsigned)?;
         Ok(Arc::new(Enrollment {
-            inner: callsign::Enrollment::parse(&uri)?,
+            inner: callsign::Enrollment::from_uri(&uri, &trust)?,
         }))
+    }
+
+    /// Whether the enrollment carries a signature.
+    pub fn is_signed(&self) -> bool {
+        self.inner.signature().is_some()
     }
 
     /// The issuer's display name.
@@ -198,6 +215,12 @@ pub struct DisplayCode {
     inner: callsign::TimedCode,
 }
 
+impl DisplayCode {
+    pub(crate) fn wrap(inner: callsign::TimedCode) -> Arc<DisplayCode> {
+        Arc::new(DisplayCode { inner })
+    }
+}
+
 #[uniffi::export]
 impl DisplayCode {
     /// The digits, for example "482913".
@@ -253,14 +276,17 @@ impl Verifier {
         )?))
     }
 
-    /// A fresh verifier from a `callsign://enroll` URI.
+    /// A fresh verifier from a received `callsign://enroll` payload, read under the pinned
+    /// keys as [`Enrollment::from_uri`] reads it.
     #[uniffi::constructor]
-    pub fn from_uri(uri: String, config: VerifierConfig) -> Result<Arc<Verifier>> {
-        let uri = Zeroizing::new(uri);
-        Ok(Verifier::wrap(callsign::Verifier::from_uri(
-            &uri,
-            config.into(),
-        )?))
+    pub fn from_uri(
+        uri: String,
+        trusted_keys: Vec<Vec<u8>>,
+        allow_unsigned: bool,
+        config: VerifierConfig,
+    ) -> Result<Arc<Verifier>> {
+        let enrollment = Enrollment::from_uri(uri, trusted_keys, allow_unsigned)?;
+        Verifier::new(&enrollment, config)
     }
 
     /// A verifier restored from a blob of [`Verifier::export_state`]; a corrupt or foreign
@@ -315,9 +341,7 @@ impl Verifier {
 
     /// Display mode: the code at unix time `now`, for the customer to read back.
     pub fn display(&self, now: u64) -> Result<Arc<DisplayCode>> {
-        Ok(Arc::new(DisplayCode {
-            inner: self.inner.display(now)?,
-        }))
+        Ok(DisplayCode::wrap(self.inner.display(now)?))
     }
 
     /// Display mode with the time from the app's `clock`.
@@ -344,8 +368,8 @@ impl Verifier {
         self.inner.status(now).into()
     }
 
-    /// The state (failure times, lock, last accepted step) as a small versioned,
-    /// integrity-checked blob bound to this enrollment; persist it after every check.
+    /// The state (failure times, lock, last accepted step, latest time seen) as a small
+    /// versioned, integrity-checked blob bound to this enrollment; persist it after every check.
     pub fn export_state(&self) -> Vec<u8> {
         self.inner.export_state()
     }

@@ -19,7 +19,13 @@ pub(crate) fn unix_time(value: &Bound<'_, PyAny>) -> BindingResult<u64> {
             return Ok(seconds);
         }
         if value.is_instance_of::<PyInt>() {
-            return Err(out_of_range(value.extract::<i128>().ok()).into());
+            // Beyond i128 the sign still decides: far below 0 is before 1970, not too large.
+            let time = match value.extract::<i128>() {
+                Ok(time) => Some(time),
+                Err(_) if value.lt(0)? => Some(i128::MIN),
+                Err(_) => None,
+            };
+            return Err(out_of_range(time).into());
         }
     }
     let py = value.py();
@@ -129,4 +135,80 @@ pub(crate) fn str_items<'py>(
 /// build), copied on that of Python 3.9, which has no borrowed UTF-8 view of a `str`.
 pub(crate) fn borrow_strs<'a>(strings: &'a [Bound<'_, PyString>]) -> PyResult<Vec<Cow<'a, str>>> {
     strings.iter().map(PyStringMethods::to_cow).collect()
+}
+
+/// Integer arguments whose errors name them. pyo3's own conversion raises a bare
+/// `OverflowError("out of range integral type conversion attempted")` for -1 or 2**64; these
+/// say which argument, and whether it was negative or too large.
+pub(crate) mod arg {
+    use pyo3::exceptions::{PyOverflowError, PyTypeError};
+    use pyo3::prelude::*;
+    use pyo3::types::PyInt;
+
+    /// The unsigned integer `value` of the argument `name`, at most `max`.
+    fn unsigned(value: &Bound<'_, PyAny>, name: &str, max: u64) -> PyResult<u64> {
+        if !value.is_instance_of::<PyInt>() {
+            return Err(PyTypeError::new_err(format!(
+                "{name} must be an int, not {}",
+                value.get_type().name()?
+            )));
+        }
+        match value.extract::<u64>() {
+            Ok(number) if number <= max => Ok(number),
+            _ if value.lt(0)? => Err(PyOverflowError::new_err(format!(
+                "{name} must be 0 or more; it is negative"
+            ))),
+            _ => Err(PyOverflowError::new_err(format!(
+                "{name} must be at most {max}; it is larger"
+            ))),
+        }
+    }
+
+    /// One extraction function per argument name, for `#[pyo3(from_py_with = ...)]`.
+    macro_rules! unsigned_args {
+        ($($name:ident: $type:ty,)+) => {$(
+            pub(crate) fn $name(value: &Bound<'_, PyAny>) -> PyResult<$type> {
+                let max = u64::try_from(<$type>::MAX).unwrap_or(u64::MAX);
+                let number = unsigned(value, stringify!($name), max)?;
+                // `unsigned` keeps to `max`, so the conversion cannot fail.
+                Ok(<$type>::try_from(number).unwrap_or(<$type>::MAX))
+            }
+        )+};
+    }
+
+    /// `batch_threads`: None, or an unsigned integer.
+    pub(crate) fn batch_threads(value: &Bound<'_, PyAny>) -> PyResult<Option<usize>> {
+        optional(value, "batch_threads", usize::MAX as u64)
+            .map(|number| number.map(|number| usize::try_from(number).unwrap_or(usize::MAX)))
+    }
+
+    /// `initial_count` where it may be None.
+    pub(crate) fn optional_initial_count(value: &Bound<'_, PyAny>) -> PyResult<Option<u64>> {
+        optional(value, "initial_count", u64::MAX)
+    }
+
+    fn optional(value: &Bound<'_, PyAny>, name: &str, max: u64) -> PyResult<Option<u64>> {
+        if value.is_none() {
+            return Ok(None);
+        }
+        unsigned(value, name, max).map(Some)
+    }
+
+    unsigned_args! {
+        time: u64,
+        step: u64,
+    counter: u64,
+    digits: u32,
+    period: u64,
+    t0: u64,
+    behind: u64,
+    ahead: u64,
+    initial_count: u64,
+    epoch: u32,
+    max_failures: u32,
+    lockout_seconds: u64,
+    max_codes: u32,
+    window_seconds: u64,
+    cache_capacity: usize,
+    }
 }

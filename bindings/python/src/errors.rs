@@ -65,6 +65,9 @@ kind_exceptions! {
     AccountRevoked => AccountRevokedError: "The account is revoked; no code was issued.",
     StoreUnavailable => StoreUnavailableError: "The issuer's ledger failed, timed out or was closed; nothing was issued.",
     RandomUnavailable => RandomUnavailableError: "The operating system's random generator failed.",
+    InvalidSigningKey => InvalidSigningKeyError: "An Ed25519 signing key seed or public key is not 32 bytes long.",
+    UntrustedEnrollment => UntrustedEnrollmentError: "An enrollment is unsigned, badly signed, signed by a key that is not pinned, has data after its signature, or no keys are pinned.",
+    StorageFailed => StorageFailedError: "The device storage of the enrollment and verifier state failed.",
 }
 
 pyo3::create_exception!(

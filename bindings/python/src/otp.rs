@@ -13,8 +13,8 @@ use pyo3::types::{PyBytes, PyString};
 pub(crate) fn hotp<'py>(
     py: Python<'py>,
     secret: &[u8],
-    counter: u64,
-    digits: u32,
+    #[pyo3(from_py_with = convert::arg::counter)] counter: u64,
+    #[pyo3(from_py_with = convert::arg::digits)] digits: u32,
     algorithm: &str,
 ) -> BindingResult<Bound<'py, PyString>> {
     let hotp = Hotp::from_secret_bytes(secret, convert::algorithm(algorithm)?, digits)?;
@@ -28,8 +28,8 @@ pub(crate) fn totp<'py>(
     py: Python<'py>,
     secret: &[u8],
     time: &Bound<'py, PyAny>,
-    digits: u32,
-    period: u64,
+    #[pyo3(from_py_with = convert::arg::digits)] digits: u32,
+    #[pyo3(from_py_with = convert::arg::period)] period: u64,
     algorithm: &str,
 ) -> BindingResult<Bound<'py, PyString>> {
     let time = convert::unix_time(time)?;
@@ -74,7 +74,11 @@ pub(crate) fn parse_code(entry: &str, digits: u32) -> BindingResult<String> {
 /// A `TOTP` or `HOTP` generator from an `otpauth://` URI, whichever type it names.
 #[pyfunction]
 pub(crate) fn parse_uri(py: Python<'_>, uri: &str) -> BindingResult<Py<PyAny>> {
-    let parsed = OtpAuthUri::parse(uri)?;
+    generator(py, OtpAuthUri::parse(uri)?)
+}
+
+/// The `TOTP` or `HOTP` generator of a parsed `otpauth://` URI.
+pub(crate) fn generator(py: Python<'_>, parsed: OtpAuthUri) -> BindingResult<Py<PyAny>> {
     Ok(match parsed.kind {
         OtpKind::Totp { .. } => Py::new(py, PyTotp::from_parsed(parsed)?)?.into_any(),
         OtpKind::Hotp { .. } => Py::new(py, PyHotp::from_parsed(parsed)?)?.into_any(),
@@ -161,6 +165,10 @@ impl Label {
 
 /// RFC 6238 time-based codes, in the spirit of `pyotp.TOTP`. The secret never appears in
 /// `repr()`.
+///
+/// Parameters: `secret` raw bytes or a base32 str (16 bytes or more); `digits` per code (6
+/// to 8); `period` seconds per code; `algorithm` "sha1", "sha256" or "sha512"; `t0` the unix
+/// time of step 0; `name` and `issuer` label the account in `provisioning_uri()`.
 #[pyclass(frozen, module = "callsign", name = "TOTP")]
 pub(crate) struct PyTotp {
     totp: Totp,
@@ -188,10 +196,10 @@ impl PyTotp {
     #[pyo3(signature = (secret, digits = 6, period = 30, algorithm = "sha1", *, t0 = 0, name = None, issuer = None))]
     fn new(
         secret: &Bound<'_, PyAny>,
-        digits: u32,
-        period: u64,
+        #[pyo3(from_py_with = convert::arg::digits)] digits: u32,
+        #[pyo3(from_py_with = convert::arg::period)] period: u64,
         algorithm: &str,
-        t0: u64,
+        #[pyo3(from_py_with = convert::arg::t0)] t0: u64,
         name: Option<String>,
         issuer: Option<String>,
     ) -> BindingResult<PyTotp> {
@@ -246,8 +254,8 @@ impl PyTotp {
         &self,
         code: &str,
         time: Option<&Bound<'_, PyAny>>,
-        behind: u64,
-        ahead: u64,
+        #[pyo3(from_py_with = convert::arg::behind)] behind: u64,
+        #[pyo3(from_py_with = convert::arg::ahead)] ahead: u64,
     ) -> BindingResult<Option<PyMatch>> {
         let window = Window::new(behind, ahead)?;
         let matched = self
@@ -321,6 +329,10 @@ impl PyTotp {
 
 /// RFC 4226 counter-based codes, in the spirit of `pyotp.HOTP`. The secret never appears in
 /// `repr()`.
+///
+/// Parameters: `secret` raw bytes or a base32 str (16 bytes or more); `digits` per code (6
+/// to 8); `algorithm` "sha1", "sha256" or "sha512"; `initial_count` the counter written into
+/// `provisioning_uri()`; `name` and `issuer` label the account there.
 #[pyclass(frozen, module = "callsign", name = "HOTP")]
 pub(crate) struct PyHotp {
     hotp: Hotp,
@@ -355,9 +367,9 @@ impl PyHotp {
     #[pyo3(signature = (secret, digits = 6, algorithm = "sha1", *, initial_count = 0, name = None, issuer = None))]
     fn new(
         secret: &Bound<'_, PyAny>,
-        digits: u32,
+        #[pyo3(from_py_with = convert::arg::digits)] digits: u32,
         algorithm: &str,
-        initial_count: u64,
+        #[pyo3(from_py_with = convert::arg::initial_count)] initial_count: u64,
         name: Option<String>,
         issuer: Option<String>,
     ) -> BindingResult<PyHotp> {
@@ -390,9 +402,9 @@ impl PyHotp {
     fn verify(
         &self,
         code: &str,
-        counter: u64,
-        behind: u64,
-        ahead: u64,
+        #[pyo3(from_py_with = convert::arg::counter)] counter: u64,
+        #[pyo3(from_py_with = convert::arg::behind)] behind: u64,
+        #[pyo3(from_py_with = convert::arg::ahead)] ahead: u64,
     ) -> BindingResult<Option<PyMatch>> {
         let window = Window::new(behind, ahead)?;
         Ok(self.hotp.verify(code, counter, window)?.map(PyMatch::from))
@@ -404,7 +416,7 @@ impl PyHotp {
         &self,
         name: Option<&str>,
         issuer: Option<&str>,
-        initial_count: Option<u64>,
+        #[pyo3(from_py_with = convert::arg::optional_initial_count)] initial_count: Option<u64>,
     ) -> BindingResult<String> {
         let kind = OtpKind::Hotp {
             counter: initial_count.unwrap_or(self.initial_count),

@@ -5,9 +5,9 @@
 use crate::convert;
 use crate::errors::BindingResult;
 use callsign::{
-    AuditError, AuditSink, CustomerVerdict, Enrollment, IssuanceEvent, IssueRequest, Issuer,
-    IssuerConfig, JsonLinesAuditSink, MasterKey, ProfileParams, Secret, TimedCode, Verdict,
-    Verifier, VerifierConfig, Window,
+    AuditError, AuditSink, CustomerVerdict, Enrollment, EnrollmentTrust, IssuanceEvent,
+    IssueRequest, Issuer, IssuerConfig, JsonLinesAuditSink, MasterKey, ProfileParams, Secret,
+    SigningKey, TimedCode, Verdict, Verifier, VerifierConfig, Window,
 };
 use pyo3::exceptions::{PyIndexError, PyTypeError};
 use pyo3::prelude::*;
@@ -22,7 +22,7 @@ pub(crate) fn account_secret<'py>(
     py: Python<'py>,
     master_key: &[u8],
     account_id: &str,
-    epoch: u32,
+    #[pyo3(from_py_with = convert::arg::epoch)] epoch: u32,
 ) -> BindingResult<Bound<'py, PyBytes>> {
     let secret = MasterKey::from_bytes(master_key)?.account_secret(account_id, epoch)?;
     Ok(PyBytes::new(py, secret.expose_bytes()))
@@ -35,8 +35,8 @@ pub(crate) fn account_secret<'py>(
 pub(crate) fn agent_code(
     account_secret: &[u8],
     time: &Bound<'_, PyAny>,
-    digits: u32,
-    period: u64,
+    #[pyo3(from_py_with = convert::arg::digits)] digits: u32,
+    #[pyo3(from_py_with = convert::arg::period)] period: u64,
     check_digit: bool,
 ) -> BindingResult<String> {
     let code = ProfileCode {
@@ -90,6 +90,8 @@ impl ProfileCode {
 }
 
 /// The vendor's master key (32 to 64 bytes). It never appears in `repr()`.
+///
+/// Parameters: `key` the key's bytes; `MasterKey.generate()` makes a random 32-byte key.
 #[pyclass(frozen, module = "callsign", name = "MasterKey")]
 pub(crate) struct PyMasterKey {
     key: MasterKey,
@@ -119,7 +121,7 @@ impl PyMasterKey {
         &self,
         py: Python<'py>,
         account_id: &str,
-        epoch: u32,
+        #[pyo3(from_py_with = convert::arg::epoch)] epoch: u32,
     ) -> BindingResult<Bound<'py, PyBytes>> {
         let secret = self.key.account_secret(account_id, epoch)?;
         Ok(PyBytes::new(py, secret.expose_bytes()))
@@ -139,6 +141,9 @@ impl PyMasterKey {
 }
 
 /// At most `max_codes` codes per agent in any `window_seconds` seconds.
+///
+/// Parameters: `max_codes` codes per agent (default 30); `window_seconds` the sliding window
+/// (default 3600, one hour). Compares equal by value; not ordered.
 #[pyclass(
     frozen,
     eq,
@@ -186,7 +191,10 @@ impl PyRateLimit {
     /// A rate limit (defaults: 30 codes per hour).
     #[new]
     #[pyo3(signature = (max_codes = 30, window_seconds = 3600))]
-    fn new(max_codes: u32, window_seconds: u64) -> PyRateLimit {
+    fn new(
+        #[pyo3(from_py_with = convert::arg::max_codes)] max_codes: u32,
+        #[pyo3(from_py_with = convert::arg::window_seconds)] window_seconds: u64,
+    ) -> PyRateLimit {
         PyRateLimit {
             max_codes,
             window_seconds,
@@ -377,9 +385,9 @@ fn audit_sink(audit: &Bound<'_, PyAny>) -> BindingResult<Arc<dyn AuditSink>> {
             "audit must be a callable or a path (str or os.PathLike) of a JSON-lines file",
         )
     })?;
-    let sink = JsonLinesAuditSink::open(&path).map_err(|error| callsign::Error::AuditFailed {
-        reason: format!("cannot open {}: {error}", path.display()),
-    })?;
+    // An unusable path is an OSError (FileNotFoundError, PermissionError, ...) naming the
+    // file, not an AuditFailedError: nothing was being issued.
+    let sink = JsonLinesAuditSink::open(&path).map_err(PyErr::from)?;
     Ok(Arc::new(sink))
 }
 
@@ -400,6 +408,14 @@ fn master_key_arg(value: &Bound<'_, PyAny>) -> BindingResult<MasterKey> {
 
 /// Issues agent codes from the master key, audits every issuance and enforces a per-agent
 /// rate limit. Safe to share between threads.
+///
+/// Parameters: `master_key` a `MasterKey` or its bytes; `audit` a callable taking a list of
+/// event dicts, or the path of a JSON-lines file (if it fails, no code goes out); `epoch` the
+/// key epoch (bump it to rotate every account's secret); `digits` per code (6 to 8); `period`
+/// seconds per code; `rate_limit` a `RateLimit` per agent (default `RateLimit()`, 30 per hour),
+/// or None for trusted batch jobs only; `cache_capacity` how many accounts' call keys are
+/// cached; `batch_threads` bounds the threads of one `issue_many` call (default: the available
+/// cores, at most 8).
 #[pyclass(frozen, module = "callsign", name = "Issuer")]
 pub(crate) struct PyIssuer {
     issuer: Issuer,
@@ -418,12 +434,12 @@ impl PyIssuer {
     fn new(
         master_key: &Bound<'_, PyAny>,
         audit: &Bound<'_, PyAny>,
-        epoch: u32,
-        digits: u32,
-        period: u64,
+        #[pyo3(from_py_with = convert::arg::epoch)] epoch: u32,
+        #[pyo3(from_py_with = convert::arg::digits)] digits: u32,
+        #[pyo3(from_py_with = convert::arg::period)] period: u64,
         rate_limit: Option<PyRateLimit>,
-        cache_capacity: usize,
-        batch_threads: Option<usize>,
+        #[pyo3(from_py_with = convert::arg::cache_capacity)] cache_capacity: usize,
+        #[pyo3(from_py_with = convert::arg::batch_threads)] batch_threads: Option<usize>,
         check_digit: bool,
     ) -> BindingResult<PyIssuer> {
         let master_key = master_key_arg(master_key)?;
@@ -505,11 +521,21 @@ impl PyIssuer {
         Ok(PyAgentCodeBatch { codes })
     }
 
-    /// The enrollment payload of `account_id`, for the customer's app.
-    fn enrollment(&self, issuer_name: &str, account_id: &str) -> BindingResult<PyEnrollment> {
-        Ok(PyEnrollment {
-            enrollment: self.issuer.enrollment(issuer_name, account_id)?,
-        })
+    /// The enrollment payload of `account_id`, for the customer's app; signed with
+    /// `signing_key` (a `SigningKey`) when given, so that its URI ends with `&sig=`.
+    #[pyo3(signature = (issuer_name, account_id, *, signing_key = None))]
+    fn enrollment(
+        &self,
+        issuer_name: &str,
+        account_id: &str,
+        signing_key: Option<&PySigningKey>,
+    ) -> BindingResult<PyEnrollment> {
+        let enrollment = self.issuer.enrollment(issuer_name, account_id)?;
+        let enrollment = match signing_key {
+            Some(key) => enrollment.signed(&key.key)?,
+            None => enrollment,
+        };
+        Ok(PyEnrollment { enrollment })
     }
 
     /// Revokes `account_id` (recorded under `agent_id` and `reason`): no issuer on the same
@@ -574,7 +600,7 @@ impl PyIssuer {
         };
         let records = py.detach(|| self.issuer.audit_events(&query))?;
         let events: Vec<IssuanceEvent<'_>> =
-            records.iter().map(callsign::AuditRecord::event).collect();
+            records.iter().map(callsign::LedgerRecord::event).collect();
         Ok(event_dicts(py, &events)?)
     }
 
@@ -621,9 +647,13 @@ impl PyIssuer {
 
 /// The `callsign://enroll` payload: issuer, account, account secret, epoch, digits, period.
 /// The secret never appears in `repr()`.
+///
+/// Parameters: `issuer` the vendor's name as the app shows it; `account_id` the customer's
+/// account; `secret` the account secret as bytes or base32 str; `epoch`, `digits` and `period`
+/// as the issuer uses them. `Enrollment.from_uri(uri)` parses a payload.
 #[pyclass(frozen, module = "callsign", name = "Enrollment")]
 pub(crate) struct PyEnrollment {
-    enrollment: Enrollment,
+    pub(crate) enrollment: Enrollment,
 }
 
 #[pymethods]
@@ -635,9 +665,9 @@ impl PyEnrollment {
         issuer: &str,
         account_id: &str,
         secret: &Bound<'_, PyAny>,
-        epoch: u32,
-        digits: u32,
-        period: u64,
+        #[pyo3(from_py_with = convert::arg::epoch)] epoch: u32,
+        #[pyo3(from_py_with = convert::arg::digits)] digits: u32,
+        #[pyo3(from_py_with = convert::arg::period)] period: u64,
         check_digit: bool,
     ) -> BindingResult<PyEnrollment> {
         let params = ProfileParams::new(digits, period)?.with_check_digit(check_digit);
@@ -647,15 +677,32 @@ impl PyEnrollment {
         })
     }
 
-    /// Parses a `callsign://enroll` URI (strict).
+    /// Reads a received `callsign://enroll` payload under the vendor's pinned public keys
+    /// (`trusted_keys`, 32 bytes each). An unsigned payload, a bad signature, one no pinned
+    /// key verifies and data after the signature raise `UntrustedEnrollmentError`. With no
+    /// keys, signatures are ignored only if `allow_unsigned=True` (tests and tools only).
     #[staticmethod]
-    fn from_uri(uri: &str) -> BindingResult<PyEnrollment> {
+    #[pyo3(signature = (uri, *, trusted_keys = Vec::new(), allow_unsigned = false), text_signature = "(uri, *, trusted_keys=(), allow_unsigned=False)")]
+    #[allow(clippy::needless_pass_by_value, reason = "pyo3 extracts owned values")]
+    fn from_uri(
+        uri: &str,
+        trusted_keys: Vec<Vec<u8>>,
+        allow_unsigned: bool,
+    ) -> BindingResult<PyEnrollment> {
+        let trust = EnrollmentTrust::from_options(&trusted_keys, allow_unsigned)?;
         Ok(PyEnrollment {
-            enrollment: Enrollment::parse(uri)?,
+            enrollment: Enrollment::from_uri(uri, &trust)?,
         })
     }
 
-    /// The payload as a `callsign://enroll` URI. It contains the account secret.
+    /// Whether the enrollment carries a signature.
+    #[getter]
+    fn signed(&self) -> bool {
+        self.enrollment.signature().is_some()
+    }
+
+    /// The payload as a `callsign://enroll` URI (ending with `&sig=` when signed). It
+    /// contains the account secret.
     fn to_uri(&self) -> String {
         self.enrollment.to_uri_string().to_string()
     }
@@ -698,32 +745,82 @@ impl PyEnrollment {
 
     fn __repr__(&self) -> String {
         format!(
-            "Enrollment(issuer={:?}, account_id={:?}, epoch={}, digits={}, period={}, secret=<redacted>)",
+            "Enrollment(issuer={:?}, account_id={:?}, epoch={}, digits={}, period={}, signed={}, secret=<redacted>)",
             self.enrollment.issuer(),
             self.enrollment.account_id(),
             self.enrollment.epoch(),
             self.enrollment.params().digits(),
-            self.enrollment.params().period()
+            self.enrollment.params().period(),
+            if self.enrollment.signature().is_some() {
+                "True"
+            } else {
+                "False"
+            }
         )
     }
 }
 
-/// An enrollment given as an `Enrollment` or as its `callsign://enroll` URI.
-fn enrollment_arg(value: &Bound<'_, PyAny>) -> BindingResult<Enrollment> {
+/// The vendor's Ed25519 enrollment signing key (a 32-byte seed), separate from the master
+/// key. The seed never appears in `repr()`.
+///
+/// Parameters: `seed` the key's 32-byte Ed25519 seed; `SigningKey.generate()` makes a random
+/// key.
+#[pyclass(frozen, module = "callsign", name = "SigningKey")]
+pub(crate) struct PySigningKey {
+    key: SigningKey,
+}
+
+#[pymethods]
+impl PySigningKey {
+    /// A signing key from its 32-byte seed.
+    #[new]
+    fn new(seed: &[u8]) -> BindingResult<PySigningKey> {
+        Ok(PySigningKey {
+            key: SigningKey::from_seed(seed)?,
+        })
+    }
+
+    /// A new random signing key.
+    #[staticmethod]
+    fn generate() -> BindingResult<PySigningKey> {
+        Ok(PySigningKey {
+            key: SigningKey::generate()?,
+        })
+    }
+
+    /// The 32-byte public key to pin in the vendor's app.
+    fn public_key<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.key.public_key().as_bytes())
+    }
+
+    fn __repr__(&self) -> String {
+        // The core's Debug: the public key in hex, the seed redacted.
+        format!("{:?}", self.key)
+    }
+}
+
+/// An enrollment given as an `Enrollment` (trusted as built) or as a received
+/// `callsign://enroll` URI, read under `trusted_keys` and `allow_unsigned`.
+pub(crate) fn enrollment_arg(
+    value: &Bound<'_, PyAny>,
+    trusted_keys: &[Vec<u8>],
+    allow_unsigned: bool,
+) -> BindingResult<Enrollment> {
     if let Ok(enrollment) = value.cast::<PyEnrollment>() {
         return Ok(enrollment.get().enrollment.clone());
     }
     let uri: String = value.extract().map_err(|_| {
         PyTypeError::new_err("enrollment must be an Enrollment or a callsign://enroll URI str")
     })?;
-    Ok(Enrollment::parse(&uri)?)
+    let trust = EnrollmentTrust::from_options(trusted_keys, allow_unsigned)?;
+    Ok(Enrollment::from_uri(&uri, &trust)?)
 }
 
 /// The answer to "is my caller genuine?". True in a boolean context only when genuine.
 #[pyclass(frozen, eq, module = "callsign", name = "Verdict")]
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct PyVerdict {
-    verdict: Verdict,
+    pub(crate) verdict: Verdict,
 }
 
 #[pymethods]
@@ -884,6 +981,16 @@ impl PyVerifierStatus {
     }
 }
 
+impl From<callsign::VerifierStatus> for PyVerifierStatus {
+    fn from(status: callsign::VerifierStatus) -> Self {
+        PyVerifierStatus {
+            locked_until: status.locked_until,
+            attempts_left: status.attempts_left,
+            last_accepted_step: status.last_accepted_step,
+        }
+    }
+}
+
 /// Python's repr of an optional integer.
 fn optional(value: Option<u64>) -> String {
     value.map_or_else(|| "None".to_owned(), |value| value.to_string())
@@ -892,13 +999,21 @@ fn optional(value: Option<u64>) -> String {
 /// Checks agent codes on the customer's device: entry mode with an attempt limit and a lock
 /// that survive restarts (through `export_state`), or display mode. Safe to share between
 /// threads.
+///
+/// Parameters: `enrollment` an Enrollment or its URI; `trusted_keys` the vendor's pinned
+/// enrollment public keys (32 bytes each) that a URI must be signed with; `allow_unsigned`
+/// ignores signatures (tests and tools only); `state` a blob from `export_state()` to
+/// continue where it left off (a corrupt or foreign blob raises `InvalidStateError`, after
+/// which the app should use `DeviceVerifier.locked`); `behind` and `ahead` the steps accepted
+/// either side of now; `max_failures` wrong entries before the lock; `lockout_seconds` how
+/// long the lock lasts.
 #[pyclass(frozen, module = "callsign", name = "DeviceVerifier")]
 pub(crate) struct PyDeviceVerifier {
     verifier: Verifier,
 }
 
 /// The verifier configuration from the keyword arguments shared by the constructors.
-fn verifier_config(
+pub(crate) fn verifier_config(
     behind: u64,
     ahead: u64,
     max_failures: u32,
@@ -913,20 +1028,30 @@ fn verifier_config(
 
 #[pymethods]
 impl PyDeviceVerifier {
-    /// A verifier for `enrollment` (an Enrollment or its URI). With `state` (a blob of
+    /// A verifier for `enrollment`: an Enrollment (trusted as built) or a received URI, read
+    /// like `Enrollment.from_uri` under `trusted_keys` (the vendor's pinned public keys) or,
+    /// for tests and tools only, `allow_unsigned=True`. With `state` (a blob of
     /// `export_state`) it continues where it left off; a corrupt or foreign blob raises
-    /// `InvalidStateError`, after which the app should use `DeviceVerifier.locked`.
+    /// `InvalidStateError`, after which the app should use `DeviceVerifier.locked` (or keep
+    /// enrollment and state together with `StoredVerifier`, which does this itself).
     #[new]
-    #[pyo3(signature = (enrollment, *, state = None, behind = 1, ahead = 1, max_failures = 3, lockout_seconds = 900))]
+    #[pyo3(signature = (enrollment, *, trusted_keys = Vec::new(), allow_unsigned = false, state = None, behind = 1, ahead = 1, max_failures = 3, lockout_seconds = 900), text_signature = "(enrollment, *, trusted_keys=(), allow_unsigned=False, state=None, behind=1, ahead=1, max_failures=3, lockout_seconds=900)")]
+    #[allow(
+        clippy::too_many_arguments,
+        clippy::needless_pass_by_value,
+        reason = "Python keyword arguments, extracted as owned values"
+    )]
     fn new(
         enrollment: &Bound<'_, PyAny>,
+        trusted_keys: Vec<Vec<u8>>,
+        allow_unsigned: bool,
         state: Option<&[u8]>,
-        behind: u64,
-        ahead: u64,
-        max_failures: u32,
-        lockout_seconds: u64,
+        #[pyo3(from_py_with = convert::arg::behind)] behind: u64,
+        #[pyo3(from_py_with = convert::arg::ahead)] ahead: u64,
+        #[pyo3(from_py_with = convert::arg::max_failures)] max_failures: u32,
+        #[pyo3(from_py_with = convert::arg::lockout_seconds)] lockout_seconds: u64,
     ) -> BindingResult<PyDeviceVerifier> {
-        let enrollment = enrollment_arg(enrollment)?;
+        let enrollment = enrollment_arg(enrollment, &trusted_keys, allow_unsigned)?;
         let config = verifier_config(behind, ahead, max_failures, lockout_seconds)?;
         let verifier = match state {
             Some(blob) => Verifier::with_state(&enrollment, config, blob)?,
@@ -936,18 +1061,26 @@ impl PyDeviceVerifier {
     }
 
     /// The fail-closed fallback when the persisted state is lost or damaged: a verifier
-    /// locked from `time` (now if omitted) for the lockout period.
+    /// locked from `time` (now if omitted) for the lockout period. `enrollment` as for the
+    /// constructor.
     #[staticmethod]
-    #[pyo3(signature = (enrollment, time = None, *, behind = 1, ahead = 1, max_failures = 3, lockout_seconds = 900))]
+    #[pyo3(signature = (enrollment, time = None, *, trusted_keys = Vec::new(), allow_unsigned = false, behind = 1, ahead = 1, max_failures = 3, lockout_seconds = 900), text_signature = "(enrollment, time=None, *, trusted_keys=(), allow_unsigned=False, behind=1, ahead=1, max_failures=3, lockout_seconds=900)")]
+    #[allow(
+        clippy::too_many_arguments,
+        clippy::needless_pass_by_value,
+        reason = "Python keyword arguments, extracted as owned values"
+    )]
     fn locked(
         enrollment: &Bound<'_, PyAny>,
         time: Option<&Bound<'_, PyAny>>,
-        behind: u64,
-        ahead: u64,
-        max_failures: u32,
-        lockout_seconds: u64,
+        trusted_keys: Vec<Vec<u8>>,
+        allow_unsigned: bool,
+        #[pyo3(from_py_with = convert::arg::behind)] behind: u64,
+        #[pyo3(from_py_with = convert::arg::ahead)] ahead: u64,
+        #[pyo3(from_py_with = convert::arg::max_failures)] max_failures: u32,
+        #[pyo3(from_py_with = convert::arg::lockout_seconds)] lockout_seconds: u64,
     ) -> BindingResult<PyDeviceVerifier> {
-        let enrollment = enrollment_arg(enrollment)?;
+        let enrollment = enrollment_arg(enrollment, &trusted_keys, allow_unsigned)?;
         let config = verifier_config(behind, ahead, max_failures, lockout_seconds)?;
         let now = convert::time_or_now(time)?;
         Ok(PyDeviceVerifier {
@@ -989,12 +1122,7 @@ impl PyDeviceVerifier {
     /// The attempt counter and lock at `time` (now if omitted).
     #[pyo3(signature = (time = None))]
     fn status(&self, time: Option<&Bound<'_, PyAny>>) -> BindingResult<PyVerifierStatus> {
-        let status = self.verifier.status(convert::time_or_now(time)?);
-        Ok(PyVerifierStatus {
-            locked_until: status.locked_until,
-            attempts_left: status.attempts_left,
-            last_accepted_step: status.last_accepted_step,
-        })
+        Ok(self.verifier.status(convert::time_or_now(time)?).into())
     }
 
     /// The state as a small integrity-checked blob; persist it after every check.

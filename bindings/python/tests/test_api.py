@@ -110,6 +110,7 @@ def test_issuer_audits_to_a_json_lines_file(tmp_path: Path) -> None:
     lines = audit.read_text().splitlines()
     events = [json.loads(line) for line in lines]
     assert [event["outcome"] for event in events] == ["issued", "issued", "refused_rate_limited"]
+    assert all(len(event.pop("chain")) == 64 for event in events)
     assert events[0] == {
         "time": 59,
         "outcome": "issued",
@@ -129,7 +130,10 @@ def test_callable_audit_gets_the_same_events_as_the_file(tmp_path: Path) -> None
     by_file = callsign.Issuer(MASTER, str(tmp_path / "audit.jsonl"), epoch=3)
     for issuer in (by_callable, by_file):
         issuer.issue("customer-0001", agent_id="ag", ticket="T", time=NOW)
-    assert received == [json.loads((tmp_path / "audit.jsonl").read_text())]
+    # The file's records also carry the chain hash; the callable gets the events alone.
+    recorded = json.loads((tmp_path / "audit.jsonl").read_text())
+    assert len(recorded.pop("chain")) == 64
+    assert received == [recorded]
 
 
 def test_issue_many_matches_agent_code_and_is_audited_once_per_account() -> None:
@@ -181,7 +185,7 @@ def test_enrollment_round_trip_and_parameters() -> None:
     assert (issuer.epoch, issuer.digits, issuer.period) == (7, 8, 60)
     assert issuer.rate_limit == callsign.RateLimit()
     enrollment = issuer.enrollment("ACME Support", "kunde@example.de")
-    again = callsign.Enrollment.from_uri(enrollment.to_uri())
+    again = callsign.Enrollment.from_uri(enrollment.to_uri(), allow_unsigned=True)
     assert (again.issuer, again.account_id, again.epoch, again.digits, again.period) == (
         "ACME Support",
         "kunde@example.de",
@@ -199,7 +203,7 @@ def test_verifier_state_survives_a_restart_and_fails_closed() -> None:
     assert first.check("000000", NOW).attempts_left == 2
     assert first.check("111111", NOW).attempts_left == 1
     blob = first.export_state()
-    restarted = callsign.DeviceVerifier(enrollment.to_uri(), state=blob)
+    restarted = callsign.DeviceVerifier(enrollment.to_uri(), allow_unsigned=True, state=blob)
     assert restarted.status(NOW).attempts_left == 1
     assert restarted.check("222222", NOW).status == "locked_out"
     other = issuer.enrollment("ACME", "customer-0002")
@@ -236,3 +240,51 @@ def test_random_secrets_have_the_recommended_length() -> None:
     assert [len(callsign.random_secret(name)) for name in ("sha1", "SHA256", "sha-512")] == [20, 32, 64]
     assert callsign.random_secret() != callsign.random_secret()
     assert len(callsign.MasterKey.generate().to_bytes()) == 32
+
+
+def test_a_forged_or_unsigned_link_is_refused_under_the_pinned_key() -> None:
+    issuer = callsign.Issuer(MASTER, lambda events: None)
+    vendor = callsign.SigningKey.generate()
+    forger = callsign.SigningKey.generate()
+    pinned = (vendor.public_key(),)
+    genuine = issuer.enrollment("ACME Support", "customer-0001", signing_key=vendor).to_uri()
+    forged = issuer.enrollment("ACME Support", "customer-0001", signing_key=forger).to_uri()
+    unsigned = issuer.enrollment("ACME Support", "customer-0001").to_uri()
+    assert "&sig=" in genuine and "&sig=" not in unsigned
+    assert callsign.Enrollment.from_uri(genuine, trusted_keys=pinned).signed
+    assert callsign.DeviceVerifier(genuine, trusted_keys=pinned).check("000000", NOW).status == "not_genuine"
+    # Rotation: any pinned key may verify.
+    assert callsign.Enrollment.from_uri(genuine, trusted_keys=(forger.public_key(), vendor.public_key()))
+    for payload, reason in [(forged, "no pinned key verifies"), (unsigned, "not signed")]:
+        with pytest.raises(callsign.UntrustedEnrollmentError, match=reason):
+            callsign.DeviceVerifier(payload, trusted_keys=pinned)
+        with pytest.raises(callsign.UntrustedEnrollmentError, match=reason):
+            callsign.Enrollment.from_uri(payload, trusted_keys=pinned)
+    assert callsign.UntrustedEnrollmentError.kind == "untrusted_enrollment"
+    # The seed never shows.
+    seeded = callsign.SigningKey(bytes(range(0x20, 0x40)))
+    assert "2021222324" not in repr(seeded)
+    assert seeded.public_key().hex() in repr(seeded)
+
+
+def test_deleting_the_state_after_a_lock_keeps_the_lock(tmp_path: Path) -> None:
+    issuer = callsign.Issuer(MASTER, lambda events: None)
+    vendor = callsign.SigningKey.generate()
+    link = issuer.enrollment("ACME Support", "customer-0001", signing_key=vendor).to_uri()
+    assert callsign.StoredVerifier.open(tmp_path, NOW) is None  # the first run
+    app = callsign.StoredVerifier.enroll(tmp_path, link, NOW, trusted_keys=[vendor.public_key()])
+    assert app.restored is None
+    for wrong in ("000000", "111111", "222222"):
+        verdict = app.check(wrong, NOW)
+    assert verdict.status == "locked_out"
+    for name in ("enrollment", "verifier-state"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o600
+    del app
+    (tmp_path / "verifier-state").unlink()
+    reopened = callsign.StoredVerifier.open(tmp_path, NOW + 60)
+    assert reopened is not None and reopened.restored == "locked_after_lost_state"
+    code = issuer.issue("customer-0001", agent_id="ag", ticket="T", time=NOW + 61).code
+    assert reopened.check(code, NOW + 61).status == "locked_out"
+    # Tapping the same link again does not lift the lock either.
+    again = callsign.StoredVerifier.enroll(tmp_path, link, NOW + 62, trusted_keys=[vendor.public_key()])
+    assert again.status(NOW + 62).locked_until is not None

@@ -17,7 +17,8 @@ ENROLL = (
 NAIVE = datetime.datetime(2026, 11, 28, 12, 0, 0)
 TOTP = callsign.TOTP(SECRET)
 HOTP = callsign.HOTP(SECRET)
-VERIFIER = callsign.DeviceVerifier(ENROLL)
+VERIFIER = callsign.DeviceVerifier(ENROLL, allow_unsigned=True)
+VENDOR_KEY = callsign.SigningKey(bytes(range(0x20, 0x40))).public_key()
 
 
 def issuer(**options: object) -> callsign.Issuer:
@@ -38,7 +39,7 @@ CASES: List[Case] = [
     ("base32 with '1'", lambda: callsign.TOTP("GEZDGNBVGY3TQOJ1GEZDGNBVGY3TQOJQ"), callsign.InvalidBase32Error),
     ("base32 with '!'", lambda: callsign.HOTP("GEZDGNBVGY3TQOJQ!EZDGNBVGY3TQOJQ"), callsign.InvalidBase32Error),
     ("base32 of impossible length", lambda: callsign.base32_decode("MZX"), callsign.InvalidBase32Error),
-    ("base32 non-canonical tail", lambda: callsign.base32_decode("MZXW7"), callsign.InvalidBase32Error),
+    ("base32 of 6 symbols", lambda: callsign.base32_decode("MZXW6Y"), callsign.InvalidBase32Error),
     ("secret as int", lambda: callsign.TOTP(12345), TypeError),  # type: ignore[arg-type]
     ("secret as list", lambda: callsign.Enrollment("A", "b", [1, 2]), TypeError),  # type: ignore[arg-type]
     # digits, periods, algorithms
@@ -64,6 +65,8 @@ CASES: List[Case] = [
         callsign.TimeBeforeEpochError,
     ),
     ("time above 2^64", lambda: callsign.totp(SECRET, 2**64), callsign.ArithmeticOverflowError),
+    ("time far below 0", lambda: callsign.totp(SECRET, -(2**200)), callsign.TimeBeforeEpochError),
+    ("time far above 2^64", lambda: callsign.totp(SECRET, 2**200), callsign.ArithmeticOverflowError),
     ("time as float", lambda: callsign.totp(SECRET, 59.0), TypeError),  # type: ignore[arg-type]
     ("time as bool", lambda: TOTP.at(True), TypeError),
     ("time as date", lambda: TOTP.at(datetime.date(2026, 1, 1)), TypeError),  # type: ignore[arg-type]
@@ -80,8 +83,19 @@ CASES: List[Case] = [
     # URIs
     ("http URI", lambda: callsign.parse_uri("http://totp/a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"), callsign.InvalidUriError),
     ("TOTP from hotp URI", lambda: callsign.TOTP.from_uri("otpauth://hotp/a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=1"), callsign.InvalidUriError),
-    ("enrollment v=2", lambda: callsign.Enrollment.from_uri(ENROLL.replace("v=1", "v=2")), callsign.InvalidUriError),
-    ("enrollment unknown parameter", lambda: callsign.DeviceVerifier(ENROLL + "&x=1"), callsign.InvalidUriError),
+    ("enrollment v=2", lambda: callsign.Enrollment.from_uri(ENROLL.replace("v=1", "v=2"), allow_unsigned=True), callsign.InvalidUriError),
+    ("enrollment unknown parameter", lambda: callsign.DeviceVerifier(ENROLL + "&x=1", allow_unsigned=True), callsign.InvalidUriError),
+    # signed enrollments
+    ("unsigned enrollment under a pinned key", lambda: callsign.Enrollment.from_uri(ENROLL, trusted_keys=[VENDOR_KEY]), callsign.UntrustedEnrollmentError),
+    ("unsigned enrollment, no keys, not allowed", lambda: callsign.DeviceVerifier(ENROLL), callsign.UntrustedEnrollmentError),
+    ("locked verifier from an unsigned URI", lambda: callsign.DeviceVerifier.locked(ENROLL, 59, trusted_keys=[VENDOR_KEY]), callsign.UntrustedEnrollmentError),
+    ("data after the signature", lambda: callsign.Enrollment.from_uri(ENROLL + "&sig=" + "A" * 86 + "&x=1", trusted_keys=[VENDOR_KEY]), callsign.UntrustedEnrollmentError),
+    ("pinned keys and allow_unsigned", lambda: callsign.DeviceVerifier(ENROLL, trusted_keys=[VENDOR_KEY], allow_unsigned=True), callsign.InvalidConfigError),
+    ("pinned key of 31 bytes", lambda: callsign.Enrollment.from_uri(ENROLL, trusted_keys=[VENDOR_KEY[:31]]), callsign.InvalidSigningKeyError),
+    ("pinned keys as one bytes object", lambda: callsign.Enrollment.from_uri(ENROLL, trusted_keys=VENDOR_KEY), TypeError),  # type: ignore[arg-type]
+    ("signing key seed of 31 bytes", lambda: callsign.SigningKey(bytes(31)), callsign.InvalidSigningKeyError),
+    ("signing key of wrong type", lambda: issuer().enrollment("ACME", "a", signing_key=b"k" * 32), TypeError),  # type: ignore[arg-type]
+    ("stored verifier in a file", lambda: callsign.StoredVerifier.open("/dev/null"), callsign.StorageFailedError),
     ("enrollment of wrong type", lambda: callsign.DeviceVerifier(42), TypeError),  # type: ignore[arg-type]
     ("provisioning URI without name", lambda: TOTP.provisioning_uri(), callsign.InvalidUriError),
     ("issuer name of 129 bytes", lambda: callsign.Enrollment("x" * 129, "a", SECRET), callsign.InvalidUriError),
@@ -103,11 +117,13 @@ CASES: List[Case] = [
     ("rate limit of 0 codes", lambda: issuer(rate_limit=callsign.RateLimit(0, 60)), callsign.InvalidConfigError),
     ("issuer digits 9", lambda: issuer(digits=9), callsign.InvalidDigitsError),
     ("audit of wrong type", lambda: callsign.Issuer(MASTER, 42), TypeError),  # type: ignore[arg-type]
-    ("audit directory missing", lambda: callsign.Issuer(MASTER, "/nonexistent/dir/audit.jsonl"), callsign.AuditFailedError),
+    ("audit directory missing", lambda: callsign.Issuer(MASTER, "/nonexistent/dir/audit.jsonl"), FileNotFoundError),
+    ("audit path empty", lambda: callsign.Issuer(MASTER, ""), OSError),
+    ("audit path a directory", lambda: callsign.Issuer(MASTER, "/"), OSError),
     ("audit callback raises", lambda: callsign.Issuer(MASTER, raising_audit).issue("a", agent_id="ag", ticket="T", time=59), callsign.AuditFailedError),
-    ("max_failures 0", lambda: callsign.DeviceVerifier(ENROLL, max_failures=0), callsign.InvalidConfigError),
-    ("lockout 0", lambda: callsign.DeviceVerifier(ENROLL, lockout_seconds=0), callsign.InvalidConfigError),
-    ("state blob garbage", lambda: callsign.DeviceVerifier(ENROLL, state=b"garbage"), callsign.InvalidStateError),
+    ("max_failures 0", lambda: callsign.DeviceVerifier(ENROLL, allow_unsigned=True, max_failures=0), callsign.InvalidConfigError),
+    ("lockout 0", lambda: callsign.DeviceVerifier(ENROLL, allow_unsigned=True, lockout_seconds=0), callsign.InvalidConfigError),
+    ("state blob garbage", lambda: callsign.DeviceVerifier(ENROLL, allow_unsigned=True, state=b"garbage"), callsign.InvalidStateError),
     ("state blob truncated", lambda: VERIFIER.import_state(VERIFIER.export_state()[:-1]), callsign.InvalidStateError),
 ]
 
@@ -126,3 +142,37 @@ def test_bad_input_raises_its_class(
     assert type(raised.value) is expected, f"{name}: {type(raised.value).__name__}: {raised.value}"
     assert str(raised.value), f"{name}: the message must say what is wrong"
 
+
+
+NAMED_INTS: List[Tuple[str, Callable[[int], object]]] = [
+    ("counter", lambda n: callsign.hotp(SECRET, n)),
+    ("digits", lambda n: callsign.totp(SECRET, 59, n)),
+    ("period", lambda n: callsign.totp(SECRET, 59, 6, n)),
+    ("t0", lambda n: callsign.TOTP(SECRET, t0=n)),
+    ("initial_count", lambda n: callsign.HOTP(SECRET, initial_count=n)),
+    ("epoch", lambda n: callsign.account_secret(MASTER, "a", n)),
+    ("max_codes", lambda n: callsign.RateLimit(n, 60)),
+    ("window_seconds", lambda n: callsign.RateLimit(3, n)),
+    ("cache_capacity", lambda n: issuer(cache_capacity=n)),
+    ("behind", lambda n: callsign.DeviceVerifier(ENROLL, allow_unsigned=True, behind=n)),
+    ("ahead", lambda n: callsign.DeviceVerifier(ENROLL, allow_unsigned=True, ahead=n)),
+    ("max_failures", lambda n: callsign.DeviceVerifier(ENROLL, allow_unsigned=True, max_failures=n)),
+    ("lockout_seconds", lambda n: callsign.DeviceVerifier(ENROLL, allow_unsigned=True, lockout_seconds=n)),
+    ("epoch", lambda n: issuer(epoch=n)),
+    ("digits", lambda n: issuer(digits=n)),
+    ("period", lambda n: issuer(period=n)),
+    ("batch_threads", lambda n: issuer(batch_threads=n)),
+    ("initial_count", lambda n: HOTP.provisioning_uri(initial_count=n)),
+    ("step", lambda n: callsign.audit_chain_hash(bytes(32), time=0, outcome="issued", account_id="a", agent_id="b", ticket="t", step=n, epoch=0)),
+]
+
+
+@pytest.mark.parametrize(("name", "call"), NAMED_INTS, ids=[f"{case[0]}-{index}" for index, case in enumerate(NAMED_INTS)])
+@pytest.mark.parametrize("value, problem", [(-1, "0 or more"), (-(2**200), "0 or more"), (2**200, "at most")])
+def test_out_of_range_ints_name_their_argument(
+    name: str, call: Callable[[int], object], value: int, problem: str
+) -> None:
+    with pytest.raises(OverflowError) as raised:
+        call(value)
+    assert type(raised.value) is OverflowError
+    assert str(raised.value).startswith(f"{name} must be {problem}"), str(raised.value)

@@ -13,6 +13,8 @@ VECTORS = load_vectors()
 COVERED_SECTIONS = {
     "account_secrets",
     "agent_codes",
+    "agent_ids",
+    "audit_chain",
     "base32",
     "check_digit_codes",
     "check_digit_entries",
@@ -24,6 +26,7 @@ COVERED_SECTIONS = {
     "error_kinds",
     "hotp",
     "otpauth",
+    "signed_enrollments",
     "totp",
     "verifier_sequences",
 }
@@ -196,11 +199,15 @@ def test_otpauth(case: Dict[str, Any]) -> None:
 @pytest.mark.parametrize("case", cases("enrollment"))
 def test_enrollment(case: Dict[str, Any]) -> None:
     if "error" in case:
-        expect_error(case["error"], lambda: callsign.Enrollment.from_uri(case["uri"]))
-        expect_error(case["error"], lambda: callsign.DeviceVerifier(case["uri"]))
+        expect_error(
+            case["error"], lambda: callsign.Enrollment.from_uri(case["uri"], allow_unsigned=True)
+        )
+        expect_error(
+            case["error"], lambda: callsign.DeviceVerifier(case["uri"], allow_unsigned=True)
+        )
         return
     expect = case["expect"]
-    enrollment = callsign.Enrollment.from_uri(case["uri"])
+    enrollment = callsign.Enrollment.from_uri(case["uri"], allow_unsigned=True)
     assert (
         enrollment.issuer,
         enrollment.account_id,
@@ -218,11 +225,51 @@ def test_enrollment(case: Dict[str, Any]) -> None:
     )
 
 
+@pytest.mark.parametrize("case", cases("signed_enrollments"))
+def test_signed_enrollments(case: Dict[str, Any]) -> None:
+    keys = tuple(bytes.fromhex(key) for key in case["trusted_keys_hex"])
+    allow_unsigned = case["allow_unsigned"]
+    if "seed_hex" in case:
+        # Addition C's reference: the seed gives the public key, signing the payload the URI.
+        key = callsign.SigningKey(bytes.fromhex(case["seed_hex"]))
+        assert key.public_key().hex() == case["public_key_hex"]
+        issuer = callsign.Issuer(callsign.MasterKey(bytes(range(32))), lambda events: None)
+        signed = issuer.enrollment("ACME Support", "customer-0001", signing_key=key)
+        assert signed.signed
+        assert signed.to_uri() == case["uri"] == f"{case['payload']}&sig={case['signature']}"
+        assert issuer.enrollment("ACME Support", "customer-0001").to_uri() == case["payload"]
+
+    def read() -> callsign.Enrollment:
+        return callsign.Enrollment.from_uri(
+            case["uri"], trusted_keys=keys, allow_unsigned=allow_unsigned
+        )
+
+    def verifier() -> callsign.DeviceVerifier:
+        return callsign.DeviceVerifier(case["uri"], trusted_keys=keys, allow_unsigned=allow_unsigned)
+
+    if "error" in case:
+        expect_error(case["error"], read)
+        expect_error(case["error"], verifier)
+        return
+    expect = case["expect"]
+    enrollment = read()
+    assert (enrollment.issuer, enrollment.account_id, enrollment.epoch) == (
+        expect["issuer"],
+        expect["account"],
+        expect["epoch"],
+    )
+    assert enrollment.to_uri() == case["uri"]
+    secret = bytes.fromhex(expect["secret_hex"])
+    shown = verifier().display(1764355200)
+    assert shown.code == callsign.agent_code(secret, 1764355200, expect["digits"], expect["period"])
+
+
 @pytest.mark.parametrize("case", cases("verifier_sequences"))
 def test_verifier_sequences(case: Dict[str, Any]) -> None:
     config = case["config"]
     verifier = callsign.DeviceVerifier(
         case["enrollment_uri"],
+        allow_unsigned=True,
         behind=config["behind"],
         ahead=config["ahead"],
         max_failures=config["max_failures"],
@@ -240,3 +287,17 @@ def test_verifier_sequences(case: Dict[str, Any]) -> None:
         assert verdict.drift == expect.get("drift")
         assert verdict.attempts_left == expect.get("attempts_left")
         assert verdict.locked_until == expect.get("until")
+
+
+@pytest.mark.parametrize("case", cases("agent_ids"))
+def test_agent_ids(case: Dict[str, Any]) -> None:
+    if "error" in case:
+        expect_error(case["error"], lambda: callsign.canonical_agent_id(case["input"]))
+    else:
+        assert callsign.canonical_agent_id(case["input"]) == case["canonical"]
+
+
+@pytest.mark.parametrize("case", cases("audit_chain"))
+def test_audit_chain(case: Dict[str, Any]) -> None:
+    chain = callsign.audit_chain_hash(bytes.fromhex(case["previous_hex"]), **case["event"])
+    assert chain.hex() == case["chain_hex"]

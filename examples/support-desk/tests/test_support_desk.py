@@ -241,3 +241,12 @@ def test_inbound_command_with_check_digits(paths: Paths) -> None:
     run = subprocess.run(base + [code], capture_output=True, text=True, check=False)
     assert run.returncode == 0 and "VERIFIED" in run.stdout, run
 
+def test_desk_help_documents_the_input_format() -> None:
+    """The `desk` line format is in `desk --help` and the README, not only in an error message."""
+    shown = subprocess.run(
+        [sys.executable, str(TOOL), "desk", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "CUSTOMER TICKET" in shown
+    assert "Blank lines and lines starting with # are skipped" in " ".join(shown.split())
+    readme = (TOOL.parent / "README.md").read_text(encoding="utf-8")
+    assert "CUSTOMER TICKET" in readme

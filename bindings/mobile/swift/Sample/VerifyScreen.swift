@@ -7,12 +7,12 @@ import Callsign
 import Foundation
 import SwiftUI
 
-/// Where the app keeps its enrollment link and verifier state. Back it with the Keychain
-/// (kSecClassGenericPassword, ThisDeviceOnly): the link holds the account secret.
-protocol SecureStore {
-    func load(_ key: String) -> Data?
-    func save(_ key: String, _ data: Data)
-}
+/// The vendor's enrollment public key, built into the app (here protocol Addition C's reference
+/// key). Only enrollment links signed with the matching private key are accepted.
+let vendorPublicKey = Data([
+    0x29, 0xac, 0xba, 0xe1, 0x41, 0xbc, 0xca, 0xf0, 0xb2, 0x2e, 0x1a, 0x94, 0xd3, 0x4d, 0x0b, 0xc7,
+    0x36, 0x1e, 0x52, 0x6d, 0x0b, 0xfe, 0x12, 0xc8, 0x97, 0x94, 0xbc, 0x93, 0x22, 0x96, 0x6d, 0xd7,
+])
 
 /// Time from the app's backend when it has synced, so a wrong phone clock cannot reject a
 /// genuine caller; the phone's clock otherwise.
@@ -39,45 +39,39 @@ final class ServerSyncedClock: Clock, @unchecked Sendable {
     }
 }
 
-/// Owns the verifier: enrolls once, persists the state after every check, fails closed.
+/// Owns the verifier: enrolls once from a link the vendor signed, keeps enrollment and state
+/// together (StoredVerifier: saved after every check, a lost state opens locked), fails closed.
 final class CallerCheck: ObservableObject {
-    private static let linkKey = "callsign.enrollment"
-    private static let stateKey = "callsign.verifier-state"
-
     @Published private(set) var answer = ""
-    private let store: SecureStore
+    private let directory: String
     private let clock: ServerSyncedClock
-    private var verifier: Verifier?
+    private var verifier: StoredVerifier?
     private var issuer = ""
 
-    init(store: SecureStore, clock: ServerSyncedClock) {
-        self.store = store
+    /// `directory`: the app's private directory, e.g. Application Support/callsign, excluded
+    /// from backups and protected with FileProtectionType.complete (the enrollment in it holds
+    /// the account secret).
+    init(directory: URL, clock: ServerSyncedClock) throws {
+        self.directory = directory.path
         self.clock = clock
-        if let link = store.load(Self.linkKey).flatMap({ String(data: $0, encoding: .utf8) }) {
-            verifier = try? restore(link: link)
+        // nil only on the first run; an enrollment whose state is gone opens locked.
+        verifier = try openStoredVerifier(
+            directory: self.directory, config: defaultVerifierConfig(), now: clock.now())
+        issuer = verifier?.enrollment().issuer() ?? ""
+        if verifier?.restored() == .lockedAfterLostState {
+            answer = "The saved verification state was lost; checks are locked for a while."
         }
     }
 
-    /// Enrolls from the callsign://enroll link the vendor showed as a QR code.
+    /// Enrolls from the callsign://enroll link the vendor's signed-in backend handed over.
+    /// Throws CallsignError.UntrustedEnrollment for a link the vendor did not sign.
     func enroll(link: String) throws {
-        let enrollment = try Enrollment.parse(uri: link)
-        let fresh = try Verifier(enrollment: enrollment, config: defaultVerifierConfig())
-        store.save(Self.linkKey, Data(enrollment.toUri().utf8))
-        store.save(Self.stateKey, fresh.exportState())
-        verifier = fresh
+        let enrollment = try Enrollment.fromUri(
+            uri: link, trustedKeys: [vendorPublicKey], allowUnsigned: false)
+        verifier = try StoredVerifier.enroll(
+            directory: directory, enrollment: enrollment, config: defaultVerifierConfig(),
+            now: clock.now())
         issuer = enrollment.issuer()
-    }
-
-    /// The stored verifier; a missing or damaged state locks it (never a fresh start).
-    private func restore(link: String) throws -> Verifier {
-        let enrollment = try Enrollment.parse(uri: link)
-        issuer = enrollment.issuer()
-        let config = defaultVerifierConfig()
-        if let state = store.load(Self.stateKey),
-           let restored = try? Verifier.withState(enrollment: enrollment, config: config, state: state) {
-            return restored
-        }
-        return try Verifier.newLocked(enrollment: enrollment, config: config, now: clock.now())
     }
 
     /// Checks what the customer typed and says what to do.
@@ -88,7 +82,6 @@ final class CallerCheck: ObservableObject {
         }
         do {
             let verdict = try verifier.checkNow(entry: entry, clock: clock)
-            store.save(Self.stateKey, verifier.exportState())
             answer = describe(verdict)
         } catch CallsignError.InvalidCode(let message) {
             answer = "Please type the code as digits: \(message)"

@@ -2,8 +2,13 @@
 
 Plain RFC 4226 HOTP and RFC 6238 TOTP (``hotp``, ``totp``, ``HOTP``, ``TOTP``) and the
 caller-verification profile: the vendor's ``MasterKey`` and ``Issuer`` (audited, rate limited),
-the ``Enrollment`` payload and the customer's ``DeviceVerifier``. Every error is a
+the ``SigningKey`` that signs enrollments, the ``Enrollment`` payload (read under the vendor's
+pinned public keys), and the customer's ``DeviceVerifier`` and ``StoredVerifier`` (enrollment
+and state stored together; a lost state opens locked). Every error is a
 ``CallsignError``; each kind of error has its own subclass.
+
+``import_otpauth`` reads otpauth:// URIs in bulk (one per line) and says for each what was
+imported or why it was refused.
 
 Times are int unix seconds or aware ``datetime`` objects; secrets are bytes or base32 text.
 """
@@ -12,6 +17,7 @@ from callsign._callsign import (
     AgentCode,
     AgentCodeBatch,
     AccountRevokedError,
+    AuditChainReport,
     ArithmeticOverflowError,
     AuditFailedError,
     CallsignError,
@@ -19,6 +25,7 @@ from callsign._callsign import (
     DeviceVerifier,
     Enrollment,
     HOTP,
+    ImportResult,
     InvalidBase32Error,
     InvalidCodeError,
     InvalidConfigError,
@@ -27,6 +34,7 @@ from callsign._callsign import (
     InvalidMasterKeyError,
     InvalidPeriodError,
     InvalidSecretLengthError,
+    InvalidSigningKeyError,
     InvalidStateError,
     InvalidUriError,
     Issuer,
@@ -37,31 +45,41 @@ from callsign._callsign import (
     RandomUnavailableError,
     RateLimit,
     RateLimitedError,
+    SigningKey,
     SqliteLedger,
+    StorageFailedError,
     StoreUnavailableError,
+    StoredVerifier,
     TimeBeforeEpochError,
     TOTP,
     UnsupportedAlgorithmError,
+    UntrustedEnrollmentError,
     Verdict,
     VerifierStatus,
     __version__,
     account_secret,
     agent_code,
+    audit_chain_hash,
     base32_decode,
     base32_encode,
+    canonical_agent_id,
     customer_code,
     hotp,
+    import_otpauth,
     parse_code,
     parse_uri,
     random_secret,
     totp,
+    verify_audit_file,
 )
 from callsign._types import AuditCallback, AuditEvent, SecretLike, StrPath, TimeLike
+from callsign import _presentation  # noqa: F401  (help() and inspect: real defaults, no ordering)
 
 __all__ = [
     "AccountRevokedError",
     "AgentCode",
     "AgentCodeBatch",
+    "AuditChainReport",
     "ArithmeticOverflowError",
     "AuditCallback",
     "AuditEvent",
@@ -71,6 +89,7 @@ __all__ = [
     "DeviceVerifier",
     "Enrollment",
     "HOTP",
+    "ImportResult",
     "InvalidBase32Error",
     "InvalidCodeError",
     "InvalidConfigError",
@@ -79,6 +98,7 @@ __all__ = [
     "InvalidMasterKeyError",
     "InvalidPeriodError",
     "InvalidSecretLengthError",
+    "InvalidSigningKeyError",
     "InvalidStateError",
     "InvalidUriError",
     "Issuer",
@@ -90,24 +110,32 @@ __all__ = [
     "RateLimit",
     "RateLimitedError",
     "SecretLike",
+    "SigningKey",
     "SqliteLedger",
+    "StorageFailedError",
     "StoreUnavailableError",
+    "StoredVerifier",
     "StrPath",
     "TOTP",
     "TimeBeforeEpochError",
     "TimeLike",
     "UnsupportedAlgorithmError",
+    "UntrustedEnrollmentError",
     "Verdict",
     "VerifierStatus",
     "__version__",
     "account_secret",
     "agent_code",
+    "audit_chain_hash",
     "base32_decode",
     "base32_encode",
+    "canonical_agent_id",
     "customer_code",
     "hotp",
+    "import_otpauth",
     "parse_code",
     "parse_uri",
     "random_secret",
     "totp",
+    "verify_audit_file",
 ]

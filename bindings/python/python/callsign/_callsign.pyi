@@ -1,5 +1,15 @@
 # Type stubs of the private extension module (written by hand, checked by stubtest).
-from typing import ClassVar, Final, Iterable, Iterator, Literal, Optional, Union, final
+from typing import (
+    ClassVar,
+    Final,
+    Iterable,
+    Iterator,
+    Literal,
+    Optional,
+    Sequence,
+    Union,
+    final,
+)
 
 from callsign._types import AuditCallback, AuditEvent, SecretLike, StrPath, TimeLike
 
@@ -7,6 +17,7 @@ __all__ = [
     "AccountRevokedError",
     "AgentCode",
     "AgentCodeBatch",
+    "AuditChainReport",
     "ArithmeticOverflowError",
     "AuditFailedError",
     "CallsignError",
@@ -14,6 +25,7 @@ __all__ = [
     "DeviceVerifier",
     "Enrollment",
     "HOTP",
+    "ImportResult",
     "InvalidBase32Error",
     "InvalidCodeError",
     "InvalidConfigError",
@@ -22,6 +34,7 @@ __all__ = [
     "InvalidMasterKeyError",
     "InvalidPeriodError",
     "InvalidSecretLengthError",
+    "InvalidSigningKeyError",
     "InvalidStateError",
     "InvalidUriError",
     "Issuer",
@@ -32,24 +45,32 @@ __all__ = [
     "RandomUnavailableError",
     "RateLimit",
     "RateLimitedError",
+    "SigningKey",
     "SqliteLedger",
+    "StorageFailedError",
     "StoreUnavailableError",
+    "StoredVerifier",
     "TOTP",
     "TimeBeforeEpochError",
     "UnsupportedAlgorithmError",
+    "UntrustedEnrollmentError",
     "Verdict",
     "VerifierStatus",
     "__version__",
     "account_secret",
     "agent_code",
+    "audit_chain_hash",
     "base32_decode",
     "base32_encode",
+    "canonical_agent_id",
     "customer_code",
     "hotp",
+    "import_otpauth",
     "parse_code",
     "parse_uri",
     "random_secret",
     "totp",
+    "verify_audit_file",
 ]
 __version__: Final[str]
 
@@ -90,6 +111,12 @@ class InvalidStateError(CallsignError): ...
 
 class RandomUnavailableError(CallsignError): ...
 
+class InvalidSigningKeyError(CallsignError): ...
+
+class UntrustedEnrollmentError(CallsignError): ...
+
+class StorageFailedError(CallsignError): ...
+
 class NaiveDatetimeError(CallsignError): ...
 
 def hotp(secret: bytes, counter: int, digits: int = 6, algorithm: str = "sha1") -> str: ...
@@ -101,6 +128,23 @@ def base32_encode(data: bytes) -> str: ...
 def base32_decode(text: str) -> bytes: ...
 def parse_code(entry: str, digits: int = 6) -> str: ...
 def parse_uri(uri: str) -> Union[TOTP, HOTP]: ...
+def import_otpauth(lines: Union[str, Iterable[str]]) -> list[ImportResult]: ...
+@final
+class ImportResult:
+    @property
+    def line(self) -> int: ...
+    @property
+    def ok(self) -> bool: ...
+    @property
+    def otp(self) -> Optional[Union[TOTP, HOTP]]: ...
+    @property
+    def issuer(self) -> Optional[str]: ...
+    @property
+    def account(self) -> Optional[str]: ...
+    @property
+    def ignored_parameters(self) -> list[str]: ...
+    @property
+    def error(self) -> Optional[CallsignError]: ...
 def account_secret(master_key: bytes, account_id: str, epoch: int = 0) -> bytes: ...
 def agent_code(
     account_secret: bytes, time: int, digits: int = 6, period: int = 30, check_digit: bool = False
@@ -108,6 +152,35 @@ def agent_code(
 def customer_code(
     account_secret: bytes, time: int, digits: int = 6, period: int = 30, check_digit: bool = False
 ) -> str: ...
+def verify_audit_file(path: StrPath) -> AuditChainReport: ...
+def canonical_agent_id(agent_id: str) -> str: ...
+def audit_chain_hash(
+    previous: bytes,
+    *,
+    time: int,
+    outcome: Literal["issued", "refused_rate_limited"],
+    account_id: str,
+    agent_id: str,
+    ticket: str,
+    step: int,
+    epoch: int,
+) -> bytes: ...
+@final
+class AuditChainReport:
+    @property
+    def intact(self) -> bool: ...
+    @property
+    def records(self) -> int: ...
+    @property
+    def heads(self) -> dict[str, tuple[int, str]]: ...
+    @property
+    def broken_line(self) -> Optional[int]: ...
+    @property
+    def broken_agent_id(self) -> Optional[str]: ...
+    @property
+    def reason(self) -> Optional[str]: ...
+    def __bool__(self) -> bool: ...
+
 @final
 class Match:
     @property
@@ -263,7 +336,9 @@ class Issuer:
     def issue_many(
         self, account_ids: Iterable[str], time: TimeLike, *, agent_id: str, reason: str
     ) -> AgentCodeBatch: ...
-    def enrollment(self, issuer_name: str, account_id: str) -> Enrollment: ...
+    def enrollment(
+        self, issuer_name: str, account_id: str, *, signing_key: Optional[SigningKey] = None
+    ) -> Enrollment: ...
     def revoke(
         self, account_id: str, *, agent_id: str, reason: str, time: Optional[TimeLike] = None
     ) -> None: ...
@@ -321,8 +396,12 @@ class Enrollment:
         check_digit: bool = False,
     ) -> Enrollment: ...
     @staticmethod
-    def from_uri(uri: str) -> Enrollment: ...
+    def from_uri(
+        uri: str, *, trusted_keys: Sequence[bytes] = (), allow_unsigned: bool = False
+    ) -> Enrollment: ...
     def to_uri(self) -> str: ...
+    @property
+    def signed(self) -> bool: ...
     @property
     def issuer(self) -> str: ...
     @property
@@ -387,6 +466,8 @@ class DeviceVerifier:
         cls,
         enrollment: Union[Enrollment, str],
         *,
+        trusted_keys: Sequence[bytes] = (),
+        allow_unsigned: bool = False,
         state: Optional[bytes] = None,
         behind: int = 1,
         ahead: int = 1,
@@ -398,6 +479,8 @@ class DeviceVerifier:
         enrollment: Union[Enrollment, str],
         time: Optional[TimeLike] = None,
         *,
+        trusted_keys: Sequence[bytes] = (),
+        allow_unsigned: bool = False,
         behind: int = 1,
         ahead: int = 1,
         max_failures: int = 3,
@@ -409,3 +492,43 @@ class DeviceVerifier:
     def status(self, time: Optional[TimeLike] = None) -> VerifierStatus: ...
     def export_state(self) -> bytes: ...
     def import_state(self, state: bytes) -> None: ...
+
+@final
+class SigningKey:
+    def __new__(cls, seed: bytes) -> SigningKey: ...
+    @staticmethod
+    def generate() -> SigningKey: ...
+    def public_key(self) -> bytes: ...
+
+@final
+class StoredVerifier:
+    @staticmethod
+    def open(
+        directory: StrPath,
+        time: Optional[TimeLike] = None,
+        *,
+        behind: int = 1,
+        ahead: int = 1,
+        max_failures: int = 3,
+        lockout_seconds: int = 900,
+    ) -> Optional[StoredVerifier]: ...
+    @staticmethod
+    def enroll(
+        directory: StrPath,
+        enrollment: Union[Enrollment, str],
+        time: Optional[TimeLike] = None,
+        *,
+        trusted_keys: Sequence[bytes] = (),
+        allow_unsigned: bool = False,
+        behind: int = 1,
+        ahead: int = 1,
+        max_failures: int = 3,
+        lockout_seconds: int = 900,
+    ) -> StoredVerifier: ...
+    def check(self, entry: str, time: Optional[TimeLike] = None) -> Verdict: ...
+    def display(self, time: Optional[TimeLike] = None) -> AgentCode: ...
+    def status(self, time: Optional[TimeLike] = None) -> VerifierStatus: ...
+    @property
+    def restored(self) -> Optional[Literal["state", "locked_after_lost_state"]]: ...
+    @property
+    def enrollment(self) -> Enrollment: ...

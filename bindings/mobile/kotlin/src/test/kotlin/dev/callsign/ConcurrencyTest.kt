@@ -29,7 +29,7 @@ class ConcurrencyTest {
 
     @Test
     fun `the same genuine code entered on many threads is accepted exactly once`() {
-        val verifier = Verifier.fromUri(REFERENCE_URI, defaultVerifierConfig())
+        val verifier = Verifier.fromUri(REFERENCE_URI, emptyList(), true, defaultVerifierConfig())
         val verdicts = race { verifier.check("638431", now) }
         assertEquals(1, verdicts.count { it is Verdict.Genuine })
         assertEquals(threads - 1, verdicts.count { it == Verdict.AlreadyUsed(58_811_840u) })
@@ -37,7 +37,7 @@ class ConcurrencyTest {
 
     @Test
     fun `concurrent failures lock after exactly max_failures`() {
-        val verifier = Verifier.fromUri(REFERENCE_URI, defaultVerifierConfig())
+        val verifier = Verifier.fromUri(REFERENCE_URI, emptyList(), true, defaultVerifierConfig())
         val verdicts = race { verifier.check("123457", now) }
         assertEquals(
             setOf(Verdict.NotGenuine(2u), Verdict.NotGenuine(1u)),
@@ -48,15 +48,15 @@ class ConcurrencyTest {
 
     @Test
     fun `display, status, export and parsing run side by side`() {
-        val verifier = Verifier.fromUri(REFERENCE_URI, defaultVerifierConfig())
+        val verifier = Verifier.fromUri(REFERENCE_URI, emptyList(), true, defaultVerifierConfig())
         val expected = verifier.display(now).code()
         val results = race { index ->
             repeat(200) {
                 when (index % 4) {
                     0 -> assertEquals(expected, verifier.display(now + 5u).code())
                     1 -> assertEquals(3u, verifier.status(now).attemptsLeft)
-                    2 -> Verifier.withState(Enrollment.parse(REFERENCE_URI), defaultVerifierConfig(), verifier.exportState())
-                    else -> assertEquals(expected, Verifier.fromUri(REFERENCE_URI, defaultVerifierConfig()).display(now).code())
+                    2 -> Verifier.withState(unsignedEnrollment(REFERENCE_URI), defaultVerifierConfig(), verifier.exportState())
+                    else -> assertEquals(expected, Verifier.fromUri(REFERENCE_URI, emptyList(), true, defaultVerifierConfig()).display(now).code())
                 }
             }
             index

@@ -14,6 +14,16 @@ const val REFERENCE_URI =
     "callsign://enroll?v=1&issuer=ACME%20Support&account=customer-0001" +
         "&secret=7RUX6PO6UZYH6QNGL4DRTLQONNWAJGQSCE7NI4GQY72WFTSYMK4Q&epoch=0&digits=6&period=30"
 
+/** The reference enrollment signed with protocol Addition C's reference key (seed 0x20..0x3f). */
+const val SIGNED_REFERENCE_URI = REFERENCE_URI +
+    "&sig=L8G5Ekv02vc-IBsPXyMfaNdKoco-iDMtO_Eml77Tk7xY74WRgwO-ro3x-STRGlt5--oF2OBRftRid8AWcvc2Cg"
+
+/** Addition C's reference public key, as an app pins it. */
+val VENDOR_KEY: ByteArray = hex("29acbae141bccaf0b22e1a94d34d0bc7361e526d0bfe12c89794bc9322966dd7")
+
+/** Reads an enrollment with signatures ignored (tests only; apps pin the vendor's keys). */
+fun unsignedEnrollment(uri: String): Enrollment = Enrollment.fromUri(uri, emptyList(), true)
+
 /** The shared conformance vectors, from the path the Maven build passes in. */
 val vectors: JSONObject by lazy {
     val path = System.getProperty("callsign.vectors")
@@ -52,6 +62,9 @@ val exceptionForKind: Map<String, KClass<out CallsignException>> = mapOf(
     "invalid_identifier" to CallsignException.InvalidIdentifier::class,
     "invalid_state" to CallsignException.InvalidState::class,
     "random_unavailable" to CallsignException.RandomUnavailable::class,
+    "invalid_signing_key" to CallsignException.InvalidSigningKey::class,
+    "untrusted_enrollment" to CallsignException.UntrustedEnrollment::class,
+    "storage_failed" to CallsignException.StorageFailed::class,
 )
 
 /** Runs [block], expecting the exception of error kind [kind] with a non-empty message. */

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.TestFactory
 
 /**
  * Every case of tests/vectors/callsign-v1.json that the device API covers. Not covered, by
- * design: `hkdf` (no raw HKDF in the mobile API) and `account_secrets` (the master key lives
- * only on the vendor's backend, never on a device).
+ * design: `hkdf` (no raw HKDF in the mobile API), and `account_secrets`, `agent_ids` and
+ * `audit_chain` (the master key, the rate limit and the audit trail live only on the vendor's
+ * backend, never on a device).
  */
 class VectorsTest {
     private fun cases(section: String, name: (JSONObject) -> String, check: (JSONObject) -> Unit) =
@@ -79,11 +80,11 @@ class VectorsTest {
     fun enrollment(): List<DynamicTest> = cases("enrollment", { it.getString("uri") }) { case ->
         val uri = case.getString("uri")
         if (case.has("error")) {
-            assertFailsWithKind(case.getString("error")) { Enrollment.parse(uri) }
-            assertFailsWithKind(case.getString("error")) { Verifier.fromUri(uri, defaultVerifierConfig()) }
+            assertFailsWithKind(case.getString("error")) { unsignedEnrollment(uri) }
+            assertFailsWithKind(case.getString("error")) { Verifier.fromUri(uri, emptyList(), true, defaultVerifierConfig()) }
         } else {
             val expect = case.getJSONObject("expect")
-            val enrollment = Enrollment.parse(uri)
+            val enrollment = unsignedEnrollment(uri)
             assertEquals(expect.getString("issuer"), enrollment.issuer())
             assertEquals(expect.getString("account"), enrollment.accountId())
             assertEquals(expect.u32("epoch"), enrollment.epoch())
@@ -92,6 +93,32 @@ class VectorsTest {
             assertEquals(expect.optBoolean("check_digit", false), enrollment.checkDigit())
             assertEquals(expect.secret("secret_hex"), enrollment.secret())
             assertEquals(case.getString("canonical"), enrollment.toUri())
+        }
+    }
+
+    @TestFactory
+    fun signedEnrollments(): List<DynamicTest> = cases("signed_enrollments", { it.getString("name") }) { case ->
+        val uri = case.getString("uri")
+        val pinned = case.getJSONArray("trusted_keys_hex")
+        val keys = (0 until pinned.length()).map { hex(pinned.getString(it)) }
+        val allowUnsigned = case.getBoolean("allow_unsigned")
+        if (case.has("public_key_hex")) {
+            // Addition C's reference: the pinned key built into these tests is the vectors' key.
+            assertArrayEquals(hex(case.getString("public_key_hex")), VENDOR_KEY)
+            assertEquals(SIGNED_REFERENCE_URI, uri)
+        }
+        if (case.has("error")) {
+            assertFailsWithKind(case.getString("error")) { Enrollment.fromUri(uri, keys, allowUnsigned) }
+            assertFailsWithKind(case.getString("error")) {
+                Verifier.fromUri(uri, keys, allowUnsigned, defaultVerifierConfig())
+            }
+        } else {
+            val expect = case.getJSONObject("expect")
+            val enrollment = Enrollment.fromUri(uri, keys, allowUnsigned)
+            assertEquals(expect.getString("account"), enrollment.accountId())
+            assertEquals(expect.secret("secret_hex"), enrollment.secret())
+            assertEquals(uri, enrollment.toUri())
+            assertEquals(uri.contains("&sig="), enrollment.isSigned())
         }
     }
 
@@ -146,7 +173,7 @@ class VectorsTest {
             val config = case.getJSONObject("config").let {
                 VerifierConfig(Window(it.u64("behind"), it.u64("ahead")), it.u32("max_failures"), it.u64("lockout_seconds"))
             }
-            val verifier = Verifier.fromUri(case.getString("enrollment_uri"), config)
+            val verifier = Verifier.fromUri(case.getString("enrollment_uri"), emptyList(), true, config)
             val steps = case.getJSONArray("steps")
             for (index in 0 until steps.length()) {
                 val step = steps.getJSONObject(index)

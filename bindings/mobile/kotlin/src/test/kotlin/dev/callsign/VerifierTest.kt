@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test
 /** Entry mode with its lockout (also across export and import), display mode and the clock. */
 class VerifierTest {
     private val config = defaultVerifierConfig()
-    private val enrollment = Enrollment.parse(REFERENCE_URI)
+    private val enrollment = unsignedEnrollment(REFERENCE_URI)
 
     /** 2025-11-28 18:40:00 UTC: step 58811840, whose agent code is 638431. */
     private val now = 1_764_355_200UL
@@ -59,7 +59,7 @@ class VerifierTest {
         assertEquals(Verdict.LockedOut(lockedUntil), second.check(wrongCode, now + 2u))
 
         // Restarting again does not lift the lock, even for the right code.
-        val third = Verifier.withState(Enrollment.parse(REFERENCE_URI), config, second.exportState())
+        val third = Verifier.withState(unsignedEnrollment(REFERENCE_URI), config, second.exportState())
         assertEquals(Verdict.LockedOut(lockedUntil), third.check(genuineCode, now + 3u))
 
         // After the lock, a code accepted before a restart stays used after it.
@@ -82,7 +82,7 @@ class VerifierTest {
         val damaged = blob.copyOf().also { it[it.size - 1] = (it[it.size - 1].toInt() xor 1).toByte() }
         assertFailsWithKind("invalid_state") { Verifier.withState(enrollment, config, damaged) }
 
-        val other = Enrollment.parse(REFERENCE_URI.replace("customer-0001", "customer-0002"))
+        val other = unsignedEnrollment(REFERENCE_URI.replace("customer-0001", "customer-0002"))
         assertFailsWithKind("invalid_state") { Verifier.withState(other, config, blob) }
 
         // A refused import leaves the state as it was.

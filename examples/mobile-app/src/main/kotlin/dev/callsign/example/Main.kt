@@ -3,12 +3,16 @@ package dev.callsign.example
 import dev.callsign.CallsignException
 import dev.callsign.Clock
 import dev.callsign.Enrollment
+import dev.callsign.Restored
+import dev.callsign.StoredVerifier
 import dev.callsign.Verdict
-import dev.callsign.Verifier
+import dev.callsign.VerifierConfig
 import dev.callsign.defaultVerifierConfig
+import dev.callsign.openStoredVerifier
 import java.io.BufferedReader
 import java.io.File
 import java.io.PrintStream
+import java.nio.file.Files
 import java.time.Instant
 import kotlin.system.exitProcess
 
@@ -23,28 +27,37 @@ class FixedClock(private val seconds: ULong) : Clock {
 }
 
 /**
- * The consumer app's verify screen, on the console: enrolls from a callsign:// link, then
- * checks each code the customer types and answers GENUINE, NOT GENUINE or LOCKED. With a state
- * file the attempt counter and the lock survive restarts, as they must in a real app.
+ * The vendor's enrollment public key, built into the app (here protocol Addition C's reference
+ * key). Only links signed with the matching private key are accepted.
+ */
+const val VENDOR_PUBLIC_KEY_HEX = "29acbae141bccaf0b22e1a94d34d0bc7361e526d0bfe12c89794bc9322966dd7"
+
+/** Lower-case hex to bytes. */
+fun hexBytes(text: String): ByteArray =
+    ByteArray(text.length / 2) { text.substring(2 * it, 2 * it + 2).toInt(16).toByte() }
+
+/**
+ * The consumer app's verify screen, on the console: on the first run it enrolls from a
+ * callsign:// link signed by the vendor, then checks each code the customer types and answers
+ * GENUINE, NOT GENUINE or LOCKED. The enrollment and the verifier state live together in the
+ * app's data directory, so the attempt counter and the lock survive restarts, and a missing or
+ * damaged state locks instead of starting afresh.
  */
 class VerifyScreen(
     private val input: BufferedReader,
     private val output: PrintStream,
     private val clock: Clock,
-    private val stateFile: File?,
+    private val dataDir: File,
+    private val vendorKeys: List<ByteArray>,
 ) {
     /** Runs until the input ends; returns the process exit status. */
     fun run(): Int {
-        output.print("Paste your callsign:// enrollment link: ")
-        output.flush()
-        val link = input.readLine()?.trim() ?: return EXIT_USAGE
-        val enrollment = try {
-            Enrollment.parse(link)
-        } catch (error: CallsignException) {
-            output.println("That enrollment link is not valid: ${error.message}")
-            return EXIT_USAGE
+        val config = defaultVerifierConfig()
+        val verifier = openStoredVerifier(dataDir.path, config, clock.now()) ?: enroll(config) ?: return EXIT_USAGE
+        if (verifier.restored() == Restored.LOCKED_AFTER_LOST_STATE) {
+            output.println("The saved verification state is missing or damaged; locking to be safe.")
         }
-        val verifier = openVerifier(enrollment)
+        val enrollment = verifier.enrollment()
         output.println("Enrolled with ${enrollment.issuer()} as ${enrollment.accountId()}.")
         while (true) {
             output.print("Enter the code your caller read to you: ")
@@ -56,23 +69,25 @@ class VerifyScreen(
                 output.println("Please type the ${enrollment.digits()}-digit code: ${error.message}")
                 continue
             }
-            stateFile?.writeBytes(verifier.exportState())
             output.println(describe(verdict, enrollment.issuer()))
         }
     }
 
-    /** A fresh verifier, or the persisted one; a damaged state file fails closed. */
-    private fun openVerifier(enrollment: Enrollment): Verifier {
-        val config = defaultVerifierConfig()
-        if (stateFile == null || !stateFile.exists()) {
-            return Verifier(enrollment, config)
+    /** The first run: reads the link, accepts it only if the vendor signed it, stores it. */
+    private fun enroll(config: VerifierConfig): StoredVerifier? {
+        output.print("Paste your callsign:// enrollment link: ")
+        output.flush()
+        val link = input.readLine()?.trim() ?: return null
+        val enrollment = try {
+            Enrollment.fromUri(link, vendorKeys, false)
+        } catch (error: CallsignException.UntrustedEnrollment) {
+            output.println("That enrollment link was not issued by your vendor; ignore it: ${error.message}")
+            return null
+        } catch (error: CallsignException) {
+            output.println("That enrollment link is not valid: ${error.message}")
+            return null
         }
-        return try {
-            Verifier.withState(enrollment, config, stateFile.readBytes())
-        } catch (error: CallsignException.InvalidState) {
-            output.println("The saved verification state is damaged (${error.message}); locking to be safe.")
-            Verifier.newLocked(enrollment, config, clock.now())
-        }
+        return StoredVerifier.enroll(dataDir.path, enrollment, config, clock.now())
     }
 
     private fun describe(verdict: Verdict, issuer: String): String = when (verdict) {
@@ -93,29 +108,38 @@ class VerifyScreen(
         /** Normal end of input. */
         const val EXIT_OK = 0
 
-        /** Bad command line or enrollment link. */
+        /** Bad command line, or an invalid or untrusted enrollment link. */
         const val EXIT_USAGE = 2
     }
 }
 
-private const val USAGE = "usage: mobile-app [--state FILE] [--time UNIX_SECONDS]"
+private const val USAGE = "usage: mobile-app [--data DIR] [--time UNIX_SECONDS] [--vendor-key HEX]"
 
-/** Entry point: `mobile-app [--state FILE] [--time UNIX_SECONDS]`, link and codes on stdin. */
+/**
+ * Entry point: `mobile-app [--data DIR] [--time UNIX_SECONDS] [--vendor-key HEX]`, link and
+ * codes on stdin. `--data` is the app's private directory (a fresh temporary one if omitted);
+ * `--vendor-key` replaces the built-in vendor public key.
+ */
 fun main(args: Array<String>) {
-    var stateFile: File? = null
+    var dataDir: File? = null
     var clock: Clock = SystemClock
+    var vendorKey = VENDOR_PUBLIC_KEY_HEX
     var index = 0
     while (index < args.size) {
         val value = args.getOrNull(index + 1)
         when {
             value == null -> fail(USAGE)
-            args[index] == "--state" -> stateFile = File(value)
+            args[index] == "--data" -> dataDir = File(value)
             args[index] == "--time" -> clock = FixedClock(value.toULongOrNull() ?: fail("--time needs unix seconds"))
+            args[index] == "--vendor-key" ->
+                vendorKey = value.takeIf { it.matches(Regex("[0-9a-f]{64}")) } ?: fail("--vendor-key needs 64 hex digits")
             else -> fail(USAGE)
         }
         index += 2
     }
-    exitProcess(VerifyScreen(System.`in`.bufferedReader(), System.out, clock, stateFile).run())
+    val dir = dataDir ?: Files.createTempDirectory("callsign-app").toFile().apply { deleteOnExit() }
+    val screen = VerifyScreen(System.`in`.bufferedReader(), System.out, clock, dir, listOf(hexBytes(vendorKey)))
+    exitProcess(screen.run())
 }
 
 private fun fail(message: String): Nothing {

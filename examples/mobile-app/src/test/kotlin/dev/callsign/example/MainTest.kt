@@ -9,9 +9,13 @@ import java.util.concurrent.TimeUnit
 
 /** Runs the app as its own JVM process and talks to it through stdin and stdout. */
 class MainTest {
-    private val link =
+    private val unsignedLink =
         "callsign://enroll?v=1&issuer=ACME%20Support&account=customer-0001" +
             "&secret=7RUX6PO6UZYH6QNGL4DRTLQONNWAJGQSCE7NI4GQY72WFTSYMK4Q&epoch=0&digits=6&period=30"
+
+    /** The same link signed with protocol Addition C's reference key, the app's vendor key. */
+    private val link = unsignedLink +
+        "&sig=L8G5Ekv02vc-IBsPXyMfaNdKoco-iDMtO_Eml77Tk7xY74WRgwO-ro3x-STRGlt5--oF2OBRftRid8AWcvc2Cg"
 
     /** 2025-11-28 18:40:05 UTC, when the agent code of customer-0001 is 638431. */
     private val time = "1764355205"
@@ -73,27 +77,50 @@ class MainTest {
 
     @Test
     fun `restarting the app does not reset the attempts or the lock`(@TempDir dir: File) {
-        val state = File(dir, "verifier-state")
-        val first = verdicts(runApp("$link\n123457\n123457\n", "--state", state.path, "--time", time))
+        val first = verdicts(runApp("$link\n123457\n123457\n", "--data", dir.path, "--time", time))
         assertTrue(first[1].startsWith("NOT GENUINE (1 attempt left)"), first[1])
-        val second = verdicts(runApp("$link\n123457\n", "--state", state.path, "--time", time))
-        assertTrue(second[0].startsWith("LOCKED"), second[0])
-        val third = verdicts(runApp("$link\n638431\n", "--state", state.path, "--time", time))
+        // Enrolled: the restarted app asks for codes only.
+        val second = runApp("123457\n", "--data", dir.path, "--time", time)
+        assertTrue(second.output.startsWith("Enrolled with ACME Support"), second.output)
+        assertTrue(verdicts(second)[0].startsWith("LOCKED"), second.output)
+        val third = verdicts(runApp("638431\n", "--data", dir.path, "--time", time))
         assertTrue(third[0].startsWith("LOCKED"), third[0])
     }
 
     @Test
-    fun `a damaged state file locks instead of starting afresh`(@TempDir dir: File) {
-        val state = File(dir, "verifier-state").apply { writeBytes(ByteArray(40)) }
-        val run = runApp("$link\n638431\n", "--state", state.path, "--time", time)
-        assertTrue(run.output.contains("The saved verification state is damaged"), run.output)
+    fun `deleting the state after a lock keeps the lock`(@TempDir dir: File) {
+        val locked = verdicts(runApp("$link\n123457\n123457\n123457\n", "--data", dir.path, "--time", time))
+        assertTrue(locked[2].startsWith("LOCKED"), locked[2])
+        assertTrue(File(dir, "verifier-state").delete())
+        val run = runApp("638431\n", "--data", dir.path, "--time", time)
+        assertTrue(run.output.contains("The saved verification state is missing or damaged"), run.output)
         assertTrue(verdicts(run)[0].startsWith("LOCKED"), run.output)
     }
 
     @Test
+    fun `a damaged state file locks instead of starting afresh`(@TempDir dir: File) {
+        verdicts(runApp("$link\n", "--data", dir.path, "--time", time))
+        File(dir, "verifier-state").writeBytes(ByteArray(40))
+        val run = runApp("638431\n", "--data", dir.path, "--time", time)
+        assertTrue(run.output.contains("The saved verification state is missing or damaged"), run.output)
+        assertTrue(verdicts(run)[0].startsWith("LOCKED"), run.output)
+    }
+
+    @Test
+    fun `an unsigned or forged link is refused`() {
+        val forged = unsignedLink + "&sig=" + "A".repeat(86)
+        for (bad in listOf(unsignedLink, forged)) {
+            val run = runApp("$bad\n638431\n", "--time", time)
+            assertEquals(2, run.status, run.output)
+            assertTrue(run.output.contains("That enrollment link was not issued by your vendor"), run.output)
+            assertTrue(verdicts(run).isEmpty(), run.output)
+        }
+    }
+
+    @Test
     fun `a bad enrollment link is refused`() {
-        val run = runApp("callsign://enroll?v=2\n")
+        val run = runApp("callsign://enroll?v=2&sig=${"A".repeat(86)}\n")
         assertEquals(2, run.status, run.output)
-        assertTrue(run.output.contains("That enrollment link is not valid: "), run.output)
+        assertTrue(run.output.contains("That enrollment link "), run.output)
     }
 }

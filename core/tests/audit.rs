@@ -1,0 +1,453 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::similar_names
+)]
+//! The issuer's audit and rate limit under attack: agent id spellings, failing sinks, batches
+//! beyond the limit, the tamper-evident chain, and the JSON-lines file's handling.
+
+use callsign::{
+    AuditChainReport, AuditError, AuditSink, Error, IssuanceEvent, IssueRequest, Issuer,
+    IssuerConfig, JsonLinesAuditSink, MasterKey, MemoryAuditSink, RateLimit, audit_chain_hash,
+    audit_chain_hex, canonical_agent_id, verify_audit_chain, verify_audit_file,
+};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+const NOW: u64 = 1_764_355_200;
+
+fn issuer_with(sink: Arc<dyn AuditSink>, rate_limit: Option<RateLimit>) -> Issuer {
+    let config = IssuerConfig {
+        rate_limit,
+        ..IssuerConfig::default()
+    };
+    Issuer::new(MasterKey::from_bytes(&[7; 32]).unwrap(), config, sink).unwrap()
+}
+
+fn issue(issuer: &Issuer, agent_id: &str, account_id: &str, now: u64) -> Result<(), Error> {
+    let request = IssueRequest {
+        account_id,
+        agent_id,
+        ticket: "T-1",
+    };
+    issuer.issue(&request, now).map(drop)
+}
+
+fn verify(lines: &[String]) -> AuditChainReport {
+    verify_audit_chain(lines.join("\n").as_bytes()).unwrap()
+}
+
+fn limit(max_codes: u32) -> RateLimit {
+    RateLimit {
+        max_codes,
+        window_seconds: 600,
+    }
+}
+
+#[test]
+fn spellings_of_one_agent_share_one_rate_limit_and_one_audit_name() {
+    let sink = Arc::new(MemoryAuditSink::new());
+    let issuer = issuer_with(sink.clone(), Some(limit(3)));
+    let spellings = [
+        "agent-7",
+        "Agent-7",
+        "AGENT-7",
+        " agent-7",
+        "agent-7 ",
+        "\u{3000}agent-7",
+        "ａｇｅｎｔ－７",
+        "Ａgent-7",
+        "agent-7\u{200b}",
+        "agent-7\0",
+        "\u{feff}agent-7",
+        "agent\u{2060}-7",
+    ];
+    let mut issued = 0;
+    for (index, spelling) in spellings.iter().enumerate() {
+        match issue(&issuer, spelling, &format!("customer-{index}"), NOW) {
+            Ok(()) => issued += 1,
+            Err(Error::RateLimited { agent_id, .. }) => assert_eq!(agent_id, "agent-7"),
+            Err(Error::InvalidAgentId { .. }) => {}
+            Err(other) => panic!("{spelling:?}: {other}"),
+        }
+    }
+    assert_eq!(issued, 3, "one agent, one limit, however it is spelled");
+    for line in sink.lines() {
+        assert!(line.contains("\"agent_id\":\"agent-7\""), "{line}");
+    }
+    assert_eq!(
+        canonical_agent_id("agent-7\u{200b}"),
+        Err(Error::InvalidAgentId {
+            character: 0x200b,
+            position: 7
+        })
+    );
+}
+
+/// A sink that fails its first `failures` calls, then keeps lines in memory.
+struct FailingFirst {
+    failures: AtomicUsize,
+    inner: MemoryAuditSink,
+}
+
+impl AuditSink for FailingFirst {
+    fn record(&self, events: &[IssuanceEvent<'_>]) -> Result<(), AuditError> {
+        if self
+            .failures
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| {
+                left.checked_sub(1)
+            })
+            .is_ok()
+        {
+            return Err(AuditError::new("disk full"));
+        }
+        self.inner.record(events)
+    }
+}
+
+#[test]
+fn failed_audits_do_not_use_up_the_rate_limit() {
+    let sink = Arc::new(FailingFirst {
+        failures: AtomicUsize::new(31),
+        inner: MemoryAuditSink::new(),
+    });
+    let issuer = issuer_with(sink.clone(), Some(limit(3)));
+    for second in 0..30 {
+        assert!(matches!(
+            issue(&issuer, "agent-7", "customer-1", NOW + second),
+            Err(Error::AuditFailed { .. })
+        ));
+    }
+    assert!(matches!(
+        issuer.issue_many("agent-7", "batch", &["a", "b", "c"], NOW + 30),
+        Err(Error::AuditFailed { .. })
+    ));
+    for second in 0..3 {
+        issue(&issuer, "agent-7", "customer-1", NOW + 40 + second).unwrap();
+    }
+    assert!(matches!(
+        issue(&issuer, "agent-7", "customer-1", NOW + 50),
+        Err(Error::RateLimited {
+            retry_at: 1_764_355_840,
+            ..
+        })
+    ));
+    assert_eq!(sink.inner.lines().len(), 4, "three issued, one refusal");
+}
+
+#[test]
+fn a_batch_larger_than_the_limit_says_it_never_fits() {
+    let sink = Arc::new(MemoryAuditSink::new());
+    let issuer = issuer_with(sink.clone(), Some(limit(3)));
+    let error = issuer
+        .issue_many("agent-7", "batch", &["a", "b", "c", "d"], NOW)
+        .unwrap_err();
+    assert_eq!(
+        error,
+        Error::BatchExceedsRateLimit {
+            agent_id: "agent-7".to_owned(),
+            count: 4,
+            max_codes: 3,
+            window_seconds: 600
+        }
+    );
+    assert_eq!(error.kind(), callsign::ErrorKind::RateLimited);
+    assert!(
+        !error.to_string().contains("18446744073709551615"),
+        "{error}"
+    );
+    // A batch that fits the limit but not what is left gets the real time.
+    issue(&issuer, "agent-7", "x", NOW).unwrap();
+    issue(&issuer, "agent-7", "y", NOW + 10).unwrap();
+    assert!(matches!(
+        issuer.issue_many("agent-7", "batch", &["a", "b"], NOW + 20),
+        Err(Error::RateLimited { retry_at, .. }) if retry_at == NOW + 600
+    ));
+}
+
+/// Lines of two agents interleaved: agent-7 issues 4 codes, agent-8 3, one refusal.
+fn two_agent_trail() -> Vec<String> {
+    let sink = Arc::new(MemoryAuditSink::new());
+    let issuer = issuer_with(sink.clone(), Some(limit(4)));
+    for second in 0..4 {
+        issue(&issuer, "agent-7", &format!("c-{second}"), NOW + second).unwrap();
+        if second < 3 {
+            issue(&issuer, "agent-8", &format!("d-{second}"), NOW + second).unwrap();
+        }
+    }
+    assert!(issue(&issuer, "agent-7", "c-9", NOW + 9).is_err());
+    sink.lines()
+}
+
+#[test]
+fn the_chain_verifies_and_matches_the_public_hash_function() {
+    let lines = two_agent_trail();
+    assert_eq!(lines.len(), 8);
+    let report = verify(&lines);
+    assert!(report.is_intact(), "{:?}", report.first_break);
+    assert_eq!(report.records, 8);
+    assert_eq!(report.heads["agent-7"].records, 5);
+    assert_eq!(report.heads["agent-8"].records, 3);
+    // The first record's chain is the public function over the start value.
+    let first = callsign::AuditRecord::parse(&lines[0]).unwrap();
+    let expected = audit_chain_hash(&callsign::AUDIT_CHAIN_START, &first.event());
+    assert_eq!(first.chain, audit_chain_hex(&expected));
+}
+
+#[test]
+fn deleted_altered_and_reordered_records_break_the_chain_at_the_right_line() {
+    let lines = two_agent_trail();
+    // Lines: 1 a7, 2 a8, 3 a7, 4 a8, 5 a7, 6 a8, 7 a7, 8 a7 refused.
+    let mut deleted = lines.clone();
+    deleted.remove(2);
+    let broken = verify(&deleted).first_break.expect("deletion found");
+    assert_eq!(
+        (broken.line, broken.agent_id.as_deref()),
+        (4, Some("agent-7"))
+    );
+
+    let mut altered = lines.clone();
+    altered[3] = altered[3].replace("d-1", "d-X");
+    let broken = verify(&altered).first_break.expect("alteration found");
+    assert_eq!(
+        (broken.line, broken.agent_id.as_deref()),
+        (4, Some("agent-8"))
+    );
+
+    let mut reordered = lines.clone();
+    reordered.swap(2, 4);
+    let broken = verify(&reordered).first_break.expect("reordering found");
+    assert_eq!(
+        (broken.line, broken.agent_id.as_deref()),
+        (3, Some("agent-7"))
+    );
+
+    let mut garbage = lines.clone();
+    garbage[5] = "{\"time\":1".to_owned();
+    let broken = verify(&garbage).first_break.expect("garbage found");
+    assert_eq!((broken.line, broken.agent_id), (6, None));
+    assert_eq!(verify(&garbage).records, 5);
+}
+
+#[test]
+fn the_file_chain_survives_a_restart_and_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.jsonl");
+    for run in 0..3 {
+        let issuer = issuer_with(Arc::new(JsonLinesAuditSink::open(&path).unwrap()), None);
+        issue(&issuer, "agent-7", "customer-1", NOW + run).unwrap();
+        issuer
+            .issue_many("agent-8", "notice", &["a", "b"], NOW + run)
+            .unwrap();
+    }
+    let report = verify_audit_file(&path).unwrap();
+    assert!(report.is_intact(), "{:?}", report.first_break);
+    assert_eq!((report.records, report.heads["agent-8"].records), (9, 6));
+}
+
+#[test]
+fn opening_cuts_a_torn_last_line_and_keeps_unchained_lines_for_the_verifier() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.jsonl");
+    let issuer = issuer_with(Arc::new(JsonLinesAuditSink::open(&path).unwrap()), None);
+    issue(&issuer, "agent-7", "customer-1", NOW).unwrap();
+    drop(issuer);
+    let whole = std::fs::read(&path).unwrap();
+    let mut torn = whole.clone();
+    torn.extend_from_slice(b"{\"time\":17643");
+    std::fs::write(&path, &torn).unwrap();
+    let issuer = issuer_with(Arc::new(JsonLinesAuditSink::open(&path).unwrap()), None);
+    assert_eq!(std::fs::read(&path).unwrap(), whole, "torn tail cut off");
+    issue(&issuer, "agent-7", "customer-1", NOW + 1).unwrap();
+    assert!(verify_audit_file(&path).unwrap().is_intact());
+
+    // A line from before the chain existed: the sink keeps appending, the verifier flags it.
+    let old = "{\"time\":1,\"outcome\":\"issued\",\"account_id\":\"a\",\"agent_id\":\"agent-7\",\"ticket\":\"t\",\"step\":0,\"epoch\":0}\n";
+    std::fs::write(&path, old).unwrap();
+    let issuer = issuer_with(Arc::new(JsonLinesAuditSink::open(&path).unwrap()), None);
+    issue(&issuer, "agent-7", "customer-1", NOW + 2).unwrap();
+    let report = verify_audit_file(&path).unwrap();
+    let broken = report.first_break.unwrap();
+    assert_eq!((broken.line, broken.agent_id), (1, None));
+    assert!(broken.reason.contains("chain"), "{}", broken.reason);
+}
+
+#[test]
+fn an_empty_path_is_a_clear_error() {
+    let error = JsonLinesAuditSink::open("").unwrap_err();
+    assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput);
+    assert!(error.to_string().contains("empty"), "{error}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_refused_without_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("audit.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let (done, waiter) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(JsonLinesAuditSink::open(&fifo).map(drop));
+    });
+    let opened = waiter
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("open returned instead of blocking");
+    let error = opened.unwrap_err();
+    assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput);
+    assert!(error.to_string().contains("regular file"), "{error}");
+    for device in ["/dev/null", "/tmp"] {
+        assert!(JsonLinesAuditSink::open(device).is_err(), "{device}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn loose_permissions_are_tightened_to_0600() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.jsonl");
+    std::fs::write(&path, "").unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    JsonLinesAuditSink::open(&path).unwrap();
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rotated_or_deleted_file_is_reopened() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.jsonl");
+    let rotated = dir.path().join("audit.jsonl.1");
+    let issuer = issuer_with(Arc::new(JsonLinesAuditSink::open(&path).unwrap()), None);
+    issue(&issuer, "agent-7", "customer-1", NOW).unwrap();
+    std::fs::rename(&path, &rotated).unwrap();
+    issue(&issuer, "agent-7", "customer-2", NOW + 1).unwrap();
+    let old = std::fs::read_to_string(&rotated).unwrap();
+    let new = std::fs::read_to_string(&path).unwrap();
+    assert_eq!((old.lines().count(), new.lines().count()), (1, 1));
+    assert!(new.contains("customer-2"), "{new}");
+    assert!(verify_audit_file(&rotated).unwrap().is_intact());
+    assert!(
+        verify_audit_file(&path).unwrap().is_intact(),
+        "a new file starts new chains"
+    );
+
+    std::fs::remove_file(&path).unwrap();
+    issue(&issuer, "agent-7", "customer-3", NOW + 2).unwrap();
+    let recreated = std::fs::read_to_string(&path).unwrap();
+    assert!(recreated.contains("customer-3") && !recreated.contains("customer-2"));
+}
+
+/// A real small file system that fills up (a 64 KiB tmpfs mounted by the test; needs root and
+/// mount rights, else the test says so and does nothing: the injected-writer test in
+/// `audit.rs` covers the same ground everywhere). After every failed write the file holds
+/// only whole, chained lines, one per issued code; once space is freed the sink carries on.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_tmpfs_leaves_only_whole_lines_and_the_sink_recovers() {
+    struct Mount(std::path::PathBuf);
+    impl Drop for Mount {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+        .arg(dir.path())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if !mounted {
+        eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+        return;
+    }
+    let _mount = Mount(dir.path().to_owned());
+    let filler = dir.path().join("filler");
+    std::fs::write(&filler, vec![0u8; 16 * 1024]).unwrap();
+    let path = dir.path().join("audit.jsonl");
+    let issuer = issuer_with(Arc::new(JsonLinesAuditSink::open(&path).unwrap()), None);
+    let ticket = "T".repeat(200);
+    let mut issued = 0usize;
+    let mut failures = 0;
+    let check = |issued: usize| {
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.is_empty() || text.ends_with('\n'), "torn line");
+        let report = verify_audit_file(&path).unwrap();
+        assert!(report.is_intact(), "{:?}", report.first_break);
+        assert_eq!(text.lines().count(), issued, "one line per issued code");
+    };
+    for round in 0..400u64 {
+        let request = IssueRequest {
+            account_id: "customer-0001",
+            agent_id: if round % 2 == 0 { "agent-7" } else { "agent-8" },
+            ticket: &ticket,
+        };
+        match issuer.issue(&request, NOW + round) {
+            Ok(_) => issued += 1,
+            Err(error) => {
+                assert_eq!(error.kind(), callsign::ErrorKind::AuditFailed, "{error}");
+                failures += 1;
+            }
+        }
+        check(issued);
+        if failures == 20 {
+            break;
+        }
+    }
+    assert!(
+        failures == 20 && issued > 50,
+        "{issued} issued, {failures} failed"
+    );
+    std::fs::remove_file(&filler).unwrap();
+    for round in 0..10 {
+        let request = IssueRequest {
+            account_id: "customer-0002",
+            agent_id: "agent-7",
+            ticket: "after",
+        };
+        issuer.issue(&request, NOW + 1000 + round).unwrap();
+        issued += 1;
+    }
+    check(issued);
+}
+
+/// A ledger that keeps rows (event fields and stored chain) checks them with the same
+/// verifier, row by row.
+#[test]
+fn a_ledger_checks_its_rows_with_the_chain_verifier() {
+    let rows: Vec<callsign::AuditRecord> = two_agent_trail()
+        .iter()
+        .map(|line| callsign::AuditRecord::parse(line).unwrap())
+        .collect();
+    let check = |rows: &[callsign::AuditRecord]| {
+        let mut verifier = callsign::AuditChainVerifier::new();
+        for row in rows {
+            let chain = callsign::parse_audit_chain_hex(&row.chain).unwrap();
+            if !verifier.check(&row.event(), &chain) {
+                break;
+            }
+        }
+        verifier.finish()
+    };
+    let intact = check(&rows);
+    assert!(intact.is_intact());
+    assert_eq!(
+        intact,
+        verify(&two_agent_trail()),
+        "same report as the file verifier"
+    );
+    let mut altered = rows.clone();
+    altered[4].step += 1;
+    let broken = check(&altered).first_break.unwrap();
+    assert_eq!(
+        (broken.line, broken.agent_id.as_deref()),
+        (5, Some("agent-7"))
+    );
+}
