@@ -73,6 +73,7 @@ fn a_ledger_keeps_the_limit_across_runs_and_revocation_and_reenrollment() {
             "verify",
             "--enrollment",
             uri,
+            "--allow-unsigned",
             "--code",
             &code,
             "--time",
