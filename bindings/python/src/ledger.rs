@@ -11,6 +11,9 @@ use std::sync::Arc;
 
 /// A ledger in one SQLite file (created with its schema when missing): durable on one
 /// machine, shared by the processes of that machine, survives restarts.
+///
+/// Parameters: `path` the ledger file; `timeout_seconds` how long a call waits at most for
+/// another process's transaction.
 #[pyclass(frozen, module = "callsign", name = "SqliteLedger")]
 pub(crate) struct PySqliteLedger {
     ledger: Arc<SqliteLedger>,
@@ -44,6 +47,9 @@ impl PySqliteLedger {
 
 /// A ledger in a PostgreSQL database, shared by any number of issuers on any number of
 /// machines. Connecting applies the schema migrations the database lacks.
+///
+/// Parameters: `dsn` a postgres:// URL or key=value string; `timeout_seconds` the bound on
+/// every call.
 #[pyclass(frozen, module = "callsign", name = "PostgresLedger")]
 pub(crate) struct PyPostgresLedger {
     ledger: Arc<PostgresLedger>,

@@ -409,13 +409,14 @@ fn master_key_arg(value: &Bound<'_, PyAny>) -> BindingResult<MasterKey> {
 /// Issues agent codes from the master key, audits every issuance and enforces a per-agent
 /// rate limit. Safe to share between threads.
 ///
-/// Parameters: `master_key` a `MasterKey` or its bytes; `audit` a callable taking a list of
-/// event dicts, or the path of a JSON-lines file (if it fails, no code goes out); `epoch` the
+/// Parameters: `master_key` a `MasterKey` or its bytes; `audit` a ledger (`SqliteLedger`,
+/// `PostgresLedger`), a callable taking a list of event dicts, or the path of a JSON-lines file
+/// (if it fails, no code goes out); `epoch` the
 /// key epoch (bump it to rotate every account's secret); `digits` per code (6 to 8); `period`
 /// seconds per code; `rate_limit` a `RateLimit` per agent (default `RateLimit()`, 30 per hour),
 /// or None for trusted batch jobs only; `cache_capacity` how many accounts' call keys are
 /// cached; `batch_threads` bounds the threads of one `issue_many` call (default: the available
-/// cores, at most 8).
+/// cores, at most 8); `check_digit` appends a Damm check digit to every code (Addition B).
 #[pyclass(frozen, module = "callsign", name = "Issuer")]
 pub(crate) struct PyIssuer {
     issuer: Issuer,
@@ -650,7 +651,8 @@ impl PyIssuer {
 ///
 /// Parameters: `issuer` the vendor's name as the app shows it; `account_id` the customer's
 /// account; `secret` the account secret as bytes or base32 str; `epoch`, `digits` and `period`
-/// as the issuer uses them. `Enrollment.from_uri(uri)` parses a payload.
+/// as the issuer uses them; `check_digit` whether every code carries a Damm check digit
+/// (`&check=damm`). `Enrollment.from_uri(uri, trusted_keys=...)` reads a received payload.
 #[pyclass(frozen, module = "callsign", name = "Enrollment")]
 pub(crate) struct PyEnrollment {
     pub(crate) enrollment: Enrollment,
