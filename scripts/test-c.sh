@@ -10,7 +10,7 @@ root=$PWD
 target_dir=${CARGO_TARGET_DIR:-$root/target}
 case $target_dir in /*) ;; *) target_dir=$root/$target_dir ;; esac
 
-packages=(gcc cmake pkg-config valgrind libcjson-dev liboath-dev)
+packages=(gcc cmake pkg-config valgrind libcjson-dev liboath-dev libssl-dev)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
@@ -51,10 +51,10 @@ out=$target_dir/c-tests
 mkdir -p "$out"
 cflags=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g -O1 "${callsign_cflags[@]}")
 sanitize=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
-sources=("$root"/bindings/c/tests/{main,test_results,test_api,test_vectors,test_bad_input}.c)
+sources=("$root"/bindings/c/tests/{main,test_results,test_api,test_vectors,test_bad_input,test_twoway}.c)
 dynamic=("${callsign_libs[@]}" -Wl,-rpath,"$prefix/lib")
 static=("$prefix/lib/libcallsign.a" "${native_static_libs[@]}")
-test_libs=(-lcjson -pthread)
+test_libs=(-lcjson -lcrypto -pthread)
 vectors=$root/tests/vectors/callsign-v1.json
 
 # One binary per link mode and checker: ASan and valgrind cannot share a binary.

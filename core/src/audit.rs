@@ -23,6 +23,16 @@ pub enum AuditOutcome {
     Revoked,
     /// The account was re-enrolled under a new epoch (no code; the step is 0).
     Reenrolled,
+    /// A customer calling in read a customer code that matched (Addition A).
+    CustomerVerified,
+    /// A caller's customer code matched no step in the window: a failed attempt.
+    CustomerNotVerified,
+    /// A caller's customer code was already accepted once: a replay.
+    CustomerAlreadyUsed,
+    /// The account's customer checks are locked (too many failures); nothing was compared.
+    CustomerLockedOut,
+    /// A caller's customer code had a wrong check digit: not an attempt.
+    CustomerMisheard,
 }
 
 /// One issuance or refusal. It names who asked, for which account and why; it never holds the
@@ -147,7 +157,9 @@ impl<'a> LineWriter<'a> {
 
 impl AuditOutcome {
     /// The outcome's name in the audit trail: `issued`, `refused_rate_limited`,
-    /// `refused_revoked`, `revoked` or `reenrolled`.
+    /// `refused_revoked`, `revoked`, `reenrolled`, or for inbound calls `customer_verified`,
+    /// `customer_not_verified`, `customer_already_used`, `customer_locked_out`,
+    /// `customer_misheard`.
     pub fn as_str(self) -> &'static str {
         match self {
             AuditOutcome::Issued => "issued",
@@ -155,16 +167,26 @@ impl AuditOutcome {
             AuditOutcome::RefusedRevoked => "refused_revoked",
             AuditOutcome::Revoked => "revoked",
             AuditOutcome::Reenrolled => "reenrolled",
+            AuditOutcome::CustomerVerified => "customer_verified",
+            AuditOutcome::CustomerNotVerified => "customer_not_verified",
+            AuditOutcome::CustomerAlreadyUsed => "customer_already_used",
+            AuditOutcome::CustomerLockedOut => "customer_locked_out",
+            AuditOutcome::CustomerMisheard => "customer_misheard",
         }
     }
 
     /// Every outcome, in declaration order.
-    pub const ALL: [AuditOutcome; 5] = [
+    pub const ALL: [AuditOutcome; 10] = [
         AuditOutcome::Issued,
         AuditOutcome::RefusedRateLimited,
         AuditOutcome::RefusedRevoked,
         AuditOutcome::Revoked,
         AuditOutcome::Reenrolled,
+        AuditOutcome::CustomerVerified,
+        AuditOutcome::CustomerNotVerified,
+        AuditOutcome::CustomerAlreadyUsed,
+        AuditOutcome::CustomerLockedOut,
+        AuditOutcome::CustomerMisheard,
     ];
 
     /// The outcome named `name` ([`AuditOutcome::as_str`]).

@@ -9,6 +9,10 @@ use zeroize::Zeroize;
 pub const MIN_DIGITS: u32 = 6;
 /// The largest number of digits a code may have (9 and more bias the 31-bit truncation).
 pub const MAX_DIGITS: u32 = 8;
+/// The most characters a code may have: [`MAX_DIGITS`] and a check digit (Addition B).
+pub const MAX_CODE_LEN: usize = MAX_DIGITS as usize + 1;
+/// The most characters a grouped code may have: "0465 9476 8".
+pub const MAX_GROUPED_LEN: usize = MAX_CODE_LEN + 2;
 
 /// A validated number of code digits, 6..=8.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -45,20 +49,22 @@ impl Digits {
     }
 }
 
-/// A one-time code: exactly `digits` ASCII digits, kept on the stack and zeroized on drop.
+/// A one-time code: exactly `digits` ASCII digits (and, for an account with a check digit,
+/// its Damm check digit after them), kept on the stack and zeroized on drop.
 ///
 /// `Debug` does not show the digits; use [`Code::as_str`] where the code is meant to be seen.
 #[derive(Clone)]
 pub struct Code {
-    digits: [u8; MAX_DIGITS as usize],
+    digits: [u8; MAX_CODE_LEN],
     len: u8,
+    check_digit: bool,
 }
 
 impl Code {
     /// The code for a truncated HMAC value: `value mod 10^digits`, zero-padded.
     pub(crate) fn from_value(value: u32, digits: Digits) -> Code {
         let mut remaining = value % digits.modulus();
-        let mut buffer = [b'0'; MAX_DIGITS as usize];
+        let mut buffer = [b'0'; MAX_CODE_LEN];
         let len = usize::from(digits.0);
         for slot in buffer[..len].iter_mut().rev() {
             // `remaining % 10` is below 10, so the narrowing is exact.
@@ -68,7 +74,27 @@ impl Code {
         Code {
             digits: buffer,
             len: digits.0,
+            check_digit: false,
         }
+    }
+
+    /// The code followed by its Damm check digit (protocol v1, Addition B); a code that
+    /// already carries one is returned as it is.
+    #[must_use]
+    pub fn with_check_digit(&self) -> Code {
+        let mut code = self.clone();
+        if !code.check_digit {
+            let len = usize::from(code.len);
+            code.digits[len] = b'0' + crate::damm::check_digit_of(&code.digits[..len]);
+            code.len += 1;
+            code.check_digit = true;
+        }
+        code
+    }
+
+    /// Whether the code ends in a check digit.
+    pub fn has_check_digit(&self) -> bool {
+        self.check_digit
     }
 
     /// Parses what a person typed or a caller passed: exactly `digits` ASCII digits, optionally
@@ -78,63 +104,11 @@ impl Code {
     /// digits) is an error naming the problem, never a silent mismatch.
     pub fn parse_entry(entry: &str, digits: u32) -> Result<Code, Error> {
         let digits = Digits::new(digits)?;
-        let expected = usize::from(digits.0);
-        // The common case, digits only, without the walk below.
-        if entry.len() == expected && entry.bytes().all(|byte| byte.is_ascii_digit()) {
-            let mut buffer = [b'0'; MAX_DIGITS as usize];
-            buffer[..expected].copy_from_slice(entry.as_bytes());
-            return Ok(Code {
-                digits: buffer,
-                len: digits.0,
-            });
-        }
-        let trimmed_start = entry.len() - entry.trim_start_matches(' ').len();
-        let core = entry.trim_matches(' ');
-        let offset = entry[..trimmed_start].chars().count();
-        let mut buffer = [b'0'; MAX_DIGITS as usize];
-        let mut count = 0usize;
-        let mut previous_was_digit = false;
-        let char_count = core.chars().count();
-        for (index, character) in core.chars().enumerate() {
-            let position = offset + index;
-            match character {
-                '0'..='9' => {
-                    if count < expected {
-                        buffer[count] = character as u8;
-                    }
-                    count += 1;
-                    previous_was_digit = true;
-                }
-                ' ' | '-' if index > 0 && index + 1 < char_count => {
-                    // A separator must sit between digit groups; a dash may not follow a dash.
-                    if character == '-' && !previous_was_digit {
-                        buffer.zeroize();
-                        return Err(Error::InvalidCodeCharacter {
-                            character,
-                            position,
-                        });
-                    }
-                    previous_was_digit = false;
-                }
-                _ => {
-                    buffer.zeroize();
-                    return Err(Error::InvalidCodeCharacter {
-                        character,
-                        position,
-                    });
-                }
-            }
-        }
-        if count != expected {
-            buffer.zeroize();
-            return Err(Error::InvalidCodeLength {
-                expected: digits.get(),
-                actual: count,
-            });
-        }
+        let buffer = parse_digits(entry, usize::from(digits.0))?;
         Ok(Code {
             digits: buffer,
             len: digits.0,
+            check_digit: false,
         })
     }
 
@@ -161,21 +135,27 @@ impl Code {
         usize::from(self.len)
     }
 
-    /// Always false: a code has 6 to 8 digits.
+    /// Always false: a code has 6 to 9 digits.
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
 
-    /// The code grouped for reading aloud: "482 913" (6), "482 9137" (7), "4829 1376" (8).
+    /// The code grouped for reading aloud: "482 913" (6), "482 9137" (7), "4829 1376" (8);
+    /// a check digit follows after one more space: "913 441 7".
     pub fn grouped(&self) -> GroupedCode {
-        let len = usize::from(self.len);
+        let len = usize::from(self.len) - usize::from(self.check_digit);
         let split = if len == 8 { 4 } else { 3 };
-        let mut buffer = [b' '; MAX_DIGITS as usize + 1];
+        let mut buffer = [b' '; MAX_GROUPED_LEN];
         buffer[..split].copy_from_slice(&self.digits[..split]);
         buffer[split + 1..=len].copy_from_slice(&self.digits[split..len]);
+        let mut grouped_len = self.len + 1;
+        if self.check_digit {
+            buffer[len + 2] = self.digits[len];
+            grouped_len += 1;
+        }
         GroupedCode {
             text: buffer,
-            len: self.len + 1,
+            len: grouped_len,
         }
     }
 
@@ -200,7 +180,7 @@ impl core::fmt::Debug for Code {
 /// A code with a space between its digit groups, as an agent reads it aloud.
 #[derive(Clone)]
 pub struct GroupedCode {
-    text: [u8; MAX_DIGITS as usize + 1],
+    text: [u8; MAX_GROUPED_LEN],
     len: u8,
 }
 
@@ -221,6 +201,62 @@ impl core::fmt::Debug for GroupedCode {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("GroupedCode([REDACTED])")
     }
+}
+
+/// Parses what a person typed: exactly `expected` (at most [`MAX_CODE_LEN`]) ASCII digits,
+/// optionally grouped by spaces or dashes, with spaces around it allowed (see
+/// [`Code::parse_entry`]). The digits come back at the start of a buffer.
+pub(crate) fn parse_digits(entry: &str, expected: usize) -> Result<[u8; MAX_CODE_LEN], Error> {
+    let mut buffer = [b'0'; MAX_CODE_LEN];
+    // The common case, digits only, without the walk below.
+    if entry.len() == expected && entry.bytes().all(|byte| byte.is_ascii_digit()) {
+        buffer[..expected].copy_from_slice(entry.as_bytes());
+        return Ok(buffer);
+    }
+    let trimmed_start = entry.len() - entry.trim_start_matches(' ').len();
+    let core = entry.trim_matches(' ');
+    let offset = entry[..trimmed_start].chars().count();
+    let mut count = 0usize;
+    let mut previous_was_digit = false;
+    let char_count = core.chars().count();
+    for (index, character) in core.chars().enumerate() {
+        let position = offset + index;
+        match character {
+            '0'..='9' => {
+                if count < expected {
+                    buffer[count] = character as u8;
+                }
+                count += 1;
+                previous_was_digit = true;
+            }
+            ' ' | '-' if index > 0 && index + 1 < char_count => {
+                // A separator must sit between digit groups; a dash may not follow a dash.
+                if character == '-' && !previous_was_digit {
+                    buffer.zeroize();
+                    return Err(Error::InvalidCodeCharacter {
+                        character,
+                        position,
+                    });
+                }
+                previous_was_digit = false;
+            }
+            _ => {
+                buffer.zeroize();
+                return Err(Error::InvalidCodeCharacter {
+                    character,
+                    position,
+                });
+            }
+        }
+    }
+    if count != expected {
+        buffer.zeroize();
+        return Err(Error::InvalidCodeLength {
+            expected: u32::try_from(expected).unwrap_or(u32::MAX),
+            actual: count,
+        });
+    }
+    Ok(buffer)
 }
 
 /// RFC 4226 section 5.3 dynamic truncation: the low nibble of the last byte picks four bytes,

@@ -125,12 +125,16 @@ impl Enrollment {
         Ok(enrollment)
     }
 
-    /// Parses `callsign://enroll?v=1&issuer=..&account=..&secret=..&epoch=..&digits=..&period=..`.
+    /// Parses `callsign://enroll?v=1&issuer=..&account=..&secret=..&epoch=..&digits=..&period=..`
+    /// (and `&check=damm`).
     ///
     /// Checks the structure only, not where the payload came from, and refuses a `sig`
     /// parameter; an app uses [`Enrollment::from_uri`] with its pinned keys instead.
     ///
-    /// Strict: every parameter is required, in any order; unknown or duplicated parameters,
+    /// The optional `check` parameter (Addition B) is `damm` (every code carries a Damm check
+    /// digit) or `none` (as when absent).
+    ///
+    /// Strict: every other parameter is required, in any order; unknown or duplicated parameters,
     /// a version other than 1, characters that should be percent-encoded, bad base32, and
     /// digits or period out of range are typed errors. The first unknown or duplicated
     /// parameter stops parsing at once; the length and the parameter count are bounded
@@ -150,6 +154,7 @@ impl Enrollment {
         let mut epoch = None;
         let mut digits = None;
         let mut period = None;
+        let mut check = None;
         for parameter in uri::parameters(query, PREFIX.len()) {
             let parameter = parameter?;
             let value = uri::decode(
@@ -171,6 +176,7 @@ impl Enrollment {
                 "period" => {
                     uri::set_once(&mut period, "period", uri::parse_decimal("period", &value)?)?;
                 }
+                "check" => uri::set_once(&mut check, "check", parse_check(&value)?)?,
                 name => {
                     return Err(Error::UriUnknownParameter {
                         name: uri::shown_name(name),
@@ -192,7 +198,8 @@ impl Enrollment {
         let params = ProfileParams::new(
             digits.ok_or(Error::UriMissingParameter { name: "digits" })?,
             period.ok_or(Error::UriMissingParameter { name: "period" })?,
-        )?;
+        )?
+        .with_check_digit(check.unwrap_or(false));
         Enrollment::new(&issuer, &account_id, secret, epoch, params)
     }
 
@@ -201,7 +208,7 @@ impl Enrollment {
     pub fn to_uri_string(&self) -> Zeroizing<String> {
         // Sized up front so that the buffer never grows (growing would leave a copy of the
         // secret behind in freed memory).
-        let capacity = 96
+        let capacity = 112
             + 96
             + 3 * (self.issuer.len() + self.account_id.len())
             + self.secret.len().div_ceil(5) * 8;
@@ -221,6 +228,9 @@ impl Enrollment {
             self.params.digits(),
             self.params.period()
         );
+        if self.params.check_digit() {
+            out.push_str("&check=damm");
+        }
         if let Some(signature) = &self.signature {
             out.push_str(signing::SIGNATURE_SEPARATOR);
             out.push_str(&signing::encode_signature(signature));
@@ -251,6 +261,22 @@ impl Enrollment {
     /// Digits and period.
     pub fn params(&self) -> ProfileParams {
         self.params
+    }
+}
+
+/// The `check` parameter (Addition B): `damm` for a Damm check digit after every code, `none`
+/// for none (as when absent); anything else is rejected.
+fn parse_check(value: &str) -> Result<bool, Error> {
+    match value {
+        "damm" => Ok(true),
+        "none" => Ok(false),
+        other => Err(Error::UriInvalidParameter {
+            name: "check",
+            reason: format!(
+                "must be \"damm\" or \"none\", got {:?}",
+                uri::truncate(other)
+            ),
+        }),
     }
 }
 

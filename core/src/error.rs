@@ -105,6 +105,16 @@ pub enum Error {
         /// The digits it has.
         actual: usize,
     },
+    /// An account's codes carry a check digit, and the entry has only the code's digits.
+    #[error(
+        "this code has a check digit: {expected} digits are expected ({digits} and the check digit), got {digits}"
+    )]
+    CheckDigitMissing {
+        /// The digits with the check digit.
+        expected: u32,
+        /// The code's digits without it (what the entry has).
+        digits: u32,
+    },
     /// A code contains something other than digits (and, in an entry, group separators).
     #[error("invalid character {character:?} at position {position} of the code")]
     InvalidCodeCharacter {
@@ -484,9 +494,9 @@ impl Error {
                 ErrorKind::InvalidBase32
             }
             Error::UnsupportedAlgorithm { .. } => ErrorKind::UnsupportedAlgorithm,
-            Error::InvalidCodeLength { .. } | Error::InvalidCodeCharacter { .. } => {
-                ErrorKind::InvalidCode
-            }
+            Error::InvalidCodeLength { .. }
+            | Error::InvalidCodeCharacter { .. }
+            | Error::CheckDigitMissing { .. } => ErrorKind::InvalidCode,
             Error::UriScheme { .. }
             | Error::UriType { .. }
             | Error::UriLabel { .. }

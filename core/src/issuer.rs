@@ -2,11 +2,12 @@
 //! limit, and caches call keys.
 
 use crate::audit::AuditSink;
+use crate::inbound::{CustomerCheck, CustomerEntry, CustomerVerdict};
 use crate::ledger::{
     AccountChange, AuditQuery, Decision, Issuance, Ledger, LedgerRecord, MemoryLedger,
 };
-use crate::profile::{self, MasterKey, ProfileParams};
-use crate::{Enrollment, Error, TimedCode, Totp};
+use crate::profile::{self, MasterKey, ProfileEntry, ProfileParams};
+use crate::{Enrollment, Error, TimedCode, Totp, Window};
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
 
@@ -40,7 +41,8 @@ pub struct IssuerConfig {
     /// The key epoch of every account secret (bump it to rotate all of them); an account
     /// re-enrolled in the ledger uses the larger of this and its own epoch.
     pub epoch: u32,
-    /// Digits and period of the codes.
+    /// Digits and period of the codes, and whether every code (agent and customer) carries a
+    /// check digit: this decides the `check` parameter of the issuer's enrollments.
     pub params: ProfileParams,
     /// The per-agent rate limit; `None` for trusted batch jobs only.
     pub rate_limit: Option<RateLimit>,
@@ -181,10 +183,60 @@ impl Issuer {
         profile::check_account_id(request.account_id)?;
         let epochs = self.decide(&agent_id, request.ticket, &[request.account_id], now)?;
         let epoch = epochs[0];
-        match key {
-            Some((key_epoch, generator)) if *key_epoch == epoch => generator.timed_code_at(now),
-            _ => self.call_key(request.account_id, epoch)?.timed_code_at(now),
-        }
+        let code = match key {
+            Some((key_epoch, generator)) if *key_epoch == epoch => generator.timed_code_at(now)?,
+            _ => self
+                .call_key(request.account_id, epoch)?
+                .timed_code_at(now)?,
+        };
+        Ok(self.config.params.present(code))
+    }
+
+    /// Checks the customer code that a customer calling in read to the agent (Addition A), at
+    /// unix time `now`.
+    ///
+    /// Order: inputs checked, the entry read (malformed: an error, no attempt; with a check
+    /// digit, a wrong one is [`CustomerVerdict::Misheard`] and exactly `d` digits is
+    /// [`Error::CheckDigitMissing`]); the entry compared in constant time with the customer
+    /// codes of the window (1 behind, 1 ahead) at the account's epoch; then the ledger decides
+    /// in one atomic step per account (lock, replay, failures for every agent and server
+    /// sharing it) and records the check before the verdict is returned. A failing record is
+    /// an error, never "verified".
+    pub fn verify_customer(
+        &self,
+        request: &IssueRequest<'_>,
+        entry: &str,
+        now: u64,
+    ) -> Result<CustomerVerdict, Error> {
+        let agent_id = checked_agent(request.agent_id, request.ticket)?;
+        profile::check_account_id(request.account_id)?;
+        let params = self.config.params;
+        let read = params.read_entry(entry)?;
+        let epoch = self.account_epoch(request.account_id)?;
+        let entry = match read {
+            ProfileEntry::Misheard => CustomerEntry::Misheard,
+            ProfileEntry::Code(code) => {
+                let secret = self.master_key.account_secret(request.account_id, epoch)?;
+                match profile::customer_totp(&secret, params)?.verify(
+                    code.as_str(),
+                    now,
+                    Window::default(),
+                )? {
+                    Some(matched) => CustomerEntry::Matched { step: matched.step },
+                    None => CustomerEntry::NoMatch,
+                }
+            }
+        };
+        self.ledger.check_customer(&CustomerCheck {
+            time: now,
+            account_id: request.account_id,
+            agent_id: &agent_id,
+            ticket: request.ticket,
+            current_step: now / params.period(),
+            base_epoch: self.config.epoch,
+            epoch,
+            entry,
+        })
     }
 
     /// Puts an issuance to the ledger: the accounts' epochs when it may go ahead (and the
@@ -328,7 +380,15 @@ impl Issuer {
             profile::check_account_id(account_id)?;
         }
         let epochs = self.decide(&agent_id, reason, &ids, now)?;
-        self.batch_codes(&ids, &epochs, now)
+        let codes = self.batch_codes(&ids, &epochs, now)?;
+        if self.config.params.check_digit() {
+            Ok(codes
+                .into_iter()
+                .map(|code| self.config.params.present(code))
+                .collect())
+        } else {
+            Ok(codes)
+        }
     }
 
     /// The codes of a batch at `now`, in order: on the calling thread, or for a large batch

@@ -14,6 +14,7 @@
 
 use crate::Error;
 use crate::audit::{AuditOutcome, AuditSink, IssuanceEvent};
+use crate::inbound::{CustomerCheck, CustomerState, CustomerVerdict, decide_customer};
 use crate::issuer::RateLimit;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
@@ -306,6 +307,27 @@ pub trait Ledger: Send + Sync + core::fmt::Debug {
 
     /// Audit records matching `query`, the oldest first.
     fn audit_events(&self, query: &AuditQuery<'_>) -> Result<Vec<LedgerRecord>, Error>;
+
+    /// Decides a customer check (Addition A) and records it, in one atomic step per account
+    /// across every issuer sharing the ledger: a revoked account gives
+    /// [`Error::AccountRevoked`] (recorded as `refused_revoked`), an account whose epoch is no
+    /// longer `check.epoch` an error (nothing recorded); otherwise the account's
+    /// [`CustomerState`] is read, [`decide_customer`] runs, its audit event
+    /// ([`CustomerCheck::event`]) is made durable and only then the new state is stored and
+    /// the verdict returned. A failing record means an error, never a verdict.
+    ///
+    /// The default answers [`LedgerFault::Unsupported`]: a ledger without customer-check
+    /// state cannot check inbound callers.
+    fn check_customer(&self, check: &CustomerCheck<'_>) -> Result<CustomerVerdict, Error> {
+        let _ = check;
+        Err(LedgerFault::Unsupported.error("this ledger keeps no customer-check state"))
+    }
+
+    /// An account's customer-check state as stored (for supervisors and tests).
+    fn customer_state(&self, account_id: &str) -> Result<CustomerState, Error> {
+        let _ = account_id;
+        Err(LedgerFault::Unsupported.error("this ledger keeps no customer-check state"))
+    }
 }
 
 /// The epoch after a re-enrollment of an account at `current`.
@@ -365,6 +387,9 @@ pub struct MemoryLedger {
     /// Per agent: issue times within the window, oldest first. Each agent's issuance holds its
     /// own lock from the check to the record, so two issuances of one agent never both fit.
     agents: Mutex<HashMap<String, Arc<Mutex<VecDeque<u64>>>>>,
+    /// Per account: the customer-check state. One lock over all accounts, held from reading a
+    /// state to storing the next one.
+    customers: Mutex<HashMap<String, CustomerState>>,
 }
 
 enum MemoryAudit {
@@ -405,6 +430,7 @@ impl MemoryLedger {
             audit,
             accounts: RwLock::new(HashMap::new()),
             agents: Mutex::new(HashMap::new()),
+            customers: Mutex::new(HashMap::new()),
         }
     }
 
@@ -558,4 +584,41 @@ impl Ledger for MemoryLedger {
             )),
         }
     }
+
+    fn check_customer(&self, check: &CustomerCheck<'_>) -> Result<CustomerVerdict, Error> {
+        let mut customers = self
+            .customers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let account = self.account(check.account_id, check.base_epoch)?;
+        if account.revoked {
+            self.record(&[check.event_with(AuditOutcome::RefusedRevoked)])?;
+            return Err(check.revoked());
+        }
+        if account.epoch != check.epoch {
+            return Err(stale_epoch());
+        }
+        let state = customers.get(check.account_id).cloned().unwrap_or_default();
+        let (verdict, next) = decide_customer(&state, check);
+        self.record(&[check.event(verdict)])?;
+        if next != state {
+            customers.insert(check.account_id.to_owned(), next);
+        }
+        Ok(verdict)
+    }
+
+    fn customer_state(&self, account_id: &str) -> Result<CustomerState, Error> {
+        Ok(self
+            .customers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(account_id)
+            .cloned()
+            .unwrap_or_default())
+    }
+}
+
+/// The error of a customer check whose account was re-enrolled while the entry was compared.
+pub fn stale_epoch() -> Error {
+    LedgerFault::Failed.error("the account was re-enrolled during the customer check; check again")
 }

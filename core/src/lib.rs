@@ -28,6 +28,7 @@ mod algorithm;
 pub mod base32;
 mod clock;
 mod code;
+pub mod damm;
 mod error;
 mod import;
 pub mod mac;
@@ -38,7 +39,7 @@ mod uri;
 
 pub use algorithm::Algorithm;
 pub use clock::{Clock, FixedClock, SystemClock, unix_seconds};
-pub use code::{Code, Digits, GroupedCode, MAX_DIGITS, MIN_DIGITS};
+pub use code::{Code, Digits, GroupedCode, MAX_CODE_LEN, MAX_DIGITS, MAX_GROUPED_LEN, MIN_DIGITS};
 pub use error::{Error, ErrorKind};
 pub use import::{ImportedLine, import_otpauth, import_otpauth_lines};
 pub use otp::{Hotp, MAX_WINDOW_STEPS, Match, ReplayGuard, TimedCode, Totp, Verification, Window};
@@ -50,6 +51,7 @@ mod agent_id;
 mod audit;
 mod audit_chain;
 mod enrollment;
+mod inbound;
 mod issuer;
 mod ledger;
 mod profile;
@@ -67,18 +69,22 @@ pub use audit_chain::{
     verify_audit_chain, verify_audit_file,
 };
 pub use enrollment::{Enrollment, MAX_ISSUER_LEN, SignerError};
+pub use inbound::{
+    CUSTOMER_LOCKOUT_SECONDS, CUSTOMER_MAX_FAILURES, CustomerCheck, CustomerEntry, CustomerState,
+    CustomerVerdict, decide_customer,
+};
 pub use issuer::{
     IssueRequest, Issuer, IssuerAccount, IssuerConfig, MAX_AGENT_ID_LEN, MAX_TICKET_LEN,
     MIN_BATCH_PER_THREAD, RateLimit, check_audit_fields,
 };
 pub use ledger::{
     AccountChange, AccountState, AuditQuery, Decision, Issuance, Ledger, LedgerFault, LedgerRecord,
-    MAX_AUDIT_QUERY_LIMIT, MemoryLedger, RateSlot, next_epoch, window_start,
+    MAX_AUDIT_QUERY_LIMIT, MemoryLedger, RateSlot, next_epoch, stale_epoch, window_start,
 };
 pub use profile::{
     MAX_ACCOUNT_ID_LEN, MAX_MASTER_KEY_LEN, MAX_PROFILE_PERIOD, MIN_MASTER_KEY_LEN,
-    MIN_PROFILE_PERIOD, MasterKey, ProfileParams, agent_code, agent_totp, check_account_id,
-    derive_call_key,
+    MIN_PROFILE_PERIOD, MasterKey, ProfileEntry, ProfileParams, agent_code, agent_totp,
+    check_account_id, customer_code, customer_totp, derive_call_key, derive_customer_key,
 };
 pub use signing::{
     EnrollmentTrust, PUBLIC_KEY_LEN, SIGNATURE_LEN, SIGNING_SEED_LEN, SigningKey, VerifyingKey,

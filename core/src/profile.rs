@@ -1,6 +1,8 @@
 //! The key schedule of the caller-verification profile (protocol v1): master key -> account
-//! secret -> call key -> agent code.
+//! secret -> call key -> agent code, and (Addition A) account secret -> customer key ->
+//! customer code; the Damm check digit of Addition B on either.
 
+use crate::code::{Code, Digits};
 use crate::{Algorithm, Error, Secret, TimedCode, Totp};
 use hkdf::Hkdf;
 use sha2::Sha256;
@@ -12,6 +14,8 @@ const ACCOUNT_SALT: &[u8] = b"callsign v1 account";
 const CODE_SALT: &[u8] = b"callsign v1 code";
 /// HKDF info of the call key.
 const CODE_INFO: &[u8] = b"agent-to-customer";
+/// HKDF info of the customer key (Addition A).
+const CUSTOMER_INFO: &[u8] = b"customer-to-agent";
 
 /// Smallest master key length in bytes.
 pub const MIN_MASTER_KEY_LEN: usize = 32;
@@ -92,6 +96,16 @@ pub fn derive_call_key(account_secret: &Secret) -> Result<Secret, Error> {
     )?)
 }
 
+/// The customer key `K_in` = HKDF-SHA256(salt = "callsign v1 code", IKM = S,
+/// info = "customer-to-agent", L = 32) of an account secret (Addition A).
+pub fn derive_customer_key(account_secret: &Secret) -> Result<Secret, Error> {
+    Secret::from_zeroizing(hkdf_sha256(
+        CODE_SALT,
+        account_secret.expose_bytes(),
+        &[CUSTOMER_INFO],
+    )?)
+}
+
 /// HKDF-SHA256 (RFC 5869) with `salt`, input key material `ikm` and the concatenation of `info`
 /// as info, 32 bytes of output, in a buffer zeroized on drop.
 pub(crate) fn hkdf_sha256(
@@ -108,17 +122,29 @@ pub(crate) fn hkdf_sha256(
     Ok(okm)
 }
 
-/// The profile's code parameters: digits (6..=8) and period (10..=300 s).
+/// The profile's code parameters: digits (6..=8), period (10..=300 s) and whether every code
+/// carries a Damm check digit (Addition B; off unless asked for).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ProfileParams {
     digits: u32,
     period: u64,
+    check_digit: bool,
+}
+
+/// What an entry for an account's code turned out to be: see [`ProfileParams::read_entry`].
+#[derive(Debug)]
+pub enum ProfileEntry {
+    /// The code's `d` digits (a check digit, if the account has one, was right and removed).
+    Code(Code),
+    /// `d + 1` digits whose check digit is wrong: a misheard or mistyped code. Ask the caller
+    /// to repeat; this is not an attempt and says nothing about the code.
+    Misheard,
 }
 
 impl ProfileParams {
     /// Checks digits and period.
     pub fn new(digits: u32, period: u64) -> Result<ProfileParams, Error> {
-        crate::Digits::new(digits)?;
+        Digits::new(digits)?;
         if period == 0 {
             return Err(Error::ZeroPeriod);
         }
@@ -129,7 +155,77 @@ impl ProfileParams {
                 max: MAX_PROFILE_PERIOD,
             });
         }
-        Ok(ProfileParams { digits, period })
+        Ok(ProfileParams {
+            digits,
+            period,
+            check_digit: false,
+        })
+    }
+
+    /// The same parameters, with or without a check digit after every code.
+    #[must_use]
+    pub fn with_check_digit(self, check_digit: bool) -> ProfileParams {
+        ProfileParams {
+            check_digit,
+            ..self
+        }
+    }
+
+    /// Whether every code carries a Damm check digit.
+    pub fn check_digit(self) -> bool {
+        self.check_digit
+    }
+
+    /// How many digits a code of these parameters has as shown and entered: the digit count,
+    /// plus one with a check digit.
+    pub fn entry_len(self) -> u32 {
+        self.digits + u32::from(self.check_digit)
+    }
+
+    /// A code of these parameters as shown: with its check digit appended when the account
+    /// has one.
+    pub fn present(self, code: TimedCode) -> TimedCode {
+        if self.check_digit {
+            TimedCode {
+                code: code.code.with_check_digit(),
+                ..code
+            }
+        } else {
+            code
+        }
+    }
+
+    /// Reads what a person typed for a code of these parameters, before anything is compared.
+    ///
+    /// Without a check digit: exactly `d` digits ([`Code::parse_entry`]). With one: `d + 1`
+    /// digits whose check digit is right give the `d` code digits, and whose check digit is
+    /// wrong give [`ProfileEntry::Misheard`]; exactly `d` digits is [`Error::CheckDigitMissing`]
+    /// (saying that `d + 1` are expected); anything else is the usual typed error.
+    pub fn read_entry(self, entry: &str) -> Result<ProfileEntry, Error> {
+        if !self.check_digit {
+            return Code::parse_entry(entry, self.digits).map(ProfileEntry::Code);
+        }
+        let len = usize::try_from(Digits::new(self.digits)?.get()).unwrap_or(usize::MAX);
+        let mut buffer =
+            crate::code::parse_digits(entry, len + 1).map_err(|error| match error {
+                Error::InvalidCodeLength { actual, .. } if actual == len => {
+                    Error::CheckDigitMissing {
+                        expected: self.digits + 1,
+                        digits: self.digits,
+                    }
+                }
+                other => other,
+            })?;
+        let valid = crate::damm::check_digit_of(&buffer[..=len]) == 0;
+        let entry = if valid {
+            // The first d digits are ASCII digits.
+            let text = core::str::from_utf8(&buffer[..len]).unwrap_or_default();
+            Code::parse_entry(text, self.digits).map(ProfileEntry::Code)
+        } else {
+            Ok(ProfileEntry::Misheard)
+        };
+        zeroize::Zeroize::zeroize(&mut buffer);
+        entry
     }
 
     /// The digit count.
@@ -149,6 +245,7 @@ impl Default for ProfileParams {
         ProfileParams {
             digits: 6,
             period: 30,
+            check_digit: false,
         }
     }
 }
@@ -160,13 +257,37 @@ pub fn agent_totp(account_secret: &Secret, params: ProfileParams) -> Result<Totp
     Totp::new(&call_key, Algorithm::Sha256, params.digits, params.period)
 }
 
-/// The agent code of an account at unix time `time`.
+/// The agent code of an account at unix time `time` (with its check digit if `params` asks
+/// for one).
 pub fn agent_code(
     account_secret: &Secret,
     time: u64,
     params: ProfileParams,
 ) -> Result<TimedCode, Error> {
-    agent_totp(account_secret, params)?.timed_code_at(time)
+    Ok(params.present(agent_totp(account_secret, params)?.timed_code_at(time)?))
+}
+
+/// The customer-code generator of an account (Addition A): TOTP-SHA256 over the customer key,
+/// T0 = 0, with the account's digits and period.
+pub fn customer_totp(account_secret: &Secret, params: ProfileParams) -> Result<Totp, Error> {
+    let customer_key = derive_customer_key(account_secret)?;
+    Totp::new(
+        &customer_key,
+        Algorithm::Sha256,
+        params.digits,
+        params.period,
+    )
+}
+
+/// The customer code of an account at unix time `time` (with its check digit if `params`
+/// asks for one): what the customer's app shows, on the customer's own request, for the
+/// customer to read to the agent when calling in.
+pub fn customer_code(
+    account_secret: &Secret,
+    time: u64,
+    params: ProfileParams,
+) -> Result<TimedCode, Error> {
+    Ok(params.present(customer_totp(account_secret, params)?.timed_code_at(time)?))
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use crate::mac::PreparedKey;
 use crate::otp::ReplayGuard;
-use crate::profile;
+use crate::profile::{self, ProfileEntry, ProfileParams};
 use crate::{Algorithm, Clock, Enrollment, Error, TimedCode, Totp, Verification, Window};
 use sha2::{Digest, Sha256};
 use std::sync::{Mutex, PoisonError};
@@ -107,6 +107,9 @@ pub enum Verdict {
         /// Unix time at which the lock ends.
         until: u64,
     },
+    /// The entry's check digit is wrong (an enrollment with `check=damm`): the code was
+    /// misheard or mistyped; ask the caller to repeat. Not an attempt, nothing compared.
+    Misheard,
 }
 
 /// The attempt counter and lock, as they stand.
@@ -166,6 +169,9 @@ impl ConstantTimeEq for StateTag {
 /// latest time: a lock does not end and a failure is not forgotten because the clock went back.
 pub struct Verifier {
     totp: Totp,
+    /// The customer-code generator (Addition A), for [`Verifier::customer_code`].
+    customer: Totp,
+    params: ProfileParams,
     config: VerifierConfig,
     state_key: PreparedKey,
     fingerprint: [u8; FINGERPRINT_LEN],
@@ -185,6 +191,8 @@ impl Verifier {
         )?;
         Ok(Verifier {
             totp: profile::agent_totp(enrollment.secret(), enrollment.params())?,
+            customer: profile::customer_totp(enrollment.secret(), enrollment.params())?,
+            params: enrollment.params(),
             config,
             state_key: PreparedKey::new(Algorithm::Sha256, &state_key),
             fingerprint: fingerprint(enrollment),
@@ -247,9 +255,16 @@ impl Verifier {
             return Ok(locked);
         }
         let latest = state.latest;
-        let outcome =
-            self.totp
-                .verify_with_guard(entry, now, self.config.window, &mut state.guard)?;
+        let code = match self.params.read_entry(entry)? {
+            ProfileEntry::Code(code) => code,
+            ProfileEntry::Misheard => return Ok(Verdict::Misheard),
+        };
+        let outcome = self.totp.verify_with_guard(
+            code.as_str(),
+            now,
+            self.config.window,
+            &mut state.guard,
+        )?;
         Ok(match outcome {
             Verification::Accepted(matched) => {
                 state.failures.clear();
@@ -279,7 +294,15 @@ impl Verifier {
 
     /// Display mode: the current code, for the customer to read back to the caller.
     pub fn display(&self, now: u64) -> Result<TimedCode, Error> {
-        self.totp.timed_code_at(now)
+        Ok(self.params.present(self.totp.timed_code_at(now)?))
+    }
+
+    /// The customer code at unix time `now` (Addition A), for the customer to read to the
+    /// vendor's agent when the customer calls in. Show it only when the customer asks for it
+    /// ("I am calling ..."), never in answer to an incoming call: a caller who asks for this
+    /// code is the scam it must not enable.
+    pub fn customer_code(&self, now: u64) -> Result<TimedCode, Error> {
+        Ok(self.params.present(self.customer.timed_code_at(now)?))
     }
 
     /// The attempt counter and lock at unix time `now` (judged, like [`Verifier::check`], at

@@ -22,6 +22,8 @@ use callsign::{
 use serde_json::{Value, json};
 use std::path::PathBuf;
 
+mod twoway;
+
 const RFC4226_SECRET: &[u8] = b"12345678901234567890";
 const RFC6238_SEED_SHA1: &[u8] = b"12345678901234567890";
 const RFC6238_SEED_SHA256: &[u8] = b"12345678901234567890123456789012";
@@ -32,22 +34,22 @@ fn vector_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/callsign-v1.json")
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn unhex(text: &str) -> Vec<u8> {
+pub(crate) fn unhex(text: &str) -> Vec<u8> {
     (0..text.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
         .collect()
 }
 
-fn reference_master() -> MasterKey {
+pub(crate) fn reference_master() -> MasterKey {
     MasterKey::from_bytes(&(0u8..32).collect::<Vec<_>>()).unwrap()
 }
 
-fn kind(error: &Error) -> &'static str {
+pub(crate) fn kind(error: &Error) -> &'static str {
     error.kind().as_str()
 }
 
@@ -359,8 +361,17 @@ fn reference_enrollment() -> Enrollment {
 
 /// Runs `steps` (time, entry) through a fresh verifier and records what it answers.
 fn verifier_sequence(name: &str, config: VerifierConfig, steps: &[(u64, String)]) -> Value {
-    let enrollment = reference_enrollment();
-    let verifier = Verifier::new(&enrollment, config).unwrap();
+    verifier_sequence_on(&reference_enrollment(), name, config, steps)
+}
+
+/// [`verifier_sequence`] on another enrollment.
+fn verifier_sequence_on(
+    enrollment: &Enrollment,
+    name: &str,
+    config: VerifierConfig,
+    steps: &[(u64, String)],
+) -> Value {
+    let verifier = Verifier::new(enrollment, config).unwrap();
     let recorded: Vec<Value> = steps
         .iter()
         .map(|(time, entry)| {
@@ -387,6 +398,7 @@ fn verdict_json(verdict: Verdict) -> Value {
         }
         Verdict::AlreadyUsed { step } => json!({"verdict": "already_used", "step": step}),
         Verdict::LockedOut { until } => json!({"verdict": "locked_out", "until": until}),
+        Verdict::Misheard => json!({"verdict": "misheard"}),
     }
 }
 
@@ -589,6 +601,54 @@ fn verifier_cases() -> Vec<Value> {
             },
             &[(0, code(0)), (1, code(1))],
         ),
+        verifier_sequence_on(
+            &twoway::check_digit_verifier_enrollment(),
+            "check digit: misheard entries cost no attempt, d digits are an error",
+            default,
+            &[
+                (
+                    base,
+                    format!(
+                        "{}{}",
+                        code(step),
+                        (callsign::damm::check_digit(&code(step)).unwrap() + 1) % 10
+                    ),
+                ),
+                (
+                    base + 1,
+                    format!(
+                        "{}{}",
+                        code(step),
+                        (callsign::damm::check_digit(&code(step)).unwrap() + 2) % 10
+                    ),
+                ),
+                (
+                    base + 2,
+                    format!(
+                        "{}{}",
+                        code(step),
+                        (callsign::damm::check_digit(&code(step)).unwrap() + 3) % 10
+                    ),
+                ),
+                (base + 3, code(step)),
+                (
+                    base + 4,
+                    format!(
+                        "{}{}",
+                        wrong(step),
+                        callsign::damm::check_digit(&wrong(step)).unwrap()
+                    ),
+                ),
+                (
+                    base + 5,
+                    format!(
+                        "{} {}",
+                        code(step),
+                        callsign::damm::check_digit(&code(step)).unwrap()
+                    ),
+                ),
+            ],
+        ),
     ]
 }
 
@@ -739,6 +799,7 @@ fn enrollment_cases() -> Vec<Value> {
         let error = Enrollment::parse(&text).unwrap_err();
         cases.push(json!({"uri": text, "error": kind(&error)}));
     }
+    cases.extend(twoway::enrollment_check_cases(&uri));
     cases
 }
 
@@ -967,6 +1028,9 @@ fn generate() -> Value {
             "hkdf cases check the HKDF-SHA256 implementation itself (RFC 5869); bindings without a raw HKDF may skip them.",
             "verifier sequences run their steps in order on one fresh verifier built from enrollment_uri and config.",
             "otpauth and enrollment cases give the canonical URI that emitting the parsed value must produce.",
+            "customer_codes and check_digit_codes: the code of direction agent or customer (protocol Additions A and B); code and grouped include the check digit when check_digit is true.",
+            "check_digit_entries read an entry for an account with a check digit: code (the d code digits), misheard, or an error.",
+            "customer_check_sequences run their steps in order on two fresh issuers (index issuer) that share one ledger, with master_key_hex, epoch, digits, period and check_digit; status is verified, not_verified, already_used, locked_out or misheard.",
             "signed_enrollments: read uri with trusted_keys_hex pinned (or none) and allow_unsigned; refusal names which untrusted_enrollment error it is. The first case is Addition C's reference: signing payload with seed_hex gives uri."
         ],
         "error_kinds": error_kinds,
@@ -981,6 +1045,11 @@ fn generate() -> Value {
         "enrollment": enrollment_cases(),
         "signed_enrollments": signed_enrollment_cases(),
         "base32": base32_cases(),
+        "customer_codes": twoway::customer_code_cases(),
+        "check_digit_codes": twoway::check_digit_code_cases(),
+        "damm": twoway::damm_cases(),
+        "check_digit_entries": twoway::check_digit_entry_cases(),
+        "customer_check_sequences": twoway::customer_check_sequences(),
         "agent_ids": agent_id_cases(),
         "audit_chain": audit_chain_cases(),
     })
@@ -1077,13 +1146,13 @@ fn audit_chain_cases() -> Vec<Value> {
         .collect()
 }
 
-fn load() -> Value {
+pub(crate) fn load() -> Value {
     let text =
         std::fs::read_to_string(vector_path()).expect("tests/vectors/callsign-v1.json is readable");
     serde_json::from_str(&text).expect("the vector file is JSON")
 }
 
-fn cases<'a>(vectors: &'a Value, section: &str) -> &'a Vec<Value> {
+pub(crate) fn cases<'a>(vectors: &'a Value, section: &str) -> &'a Vec<Value> {
     vectors[section]
         .as_array()
         .unwrap_or_else(|| panic!("section {section} is an array"))
@@ -1136,7 +1205,7 @@ fn counts_meet_the_bar() {
     assert!(invalid >= 40, "{invalid} invalid cases");
 }
 
-fn expect_error<T: std::fmt::Debug>(result: Result<T, Error>, case: &Value) {
+pub(crate) fn expect_error<T: std::fmt::Debug>(result: Result<T, Error>, case: &Value) {
     let expected = case["error"].as_str().unwrap();
     match result {
         Err(error) => assert_eq!(error.kind().as_str(), expected, "{case}: {error}"),
@@ -1371,6 +1440,10 @@ fn enrollment_uris() {
                     expect["secret_hex"].as_str().unwrap()
                 );
                 assert_eq!(u64::from(parsed.epoch()), expect["epoch"].as_u64().unwrap());
+                assert_eq!(
+                    parsed.params().check_digit(),
+                    expect["check_digit"].as_bool().unwrap_or(false)
+                );
                 assert_eq!(
                     parsed.to_uri_string().as_str(),
                     case["canonical"].as_str().unwrap()

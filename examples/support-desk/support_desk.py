@@ -1,4 +1,4 @@
-"""support-desk: the tool a support agent runs during an outbound call.
+"""support-desk: the tool a support agent runs during an outbound call, or a customer calling in.
 
 The agent names the customer and the ticket; the tool looks the customer up in the CRM (here a
 small SQLite database that `seed` creates), issues the agent code through a callsign Issuer on a
@@ -11,6 +11,12 @@ tells them whether the caller is genuine. An agent over the rate limit is refuse
     python support_desk.py call --agent agent-7 --ticket T-1042 --customer erika@example.de
     python support_desk.py desk --agent agent-7        # one session, many calls (from stdin:
                                                        # CUSTOMER TICKET per line; see desk --help)
+    python support_desk.py inbound --agent agent-7 --ticket T-2077 --customer ada@example.com --code "246 206"
+
+A customer calling in reads the customer code that their app shows on their own request; the
+agent types it and the tool checks it (audited in the ledger). Three wrong codes lock the
+account's customer checks for every agent, across runs of the tool (the lock is in the ledger);
+a misheard digit (with check digits) costs no attempt.
 
 The master key lives in DATA/master.key and the ledger in DATA/ledger.db for this demo; a real
 deployment keeps the master key and the issuer in the vendor's backend, and the ledger in a
@@ -32,6 +38,19 @@ DEFAULT_DATA = Path("support-desk-data")
 BAR_WIDTH = 30
 EXIT_REFUSED = 3
 EXIT_BAD_INPUT = 2
+EXIT_NOT_VERIFIED = 1
+
+#: What the agent sees for each verdict on a customer calling in.
+CUSTOMER_VERDICTS = {
+    "verified": "VERIFIED: the caller holds {name}'s enrolled app. Go ahead.",
+    "not_verified": "NOT VERIFIED ({attempts_left} attempts left for this account, across all agents). "
+    "Ask the caller to read the code again, or verify them another way.",
+    "already_used": "NOT VERIFIED: that code was already used. Ask for the code the app shows now.",
+    "locked_out": "LOCKED for every agent until {locked_until}: too many wrong codes. "
+    "Do not make changes on this call; verify the caller another way.",
+    "misheard": "MISHEARD: the last digit does not fit. Ask the caller to repeat the code "
+    "(no attempt counted).",
+}
 
 SAMPLE_CUSTOMERS: List[Tuple[str, str, str, str, bool]] = [
     ("customer-0001", "Ada Lovelace", "ada@example.com", "+44 20 7946 0001", True),
@@ -161,6 +180,7 @@ class Desk:
         rate_limit: callsign.RateLimit,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
+        check_digit: bool = False,
     ) -> None:
         if not agent_id.strip():
             raise DeskError("an agent id is required (--agent)")
@@ -170,7 +190,10 @@ class Desk:
         self.clock = clock
         self.sleep = sleep
         self.issuer = callsign.Issuer(
-            load_master_key(paths), callsign.SqliteLedger(paths.ledger), rate_limit=rate_limit
+            load_master_key(paths),
+            callsign.SqliteLedger(paths.ledger),
+            rate_limit=rate_limit,
+            check_digit=check_digit,
         )
 
     def call(self, customer_query: str, ticket: str, live: bool) -> callsign.AgentCode:
@@ -204,6 +227,40 @@ class Desk:
         )
         self.show_countdown(code, live)
         return code
+
+    def customer_calling_in(
+        self, customer_query: str, ticket: str, entry: str
+    ) -> callsign.CustomerVerdict:
+        """Checks the code a customer calling in read from their app, and says the verdict."""
+        ticket = ticket.strip()
+        if not ticket:
+            raise DeskError("a ticket is required (--ticket): the audit must say why you check")
+        customer = find_customer(self.paths, customer_query)
+        if not customer.enrolled:
+            raise DeskError(
+                f"{customer.name} ({customer.account_id}) has no enrolled app, so no code can "
+                "prove who is calling; verify the caller another way"
+            )
+        try:
+            verdict = self.issuer.verify_customer(
+                customer.account_id,
+                entry,
+                agent_id=self.agent_id,
+                ticket=ticket,
+                time=int(self.clock()),
+            )
+        except callsign.InvalidCodeError as error:
+            raise DeskError(f"not a code: {error}. Nothing was counted; ask again.") from None
+        self.out.write(
+            f"Caller says they are {customer.name} ({customer.account_id}), ticket {ticket}\n"
+            + CUSTOMER_VERDICTS[verdict.status].format(
+                name=customer.name,
+                attempts_left=verdict.attempts_left,
+                locked_until=verdict.locked_until,
+            )
+            + "\n"
+        )
+        return verdict
 
     def show_countdown(self, code: callsign.AgentCode, live: bool) -> None:
         """The countdown bar, refreshed every second until the code expires when `live`."""
@@ -288,6 +345,12 @@ def build_parser() -> argparse.ArgumentParser:
     call = commands.choices["call"]
     call.add_argument("--ticket", required=True, help="the ticket this call is about (audited)")
     call.add_argument("--customer", required=True, help="account id, email or phone number")
+    inbound = commands.add_parser("inbound", help="check the code of a customer calling in")
+    inbound.add_argument("--agent", required=True, help="your agent id (audited)")
+    inbound.add_argument("--ticket", required=True, help="the ticket of this call (audited)")
+    inbound.add_argument("--customer", required=True, help="who the caller says they are")
+    inbound.add_argument("--code", required=True, help="the code the caller read from the app")
+    inbound.add_argument("--check-digit", action="store_true", help="codes carry a check digit")
     return parser
 
 
@@ -304,6 +367,10 @@ def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout) -> int:
                 state = "enrolled" if customer.enrolled else "no app"
                 out.write(f"{customer.account_id}  {customer.name:<18} {customer.email:<18} {customer.phone:<17} {state}\n")
             return 0
+        if args.command == "inbound":
+            desk = Desk(paths, args.agent, out, callsign.RateLimit(), check_digit=args.check_digit)
+            verdict = desk.customer_calling_in(args.customer, args.ticket, args.code)
+            return 0 if verdict.verified else EXIT_NOT_VERIFIED
         desk = Desk(paths, args.agent, out, args.rate_limit)
         live = not args.no_wait and out.isatty()
         if args.command == "call":

@@ -40,8 +40,8 @@ opaque!(
     Secret, HotpKey, TotpKey, OtpAuth, MasterKey, Enrollment, Verifier
 );
 
-const CODE_SIZE: usize = 9;
-const GROUPED_SIZE: usize = 10;
+const CODE_SIZE: usize = 10;
+const GROUPED_SIZE: usize = 12;
 
 /// `callsign_timed_code`.
 #[repr(C)]
@@ -278,6 +278,7 @@ unsafe extern "C" {
         time: u64,
         digits: u32,
         period: u64,
+        check_digit: bool,
         out: *mut TimedCode,
     ) -> u32;
     fn callsign_base32_decode(
@@ -402,6 +403,7 @@ const VERDICT_GENUINE: u32 = 1;
 const VERDICT_NOT_GENUINE: u32 = 2;
 const VERDICT_ALREADY_USED: u32 = 3;
 const VERDICT_LOCKED_OUT: u32 = 4;
+const VERDICT_MISHEARD: u32 = 5;
 
 /// Handles and remembered outputs kept per type; when full, the oldest is freed.
 const POOL_SIZE: usize = 8;
@@ -1245,7 +1247,7 @@ fn step(script: &mut Script<'_>, state: &mut State) {
             let secret = script.handle::<Secret>(state, &mut given);
             let (time, digits, period) = (script.u64(), script.u32(), script.u64());
             timed_code(script, state, &mut given, Some(digits), |out| unsafe {
-                callsign_agent_code(secret, time, digits, period, out)
+                callsign_agent_code(secret, time, digits, period, false, out)
             });
         }
         31 => {
@@ -1562,6 +1564,7 @@ fn check_verdict(verdict: &Verdict) {
         VERDICT_NOT_GENUINE => assert_eq!((step, drift, locked_until), (0, 0, 0)),
         VERDICT_ALREADY_USED => assert_eq!((drift, attempts_left, locked_until), (0, 0, 0)),
         VERDICT_LOCKED_OUT => assert_eq!((step, drift, attempts_left), (0, 0, 0)),
+        VERDICT_MISHEARD => assert_eq!((step, drift, attempts_left, locked_until), (0, 0, 0, 0)),
         _ => panic!("undefined verdict kind {kind}"),
     }
 }

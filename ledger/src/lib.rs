@@ -15,8 +15,9 @@ pub use postgres::{POSTGRES_SCHEMA_VERSION, PostgresLedger};
 pub use sqlite::{SQLITE_SCHEMA_VERSION, SqliteLedger};
 
 use callsign::{
-    AccountChange, AccountState, AuditOutcome, AuditQuery, Decision, Error, Issuance,
-    IssuanceEvent, Ledger, LedgerFault, LedgerRecord, RateSlot,
+    AccountChange, AccountState, AuditOutcome, AuditQuery, CustomerCheck, CustomerState,
+    CustomerVerdict, Decision, Error, Issuance, IssuanceEvent, Ledger, LedgerFault, LedgerRecord,
+    RateSlot,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -71,6 +72,85 @@ pub(crate) trait Tx {
     ) -> Result<Option<i64>, Error>;
     /// Appends audit rows.
     fn append(&mut self, events: &[IssuanceEvent<'_>]) -> Result<(), Error>;
+    /// The stored customer-check state of an account: failure times, lock end, last accepted
+    /// step.
+    fn customer_state(&mut self, account_id: &str) -> Result<Option<StoredCustomer>, Error>;
+    /// Stores an account's customer-check state.
+    fn set_customer_state(&mut self, account_id: &str, state: &StoredCustomer)
+    -> Result<(), Error>;
+}
+
+/// A customer-check state in the database's integers: failure times (oldest first), lock end,
+/// last accepted step.
+pub(crate) type StoredCustomer = (Vec<i64>, Option<i64>, Option<i64>);
+
+/// A stored customer-check state as core's.
+fn customer_from_sql(stored: Option<StoredCustomer>) -> Result<CustomerState, Error> {
+    let Some((failures, locked_until, last_accepted_step)) = stored else {
+        return Ok(CustomerState::default());
+    };
+    Ok(CustomerState {
+        failures: failures
+            .into_iter()
+            .map(|time| from_sql_u64(time, "failure time"))
+            .collect::<Result<_, _>>()?,
+        locked_until: locked_until
+            .map(|until| from_sql_u64(until, "lock end"))
+            .transpose()?,
+        last_accepted_step: last_accepted_step
+            .map(|step| from_sql_u64(step, "time step"))
+            .transpose()?,
+    })
+}
+
+/// Core's customer-check state in the database's integers.
+fn customer_to_sql(state: &CustomerState) -> Result<StoredCustomer, Error> {
+    Ok((
+        state
+            .failures
+            .iter()
+            .map(|&time| sql_int(time, "failure time"))
+            .collect::<Result<_, _>>()?,
+        state
+            .locked_until
+            .map(|until| sql_int(until, "lock end"))
+            .transpose()?,
+        state
+            .last_accepted_step
+            .map(|step| sql_int(step, "time step"))
+            .transpose()?,
+    ))
+}
+
+/// An account's customer-check state in a transaction.
+pub(crate) fn customer_in(tx: &mut dyn Tx, account_id: &str) -> Result<CustomerState, Error> {
+    customer_from_sql(tx.customer_state(account_id)?)
+}
+
+/// A customer check inside one transaction (the caller holds the account's lock for it): the
+/// outer error rolls back (nothing recorded), the inner result is committed (a verdict, or the
+/// refusal of a revoked account, each with its audit row).
+pub(crate) fn check_customer_in(
+    tx: &mut dyn Tx,
+    check: &CustomerCheck<'_>,
+) -> Result<Result<CustomerVerdict, Error>, Error> {
+    check_ids(&[check.account_id], check.agent_id, check.ticket)?;
+    sql_int(check.time, "audit time")?;
+    let account = account_in(tx, check.account_id, check.base_epoch)?;
+    if account.revoked {
+        tx.append(&[check.event_with(AuditOutcome::RefusedRevoked)])?;
+        return Ok(Err(check.revoked()));
+    }
+    if account.epoch != check.epoch {
+        return Err(callsign::stale_epoch());
+    }
+    let state = customer_in(tx, check.account_id)?;
+    let (verdict, next) = callsign::decide_customer(&state, check);
+    tx.append(&[check.event(verdict)])?;
+    if next != state {
+        tx.set_customer_state(check.account_id, &customer_to_sql(&next)?)?;
+    }
+    Ok(Ok(verdict))
 }
 
 /// `value` as the database's integer, or [`Error::Overflow`] naming `what`.

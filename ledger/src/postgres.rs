@@ -13,12 +13,12 @@
 //! after `COMMIT` returned.
 
 use crate::{
-    AuditRow, SqlValue, Tx, account_in, audit_query_sql, audit_record, change, check_account,
-    check_change, check_ids, decide, sql_int,
+    AuditRow, SqlValue, StoredCustomer, Tx, account_in, audit_query_sql, audit_record, change,
+    check_account, check_change, check_customer_in, check_ids, customer_in, decide, sql_int,
 };
 use callsign::{
-    AccountChange, AccountState, AuditOutcome, AuditQuery, Decision, Error, Issuance,
-    IssuanceEvent, Ledger, LedgerFault, LedgerRecord,
+    AccountChange, AccountState, AuditOutcome, AuditQuery, CustomerCheck, CustomerState,
+    CustomerVerdict, Decision, Error, Issuance, IssuanceEvent, Ledger, LedgerFault, LedgerRecord,
 };
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, PoolError, RecyclingMethod};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -28,9 +28,15 @@ use tokio::time::{Instant, timeout_at};
 use tokio_postgres::types::ToSql;
 
 /// The newest schema version this code knows.
-pub const POSTGRES_SCHEMA_VERSION: i32 = 1;
+pub const POSTGRES_SCHEMA_VERSION: i32 = 2;
 
-const MIGRATIONS: [(i32, &str); 1] = [(1, include_str!("../migrations/postgres/0001_init.sql"))];
+const MIGRATIONS: [(i32, &str); 2] = [
+    (1, include_str!("../migrations/postgres/0001_init.sql")),
+    (
+        2,
+        include_str!("../migrations/postgres/0002_customer_checks.sql"),
+    ),
+];
 
 /// Connections per ledger (per issuer process).
 const POOL_SIZE: usize = 32;
@@ -369,6 +375,32 @@ impl Tx for PgTx<'_> {
         )
         .map(|_| ())
     }
+
+    fn customer_state(&mut self, account_id: &str) -> Result<Option<StoredCustomer>, Error> {
+        Ok(self
+            .query_opt(
+                "SELECT failures, locked_until, last_accepted_step FROM callsign_customer_checks
+                 WHERE account_id = $1",
+                &[&account_id],
+            )?
+            .map(|row| (row.get(0), row.get(1), row.get(2))))
+    }
+
+    fn set_customer_state(
+        &mut self,
+        account_id: &str,
+        (failures, locked_until, last): &StoredCustomer,
+    ) -> Result<(), Error> {
+        self.query_opt(
+            "INSERT INTO callsign_customer_checks
+             (account_id, failures, locked_until, last_accepted_step) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (account_id) DO UPDATE SET failures = excluded.failures,
+             locked_until = excluded.locked_until,
+             last_accepted_step = excluded.last_accepted_step",
+            &[&account_id, failures, locked_until, last],
+        )
+        .map(|_| ())
+    }
 }
 
 impl Ledger for PostgresLedger {
@@ -405,6 +437,19 @@ impl Ledger for PostgresLedger {
                 deadline,
             };
             account_in(&mut tx, account_id, base_epoch)
+        })
+    }
+
+    fn check_customer(&self, check: &CustomerCheck<'_>) -> Result<CustomerVerdict, Error> {
+        self.transaction(&format!("account:{}", check.account_id), |tx| {
+            check_customer_in(tx, check)
+        })?
+    }
+
+    fn customer_state(&self, account_id: &str) -> Result<CustomerState, Error> {
+        check_account(account_id)?;
+        self.transaction(&format!("account:{account_id}"), |tx| {
+            customer_in(tx, account_id)
         })
     }
 

@@ -3,12 +3,12 @@
 //! issuances of any agents never interleave).
 
 use crate::{
-    AuditRow, SqlValue, Tx, account_in, audit_query_sql, audit_record, change, check_account,
-    decide, sql_int,
+    AuditRow, SqlValue, StoredCustomer, Tx, account_in, audit_query_sql, audit_record, change,
+    check_account, check_customer_in, customer_in, decide, sql_int,
 };
 use callsign::{
-    AccountChange, AccountState, AuditOutcome, AuditQuery, Decision, Error, Issuance,
-    IssuanceEvent, Ledger, LedgerFault, LedgerRecord,
+    AccountChange, AccountState, AuditOutcome, AuditQuery, CustomerCheck, CustomerState,
+    CustomerVerdict, Decision, Error, Issuance, IssuanceEvent, Ledger, LedgerFault, LedgerRecord,
 };
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior};
 use std::path::{Path, PathBuf};
@@ -16,9 +16,15 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 /// The schema version this code reads and writes (SQLite's `user_version`).
-pub const SQLITE_SCHEMA_VERSION: i64 = 1;
+pub const SQLITE_SCHEMA_VERSION: i64 = 2;
 
-const MIGRATIONS: [(i64, &str); 1] = [(1, include_str!("../migrations/sqlite/0001_init.sql"))];
+const MIGRATIONS: [(i64, &str); 2] = [
+    (1, include_str!("../migrations/sqlite/0001_init.sql")),
+    (
+        2,
+        include_str!("../migrations/sqlite/0002_customer_checks.sql"),
+    ),
+];
 
 /// A ledger in one SQLite file. See the module documentation.
 pub struct SqliteLedger {
@@ -229,6 +235,66 @@ impl Tx for SqliteTx<'_> {
         }
         Ok(())
     }
+
+    fn customer_state(&mut self, account_id: &str) -> Result<Option<StoredCustomer>, Error> {
+        let row: Option<(String, Option<i64>, Option<i64>)> = self
+            .transaction
+            .prepare_cached(
+                "SELECT failures, locked_until, last_accepted_step FROM callsign_customer_checks
+                 WHERE account_id = ?1",
+            )
+            .and_then(|mut statement| {
+                statement
+                    .query_row([account_id], |row| {
+                        Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+                    })
+                    .optional()
+            })
+            .map_err(|error| self.fault(&error))?;
+        row.map(|(failures, locked_until, last)| {
+            Ok((failures_from_text(&failures)?, locked_until, last))
+        })
+        .transpose()
+    }
+
+    fn set_customer_state(
+        &mut self,
+        account_id: &str,
+        (failures, locked_until, last): &StoredCustomer,
+    ) -> Result<(), Error> {
+        self.transaction
+            .prepare_cached(
+                "INSERT INTO callsign_customer_checks
+                 (account_id, failures, locked_until, last_accepted_step) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (account_id) DO UPDATE SET failures = excluded.failures,
+                 locked_until = excluded.locked_until,
+                 last_accepted_step = excluded.last_accepted_step",
+            )
+            .and_then(|mut statement| {
+                statement.execute((account_id, failures_text(failures), locked_until, last))
+            })
+            .map(|_| ())
+            .map_err(|error| self.fault(&error))
+    }
+}
+
+/// Failure times as the SQLite column holds them: decimal, separated by single spaces.
+fn failures_text(failures: &[i64]) -> String {
+    failures
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The failure times of the SQLite column.
+fn failures_from_text(text: &str) -> Result<Vec<i64>, Error> {
+    text.split_whitespace()
+        .map(|time| {
+            time.parse()
+                .map_err(|_| LedgerFault::Failed.error("the ledger holds a malformed failure time"))
+        })
+        .collect()
 }
 
 impl Ledger for SqliteLedger {
@@ -249,6 +315,15 @@ impl Ledger for SqliteLedger {
     fn account(&self, account_id: &str, base_epoch: u32) -> Result<AccountState, Error> {
         check_account(account_id)?;
         self.transaction(|tx| account_in(tx, account_id, base_epoch))
+    }
+
+    fn check_customer(&self, check: &CustomerCheck<'_>) -> Result<CustomerVerdict, Error> {
+        self.transaction(|tx| check_customer_in(tx, check))?
+    }
+
+    fn customer_state(&self, account_id: &str) -> Result<CustomerState, Error> {
+        check_account(account_id)?;
+        self.transaction(|tx| customer_in(tx, account_id))
     }
 
     fn audit_events(&self, query: &AuditQuery<'_>) -> Result<Vec<LedgerRecord>, Error> {

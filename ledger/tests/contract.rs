@@ -399,6 +399,130 @@ pub fn threads_sharing_a_ledger_never_exceed_the_limit(open: Open) {
     assert_eq!(issued, 7);
 }
 
+/// The customer code of `account` (epoch 0, 6 digits, 30 s) at `time`.
+fn customer_code_of(account: &str, time: u64) -> String {
+    let secret = master().account_secret(account, 0).unwrap();
+    callsign::customer_code(&secret, time, callsign::ProfileParams::default())
+        .unwrap()
+        .as_str()
+        .to_owned()
+}
+
+/// A well-formed customer code that is not the account's at `time` (nor a neighbour's).
+fn wrong_customer_code(account: &str, time: u64) -> String {
+    let near: Vec<String> = [time - 30, time, time + 30]
+        .iter()
+        .map(|&at| customer_code_of(account, at))
+        .collect();
+    (0u32..1000)
+        .map(|n| format!("{:06}", (n * 7919 + 123_457) % 1_000_000))
+        .find(|candidate| !near.contains(candidate))
+        .unwrap()
+}
+
+/// Inbound calls (Addition A): failures, the lock and the last accepted step are per account,
+/// for every issuer and agent on the ledger; every check is recorded before its verdict.
+pub fn customer_checks_lock_the_account_for_every_issuer(open: Open) {
+    use callsign::CustomerVerdict;
+    let name = unique("customer");
+    let account = format!("{name}-acct");
+    let ledger = open(&name);
+    let issuers = [
+        issuer(Arc::clone(&ledger), 30, 3600),
+        issuer(ledger, 30, 3600),
+    ];
+    let check = |index: usize, agent: &str, entry: &str, time: u64| {
+        issuers[index].verify_customer(&request(&account, agent), entry, time)
+    };
+    let wrong = wrong_customer_code(&account, NOW);
+    assert_eq!(
+        check(0, "agent-1", &wrong, NOW),
+        Ok(CustomerVerdict::NotVerified { attempts_left: 2 })
+    );
+    assert_eq!(
+        check(1, "agent-2", &wrong, NOW + 1),
+        Ok(CustomerVerdict::NotVerified { attempts_left: 1 })
+    );
+    assert_eq!(
+        check(0, "agent-3", &wrong, NOW + 2),
+        Ok(CustomerVerdict::LockedOut { until: NOW + 902 })
+    );
+    let real = customer_code_of(&account, NOW + 10);
+    assert_eq!(
+        check(1, "agent-4", &real, NOW + 10),
+        Ok(CustomerVerdict::LockedOut { until: NOW + 902 })
+    );
+    let later = NOW + 902;
+    let real = customer_code_of(&account, later);
+    assert_eq!(
+        check(1, "agent-4", &real, later),
+        Ok(CustomerVerdict::Verified { step: later / 30 })
+    );
+    assert_eq!(
+        check(0, "agent-1", &real, later + 1),
+        Ok(CustomerVerdict::AlreadyUsed { step: later / 30 })
+    );
+    assert!(matches!(
+        check(0, "agent-1", "12a456", later + 2),
+        Err(Error::InvalidCodeCharacter { .. })
+    ));
+    let state = issuers[0].ledger().customer_state(&account).unwrap();
+    assert_eq!(state.last_accepted_step, Some(later / 30));
+    assert_eq!((state.failures.len(), state.locked_until), (0, None));
+    let outcomes: Vec<&str> = issuers[0]
+        .audit_events(&AuditQuery {
+            account_id: Some(&account),
+            ..AuditQuery::default()
+        })
+        .unwrap()
+        .iter()
+        .map(|record| record.outcome.as_str())
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            "customer_not_verified",
+            "customer_not_verified",
+            "customer_locked_out",
+            "customer_locked_out",
+            "customer_verified",
+            "customer_already_used"
+        ]
+    );
+    // A revoked account is refused (and the refusal recorded).
+    issuers[1]
+        .revoke(&account, "supervisor", "stolen phone", later + 3)
+        .unwrap();
+    assert!(matches!(
+        check(0, "agent-1", &real, later + 4),
+        Err(Error::AccountRevoked { .. })
+    ));
+}
+
+/// Durable ledgers only: a customer-check lock outlives the issuer and the ledger.
+pub fn the_customer_lock_survives_a_restart(open: Open) {
+    let name = unique("customer-restart");
+    let account = format!("{name}-acct");
+    let wrong = wrong_customer_code(&account, NOW);
+    {
+        let issuer = issuer(open(&name), 30, 3600);
+        for offset in 0..3 {
+            issuer
+                .verify_customer(&request(&account, "agent-1"), &wrong, NOW + offset)
+                .unwrap();
+        }
+    }
+    let issuer = issuer(open(&name), 30, 3600);
+    assert_eq!(
+        issuer.verify_customer(
+            &request(&account, "agent-2"),
+            &customer_code_of(&account, NOW + 5),
+            NOW + 5
+        ),
+        Ok(callsign::CustomerVerdict::LockedOut { until: NOW + 902 })
+    );
+}
+
 /// Durable ledgers only: the limit and the lifecycle outlive the issuer and the ledger.
 pub fn the_limit_survives_a_restart(open: Open) {
     let name = unique("restart");
@@ -432,6 +556,7 @@ macro_rules! contract {
             audit_reads_back_by_agent_account_and_time,
             ids_out_of_bounds_are_typed_errors,
             threads_sharing_a_ledger_never_exceed_the_limit,
+            customer_checks_lock_the_account_for_every_issuer,
         );
     };
     (@tests $module:ident, $open:expr, $attributes:tt, $($property:ident,)+) => {
@@ -455,6 +580,17 @@ contract!(
     super::postgres,
     #[ignore = "needs PostgreSQL: scripts/test-ledger.sh"]
 );
+
+#[test]
+fn sqlite_customer_lock_survives_a_restart() {
+    the_customer_lock_survives_a_restart(sqlite);
+}
+
+#[test]
+#[ignore = "needs PostgreSQL: scripts/test-ledger.sh"]
+fn postgres_customer_lock_survives_a_restart() {
+    the_customer_lock_survives_a_restart(postgres);
+}
 
 #[test]
 fn sqlite_limit_survives_a_restart() {

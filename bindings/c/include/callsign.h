@@ -38,11 +38,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-// Bytes of `callsign_timed_code.code`: 8 digits at most and a NUL.
-#define CALLSIGN_CODE_SIZE 9
+// Bytes of `callsign_timed_code.code`: 8 digits at most, a check digit and a NUL.
+#define CALLSIGN_CODE_SIZE 10
 
-// Bytes of `callsign_timed_code.grouped`: 8 digits, one space and a NUL.
-#define CALLSIGN_GROUPED_SIZE 10
+// Bytes of `callsign_timed_code.grouped`: 8 digits, a space, a check digit after another
+// space, and a NUL ("0465 9476 8").
+#define CALLSIGN_GROUPED_SIZE 12
 
 // The outcome of a callsign function. `CALLSIGN_RESULT_OK` (0) is success.
 //
@@ -180,6 +181,16 @@ enum callsign_audit_outcome
   CALLSIGN_AUDIT_OUTCOME_REVOKED = 4,
   // The account was re-enrolled under a new epoch (no code).
   CALLSIGN_AUDIT_OUTCOME_REENROLLED = 5,
+  // A customer calling in read a customer code that matched.
+  CALLSIGN_AUDIT_OUTCOME_CUSTOMER_VERIFIED = 6,
+  // A caller's customer code matched nothing: a failed attempt.
+  CALLSIGN_AUDIT_OUTCOME_CUSTOMER_NOT_VERIFIED = 7,
+  // A caller's customer code was already accepted once: a replay.
+  CALLSIGN_AUDIT_OUTCOME_CUSTOMER_ALREADY_USED = 8,
+  // The account's customer checks are locked; nothing was compared.
+  CALLSIGN_AUDIT_OUTCOME_CUSTOMER_LOCKED_OUT = 9,
+  // A caller's customer code had a wrong check digit: not an attempt.
+  CALLSIGN_AUDIT_OUTCOME_CUSTOMER_MISHEARD = 10,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -203,6 +214,8 @@ enum callsign_verdict_kind
   CALLSIGN_VERDICT_KIND_ALREADY_USED = 3,
   // Too many failures: nothing is checked until `locked_until`.
   CALLSIGN_VERDICT_KIND_LOCKED_OUT = 4,
+  // The check digit is wrong: ask the caller to repeat. Not an attempt.
+  CALLSIGN_VERDICT_KIND_MISHEARD = 5,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -230,6 +243,32 @@ enum callsign_restored
 typedef enum callsign_restored callsign_restored;
 #else
 typedef uint32_t callsign_restored;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// The kind of a customer verdict (the vendor checking a customer who calls in).
+enum callsign_customer_verdict_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // The entry is the customer code of a step in the window.
+  CALLSIGN_CUSTOMER_VERDICT_KIND_VERIFIED = 1,
+  // The entry matches nothing; `attempts_left` more failures lock the account for every
+  // agent.
+  CALLSIGN_CUSTOMER_VERDICT_KIND_NOT_VERIFIED = 2,
+  // The entry matches a step at or before the last accepted one: a replay.
+  CALLSIGN_CUSTOMER_VERDICT_KIND_ALREADY_USED = 3,
+  // The account's customer checks are locked until `locked_until`.
+  CALLSIGN_CUSTOMER_VERDICT_KIND_LOCKED_OUT = 4,
+  // The check digit is wrong: ask the caller to repeat. Not an attempt.
+  CALLSIGN_CUSTOMER_VERDICT_KIND_MISHEARD = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum callsign_customer_verdict_kind callsign_customer_verdict_kind;
+#else
+typedef uint32_t callsign_customer_verdict_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -327,6 +366,9 @@ typedef struct callsign_issuer_config {
   uint64_t rate_limit_window_seconds;
   // How many accounts' call keys are cached.
   size_t cache_capacity;
+  // Whether every code (agent and customer) carries a Damm check digit; enrollments then
+  // say `check=damm`.
+  bool check_digit;
 } callsign_issuer_config;
 
 // A TOTP code with its time step and validity, as the issuer, the agent-code function and the
@@ -366,6 +408,18 @@ typedef struct callsign_otpauth_info {
 typedef bool (*callsign_audit_callback)(void *user_data,
                                         const struct callsign_audit_event *events,
                                         size_t count);
+
+// The answer to "is this caller the customer?". Fields that do not apply to `kind` are 0.
+typedef struct callsign_customer_verdict {
+  // A `callsign_customer_verdict_kind` value.
+  uint32_t kind;
+  // The matching step (VERIFIED, `ALREADY_USED`).
+  uint64_t step;
+  // Failures still allowed before the lock (`NOT_VERIFIED`).
+  uint32_t attempts_left;
+  // Unix time at which the lock ends (`LOCKED_OUT`).
+  uint64_t locked_until;
+} callsign_customer_verdict;
 
 // How a verifier checks entries. Fill it with `callsign_verifier_config_default`.
 typedef struct callsign_verifier_config {
@@ -728,12 +782,23 @@ callsign_result callsign_call_key(const struct callsign_secret *account_secret,
                                   struct callsign_secret **out);
 
 // Stores the agent code of an account secret at unix time `time` in `*out`, with `digits`
-// (6..=8) and `period` (10..=300 s). Derives the call key on every call; an issuer caches it.
+// (6..=8) and `period` (10..=300 s), followed by its Damm check digit when `check_digit`.
+// Derives the call key on every call; an issuer caches it.
 callsign_result callsign_agent_code(const struct callsign_secret *account_secret,
                                     uint64_t time,
                                     uint32_t digits,
                                     uint64_t period,
+                                    bool check_digit,
                                     struct callsign_timed_code *out);
+
+// Stores the customer code (the customer calling the vendor) of an account secret at unix
+// time `time` in `*out`; parameters as for `callsign_agent_code`.
+callsign_result callsign_customer_code(const struct callsign_secret *account_secret,
+                                       uint64_t time,
+                                       uint32_t digits,
+                                       uint64_t period,
+                                       bool check_digit,
+                                       struct callsign_timed_code *out);
 
 // Stores the default issuer configuration (epoch 0, 6 digits, 30 s, 30 codes per agent per
 // hour, 10,000 cached accounts) in `*out`.
@@ -766,6 +831,19 @@ callsign_result callsign_issuer_issue(const struct callsign_issuer *issuer,
                                       const char *ticket,
                                       uint64_t now,
                                       struct callsign_timed_code *out);
+
+// Checks the customer code that a customer calling in read to `agent_id` (for `ticket`), for
+// `account_id` at unix time `now`, and stores the verdict in `*out`. The check is audited
+// before the verdict is returned (a refused callback: `CALLSIGN_RESULT_AUDIT_FAILED`, never
+// VERIFIED); failures count per account for every agent. A malformed entry is
+// `CALLSIGN_RESULT_INVALID_CODE` and counts as no attempt.
+callsign_result callsign_issuer_verify_customer(const struct callsign_issuer *issuer,
+                                                const char *account_id,
+                                                const char *agent_id,
+                                                const char *ticket,
+                                                const char *entry,
+                                                uint64_t now,
+                                                struct callsign_customer_verdict *out);
 
 // Issues codes for `count` accounts at once under one agent and reason, into `out_codes`
 // (an array of `count` elements). All or nothing: on any error no code is written.
@@ -977,6 +1055,12 @@ callsign_result callsign_verifier_check(const struct callsign_verifier *verifier
 callsign_result callsign_verifier_display(const struct callsign_verifier *verifier,
                                           uint64_t now,
                                           struct callsign_timed_code *out);
+
+// Stores the customer code at unix time `now` in `*out`: what the app shows when the customer
+// asks for it to call the vendor (never in answer to an incoming call).
+callsign_result callsign_verifier_customer_code(const struct callsign_verifier *verifier,
+                                                uint64_t now,
+                                                struct callsign_timed_code *out);
 
 // Stores the attempt counter and lock at unix time `now` in `*out`.
 callsign_result callsign_verifier_get_status(const struct callsign_verifier *verifier,

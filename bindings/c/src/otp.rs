@@ -67,12 +67,13 @@ macro_rules! try_algorithm {
 
 pub(crate) use try_algorithm;
 
-/// Bytes of `callsign_timed_code.code`: 8 digits at most and a NUL.
-pub const CALLSIGN_CODE_SIZE: usize = 9;
-/// Bytes of `callsign_timed_code.grouped`: 8 digits, one space and a NUL.
-pub const CALLSIGN_GROUPED_SIZE: usize = 10;
-const _: () = assert!(CALLSIGN_CODE_SIZE == callsign::MAX_DIGITS as usize + 1);
-const _: () = assert!(CALLSIGN_GROUPED_SIZE == callsign::MAX_DIGITS as usize + 2);
+/// Bytes of `callsign_timed_code.code`: 8 digits at most, a check digit and a NUL.
+pub const CALLSIGN_CODE_SIZE: usize = 10;
+/// Bytes of `callsign_timed_code.grouped`: 8 digits, a space, a check digit after another
+/// space, and a NUL ("0465 9476 8").
+pub const CALLSIGN_GROUPED_SIZE: usize = 12;
+const _: () = assert!(CALLSIGN_CODE_SIZE == callsign::MAX_CODE_LEN + 1);
+const _: () = assert!(CALLSIGN_GROUPED_SIZE == callsign::MAX_GROUPED_LEN + 1);
 
 /// A TOTP code with its time step and validity, as the issuer, the agent-code function and the
 /// verifier's display mode return it. The strings are NUL-terminated.

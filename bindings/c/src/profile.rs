@@ -6,8 +6,8 @@ use std::os::raw::c_char;
 use std::sync::Arc;
 
 use callsign::{
-    AuditError, AuditOutcome, AuditSink, IssuanceEvent, IssueRequest, Issuer, IssuerConfig,
-    JsonLinesAuditSink, MasterKey, ProfileParams, RateLimit,
+    AuditError, AuditOutcome, AuditSink, CustomerVerdict, IssuanceEvent, IssueRequest, Issuer,
+    IssuerConfig, JsonLinesAuditSink, MasterKey, ProfileParams, RateLimit, TimedCode,
 };
 
 use crate::boundary::ffi_boundary;
@@ -102,20 +102,64 @@ pub unsafe extern "C" fn callsign_call_key(
 }
 
 /// Stores the agent code of an account secret at unix time `time` in `*out`, with `digits`
-/// (6..=8) and `period` (10..=300 s). Derives the call key on every call; an issuer caches it.
+/// (6..=8) and `period` (10..=300 s), followed by its Damm check digit when `check_digit`.
+/// Derives the call key on every call; an issuer caches it.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn callsign_agent_code(
     account_secret: *const callsign_secret,
     time: u64,
     digits: u32,
     period: u64,
+    check_digit: bool,
     out: *mut callsign_timed_code,
 ) -> callsign_result {
     ffi_boundary! {
+        let code = ProfileCode { time, digits, period, check_digit };
+        unsafe { code.store(account_secret, out, callsign::agent_code) }
+    }
+}
+
+/// Stores the customer code (the customer calling the vendor) of an account secret at unix
+/// time `time` in `*out`; parameters as for `callsign_agent_code`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn callsign_customer_code(
+    account_secret: *const callsign_secret,
+    time: u64,
+    digits: u32,
+    period: u64,
+    check_digit: bool,
+    out: *mut callsign_timed_code,
+) -> callsign_result {
+    ffi_boundary! {
+        let code = ProfileCode { time, digits, period, check_digit };
+        unsafe { code.store(account_secret, out, callsign::customer_code) }
+    }
+}
+
+/// The arguments shared by `callsign_agent_code` and `callsign_customer_code`.
+struct ProfileCode {
+    time: u64,
+    digits: u32,
+    period: u64,
+    check_digit: bool,
+}
+
+impl ProfileCode {
+    /// Checks the pointers and parameters, computes the code with `compute` and stores it.
+    ///
+    /// # Safety
+    /// As for the public functions: `account_secret` NULL or valid, `out` NULL or writable.
+    unsafe fn store(
+        &self,
+        account_secret: *const callsign_secret,
+        out: *mut callsign_timed_code,
+        compute: fn(&callsign::Secret, u64, ProfileParams) -> Result<TimedCode, callsign::Error>,
+    ) -> callsign_result {
         let account_secret = try_ref!(account_secret);
         let out = try_out!(out);
-        let params = try_core!(ProfileParams::new(digits, period));
-        let code = try_core!(callsign::agent_code(&account_secret.secret, time, params));
+        let params = try_core!(ProfileParams::new(self.digits, self.period))
+            .with_check_digit(self.check_digit);
+        let code = try_core!(compute(&account_secret.secret, self.time, params));
         out.set(callsign_timed_code::from(&code));
         callsign_result::Ok
     }
@@ -135,6 +179,16 @@ pub enum callsign_audit_outcome {
     Revoked = 4,
     /// The account was re-enrolled under a new epoch (no code).
     Reenrolled = 5,
+    /// A customer calling in read a customer code that matched.
+    CustomerVerified = 6,
+    /// A caller's customer code matched nothing: a failed attempt.
+    CustomerNotVerified = 7,
+    /// A caller's customer code was already accepted once: a replay.
+    CustomerAlreadyUsed = 8,
+    /// The account's customer checks are locked; nothing was compared.
+    CustomerLockedOut = 9,
+    /// A caller's customer code had a wrong check digit: not an attempt.
+    CustomerMisheard = 10,
 }
 
 /// One issuance or refusal. It never holds the code or any secret. The strings are
@@ -223,6 +277,15 @@ impl AuditSink for CallbackSink {
                     AuditOutcome::RefusedRevoked => callsign_audit_outcome::RefusedRevoked,
                     AuditOutcome::Revoked => callsign_audit_outcome::Revoked,
                     AuditOutcome::Reenrolled => callsign_audit_outcome::Reenrolled,
+                    AuditOutcome::CustomerVerified => callsign_audit_outcome::CustomerVerified,
+                    AuditOutcome::CustomerNotVerified => {
+                        callsign_audit_outcome::CustomerNotVerified
+                    }
+                    AuditOutcome::CustomerAlreadyUsed => {
+                        callsign_audit_outcome::CustomerAlreadyUsed
+                    }
+                    AuditOutcome::CustomerLockedOut => callsign_audit_outcome::CustomerLockedOut,
+                    AuditOutcome::CustomerMisheard => callsign_audit_outcome::CustomerMisheard,
                 } as u32,
                 account_id: strings.account_id.as_ptr(),
                 agent_id: strings.agent_id.as_ptr(),
@@ -262,6 +325,9 @@ pub struct callsign_issuer_config {
     pub rate_limit_window_seconds: u64,
     /// How many accounts' call keys are cached.
     pub cache_capacity: usize,
+    /// Whether every code (agent and customer) carries a Damm check digit; enrollments then
+    /// say `check=damm`.
+    pub check_digit: bool,
 }
 
 impl callsign_issuer_config {
@@ -269,7 +335,8 @@ impl callsign_issuer_config {
     pub(crate) fn to_core(self) -> Result<IssuerConfig, callsign::Error> {
         Ok(IssuerConfig {
             epoch: self.epoch,
-            params: ProfileParams::new(self.digits, self.period)?,
+            params: ProfileParams::new(self.digits, self.period)?
+                .with_check_digit(self.check_digit),
             rate_limit: self.rate_limit_enabled.then_some(RateLimit {
                 max_codes: self.rate_limit_max_codes,
                 window_seconds: self.rate_limit_window_seconds,
@@ -298,6 +365,7 @@ pub unsafe extern "C" fn callsign_issuer_config_default(
             rate_limit_max_codes: limit.max_codes,
             rate_limit_window_seconds: limit.window_seconds,
             cache_capacity: config.cache_capacity,
+            check_digit: config.params.check_digit(),
         });
         callsign_result::Ok
     }
@@ -389,6 +457,85 @@ pub unsafe extern "C" fn callsign_issuer_issue(
         };
         let out = try_out!(out);
         out.set(callsign_timed_code::from(&try_core!(issuer.issuer.issue(&request, now))));
+        callsign_result::Ok
+    }
+}
+
+/// The kind of a customer verdict (the vendor checking a customer who calls in).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum callsign_customer_verdict_kind {
+    /// The entry is the customer code of a step in the window.
+    Verified = 1,
+    /// The entry matches nothing; `attempts_left` more failures lock the account for every
+    /// agent.
+    NotVerified = 2,
+    /// The entry matches a step at or before the last accepted one: a replay.
+    AlreadyUsed = 3,
+    /// The account's customer checks are locked until `locked_until`.
+    LockedOut = 4,
+    /// The check digit is wrong: ask the caller to repeat. Not an attempt.
+    Misheard = 5,
+}
+
+/// The answer to "is this caller the customer?". Fields that do not apply to `kind` are 0.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct callsign_customer_verdict {
+    /// A `callsign_customer_verdict_kind` value.
+    pub kind: u32,
+    /// The matching step (VERIFIED, `ALREADY_USED`).
+    pub step: u64,
+    /// Failures still allowed before the lock (`NOT_VERIFIED`).
+    pub attempts_left: u32,
+    /// Unix time at which the lock ends (`LOCKED_OUT`).
+    pub locked_until: u64,
+}
+
+impl From<CustomerVerdict> for callsign_customer_verdict {
+    fn from(verdict: CustomerVerdict) -> Self {
+        let kind = match verdict {
+            CustomerVerdict::Verified { .. } => callsign_customer_verdict_kind::Verified,
+            CustomerVerdict::NotVerified { .. } => callsign_customer_verdict_kind::NotVerified,
+            CustomerVerdict::AlreadyUsed { .. } => callsign_customer_verdict_kind::AlreadyUsed,
+            CustomerVerdict::LockedOut { .. } => callsign_customer_verdict_kind::LockedOut,
+            _ => callsign_customer_verdict_kind::Misheard,
+        };
+        callsign_customer_verdict {
+            kind: kind as u32,
+            step: verdict.step().unwrap_or(0),
+            attempts_left: verdict.attempts_left().unwrap_or(0),
+            locked_until: verdict.locked_until().unwrap_or(0),
+        }
+    }
+}
+
+/// Checks the customer code that a customer calling in read to `agent_id` (for `ticket`), for
+/// `account_id` at unix time `now`, and stores the verdict in `*out`. The check is audited
+/// before the verdict is returned (a refused callback: `CALLSIGN_RESULT_AUDIT_FAILED`, never
+/// VERIFIED); failures count per account for every agent. A malformed entry is
+/// `CALLSIGN_RESULT_INVALID_CODE` and counts as no attempt.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn callsign_issuer_verify_customer(
+    issuer: *const callsign_issuer,
+    account_id: *const c_char,
+    agent_id: *const c_char,
+    ticket: *const c_char,
+    entry: *const c_char,
+    now: u64,
+    out: *mut callsign_customer_verdict,
+) -> callsign_result {
+    ffi_boundary! {
+        let issuer = try_ref!(issuer);
+        let request = IssueRequest {
+            account_id: try_str!(account_id),
+            agent_id: try_str!(agent_id),
+            ticket: try_str!(ticket),
+        };
+        let entry = try_str!(entry);
+        let out = try_out!(out);
+        let verdict = try_core!(issuer.issuer.verify_customer(&request, entry, now));
+        out.set(callsign_customer_verdict::from(verdict));
         callsign_result::Ok
     }
 }

@@ -206,6 +206,8 @@ pub enum callsign_verdict_kind {
     AlreadyUsed = 3,
     /// Too many failures: nothing is checked until `locked_until`.
     LockedOut = 4,
+    /// The check digit is wrong: ask the caller to repeat. Not an attempt.
+    Misheard = 5,
 }
 
 /// The answer to "is my caller genuine?". Fields that do not apply to `kind` are 0.
@@ -253,6 +255,10 @@ impl From<Verdict> for callsign_verdict {
             Verdict::LockedOut { until } => callsign_verdict {
                 kind: callsign_verdict_kind::LockedOut as u32,
                 locked_until: until,
+                ..empty
+            },
+            Verdict::Misheard => callsign_verdict {
+                kind: callsign_verdict_kind::Misheard as u32,
                 ..empty
             },
         }
@@ -409,6 +415,22 @@ pub unsafe extern "C" fn callsign_verifier_display(
         let verifier = try_ref!(verifier);
         let out = try_out!(out);
         out.set(callsign_timed_code::from(&try_core!(verifier.verifier.display(now))));
+        callsign_result::Ok
+    }
+}
+
+/// Stores the customer code at unix time `now` in `*out`: what the app shows when the customer
+/// asks for it to call the vendor (never in answer to an incoming call).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn callsign_verifier_customer_code(
+    verifier: *const callsign_verifier,
+    now: u64,
+    out: *mut callsign_timed_code,
+) -> callsign_result {
+    ffi_boundary! {
+        let verifier = try_ref!(verifier);
+        let out = try_out!(out);
+        out.set(callsign_timed_code::from(&try_core!(verifier.verifier.customer_code(now))));
         callsign_result::Ok
     }
 }

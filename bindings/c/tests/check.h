@@ -30,5 +30,6 @@ void suite_results(void);
 void suite_api(void);
 void suite_vectors(const char *vector_path);
 void suite_bad_input(void);
+void suite_twoway(void);
 
 #endif

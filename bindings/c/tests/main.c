@@ -60,6 +60,7 @@ int main(int argc, char **argv) {
     suite_api();
     suite_vectors(argv[1]);
     suite_bad_input();
+    suite_twoway();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

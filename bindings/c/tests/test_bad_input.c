@@ -31,6 +31,7 @@ static int64_t drift;
 static uint32_t number;
 static callsign_timed_code timed;
 static callsign_verdict verdict;
+static callsign_customer_verdict customer_verdict;
 static callsign_secret *secret_out;
 static callsign_totp_key *totp_out;
 static callsign_verifier *verifier_out;
@@ -113,9 +114,9 @@ CASE(account_id_too_long, callsign_account_secret(fx.master, long_id, 0, &secret
 CASE(account_id_empty, callsign_account_secret(fx.master, "", 0, &secret_out))
 CASE(account_id_not_utf8, callsign_account_secret(fx.master, "kunde\xc3", 0, &secret_out))
 CASE(account_secret_null_master, callsign_account_secret(NULL, "customer-0001", 0, &secret_out))
-CASE(agent_code_period_0, callsign_agent_code(fx.secret, 59, 6, 0, &timed))
-CASE(agent_code_digits_5, callsign_agent_code(fx.secret, 59, 5, 30, &timed))
-CASE(agent_code_null_out, callsign_agent_code(fx.secret, 59, 6, 30, NULL))
+CASE(agent_code_period_0, callsign_agent_code(fx.secret, 59, 6, 0, false, &timed))
+CASE(agent_code_digits_5, callsign_agent_code(fx.secret, 59, 5, 30, false, &timed))
+CASE(agent_code_null_out, callsign_agent_code(fx.secret, 59, 6, 30, false, NULL))
 CASE(enrollment_unknown_parameter, callsign_enrollment_parse("callsign://enroll?v=1&color=red", &enrollment_out))
 CASE(enrollment_empty_issuer, callsign_enrollment_new("", "customer-0001", fx.secret, 0, 6, 30, &enrollment_out))
 CASE(enrollment_period_9, callsign_enrollment_new("ACME", "customer-0001", fx.secret, 0, 6, 9, &enrollment_out))
@@ -152,6 +153,13 @@ CASE(issuer_account_id_too_long, callsign_issuer_issue(fx.issuer, long_id, "agen
 CASE(issuer_null_ticket, callsign_issuer_issue(fx.issuer, "customer-0001", "agent-7", NULL, 1764355200, &timed))
 CASE(issuer_rate_limited, callsign_issuer_issue(fx.strict_issuer, "customer-0001", "agent-7", "T-2", 1764355201, &timed))
 CASE(issuer_audit_refused, callsign_issuer_issue(fx.failing_issuer, "customer-0001", "agent-7", "T-1", 1764355200, &timed))
+CASE(customer_code_digits_9, callsign_customer_code(fx.secret, 59, 9, 30, true, &timed))
+CASE(customer_code_null_out, callsign_customer_code(fx.secret, 59, 6, 30, false, NULL))
+CASE(verifier_customer_code_null_verifier, callsign_verifier_customer_code(NULL, 59, &timed))
+CASE(verify_customer_null_entry, callsign_issuer_verify_customer(fx.issuer, "customer-0001", "agent-7", "T-1", NULL, 59, &customer_verdict))
+CASE(verify_customer_letters, callsign_issuer_verify_customer(fx.issuer, "customer-0001", "agent-7", "T-1", "24a206", 59, &customer_verdict))
+CASE(verify_customer_null_out, callsign_issuer_verify_customer(fx.issuer, "customer-0001", "agent-7", "T-1", "246206", 59, NULL))
+CASE(verify_customer_audit_refused, callsign_issuer_verify_customer(fx.failing_issuer, "customer-0001", "agent-7", "T-1", "246206", 59, &customer_verdict))
 CASE(result_message_unknown, callsign_result_message(4242, text, sizeof text, &needed))
 
 typedef struct {
@@ -239,6 +247,13 @@ static const bad_input_case table[] = {
     ROW(issuer_rate_limited, RATE_LIMITED),
     ROW(issuer_audit_refused, AUDIT_FAILED),
     ROW(result_message_unknown, INVALID_ARGUMENT),
+    ROW(customer_code_digits_9, INVALID_DIGITS),
+    ROW(customer_code_null_out, NULL_PARAMETER),
+    ROW(verifier_customer_code_null_verifier, NULL_PARAMETER),
+    ROW(verify_customer_null_entry, NULL_PARAMETER),
+    ROW(verify_customer_letters, INVALID_CODE),
+    ROW(verify_customer_null_out, NULL_PARAMETER),
+    ROW(verify_customer_audit_refused, AUDIT_FAILED),
 };
 
 static void setup(void) {

@@ -110,7 +110,8 @@ impl CodeSource {
         let digits = args.digits.unwrap_or(defaults.digits());
         Digits::new(digits).map_err(CliError::blame("--digits"))?;
         let params = ProfileParams::new(digits, args.period.unwrap_or(defaults.period()))
-            .map_err(CliError::blame("--period"))?;
+            .map_err(CliError::blame("--period"))?
+            .with_check_digit(args.check_digit);
         let config = IssuerConfig {
             epoch: args.epoch.unwrap_or(0),
             params,
@@ -154,6 +155,7 @@ impl CodeSource {
                 totp,
                 sink,
             } => totp.timed_code_at(now).and_then(|code| {
+                let code = enrollment.params().present(code);
                 let event = IssuanceEvent {
                     time: now,
                     outcome: AuditOutcome::Issued,
@@ -221,14 +223,7 @@ impl AuditSink for Unrecorded {
 pub fn agent_code(args: &AgentCodeArgs) -> Result<(), CliError> {
     // Checked in `run` for every subcommand; here too, as issuing is what must not happen.
     check_stdout_open()?;
-    // The audit trail and core's issuer count agents by their canonical id.
-    let agent = canonical_agent_id(&args.agent.clone().unwrap_or_else(default_agent))
-        .map_err(CliError::blame("--agent"))?;
-    let ticket = args
-        .ticket
-        .clone()
-        .unwrap_or_else(|| DEFAULT_TICKET.to_owned());
-    check_audit_field("--ticket", &ticket, MAX_TICKET_LEN)?;
+    let (agent, ticket) = agent_and_ticket(args.agent.as_deref(), args.ticket.as_deref())?;
     let sink = open_sink(args.audit.as_deref())?;
     let source = CodeSource::from_args(args, sink)?;
     let period = source.params().period();
@@ -279,6 +274,20 @@ pub fn agent_code(args: &AgentCodeArgs) -> Result<(), CliError> {
     }
 }
 
+/// The agent id (--agent, else $USER, else "cli") and ticket (--ticket, else "cli") for the
+/// audit trail, checked before anything happens so that an error names the argument.
+pub(crate) fn agent_and_ticket(
+    agent: Option<&str>,
+    ticket: Option<&str>,
+) -> Result<(String, String), CliError> {
+    // The audit trail and core's issuer count agents by their canonical id.
+    let agent = canonical_agent_id(&agent.map_or_else(default_agent, str::to_owned))
+        .map_err(CliError::blame("--agent"))?;
+    let ticket = ticket.unwrap_or(DEFAULT_TICKET).to_owned();
+    check_audit_field("--ticket", &ticket, MAX_TICKET_LEN)?;
+    Ok((agent, ticket))
+}
+
 /// $USER when it is set, else "cli".
 pub(crate) fn default_agent() -> String {
     std::env::var("USER")
@@ -300,7 +309,7 @@ fn check_audit_field(argument: &'static str, value: &str, max: usize) -> Result<
 }
 
 /// The JSON-lines file sink of --audit, or [`Unrecorded`].
-fn open_sink(path: Option<&Path>) -> Result<Arc<dyn AuditSink>, CliError> {
+pub(crate) fn open_sink(path: Option<&Path>) -> Result<Arc<dyn AuditSink>, CliError> {
     match path {
         Some(path) => {
             let sink = JsonLinesAuditSink::open(path).map_err(|error| {

@@ -31,6 +31,10 @@ pub enum Command {
     AgentCode(AgentCodeArgs),
     /// Check a code the way the customer's app does: exit 0 genuine, 1 not genuine, 2 bad input.
     Verify(VerifyArgs),
+    /// Print the customer code the app shows when the customer calls the vendor (inbound call).
+    CustomerCode(CustomerCodeArgs),
+    /// Check a customer code the way the vendor's agent tool does: exit 0 verified, 1 not, 2 bad input.
+    VerifyCustomer(VerifyCustomerArgs),
     /// Revoke an account in a ledger: no issuer on it issues codes until it is re-enrolled.
     Revoke(AccountChangeArgs),
     /// Re-enroll an account in a ledger under a new epoch and print its new enrollment URI.
@@ -189,6 +193,9 @@ pub struct EnrollArgs {
     /// Also draw the URI as a QR code in the terminal.
     #[arg(long)]
     pub qr: bool,
+    /// Every code of the account carries a Damm check digit (the URI says check=damm).
+    #[arg(long)]
+    pub check_digit: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -229,6 +236,9 @@ pub struct AgentCodeArgs {
     /// Seconds per code (10 to 300; default 30, or the enrollment's).
     #[arg(long, value_name = "S", allow_negative_numbers = true, value_parser = unsigned::<u64>)]
     pub period: Option<u64>,
+    /// Append a Damm check digit (with --master-key; an enrollment says it itself).
+    #[arg(long, requires = "master_key")]
+    pub check_digit: bool,
     /// The agent's id for the audit trail (default: $USER, else "cli").
     #[arg(long, value_name = "ID")]
     pub agent: Option<String>,
@@ -301,6 +311,78 @@ pub struct VerifyArgs {
     pub code: String,
     /// Unix time in seconds (default: now).
     #[arg(long, value_name = "UNIX", allow_negative_numbers = true, value_parser = unsigned::<u64>)]
+    pub time: Option<u64>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Arguments of `callsign customer-code`.
+#[derive(Debug, Args)]
+pub struct CustomerCodeArgs {
+    /// The customer's enrollment URI (from callsign enroll, signed or not); - reads it from stdin.
+    #[arg(long, value_name = "URI")]
+    pub enrollment: String,
+    /// Unix time in seconds (default: now).
+    #[arg(long, value_name = "UNIX", allow_negative_numbers = true)]
+    pub time: Option<u64>,
+    #[command(flatten)]
+    pub output: CodeOutputArgs,
+}
+
+/// Arguments of `callsign verify-customer`.
+#[derive(Debug, Args)]
+pub struct VerifyCustomerArgs {
+    /// The vendor's master key file (see `callsign keygen --help`).
+    #[arg(long, value_name = "FILE")]
+    pub master_key: PathBuf,
+    /// The customer's account id (1 to 256 bytes).
+    #[arg(long, value_name = "ID")]
+    pub account: String,
+    /// The code the caller read out ("246 206", "246-206" and "246206" are all fine).
+    #[arg(long, value_name = "C")]
+    pub code: String,
+    /// The key epoch (default 0).
+    #[arg(
+        long,
+        value_name = "E",
+        allow_negative_numbers = true,
+        default_value_t = 0
+    )]
+    pub epoch: u32,
+    /// Digits of the code (6 to 8).
+    #[arg(
+        long,
+        value_name = "D",
+        allow_negative_numbers = true,
+        default_value_t = 6
+    )]
+    pub digits: u32,
+    /// Seconds per code (10 to 300).
+    #[arg(
+        long,
+        value_name = "S",
+        allow_negative_numbers = true,
+        default_value_t = 30
+    )]
+    pub period: u64,
+    /// The account's codes carry a Damm check digit.
+    #[arg(long)]
+    pub check_digit: bool,
+    /// The agent's id for the audit trail (default: $USER, else "cli").
+    #[arg(long, value_name = "ID")]
+    pub agent: Option<String>,
+    /// The ticket or reason for the call, for the audit trail (default "cli").
+    #[arg(long, value_name = "T")]
+    pub ticket: Option<String>,
+    /// Append the check to this JSON-lines audit file (created with mode 0600).
+    #[arg(long, value_name = "FILE")]
+    pub audit: Option<PathBuf>,
+    /// Check through a ledger shared with other issuers (sqlite:PATH, or a PostgreSQL URL): its
+    /// audit and the account's failures, lock and last accepted step, for every agent.
+    #[arg(long, value_name = "URL", conflicts_with = "audit")]
+    pub ledger: Option<String>,
+    /// Unix time in seconds (default: now).
+    #[arg(long, value_name = "UNIX", allow_negative_numbers = true)]
     pub time: Option<u64>,
     #[command(flatten)]
     pub output: OutputArgs,

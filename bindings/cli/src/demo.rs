@@ -1,13 +1,16 @@
 //! `callsign demo`: the whole story in one run, told by each party, on a temporary master key,
-//! a temporary SQLite ledger and a simulated clock that starts now.
+//! a temporary SQLite ledger and a simulated clock that starts now: the vendor calling the
+//! customer, and the customer calling the vendor, with codes that carry a check digit.
 
 use crate::cli::DemoArgs;
 use crate::error::CliError;
+use crate::inbound;
 use crate::output::{now_or, print_json, print_line, utc};
 use crate::verify::{VerdictReport, describe};
 use callsign::{
-    AuditQuery, Enrollment, EnrollmentTrust, IssueRequest, Issuer, IssuerConfig, Ledger, MasterKey,
-    MemoryAuditSink, RateLimit, SigningKey, TimedCode, Verdict, Verifier, VerifierConfig,
+    AuditQuery, CustomerVerdict, Enrollment, EnrollmentTrust, IssueRequest, Issuer, IssuerConfig,
+    Ledger, MasterKey, MemoryAuditSink, ProfileParams, RateLimit, SigningKey, TimedCode, Totp,
+    Verdict, Verifier, VerifierConfig, Window,
 };
 use serde::Serialize;
 use std::path::PathBuf;
@@ -17,10 +20,13 @@ const VENDOR: &str = "Acme Support";
 const ACCOUNT: &str = "customer-0001";
 const AGENT: &str = "agent-alice";
 const TICKET: &str = "T-1042";
-/// What the scammer tries; any that happens to be a valid code in the window is skipped.
-const SCAMMER_GUESSES: [&str; 6] = [
-    "123 456", "654 321", "111 111", "000 000", "424 242", "987 654",
-];
+/// The agents a scammer posing as the customer reaches, one call each.
+const OTHER_AGENTS: [&str; 3] = ["agent-bob", "agent-carol", "agent-dave"];
+/// The ticket of the customer's own call to the vendor.
+const INBOUND_TICKET: &str = "T-2077";
+/// What the scammers try (with the check digit, which anyone can compute); any that happens
+/// to be a valid code in the window is skipped.
+const SCAMMER_GUESSES: [&str; 6] = ["123456", "654321", "111111", "000000", "424242", "987654"];
 /// Base32 characters of the secret left visible in the printed URI.
 const SECRET_SHOWN: usize = 4;
 /// What the agent asks the backend for in every call of the story.
@@ -45,6 +51,9 @@ struct Event {
     says: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     verdict: Option<VerdictReport>,
+    /// The vendor's verdict on a customer calling in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    customer_verdict: Option<&'static str>,
 }
 
 /// The JSON of `callsign demo`.
@@ -155,7 +164,9 @@ impl Story {
         story.say(
             start,
             "customer app",
-            "checks the vendor's signature, stores the enrollment; entry mode: it never shows a code anyone could read out".into(),
+            "checks the vendor's signature, stores the enrollment; entry mode: it never shows a \
+             code anyone could read out; every code ends in a check digit"
+                .into(),
             None,
         )?;
         Ok((story, shown_uri, app))
@@ -208,6 +219,15 @@ impl Story {
         self.scene("A genuine support call", start)?;
         let code = self.issue(start)?;
         let heard = code.grouped().as_str().to_owned();
+        let misheard_at = code.valid_until - 1;
+        let misheard = mishear(&heard);
+        self.say(
+            misheard_at,
+            "customer",
+            format!("mishears one digit and types \"{misheard}\""),
+            None,
+        )?;
+        self.check(app, &misheard, misheard_at)?;
         let typed_at = code.valid_until + 5;
         self.say(
             typed_at,
@@ -235,10 +255,13 @@ impl Story {
             "A scammer calls, with the customer's leaked name and ticket number",
             time,
         )?;
-        let valid_now = window_codes(&self.enrollment, time, self.config)?;
+        let agent_totp = callsign::agent_totp(self.enrollment.secret(), self.enrollment.params())
+            .map_err(failure)?;
+        let valid_now = window_codes(&agent_totp, time, self.config.window)?;
         let guesses = SCAMMER_GUESSES
             .iter()
-            .filter(|guess| !valid_now.iter().any(|code| code == &guess.replace(' ', "")));
+            .filter(|guess| !valid_now.iter().any(|code| code == *guess))
+            .map(|guess| with_check_digit(guess));
         let mut locked_at = None;
         for (attempt, guess) in (0u64..).zip(guesses) {
             let at = time + 10 * attempt;
@@ -248,7 +271,7 @@ impl Story {
                 format!("\"This is Acme Support, your code is {guess}\""),
                 None,
             )?;
-            if let Verdict::LockedOut { .. } = self.check(app, guess, at)? {
+            if let Verdict::LockedOut { .. } = self.check(app, &guess, at)? {
                 locked_at = Some(at);
                 break;
             }
@@ -278,14 +301,14 @@ impl Story {
             "restarts and restores its state from the blob".into(),
             None,
         )?;
-        let guess = SCAMMER_GUESSES[SCAMMER_GUESSES.len() - 1];
+        let guess = with_check_digit(SCAMMER_GUESSES[SCAMMER_GUESSES.len() - 1]);
         self.say(
             time,
             "scammer",
             format!("\"Sorry, the line dropped. The code is {guess}\""),
             None,
         )?;
-        let verdict = self.check(&app, guess, time)?;
+        let verdict = self.check(&app, &guess, time)?;
         self.say(
             time,
             "agent",
@@ -333,6 +356,139 @@ impl Story {
         Ok(held)
     }
 
+    /// Scene 7: the customer calls the vendor and reads the customer code from the app.
+    fn customer_calls_in(&mut self, app: &Verifier, time: u64) -> Result<(), CliError> {
+        self.scene(
+            "The customer calls Acme (inbound) and reads the code the app shows on request",
+            time,
+        )?;
+        self.say(
+            time,
+            "customer",
+            "opens the app and taps \"I am calling Acme Support\"".into(),
+            None,
+        )?;
+        let code = app.customer_code(time).map_err(failure)?;
+        self.say(
+            time,
+            "customer app",
+            format!(
+                "shows \"{}\" ({} s left); never in answer to an incoming call",
+                code.grouped().as_str(),
+                code.seconds_remaining
+            ),
+            None,
+        )?;
+        let typed_at = time + 4;
+        self.say(
+            typed_at,
+            "agent",
+            format!(
+                "types what the caller reads: \"{}\"",
+                code.grouped().as_str()
+            ),
+            None,
+        )?;
+        self.verify_customer(AGENT, code.grouped().as_str(), typed_at)?;
+        Ok(())
+    }
+
+    /// Scene 8: a scammer posing as the customer calls three agents; a misheard entry costs no
+    /// attempt, three wrong codes lock the account for every agent, the real customer too.
+    fn scammer_poses_as_customer(&mut self, app: &Verifier, time: u64) -> Result<(), CliError> {
+        self.scene(
+            "A scammer calls Acme posing as the customer, with the leaked data",
+            time,
+        )?;
+        let customer_totp =
+            callsign::customer_totp(self.enrollment.secret(), self.enrollment.params())
+                .map_err(failure)?;
+        let valid_now = window_codes(&customer_totp, time, Window::default())?;
+        let mut guesses = SCAMMER_GUESSES
+            .iter()
+            .filter(|guess| !valid_now.iter().any(|code| code == *guess))
+            .map(|guess| with_check_digit(guess));
+        let first = guesses.next().ok_or_else(|| failure("no guess left"))?;
+        self.say(
+            time,
+            "scammer",
+            format!("to {}: \"My code is {first}\"", OTHER_AGENTS[0]),
+            None,
+        )?;
+        let misheard = mishear(&first);
+        self.say(time, "agent", format!("types \"{misheard}\""), None)?;
+        self.verify_customer(OTHER_AGENTS[0], &misheard, time)?;
+        self.say(
+            time + 5,
+            "agent",
+            format!("asks the caller to repeat, types \"{first}\""),
+            None,
+        )?;
+        self.verify_customer(OTHER_AGENTS[0], &first, time + 5)?;
+        for ((agent, guess), at) in OTHER_AGENTS[1..].iter().zip(guesses).zip([60, 120]) {
+            self.say(
+                time + at,
+                "scammer",
+                format!("calls again, to {agent}: \"My code is {guess}\""),
+                None,
+            )?;
+            self.verify_customer(agent, &guess, time + at)?;
+        }
+        let later = time + 180;
+        let code = app.customer_code(later).map_err(failure)?;
+        self.say(
+            later,
+            "customer",
+            format!(
+                "calls {AGENT} and reads the app's code \"{}\"",
+                code.grouped().as_str()
+            ),
+            None,
+        )?;
+        self.verify_customer(AGENT, code.grouped().as_str(), later)?;
+        Ok(())
+    }
+
+    /// The vendor checks a customer code that `agent` typed, and the agent's tool says the
+    /// verdict; the audit line follows.
+    fn verify_customer(
+        &mut self,
+        agent: &str,
+        entry: &str,
+        time: u64,
+    ) -> Result<CustomerVerdict, CliError> {
+        let verdict = self
+            .issuer
+            .verify_customer(
+                &IssueRequest {
+                    account_id: ACCOUNT,
+                    agent_id: agent,
+                    ticket: INBOUND_TICKET,
+                },
+                entry,
+                time,
+            )
+            .map_err(failure)?;
+        if !self.json {
+            print_line(&format!(
+                "  {:<13}| {}",
+                "agent tool",
+                inbound::describe(verdict)
+            ))?;
+        }
+        self.events.push(Event {
+            scene: self.scene,
+            time,
+            party: "agent tool",
+            says: inbound::describe(verdict),
+            verdict: None,
+            customer_verdict: Some(verdict.as_str()),
+        });
+        let line = self.last_audit_line()?;
+        self.say(time, "audit log", line, None)?;
+        Ok(verdict)
+    }
+
     /// Every audit record of the ledger, as JSON lines.
     fn audit_lines(&self) -> Result<Vec<String>, CliError> {
         Ok(self
@@ -373,6 +529,7 @@ impl Story {
             party,
             says,
             verdict: verdict.map(VerdictReport::from),
+            customer_verdict: None,
         });
         Ok(())
     }
@@ -432,6 +589,8 @@ pub fn demo(args: &DemoArgs) -> Result<(), CliError> {
         .ok_or_else(|| failure("the app was not locked"))?;
     story.after_lock(&restarted, lock_ends + 30)?;
     let limit_survived_restart = story.tool_restart(lock_ends + 60)?;
+    story.customer_calls_in(&restarted, lock_ends + 120)?;
+    story.scammer_poses_as_customer(&restarted, lock_ends + 300)?;
 
     if story.json {
         return print_json(&DemoReport {
@@ -449,8 +608,9 @@ pub fn demo(args: &DemoArgs) -> Result<(), CliError> {
     }
     print_line("")?;
     print_line(&format!(
-        "Summary: forged link {}; genuine call GENUINE; replay ALREADY USED; scammer LOCKED after {} \
-         guesses; lock {} the app restart; rate limit {} the tool restart.",
+        "Summary: forged link {}; genuine call GENUINE; misheard digit MISHEARD (no attempt); \
+         replay ALREADY USED; scammer LOCKED after {} guesses; lock {} the app restart; rate \
+         limit {} the tool restart.",
         if forged_link_refused {
             "REFUSED"
         } else {
@@ -467,6 +627,11 @@ pub fn demo(args: &DemoArgs) -> Result<(), CliError> {
         } else {
             "did NOT survive"
         }
+    ))?;
+    print_line(&format!(
+        "Inbound: customer VERIFIED; misheard entry MISHEARD (no attempt); scammer posing as the \
+         customer LOCKED the account for every agent after {} wrong codes.",
+        callsign::CUSTOMER_MAX_FAILURES
     ))
 }
 
@@ -474,22 +639,35 @@ pub fn demo(args: &DemoArgs) -> Result<(), CliError> {
 fn demo_issuer(master_key: &MasterKey, location: &str) -> Result<Issuer, CliError> {
     let ledger: Arc<dyn Ledger> = crate::ledger::open(location)?;
     let config = IssuerConfig {
+        params: ProfileParams::default().with_check_digit(true),
         rate_limit: Some(DEMO_LIMIT),
         ..IssuerConfig::default()
     };
     Issuer::with_ledger(master_key.clone(), config, ledger).map_err(failure)
 }
 
-/// Every code the app accepts at `time`, so that the scammer's guesses are honest misses.
-fn window_codes(
-    enrollment: &Enrollment,
-    time: u64,
-    config: VerifierConfig,
-) -> Result<Vec<String>, CliError> {
-    let totp = callsign::agent_totp(enrollment.secret(), enrollment.params()).map_err(failure)?;
+/// A guess with its check digit, as a scammer who knows the scheme would say it.
+fn with_check_digit(digits: &str) -> String {
+    let check = callsign::damm::check_digit(digits).unwrap_or(0);
+    format!("{digits}{check}")
+}
+
+/// The code with its last digit changed, as if misheard: the check digit no longer fits.
+fn mishear(code: &str) -> String {
+    let mut text = code.to_owned();
+    if let Some(last) = text.pop() {
+        let digit = last.to_digit(10).unwrap_or(0);
+        text.push(char::from_digit((digit + 5) % 10, 10).unwrap_or('0'));
+    }
+    text
+}
+
+/// Every code (without its check digit) of `totp` accepted at `time` within `window`, so that
+/// the scammers' guesses are honest misses.
+fn window_codes(totp: &Totp, time: u64, window: Window) -> Result<Vec<String>, CliError> {
     let step = totp.step_at(time).map_err(failure)?;
     Ok(
-        (step.saturating_sub(config.window.behind)..=step.saturating_add(config.window.ahead))
+        (step.saturating_sub(window.behind)..=step.saturating_add(window.ahead))
             .map(|step| totp.code_for_step(step).as_str().to_owned())
             .collect(),
     )

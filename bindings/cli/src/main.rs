@@ -3,7 +3,7 @@
 //!
 //! The binary is thin: every protocol step comes from the `callsign` core crate. Errors are one
 //! line on stderr naming the bad argument, with exit status 2; `verify` exits 1 for a code that
-//! is not genuine.
+//! is not genuine, `verify-customer` for a customer code that is not verified.
 #![forbid(unsafe_code)]
 
 mod agent;
@@ -12,6 +12,7 @@ mod cli;
 mod demo;
 mod error;
 mod import;
+mod inbound;
 mod input;
 mod keyfile;
 mod ledger;
@@ -47,6 +48,8 @@ fn run(command: &Command) -> Result<ExitCode, CliError> {
         Command::Enroll(args) => vendor::enroll(args),
         Command::AgentCode(args) => agent::agent_code(args),
         Command::Verify(args) => return verify::verify(args),
+        Command::CustomerCode(args) => inbound::customer_code(args),
+        Command::VerifyCustomer(args) => return inbound::verify_customer(args),
         Command::Import(args) => return import::import(args),
         Command::Audit(cli::AuditCommand::Verify(args)) => return audit::verify(args),
         Command::Demo(args) => demo::demo(args),

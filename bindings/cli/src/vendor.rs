@@ -94,7 +94,7 @@ pub fn enroll(args: &EnrollArgs) -> Result<(), CliError> {
         &args.account,
         secret,
         args.epoch,
-        ProfileParams::default(),
+        ProfileParams::default().with_check_digit(args.check_digit),
     )
     .map_err(CliError::blame("--issuer"))?;
     let enrollment = match &args.signing_key {

@@ -8,8 +8,11 @@ use callsign::{EnrollmentTrust, Verdict, Verifier, VerifierConfig};
 use serde::Serialize;
 use std::process::ExitCode;
 
-/// Exit status when the code is not genuine.
-const EXIT_NOT_GENUINE: u8 = 1;
+/// Exit status when the code is not genuine (or, for `verify-customer`, not verified).
+pub const EXIT_NOT_GENUINE: u8 = 1;
+
+/// What a wrong check digit means to the person on the phone.
+pub const MISHEARD: &str = "MISHEARD (the check digit does not fit: ask the caller to repeat the code; no attempt counted)";
 
 /// A verdict as JSON.
 #[derive(Debug, Serialize)]
@@ -38,6 +41,8 @@ pub enum VerdictReport {
         /// Unix time at which the lock ends.
         until: u64,
     },
+    /// See [`Verdict::Misheard`].
+    Misheard,
 }
 
 impl From<Verdict> for VerdictReport {
@@ -49,6 +54,7 @@ impl From<Verdict> for VerdictReport {
             },
             Verdict::AlreadyUsed { step } => VerdictReport::AlreadyUsed { step },
             Verdict::LockedOut { until } => VerdictReport::LockedOut { until },
+            Verdict::Misheard => VerdictReport::Misheard,
         }
     }
 }
@@ -89,6 +95,7 @@ pub fn describe(verdict: &Verdict) -> String {
         Verdict::LockedOut { until } => {
             format!("LOCKED until {}: no code is checked until then", utc(until))
         }
+        Verdict::Misheard => MISHEARD.to_owned(),
     }
 }
 

@@ -603,6 +603,140 @@ fn signed_enrollments_verify_only_under_the_pinned_key() {
 }
 
 #[test]
+fn customer_code_and_verify_customer_both_ways() {
+    let keys = Keys::new();
+    let plain = keys.enrollment("customer-0001");
+    // The protocol's reference customer code (Addition A), and with the check digit (B).
+    let shown = ok(&[
+        "customer-code",
+        "--enrollment",
+        &plain,
+        "--time",
+        "59",
+        "--plain",
+    ]);
+    assert_eq!(shown.stdout, "246206\n");
+    let checked = ok(&[
+        "enroll",
+        "--master-key",
+        &keys.reference(),
+        "--account",
+        "customer-0001",
+        "--check-digit",
+    ])
+    .stdout
+    .trim()
+    .to_owned();
+    assert!(checked.ends_with("&check=damm"), "{checked}");
+    let shown = json(&ok(&[
+        "customer-code",
+        "--enrollment",
+        &checked,
+        "--time",
+        "59",
+        "--json",
+    ]));
+    assert_eq!(shown["code"], "2462065");
+    assert_eq!(shown["grouped"], "246 206 5");
+    let agent = ok(&[
+        "agent-code",
+        "--enrollment",
+        &checked,
+        "--time",
+        "59",
+        "--plain",
+    ]);
+    assert_eq!(agent.stdout, "9134417\n");
+    let base = [
+        "verify-customer",
+        "--master-key",
+        &keys.reference(),
+        "--account",
+        "customer-0001",
+        "--time",
+        "59",
+    ];
+    let verified = ok(&with(&base, &["--code", "246 206"]));
+    assert_eq!(
+        verified.stdout,
+        "VERIFIED (step 1: the caller holds the customer's enrolled app)\n"
+    );
+    let wrong = callsign(&with(&base, &["--code", "246207", "--json"]));
+    assert_eq!(wrong.status, Some(1), "{wrong:?}");
+    let report = json(&wrong);
+    assert_eq!(report["verified"], false);
+    assert_eq!(report["status"], "not_verified");
+    let misheard = callsign(&with(&base, &["--check-digit", "--code", "246 206 4"]));
+    assert_eq!(misheard.status, Some(1), "{misheard:?}");
+    assert!(misheard.stdout.starts_with("MISHEARD"), "{misheard:?}");
+    ok(&with(&base, &["--check-digit", "--code", "246 206 5"]));
+    let short = callsign(&with(&base, &["--check-digit", "--code", "246206"]));
+    assert_eq!(short.status, Some(2), "{short:?}");
+    assert!(
+        short.stderr.contains("--code") && short.stderr.contains("7 digits are expected"),
+        "{short:?}"
+    );
+}
+
+#[test]
+fn verify_customer_with_a_ledger_locks_the_account_across_runs_and_agents() {
+    let keys = Keys::new();
+    let ledger = format!("sqlite:{}", keys.arg("ledger.db"));
+    let run = |agent: &str, code: &str, time: &str| {
+        callsign(&[
+            "verify-customer",
+            "--master-key",
+            &keys.reference(),
+            "--account",
+            "customer-0001",
+            "--ledger",
+            &ledger,
+            "--agent",
+            agent,
+            "--code",
+            code,
+            "--time",
+            time,
+            "--json",
+        ])
+    };
+    // 246206 is the customer code at t = 59; 000000 matches no step around t = 60..62.
+    for (agent, time, status) in [
+        ("agent-1", "60", "not_verified"),
+        ("agent-2", "61", "not_verified"),
+        ("agent-3", "62", "locked_out"),
+    ] {
+        let wrong = run(agent, "000000", time);
+        assert_eq!(wrong.status, Some(1), "{wrong:?}");
+        assert_eq!(json(&wrong)["status"], status, "{wrong:?}");
+    }
+    let locked = run("agent-4", "246206", "63");
+    assert_eq!(locked.status, Some(1), "{locked:?}");
+    assert_eq!(json(&locked)["locked_until"], 962);
+    let shown = ok(&[
+        "customer-code",
+        "--enrollment",
+        &keys.enrollment("customer-0001"),
+        "--time",
+        "962",
+        "--plain",
+    ]);
+    ok(&[
+        "verify-customer",
+        "--master-key",
+        &keys.reference(),
+        "--account",
+        "customer-0001",
+        "--ledger",
+        &ledger,
+        "--code",
+        shown.stdout.trim(),
+        "--time",
+        "962",
+    ]);
+}
+
+#[test]
 fn demo_tells_the_whole_story_in_under_5_seconds() {
     let started = Instant::now();
     let run = ok(&["demo"]);
@@ -611,13 +745,14 @@ fn demo_tells_the_whole_story_in_under_5_seconds() {
     let out = &run.stdout;
     for line in [
         "callsign://enroll?v=1&issuer=Acme%20Support&account=customer-0001&secret=",
-        "...[redacted]&epoch=0&digits=6&period=30&sig=",
+        "...[redacted]&epoch=0&digits=6&period=30&check=damm&sig=",
         "its public key is built into the app: ",
         "customer app | REFUSED: no pinned key verifies the enrollment's signature",
         "customer app | REFUSED: the enrollment is not signed",
         "Summary: forged link REFUSED;",
         "audit log    | {\"time\":",
         "\"outcome\":\"issued\"",
+        "customer app | MISHEARD (the check digit does not fit",
         "customer app | GENUINE (step ",
         ", drift -1: ",
         "customer app | ALREADY USED (step ",
@@ -627,25 +762,59 @@ fn demo_tells_the_whole_story_in_under_5_seconds() {
         "restores its state from the blob",
         ", drift 0: the clocks agree)",
         "lock survived the app restart",
+        "I am calling Acme Support",
+        "agent tool   | VERIFIED (step ",
+        "agent tool   | MISHEARD (the check digit does not fit",
+        "agent tool   | NOT VERIFIED (2 attempts left before the account locks for every agent)",
+        "agent tool   | NOT VERIFIED (1 attempt left before the account locks for every agent)",
+        "agent tool   | LOCKED until ",
+        "\"outcome\":\"customer_verified\"",
+        "\"outcome\":\"customer_misheard\"",
         "rate limit survived the tool restart",
         "\"outcome\":\"refused_rate_limited\"",
     ] {
         assert!(out.contains(line), "missing {line:?} in:\n{out}");
     }
-    for party in ["vendor", "agent", "customer app", "scammer", "audit log"] {
+    for party in [
+        "vendor",
+        "agent",
+        "customer app",
+        "scammer",
+        "audit log",
+        "agent tool",
+    ] {
         assert!(
             out.contains(&format!("  {party:<13}| ")),
             "{party} says nothing"
         );
     }
     // Three wrong guesses lock; the restored app stays locked, even for the real code.
-    assert_eq!(out.matches("| LOCKED until ").count(), 3, "{out}");
+    // On the vendor side, the third wrong code locks and the real customer waits too.
+    assert_eq!(out.matches("| LOCKED until ").count(), 5, "{out}");
     let report = json(&ok(&["demo", "--json"]));
     assert_eq!(report["lock_survived_restart"], true);
     assert_eq!(report["forged_link_refused"], true);
     assert_eq!(report["limit_survived_restart"], true);
-    // Three codes in the story, one after the tool's restart, then the refusal.
-    assert_eq!(report["audit"].as_array().map(Vec::len), Some(5));
+    // Three codes in the story, one after the tool's restart, then the refusal; six customer
+    // checks (each audited before its verdict).
+    assert_eq!(report["audit"].as_array().map(Vec::len), Some(11));
+    let customer: Vec<&str> = report["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|event| event["customer_verdict"].as_str())
+        .collect();
+    assert_eq!(
+        customer,
+        [
+            "verified",
+            "misheard",
+            "not_verified",
+            "not_verified",
+            "locked_out",
+            "locked_out"
+        ]
+    );
     let verdicts: Vec<&str> = report["events"]
         .as_array()
         .expect("events")
@@ -655,6 +824,7 @@ fn demo_tells_the_whole_story_in_under_5_seconds() {
     assert_eq!(
         verdicts,
         [
+            "misheard",
             "genuine",
             "already_used",
             "not_genuine",
@@ -677,6 +847,8 @@ fn help_and_version_exit_0() {
         "enroll",
         "agent-code",
         "verify",
+        "customer-code",
+        "verify-customer",
         "demo",
     ] {
         assert!(help.stdout.contains(command), "{command} in {help:?}");

@@ -18,7 +18,8 @@ pub struct Enrollment {
 #[uniffi::export]
 impl Enrollment {
     /// An enrollment from its parts: issuer (1..=128 bytes), account id (1..=256 bytes), the
-    /// account secret, its epoch, digits (6..=8) and period (10..=300 s).
+    /// account secret, its epoch, digits (6..=8), period (10..=300 s) and whether every code
+    /// carries a Damm check digit.
     #[uniffi::constructor]
     pub fn new(
         issuer: &str,
@@ -27,8 +28,9 @@ impl Enrollment {
         epoch: u32,
         digits: u32,
         period: u64,
+        check_digit: bool,
     ) -> Result<Arc<Enrollment>> {
-        let params = callsign::ProfileParams::new(digits, period)?;
+        let params = callsign::ProfileParams::new(digits, period)?.with_check_digit(check_digit);
         let inner =
             callsign::Enrollment::new(issuer, account_id, secret.inner().clone(), epoch, params)?;
         Ok(Arc::new(Enrollment { inner }))
@@ -89,6 +91,11 @@ impl Enrollment {
     /// Seconds per code.
     pub fn period(&self) -> u64 {
         self.inner.params().period()
+    }
+
+    /// Whether every code carries a Damm check digit (`check=damm`).
+    pub fn check_digit(&self) -> bool {
+        self.inner.params().check_digit()
     }
 
     /// The canonical `callsign://enroll` URI, for the app to store in its secure storage. It
@@ -160,6 +167,9 @@ pub enum Verdict {
         /// Unix time at which the lock ends.
         until: u64,
     },
+    /// The check digit is wrong: the code was misheard; ask the caller to repeat. Not an
+    /// attempt.
+    Misheard,
 }
 
 impl From<callsign::Verdict> for Verdict {
@@ -171,6 +181,7 @@ impl From<callsign::Verdict> for Verdict {
             }
             callsign::Verdict::AlreadyUsed { step } => Verdict::AlreadyUsed { step },
             callsign::Verdict::LockedOut { until } => Verdict::LockedOut { until },
+            callsign::Verdict::Misheard => Verdict::Misheard,
         }
     }
 }
@@ -336,6 +347,20 @@ impl Verifier {
     /// Display mode with the time from the app's `clock`.
     pub fn display_now(&self, clock: Arc<dyn Clock>) -> Result<Arc<DisplayCode>> {
         self.display(clock::now(clock)?)
+    }
+
+    /// The customer code at unix time `now`, for the customer to read to the vendor's agent
+    /// when the customer calls in. Show it only on the customer's own request ("I am calling
+    /// ..."), never in answer to an incoming call.
+    pub fn customer_code(&self, now: u64) -> Result<Arc<DisplayCode>> {
+        Ok(Arc::new(DisplayCode {
+            inner: self.inner.customer_code(now)?,
+        }))
+    }
+
+    /// The customer code with the time from the app's `clock`.
+    pub fn customer_code_now(&self, clock: Arc<dyn Clock>) -> Result<Arc<DisplayCode>> {
+        self.customer_code(clock::now(clock)?)
     }
 
     /// The attempt counter and lock at unix time `now`.

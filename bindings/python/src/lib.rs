@@ -30,6 +30,7 @@ fn _callsign(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<import::PyImportResult>()?;
     module.add_function(wrap_pyfunction!(profile::account_secret, module)?)?;
     module.add_function(wrap_pyfunction!(profile::agent_code, module)?)?;
+    module.add_function(wrap_pyfunction!(profile::customer_code, module)?)?;
     module.add_function(wrap_pyfunction!(audit::verify_audit_file, module)?)?;
     module.add_function(wrap_pyfunction!(audit::canonical_agent_id, module)?)?;
     module.add_function(wrap_pyfunction!(audit::audit_chain_hash, module)?)?;
@@ -46,6 +47,7 @@ fn _callsign(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<ledger::PyPostgresLedger>()?;
     module.add_class::<profile::PyEnrollment>()?;
     module.add_class::<profile::PyVerdict>()?;
+    module.add_class::<profile::PyCustomerVerdict>()?;
     module.add_class::<profile::PyVerifierStatus>()?;
     module.add_class::<profile::PyDeviceVerifier>()?;
     module.add_class::<profile::PySigningKey>()?;

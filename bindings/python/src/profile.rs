@@ -5,9 +5,9 @@
 use crate::convert;
 use crate::errors::BindingResult;
 use callsign::{
-    AuditError, AuditSink, Enrollment, EnrollmentTrust, IssuanceEvent, IssueRequest, Issuer,
-    IssuerConfig, JsonLinesAuditSink, MasterKey, ProfileParams, Secret, SigningKey, TimedCode,
-    Verdict, Verifier, VerifierConfig, Window,
+    AuditError, AuditSink, CustomerVerdict, Enrollment, EnrollmentTrust, IssuanceEvent,
+    IssueRequest, Issuer, IssuerConfig, JsonLinesAuditSink, MasterKey, ProfileParams, Secret,
+    SigningKey, TimedCode, Verdict, Verifier, VerifierConfig, Window,
 };
 use pyo3::exceptions::{PyIndexError, PyTypeError};
 use pyo3::prelude::*;
@@ -28,19 +28,65 @@ pub(crate) fn account_secret<'py>(
     Ok(PyBytes::new(py, secret.expose_bytes()))
 }
 
-/// The agent code of an account secret at unix time `time`.
+/// The agent code of an account secret at unix time `time`; with `check_digit`, followed by
+/// its Damm check digit.
 #[pyfunction]
-#[pyo3(signature = (account_secret, time, digits = 6, period = 30))]
+#[pyo3(signature = (account_secret, time, digits = 6, period = 30, check_digit = false))]
 pub(crate) fn agent_code(
     account_secret: &[u8],
     time: &Bound<'_, PyAny>,
     #[pyo3(from_py_with = convert::arg::digits)] digits: u32,
     #[pyo3(from_py_with = convert::arg::period)] period: u64,
+    check_digit: bool,
 ) -> BindingResult<String> {
-    let time = convert::unix_time(time)?;
-    let secret = Secret::from_bytes(account_secret)?;
-    let code = callsign::agent_code(&secret, time, ProfileParams::new(digits, period)?)?;
-    Ok(code.as_str().to_owned())
+    let code = ProfileCode {
+        digits,
+        period,
+        check_digit,
+    };
+    code.compute(account_secret, time, callsign::agent_code)
+}
+
+/// The customer code (customer calling in) of an account secret at unix time `time`; with
+/// `check_digit`, followed by its Damm check digit.
+#[pyfunction]
+#[pyo3(signature = (account_secret, time, digits = 6, period = 30, check_digit = false))]
+pub(crate) fn customer_code(
+    account_secret: &[u8],
+    time: &Bound<'_, PyAny>,
+    digits: u32,
+    period: u64,
+    check_digit: bool,
+) -> BindingResult<String> {
+    let code = ProfileCode {
+        digits,
+        period,
+        check_digit,
+    };
+    code.compute(account_secret, time, callsign::customer_code)
+}
+
+/// The code parameters shared by `agent_code` and `customer_code`.
+struct ProfileCode {
+    digits: u32,
+    period: u64,
+    check_digit: bool,
+}
+
+impl ProfileCode {
+    /// Converts the arguments and computes the code's digits with `compute`.
+    fn compute(
+        &self,
+        account_secret: &[u8],
+        time: &Bound<'_, PyAny>,
+        compute: fn(&Secret, u64, ProfileParams) -> Result<TimedCode, callsign::Error>,
+    ) -> BindingResult<String> {
+        let time = convert::unix_time(time)?;
+        let secret = Secret::from_bytes(account_secret)?;
+        let params =
+            ProfileParams::new(self.digits, self.period)?.with_check_digit(self.check_digit);
+        Ok(compute(&secret, time, params)?.as_str().to_owned())
+    }
 }
 
 /// The vendor's master key (32 to 64 bytes). It never appears in `repr()`.
@@ -370,7 +416,7 @@ fn master_key_arg(value: &Bound<'_, PyAny>) -> BindingResult<MasterKey> {
 /// seconds per code; `rate_limit` a `RateLimit` per agent (default `RateLimit()`, 30 per hour),
 /// or None for trusted batch jobs only; `cache_capacity` how many accounts' call keys are
 /// cached; `batch_threads` bounds the threads of one `issue_many` call (default: the available
-/// cores, at most 8).
+/// cores, at most 8); `check_digit` appends a Damm check digit to every code (Addition B).
 #[pyclass(frozen, module = "callsign", name = "Issuer")]
 pub(crate) struct PyIssuer {
     issuer: Issuer,
@@ -384,7 +430,7 @@ impl PyIssuer {
     /// lifecycles in this process); `rate_limit=None` is for trusted batch jobs only. `batch_threads`
     /// bounds the threads of one `issue_many` call (default: the available cores, at most 8).
     #[new]
-    #[pyo3(signature = (master_key, audit, *, epoch = 0, digits = 6, period = 30, rate_limit = Some(PyRateLimit::default()), cache_capacity = 10_000, batch_threads = None))]
+    #[pyo3(signature = (master_key, audit, *, epoch = 0, digits = 6, period = 30, rate_limit = Some(PyRateLimit::default()), cache_capacity = 10_000, batch_threads = None, check_digit = false))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         master_key: &Bound<'_, PyAny>,
@@ -395,11 +441,12 @@ impl PyIssuer {
         rate_limit: Option<PyRateLimit>,
         #[pyo3(from_py_with = convert::arg::cache_capacity)] cache_capacity: usize,
         #[pyo3(from_py_with = convert::arg::batch_threads)] batch_threads: Option<usize>,
+        check_digit: bool,
     ) -> BindingResult<PyIssuer> {
         let master_key = master_key_arg(master_key)?;
         let config = IssuerConfig {
             epoch,
-            params: ProfileParams::new(digits, period)?,
+            params: ProfileParams::new(digits, period)?.with_check_digit(check_digit),
             rate_limit: rate_limit.map(callsign::RateLimit::from),
             cache_capacity,
             batch_threads: batch_threads.unwrap_or(IssuerConfig::default().batch_threads),
@@ -430,6 +477,30 @@ impl PyIssuer {
         };
         let code = py.detach(|| self.issuer.issue(&request, now))?;
         Ok(code.into())
+    }
+
+    /// Checks the customer code that a customer calling in read to the agent, at `time` (now
+    /// if omitted), audited under `agent_id` and `ticket` before the verdict is returned.
+    /// Failures count per account across every agent; a malformed entry raises
+    /// `InvalidCodeError` and does not count.
+    #[pyo3(signature = (account_id, entry, *, agent_id, ticket, time = None))]
+    fn verify_customer(
+        &self,
+        py: Python<'_>,
+        account_id: &str,
+        entry: &str,
+        agent_id: &str,
+        ticket: &str,
+        time: Option<&Bound<'_, PyAny>>,
+    ) -> BindingResult<PyCustomerVerdict> {
+        let now = convert::time_or_now(time)?;
+        let request = IssueRequest {
+            account_id,
+            agent_id,
+            ticket,
+        };
+        let verdict = py.detach(|| self.issuer.verify_customer(&request, entry, now))?;
+        Ok(PyCustomerVerdict { verdict })
     }
 
     /// Codes for many accounts at `time` (a trusted batch job), audited under one agent and
@@ -552,6 +623,12 @@ impl PyIssuer {
         self.issuer.config().params.period()
     }
 
+    /// Whether every code carries a Damm check digit (and enrollments say `check=damm`).
+    #[getter]
+    fn check_digit(&self) -> bool {
+        self.issuer.config().params.check_digit()
+    }
+
     /// The per-agent rate limit, or None.
     #[getter]
     fn rate_limit(&self) -> Option<PyRateLimit> {
@@ -574,7 +651,8 @@ impl PyIssuer {
 ///
 /// Parameters: `issuer` the vendor's name as the app shows it; `account_id` the customer's
 /// account; `secret` the account secret as bytes or base32 str; `epoch`, `digits` and `period`
-/// as the issuer uses them. `Enrollment.from_uri(uri)` parses a payload.
+/// as the issuer uses them; `check_digit` whether every code carries a Damm check digit
+/// (`&check=damm`). `Enrollment.from_uri(uri, trusted_keys=...)` reads a received payload.
 #[pyclass(frozen, module = "callsign", name = "Enrollment")]
 pub(crate) struct PyEnrollment {
     pub(crate) enrollment: Enrollment,
@@ -584,7 +662,7 @@ pub(crate) struct PyEnrollment {
 impl PyEnrollment {
     /// An enrollment; `secret` is the account secret as bytes or base32 str.
     #[new]
-    #[pyo3(signature = (issuer, account_id, secret, *, epoch = 0, digits = 6, period = 30))]
+    #[pyo3(signature = (issuer, account_id, secret, *, epoch = 0, digits = 6, period = 30, check_digit = false))]
     fn new(
         issuer: &str,
         account_id: &str,
@@ -592,8 +670,9 @@ impl PyEnrollment {
         #[pyo3(from_py_with = convert::arg::epoch)] epoch: u32,
         #[pyo3(from_py_with = convert::arg::digits)] digits: u32,
         #[pyo3(from_py_with = convert::arg::period)] period: u64,
+        check_digit: bool,
     ) -> BindingResult<PyEnrollment> {
-        let params = ProfileParams::new(digits, period)?;
+        let params = ProfileParams::new(digits, period)?.with_check_digit(check_digit);
         let secret = convert::secret(secret)?;
         Ok(PyEnrollment {
             enrollment: Enrollment::new(issuer, account_id, secret, epoch, params)?,
@@ -646,6 +725,12 @@ impl PyEnrollment {
     #[getter]
     fn epoch(&self) -> u32 {
         self.enrollment.epoch()
+    }
+
+    /// Whether every code carries a Damm check digit (`check=damm`).
+    #[getter]
+    fn check_digit(&self) -> bool {
+        self.enrollment.params().check_digit()
     }
 
     /// The number of code digits.
@@ -742,7 +827,8 @@ pub(crate) struct PyVerdict {
 
 #[pymethods]
 impl PyVerdict {
-    /// `"genuine"`, `"not_genuine"`, `"already_used"` or `"locked_out"`.
+    /// `"genuine"`, `"not_genuine"`, `"already_used"`, `"locked_out"` or `"misheard"` (a
+    /// wrong check digit: ask the caller to repeat; not an attempt).
     #[getter]
     fn status(&self) -> &'static str {
         match self.verdict {
@@ -750,6 +836,7 @@ impl PyVerdict {
             Verdict::NotGenuine { .. } => "not_genuine",
             Verdict::AlreadyUsed { .. } => "already_used",
             Verdict::LockedOut { .. } => "locked_out",
+            Verdict::Misheard => "misheard",
         }
     }
 
@@ -764,7 +851,7 @@ impl PyVerdict {
     fn step(&self) -> Option<u64> {
         match self.verdict {
             Verdict::Genuine { step, .. } | Verdict::AlreadyUsed { step } => Some(step),
-            Verdict::NotGenuine { .. } | Verdict::LockedOut { .. } => None,
+            Verdict::NotGenuine { .. } | Verdict::LockedOut { .. } | Verdict::Misheard => None,
         }
     }
 
@@ -809,7 +896,64 @@ impl PyVerdict {
             }
             Verdict::AlreadyUsed { step } => format!("Verdict.already_used(step={step})"),
             Verdict::LockedOut { until } => format!("Verdict.locked_out(until={until})"),
+            Verdict::Misheard => "Verdict.misheard()".to_owned(),
         }
+    }
+}
+
+/// The vendor's answer to "is this caller the customer?". True in a boolean context only when
+/// verified.
+#[pyclass(frozen, eq, module = "callsign", name = "CustomerVerdict")]
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct PyCustomerVerdict {
+    verdict: CustomerVerdict,
+}
+
+#[pymethods]
+impl PyCustomerVerdict {
+    /// `"verified"`, `"not_verified"`, `"already_used"`, `"locked_out"` or `"misheard"`.
+    #[getter]
+    fn status(&self) -> &'static str {
+        self.verdict.as_str()
+    }
+
+    /// Whether the caller proved to be the customer.
+    #[getter]
+    fn verified(&self) -> bool {
+        self.verdict.is_verified()
+    }
+
+    /// The matching step (verified or already used), else None.
+    #[getter]
+    fn step(&self) -> Option<u64> {
+        self.verdict.step()
+    }
+
+    /// Failures still allowed before the account locks for every agent (not verified only),
+    /// else None.
+    #[getter]
+    fn attempts_left(&self) -> Option<u32> {
+        self.verdict.attempts_left()
+    }
+
+    /// Unix time at which the lock ends (locked out only), else None.
+    #[getter]
+    fn locked_until(&self) -> Option<u64> {
+        self.verdict.locked_until()
+    }
+
+    fn __bool__(&self) -> bool {
+        self.verdict.is_verified()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "CustomerVerdict(status={:?}, step={}, attempts_left={}, locked_until={})",
+            self.verdict.as_str(),
+            optional(self.verdict.step()),
+            optional(self.verdict.attempts_left().map(u64::from)),
+            optional(self.verdict.locked_until())
+        )
     }
 }
 
@@ -964,6 +1108,17 @@ impl PyDeviceVerifier {
     #[pyo3(signature = (time = None))]
     fn display(&self, time: Option<&Bound<'_, PyAny>>) -> BindingResult<PyAgentCode> {
         Ok(self.verifier.display(convert::time_or_now(time)?)?.into())
+    }
+
+    /// The customer code at `time` (now if omitted), for the customer to read to the vendor's
+    /// agent when calling in. Show it only when the customer asks for it, never in answer to
+    /// an incoming call.
+    #[pyo3(signature = (time = None))]
+    fn customer_code(&self, time: Option<&Bound<'_, PyAny>>) -> BindingResult<PyAgentCode> {
+        Ok(self
+            .verifier
+            .customer_code(convert::time_or_now(time)?)?
+            .into())
     }
 
     /// The attempt counter and lock at `time` (now if omitted).

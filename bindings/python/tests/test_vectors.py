@@ -16,6 +16,11 @@ COVERED_SECTIONS = {
     "agent_ids",
     "audit_chain",
     "base32",
+    "check_digit_codes",
+    "check_digit_entries",
+    "customer_check_sequences",
+    "customer_codes",
+    "damm",
     "enrollment",
     "entries",
     "error_kinds",
@@ -210,10 +215,14 @@ def test_enrollment(case: Dict[str, Any]) -> None:
         enrollment.digits,
         enrollment.period,
     ) == (expect["issuer"], expect["account"], expect["epoch"], expect["digits"], expect["period"])
+    check_digit = expect.get("check_digit", False)
+    assert enrollment.check_digit == check_digit
     assert enrollment.to_uri() == case["canonical"]
     secret = bytes.fromhex(expect["secret_hex"])
     shown = callsign.DeviceVerifier(enrollment).display(1764355200)
-    assert shown.code == callsign.agent_code(secret, 1764355200, expect["digits"], expect["period"])
+    assert shown.code == callsign.agent_code(
+        secret, 1764355200, expect["digits"], expect["period"], check_digit
+    )
 
 
 @pytest.mark.parametrize("case", cases("signed_enrollments"))

@@ -4,6 +4,7 @@ import io
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Iterator, List
 
@@ -191,6 +192,54 @@ def test_command_line_seed_call_and_refusal(tmp_path: Path) -> None:
     assert session.returncode == support_desk.EXIT_REFUSED
     assert session.stdout.count("Read this code") == 1 and "REFUSED" in session.stdout
 
+
+def customer_code(paths: Paths, account_id: str, when: int, check_digit: bool = False) -> str:
+    master = bytes.fromhex(paths.master_key.read_text())
+    return callsign.customer_code(
+        callsign.account_secret(master, account_id), when, check_digit=check_digit
+    )
+
+
+def test_customer_calling_in_is_verified_and_audited(paths: Paths) -> None:
+    out = io.StringIO()
+    clock = FakeClock(NOW)
+    code = customer_code(paths, "customer-0001", NOW)
+    tool = desk(paths, out, clock)
+    verdict = tool.customer_calling_in("ada@example.com", "T-2077", code)
+    assert verdict.status == "verified"
+    # The same code again is a replay.
+    assert tool.customer_calling_in("ada@example.com", "T-2077", code).status == "already_used"
+    assert "VERIFIED: the caller holds Ada Lovelace's enrolled app" in out.getvalue()
+    verified, replayed = audit_events(paths)[-2:]
+    assert (verified["outcome"], verified["ticket"]) == ("customer_verified", "T-2077")
+    assert replayed["outcome"] == "customer_already_used"
+
+
+def test_scammer_posing_as_customer_locks_the_account(paths: Paths) -> None:
+    out = io.StringIO()
+    clock = FakeClock(NOW)
+    tool = desk(paths, out, clock)
+    real = customer_code(paths, "customer-0002", NOW)
+    wrong = "000000" if real != "000000" else "111111"
+    statuses = [
+        tool.customer_calling_in("erika@example.de", "T-2078", wrong).status for _ in range(3)
+    ]
+    assert statuses == ["not_verified", "not_verified", "locked_out"]
+    assert tool.customer_calling_in("erika@example.de", "T-2078", real).status == "locked_out"
+    assert "LOCKED for every agent" in out.getvalue()
+    with pytest.raises(DeskError, match="not a code"):
+        tool.customer_calling_in("erika@example.de", "T-2078", "12ab56")
+
+
+def test_inbound_command_with_check_digits(paths: Paths) -> None:
+    code = customer_code(paths, "customer-0001", int(time.time()), check_digit=True)
+    misheard = code[:-1] + str((int(code[-1]) + 1) % 10)
+    base = [sys.executable, str(TOOL), "--data", str(paths.data), "inbound", "--agent", "agent-7",
+            "--ticket", "T-2079", "--customer", "customer-0001", "--check-digit", "--code"]
+    run = subprocess.run(base + [misheard], capture_output=True, text=True, check=False)
+    assert run.returncode == 1 and "MISHEARD" in run.stdout, run
+    run = subprocess.run(base + [code], capture_output=True, text=True, check=False)
+    assert run.returncode == 0 and "VERIFIED" in run.stdout, run
 
 def test_desk_help_documents_the_input_format() -> None:
     """The `desk` line format is in `desk --help` and the README, not only in an error message."""

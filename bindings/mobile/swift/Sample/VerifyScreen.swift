@@ -101,6 +101,8 @@ final class CallerCheck: ObservableObject {
         case .lockedOut(let until):
             let end = Date(timeIntervalSince1970: TimeInterval(until))
             return "LOCKED until \(end.formatted(date: .omitted, time: .shortened)). Hang up."
+        case .misheard:
+            return "MISHEARD: the last digit does not fit. Ask the caller to repeat the code (no attempt was counted)."
         }
     }
 }

@@ -22,7 +22,18 @@ class AuditEvent(TypedDict):
     """
 
     time: int
-    outcome: Literal["issued", "refused_rate_limited", "refused_revoked", "revoked", "reenrolled"]
+    outcome: Literal[
+        "issued",
+        "refused_rate_limited",
+        "refused_revoked",
+        "revoked",
+        "reenrolled",
+        "customer_verified",
+        "customer_not_verified",
+        "customer_already_used",
+        "customer_locked_out",
+        "customer_misheard",
+    ]
     account_id: str
     agent_id: str
     ticket: str

@@ -90,6 +90,7 @@ class VectorsTest {
             assertEquals(expect.u32("epoch"), enrollment.epoch())
             assertEquals(expect.u32("digits"), enrollment.digits())
             assertEquals(expect.u64("period"), enrollment.period())
+            assertEquals(expect.optBoolean("check_digit", false), enrollment.checkDigit())
             assertEquals(expect.secret("secret_hex"), enrollment.secret())
             assertEquals(case.getString("canonical"), enrollment.toUri())
         }
@@ -154,6 +155,7 @@ class VectorsTest {
                 0u,
                 case.u32("digits"),
                 case.u64("period"),
+                false,
             )
             Verifier(enrollment, defaultVerifierConfig()).display(case.u64("time"))
         }) { shown ->
@@ -182,6 +184,7 @@ class VectorsTest {
                         "not_genuine" -> Verdict.NotGenuine(expect.u32("attempts_left"))
                         "already_used" -> Verdict.AlreadyUsed(expect.u64("step"))
                         "locked_out" -> Verdict.LockedOut(expect.u64("until"))
+                        "misheard" -> Verdict.Misheard
                         else -> error("unknown verdict $name")
                     }
                     assertEquals(expected, verdict, "step $index")

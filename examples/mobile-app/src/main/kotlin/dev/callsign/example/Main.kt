@@ -100,6 +100,8 @@ class VerifyScreen(
             "NOT GENUINE: that code was already used. Hang up and call $issuer back on its official number."
         is Verdict.LockedOut ->
             "LOCKED until ${Instant.ofEpochSecond(verdict.until.toLong())}: too many wrong codes. Hang up."
+        is Verdict.Misheard ->
+            "MISHEARD: the last digit does not fit. Ask the caller to repeat the code (no attempt was counted)."
     }
 
     companion object {

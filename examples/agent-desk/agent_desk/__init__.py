@@ -1,0 +1,1 @@
+"""The agent desk: a FastAPI web app for support agents and supervisors on the callsign binding."""
