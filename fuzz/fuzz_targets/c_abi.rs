@@ -395,9 +395,9 @@ const PANIC: u32 = 104;
 const UNKNOWN_ERROR: u32 = 199;
 const INVALID_STATE: u32 = 403;
 /// Every `callsign_result` value of the header.
-const RESULTS: [u32; 23] = [
-    0, 100, 101, 102, 103, 104, 199, 200, 201, 202, 203, 204, 300, 301, 302, 303, 304, 400, 401,
-    402, 403, 500, 501,
+const RESULTS: [u32; 29] = [
+    0, 100, 101, 102, 103, 104, 199, 200, 201, 202, 203, 204, 300, 301, 302, 303, 304, 305, 400,
+    401, 402, 403, 404, 500, 501, 502, 503, 600, 601,
 ];
 const VERDICT_GENUINE: u32 = 1;
 const VERDICT_NOT_GENUINE: u32 = 2;
