@@ -303,11 +303,31 @@ impl AuditError {
     }
 }
 
+impl From<AuditError> for crate::Error {
+    /// [`crate::Error::AuditFailed`] with the sink's message.
+    fn from(error: AuditError) -> crate::Error {
+        crate::Error::AuditFailed {
+            reason: error.message,
+        }
+    }
+}
+
 /// Where issuance events go. The issuer hands each event to the sink before it returns a
 /// code, and issues nothing when the sink fails.
 pub trait AuditSink: Send + Sync {
     /// Records the events durably, all or nothing as far as the sink can tell.
     fn record(&self, events: &[IssuanceEvent<'_>]) -> Result<(), AuditError>;
+}
+
+/// A sink that records nothing: for an operator who chose to keep no audit trail (a command
+/// line run without an audit file, a benchmark). Never the default.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NullAuditSink;
+
+impl AuditSink for NullAuditSink {
+    fn record(&self, _events: &[IssuanceEvent<'_>]) -> Result<(), AuditError> {
+        Ok(())
+    }
 }
 
 /// The last chain hash of every agent, and how to chain a batch of events onto them.
@@ -385,11 +405,19 @@ impl JsonLinesAuditSink {
     /// Opens (or creates, mode 0600 on Unix) `path` for appending, and reads the chain heads
     /// of the records already in it. Refuses an empty path and a path that is no regular file.
     /// Lines that are no chained record (from before the chain) are kept and chain nothing;
-    /// [`verify_audit_file`](crate::verify_audit_file) reports them.
+    /// [`verify_audit_file`](crate::verify_audit_file) reports them. Every error keeps the
+    /// I/O error's kind and says "cannot open the audit file PATH: why", so that callers
+    /// need no wording of their own.
     pub fn open(path: impl AsRef<Path>) -> std::io::Result<JsonLinesAuditSink> {
         let path = path.as_ref();
+        let state = FileState::open(path).map_err(|error| {
+            std::io::Error::new(
+                error.kind(),
+                format!("cannot open the audit file {}: {error}", path.display()),
+            )
+        })?;
         Ok(JsonLinesAuditSink {
-            state: Mutex::new(FileState::open(path)?),
+            state: Mutex::new(state),
             path: path.to_owned(),
         })
     }
@@ -411,24 +439,17 @@ impl JsonLinesAuditSink {
     }
 }
 
-/// An I/O error that names the audit file.
-fn audit_io_error(path: &Path, kind: std::io::ErrorKind, what: &str) -> std::io::Error {
-    std::io::Error::new(kind, format!("audit file {}: {what}", path.display()))
-}
-
 impl FileState {
     fn open(path: &Path) -> std::io::Result<FileState> {
         use std::io::ErrorKind;
         if path.as_os_str().is_empty() {
-            return Err(audit_io_error(
-                path,
+            return Err(std::io::Error::new(
                 ErrorKind::InvalidInput,
                 "the path is empty",
             ));
         }
         let not_regular = || {
-            audit_io_error(
-                path,
+            std::io::Error::new(
                 ErrorKind::InvalidInput,
                 "not a regular file (a FIFO, device or directory); the audit trail must be a regular file",
             )
@@ -445,9 +466,7 @@ impl FileState {
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
-        let file = options
-            .open(path)
-            .map_err(|error| audit_io_error(path, error.kind(), &error.to_string()))?;
+        let file = options.open(path)?;
         let metadata = file.metadata()?;
         if !metadata.is_file() {
             return Err(not_regular());
@@ -458,10 +477,9 @@ impl FileState {
             if metadata.permissions().mode() & 0o077 != 0 {
                 file.set_permissions(std::fs::Permissions::from_mode(0o600))
                     .map_err(|error| {
-                        audit_io_error(
-                            path,
+                        std::io::Error::new(
                             error.kind(),
-                            &format!(
+                            format!(
                                 "group or others may access it, and it cannot be tightened to 0600: {error}"
                             ),
                         )

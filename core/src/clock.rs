@@ -62,8 +62,23 @@ impl Clock for FixedClock {
 
 /// Unix seconds of a date and time; times before 1970 are an error.
 pub fn unix_seconds(time: time::OffsetDateTime) -> Result<u64, Error> {
-    let seconds = time.unix_timestamp();
-    u64::try_from(seconds).map_err(|_| Error::TimeBefore1970 {
-        seconds_before: seconds.unsigned_abs(),
+    unix_seconds_from_signed(i128::from(time.unix_timestamp()))
+}
+
+/// Unix seconds from a signed count of seconds since 1970 (a binding's integer argument, a
+/// date's timestamp): a negative count is [`Error::TimeBefore1970`] (how far before, saturated
+/// at `u64::MAX`), one above `u64::MAX` is [`Error::Overflow`]. A caller whose integer does
+/// not fit `i128` passes `i128::MIN` or `i128::MAX` by its sign.
+pub fn unix_seconds_from_signed(seconds: i128) -> Result<u64, Error> {
+    u64::try_from(seconds).map_err(|_| {
+        if seconds < 0 {
+            Error::TimeBefore1970 {
+                seconds_before: u64::try_from(seconds.unsigned_abs()).unwrap_or(u64::MAX),
+            }
+        } else {
+            Error::Overflow {
+                what: "unix time above 2^64 - 1",
+            }
+        }
     })
 }

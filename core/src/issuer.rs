@@ -1,7 +1,7 @@
 //! The vendor side: issues agent codes, audits every issuance, enforces a per-agent rate
 //! limit, and caches call keys.
 
-use crate::audit::AuditSink;
+use crate::audit::{AuditOutcome, AuditSink, IssuanceEvent};
 use crate::inbound::{CustomerCheck, CustomerEntry, CustomerVerdict};
 use crate::ledger::{
     AccountChange, AuditQuery, Decision, Issuance, Ledger, LedgerRecord, MemoryLedger,
@@ -82,6 +82,18 @@ pub struct IssueRequest<'a> {
     pub agent_id: &'a str,
     /// The ticket number or reason for the call (1..=256 bytes).
     pub ticket: &'a str,
+}
+
+impl IssueRequest<'_> {
+    /// Checks the request the way every issuer path does before anything is decided or
+    /// recorded: the agent id (returned in its canonical form, see
+    /// [`crate::canonical_agent_id`]), the ticket ([`check_ticket`]) and the account id
+    /// ([`crate::check_account_id`]).
+    pub fn check(&self) -> Result<String, Error> {
+        let agent_id = checked_agent(self.agent_id, self.ticket)?;
+        profile::check_account_id(self.account_id)?;
+        Ok(agent_id)
+    }
 }
 
 /// A call key: the epoch it was derived at and the account's code generator.
@@ -179,8 +191,7 @@ impl Issuer {
         request: &IssueRequest<'_>,
         now: u64,
     ) -> Result<TimedCode, Error> {
-        let agent_id = checked_agent(request.agent_id, request.ticket)?;
-        profile::check_account_id(request.account_id)?;
+        let agent_id = request.check()?;
         let epochs = self.decide(&agent_id, request.ticket, &[request.account_id], now)?;
         let epoch = epochs[0];
         let code = match key {
@@ -208,8 +219,7 @@ impl Issuer {
         entry: &str,
         now: u64,
     ) -> Result<CustomerVerdict, Error> {
-        let agent_id = checked_agent(request.agent_id, request.ticket)?;
-        profile::check_account_id(request.account_id)?;
+        let agent_id = request.check()?;
         let params = self.config.params;
         let read = params.read_entry(entry)?;
         let epoch = self.account_epoch(request.account_id)?;
@@ -567,6 +577,66 @@ impl core::fmt::Debug for IssuerAccount<'_> {
     }
 }
 
+/// Issues agent codes from one customer's enrollment (its account secret) instead of the
+/// master key: a tool that holds only that enrollment. Each code is checked and recorded in
+/// the sink before it is returned, like [`Issuer::issue`]; there is no ledger, so no rate limit
+/// and no revocation.
+pub struct EnrollmentIssuer {
+    enrollment: Enrollment,
+    generator: Totp,
+    sink: Arc<dyn AuditSink>,
+}
+
+impl EnrollmentIssuer {
+    /// An issuer of the agent codes of `enrollment`, auditing to `sink`.
+    pub fn new(
+        enrollment: Enrollment,
+        sink: Arc<dyn AuditSink>,
+    ) -> Result<EnrollmentIssuer, Error> {
+        let generator = profile::agent_totp(enrollment.secret(), enrollment.params())?;
+        Ok(EnrollmentIssuer {
+            enrollment,
+            generator,
+            sink,
+        })
+    }
+
+    /// The enrollment.
+    pub fn enrollment(&self) -> &Enrollment {
+        &self.enrollment
+    }
+
+    /// The agent code at unix time `now` for `agent_id` under `ticket`: the agent id (taken
+    /// in its canonical form) and ticket checked, the event recorded, then the code returned.
+    /// A failing sink gives [`Error::AuditFailed`] and no code.
+    pub fn issue(&self, agent_id: &str, ticket: &str, now: u64) -> Result<TimedCode, Error> {
+        let agent_id = checked_agent(agent_id, ticket)?;
+        let code = self
+            .enrollment
+            .params()
+            .present(self.generator.timed_code_at(now)?);
+        let event = IssuanceEvent {
+            time: now,
+            outcome: AuditOutcome::Issued,
+            account_id: self.enrollment.account_id(),
+            agent_id: &agent_id,
+            ticket,
+            step: code.step,
+            epoch: self.enrollment.epoch(),
+        };
+        self.sink.record(&[event])?;
+        Ok(code)
+    }
+}
+
+impl core::fmt::Debug for EnrollmentIssuer {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("EnrollmentIssuer")
+            .field("enrollment", &self.enrollment)
+            .finish_non_exhaustive()
+    }
+}
+
 /// One run of a batch: computing on its own thread, or left to the calling thread because the
 /// system refused a thread.
 enum RunCodes<'scope, 'run, S> {
@@ -601,17 +671,23 @@ fn checked_agent(agent_id: &str, ticket: &str) -> Result<String, Error> {
 /// Checks an agent id and a ticket (or reason) for the audit trail: 1 to
 /// [`MAX_AGENT_ID_LEN`] and 1 to [`MAX_TICKET_LEN`] bytes.
 pub fn check_audit_fields(agent_id: &str, ticket: &str) -> Result<(), Error> {
-    for (field, value, max) in [
-        ("agent id", agent_id, MAX_AGENT_ID_LEN),
-        ("ticket", ticket, MAX_TICKET_LEN),
-    ] {
-        if value.is_empty() || value.len() > max {
-            return Err(Error::AuditFieldLength {
-                field,
-                len: value.len(),
-                max,
-            });
-        }
+    check_field("agent id", agent_id, MAX_AGENT_ID_LEN)?;
+    check_ticket(ticket)
+}
+
+/// Checks a ticket (or reason) for the audit trail: 1 to [`MAX_TICKET_LEN`] bytes.
+pub fn check_ticket(ticket: &str) -> Result<(), Error> {
+    check_field("ticket", ticket, MAX_TICKET_LEN)
+}
+
+/// Checks that the audit `field` holding `value` has 1 to `max` bytes.
+fn check_field(field: &'static str, value: &str, max: usize) -> Result<(), Error> {
+    if value.is_empty() || value.len() > max {
+        return Err(Error::AuditFieldLength {
+            field,
+            len: value.len(),
+            max,
+        });
     }
     Ok(())
 }

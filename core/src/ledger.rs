@@ -443,9 +443,7 @@ impl MemoryLedger {
                     .extend(events.iter().map(LedgerRecord::from));
                 Ok(())
             }
-            MemoryAudit::Sink(sink) => sink.record(events).map_err(|error| Error::AuditFailed {
-                reason: error.message().to_owned(),
-            }),
+            MemoryAudit::Sink(sink) => sink.record(events).map_err(Error::from),
         }
     }
 

@@ -38,7 +38,7 @@ mod secret;
 mod uri;
 
 pub use algorithm::Algorithm;
-pub use clock::{Clock, FixedClock, SystemClock, unix_seconds};
+pub use clock::{Clock, FixedClock, SystemClock, unix_seconds, unix_seconds_from_signed};
 pub use code::{Code, Digits, GroupedCode, MAX_CODE_LEN, MAX_DIGITS, MAX_GROUPED_LEN, MIN_DIGITS};
 pub use error::{Error, ErrorKind};
 pub use import::{ImportedLine, import_otpauth, import_otpauth_lines};
@@ -62,6 +62,7 @@ mod verifier;
 pub use agent_id::canonical_agent_id;
 pub use audit::{
     AuditError, AuditOutcome, AuditSink, IssuanceEvent, JsonLinesAuditSink, MemoryAuditSink,
+    NullAuditSink,
 };
 pub use audit_chain::{
     AUDIT_CHAIN_LEN, AUDIT_CHAIN_START, AuditChainBreak, AuditChainHead, AuditChainReport,
@@ -74,8 +75,8 @@ pub use inbound::{
     CustomerVerdict, decide_customer,
 };
 pub use issuer::{
-    IssueRequest, Issuer, IssuerAccount, IssuerConfig, MAX_AGENT_ID_LEN, MAX_TICKET_LEN,
-    MIN_BATCH_PER_THREAD, RateLimit, check_audit_fields,
+    EnrollmentIssuer, IssueRequest, Issuer, IssuerAccount, IssuerConfig, MAX_AGENT_ID_LEN,
+    MAX_TICKET_LEN, MIN_BATCH_PER_THREAD, RateLimit, check_audit_fields, check_ticket,
 };
 pub use ledger::{
     AccountChange, AccountState, AuditQuery, Decision, Issuance, Ledger, LedgerFault, LedgerRecord,

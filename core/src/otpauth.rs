@@ -57,14 +57,36 @@ pub struct OtpAuthUri {
 impl OtpAuthUri {
     /// A TOTP account with the format's defaults (SHA1, 6 digits, 30 s).
     pub fn totp(issuer: Option<&str>, account: &str, secret: Secret) -> Result<OtpAuthUri, Error> {
+        OtpAuthUri::new(
+            OtpKind::Totp { period: 30 },
+            issuer,
+            account,
+            secret,
+            Algorithm::Sha1,
+            6,
+            Vec::new(),
+        )
+    }
+
+    /// An account with every field given, checked by [`OtpAuthUri::validate`] (so that it
+    /// emits a URI that parses back to it).
+    pub fn new(
+        kind: OtpKind,
+        issuer: Option<&str>,
+        account: &str,
+        secret: Secret,
+        algorithm: Algorithm,
+        digits: u32,
+        extra_parameters: Vec<(String, String)>,
+    ) -> Result<OtpAuthUri, Error> {
         let uri = OtpAuthUri {
-            kind: OtpKind::Totp { period: 30 },
+            kind,
             issuer: issuer.map(str::to_owned),
             account: account.to_owned(),
             secret,
-            algorithm: Algorithm::Sha1,
-            digits: 6,
-            extra_parameters: Vec::new(),
+            algorithm,
+            digits,
+            extra_parameters,
         };
         uri.validate()?;
         Ok(uri)

@@ -112,6 +112,20 @@ pub enum Verdict {
     Misheard,
 }
 
+impl Verdict {
+    /// The verdict's name: `genuine`, `not_genuine`, `already_used`, `locked_out` or
+    /// `misheard` (the names of the conformance vectors and of every binding).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Verdict::Genuine { .. } => "genuine",
+            Verdict::NotGenuine { .. } => "not_genuine",
+            Verdict::AlreadyUsed { .. } => "already_used",
+            Verdict::LockedOut { .. } => "locked_out",
+            Verdict::Misheard => "misheard",
+        }
+    }
+}
+
 /// The attempt counter and lock, as they stand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct VerifierStatus {

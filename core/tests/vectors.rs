@@ -389,16 +389,17 @@ fn verifier_sequence_on(
 }
 
 fn verdict_json(verdict: Verdict) -> Value {
+    let name = verdict.as_str();
     match verdict {
         Verdict::Genuine { step, drift } => {
-            json!({"verdict": "genuine", "step": step, "drift": drift})
+            json!({"verdict": name, "step": step, "drift": drift})
         }
         Verdict::NotGenuine { attempts_left } => {
-            json!({"verdict": "not_genuine", "attempts_left": attempts_left})
+            json!({"verdict": name, "attempts_left": attempts_left})
         }
-        Verdict::AlreadyUsed { step } => json!({"verdict": "already_used", "step": step}),
-        Verdict::LockedOut { until } => json!({"verdict": "locked_out", "until": until}),
-        Verdict::Misheard => json!({"verdict": "misheard"}),
+        Verdict::AlreadyUsed { step } => json!({"verdict": name, "step": step}),
+        Verdict::LockedOut { until } => json!({"verdict": name, "until": until}),
+        Verdict::Misheard => json!({"verdict": name}),
     }
 }
 

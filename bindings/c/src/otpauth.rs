@@ -93,8 +93,7 @@ pub unsafe extern "C" fn callsign_otpauth_new_hotp(
 }
 
 /// The body of `callsign_otpauth_new_totp` and `callsign_otpauth_new_hotp`: checks the
-/// arguments and builds the account of `kind`: `OtpAuthUri::totp` checks the label, one more
-/// `validate` the fields set afterwards.
+/// arguments and builds the account of `kind` (core's `OtpAuthUri::new` checks every field).
 ///
 /// # Safety
 /// As for those two functions.
@@ -115,11 +114,15 @@ unsafe fn build(
     };
     let (account, secret) = (try_str!(account), try_ref!(secret));
     let algorithm = try_algorithm!(algorithm);
-    let mut uri = try_core!(OtpAuthUri::totp(issuer, account, secret.secret.clone()));
-    uri.algorithm = algorithm;
-    uri.digits = digits;
-    uri.kind = kind;
-    try_core!(uri.validate());
+    let uri = try_core!(OtpAuthUri::new(
+        kind,
+        issuer,
+        account,
+        secret.secret.clone(),
+        algorithm,
+        digits,
+        Vec::new()
+    ));
     set_handle(out, callsign_otpauth { uri })
 }
 

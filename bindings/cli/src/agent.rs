@@ -6,9 +6,9 @@ use crate::input;
 use crate::keyfile;
 use crate::output::{CodeFormat, check_stdout_open, now_or, print_json, print_line, utc};
 use callsign::{
-    AuditError, AuditOutcome, AuditSink, Digits, Enrollment, EnrollmentTrust, IssuanceEvent,
-    IssueRequest, Issuer, IssuerConfig, JsonLinesAuditSink, MAX_TICKET_LEN, ProfileParams,
-    TimedCode, Totp, agent_totp, canonical_agent_id,
+    AuditSink, Digits, Enrollment, EnrollmentIssuer, EnrollmentTrust, IssueRequest, Issuer,
+    IssuerConfig, JsonLinesAuditSink, NullAuditSink, ProfileParams, TimedCode, canonical_agent_id,
+    check_ticket,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
@@ -50,16 +50,9 @@ enum CodeSource {
         /// The customer's account id.
         account: String,
     },
-    /// A customer's enrollment, that is the account secret: the code generator and the
-    /// audit sink, driven here because core's issuer needs the master key.
-    Enrollment {
-        /// The customer's enrollment.
-        enrollment: Enrollment,
-        /// The agent-code generator of the account.
-        totp: Totp,
-        /// Where issuances are recorded.
-        sink: Arc<dyn AuditSink>,
-    },
+    /// A customer's enrollment, that is the account secret, through core's enrollment issuer
+    /// (which audits every code too).
+    Enrollment(EnrollmentIssuer),
 }
 
 impl CodeSource {
@@ -90,13 +83,9 @@ impl CodeSource {
                     ),
                 ));
             }
-            let totp = agent_totp(enrollment.secret(), params)
-                .map_err(|error| CliError::Failure(error.to_string()))?;
-            return Ok(CodeSource::Enrollment {
-                enrollment,
-                totp,
-                sink,
-            });
+            return EnrollmentIssuer::new(enrollment, sink)
+                .map(CodeSource::Enrollment)
+                .map_err(|error| CliError::Failure(error.to_string()));
         }
         let (Some(path), Some(account)) = (&args.master_key, &args.account) else {
             return Err(CliError::argument(
@@ -150,27 +139,7 @@ impl CodeSource {
                 },
                 now,
             ),
-            CodeSource::Enrollment {
-                enrollment,
-                totp,
-                sink,
-            } => totp.timed_code_at(now).and_then(|code| {
-                let code = enrollment.params().present(code);
-                let event = IssuanceEvent {
-                    time: now,
-                    outcome: AuditOutcome::Issued,
-                    account_id: enrollment.account_id(),
-                    agent_id: agent,
-                    ticket,
-                    step: code.step,
-                    epoch: enrollment.epoch(),
-                };
-                sink.record(&[event])
-                    .map_err(|error| callsign::Error::AuditFailed {
-                        reason: error.message().to_owned(),
-                    })
-                    .map(|()| code)
-            }),
+            CodeSource::Enrollment(issuer) => issuer.issue(agent, ticket, now),
         };
         issued.map_err(|error| match error.kind() {
             callsign::ErrorKind::TimeBeforeEpoch | callsign::ErrorKind::Overflow => {
@@ -183,7 +152,7 @@ impl CodeSource {
     fn account(&self) -> &str {
         match self {
             CodeSource::Issuer { account, .. } => account,
-            CodeSource::Enrollment { enrollment, .. } => enrollment.account_id(),
+            CodeSource::Enrollment(issuer) => issuer.enrollment().account_id(),
         }
     }
 
@@ -193,25 +162,15 @@ impl CodeSource {
             CodeSource::Issuer { issuer, account } => issuer
                 .account_epoch(account)
                 .unwrap_or(issuer.config().epoch),
-            CodeSource::Enrollment { enrollment, .. } => enrollment.epoch(),
+            CodeSource::Enrollment(issuer) => issuer.enrollment().epoch(),
         }
     }
 
     fn params(&self) -> ProfileParams {
         match self {
             CodeSource::Issuer { issuer, .. } => issuer.config().params,
-            CodeSource::Enrollment { enrollment, .. } => enrollment.params(),
+            CodeSource::Enrollment(issuer) => issuer.enrollment().params(),
         }
-    }
-}
-
-/// The sink when no --audit FILE is given: issuances go unrecorded, by the operator's choice.
-#[derive(Debug)]
-struct Unrecorded;
-
-impl AuditSink for Unrecorded {
-    fn record(&self, _events: &[IssuanceEvent<'_>]) -> Result<(), AuditError> {
-        Ok(())
     }
 }
 
@@ -284,7 +243,7 @@ pub(crate) fn agent_and_ticket(
     let agent = canonical_agent_id(&agent.map_or_else(default_agent, str::to_owned))
         .map_err(CliError::blame("--agent"))?;
     let ticket = ticket.unwrap_or(DEFAULT_TICKET).to_owned();
-    check_audit_field("--ticket", &ticket, MAX_TICKET_LEN)?;
+    check_ticket(&ticket).map_err(CliError::blame("--ticket"))?;
     Ok((agent, ticket))
 }
 
@@ -296,31 +255,14 @@ pub(crate) fn default_agent() -> String {
         .unwrap_or_else(|| DEFAULT_AGENT.to_owned())
 }
 
-/// Checks the length of an audit field before anything is issued, so that the error names the
-/// argument (core checks the same bounds inside its issuer).
-fn check_audit_field(argument: &'static str, value: &str, max: usize) -> Result<(), CliError> {
-    if value.is_empty() || value.len() > max {
-        return Err(CliError::argument(
-            argument,
-            format!("must have 1 to {max} bytes, got {}", value.len()),
-        ));
-    }
-    Ok(())
-}
-
-/// The JSON-lines file sink of --audit, or [`Unrecorded`].
+/// The JSON-lines file sink of --audit; without --audit, issuances go unrecorded by the
+/// operator's choice ([`NullAuditSink`]).
 pub(crate) fn open_sink(path: Option<&Path>) -> Result<Arc<dyn AuditSink>, CliError> {
     match path {
-        Some(path) => {
-            let sink = JsonLinesAuditSink::open(path).map_err(|error| {
-                CliError::argument(
-                    "--audit",
-                    format!("cannot open {}: {error}", path.display()),
-                )
-            })?;
-            Ok(Arc::new(sink))
-        }
-        None => Ok(Arc::new(Unrecorded)),
+        Some(path) => Ok(Arc::new(
+            JsonLinesAuditSink::open(path).map_err(CliError::blame("--audit"))?,
+        )),
+        None => Ok(Arc::new(NullAuditSink)),
     }
 }
 

@@ -14,48 +14,44 @@ pub const EXIT_NOT_GENUINE: u8 = 1;
 /// What a wrong check digit means to the person on the phone.
 pub const MISHEARD: &str = "MISHEARD (the check digit does not fit: ask the caller to repeat the code; no attempt counted)";
 
-/// A verdict as JSON.
+/// A verdict as JSON: its name (core's [`Verdict::as_str`]) and the fields it carries.
 #[derive(Debug, Serialize)]
-#[serde(tag = "verdict", rename_all = "snake_case")]
-pub enum VerdictReport {
-    /// See [`Verdict::Genuine`].
-    Genuine {
-        /// The matching step.
-        step: u64,
-        /// Its distance from the current step.
-        drift: i64,
-    },
-    /// See [`Verdict::NotGenuine`].
-    NotGenuine {
-        /// Failures still allowed before the lock; absent where no attempts are counted.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        attempts_left: Option<u32>,
-    },
-    /// See [`Verdict::AlreadyUsed`].
-    AlreadyUsed {
-        /// The step it matched.
-        step: u64,
-    },
-    /// See [`Verdict::LockedOut`].
-    LockedOut {
-        /// Unix time at which the lock ends.
-        until: u64,
-    },
-    /// See [`Verdict::Misheard`].
-    Misheard,
+pub struct VerdictReport {
+    /// The verdict's name.
+    verdict: &'static str,
+    /// The matching step (genuine, already used).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    step: Option<u64>,
+    /// Its distance from the current step (genuine).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    drift: Option<i64>,
+    /// Failures still allowed before the lock (not genuine, where attempts are counted).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attempts_left: Option<u32>,
+    /// Unix time at which the lock ends (locked out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    until: Option<u64>,
 }
 
 impl From<Verdict> for VerdictReport {
     fn from(verdict: Verdict) -> VerdictReport {
+        let mut report = VerdictReport {
+            verdict: verdict.as_str(),
+            step: None,
+            drift: None,
+            attempts_left: None,
+            until: None,
+        };
         match verdict {
-            Verdict::Genuine { step, drift } => VerdictReport::Genuine { step, drift },
-            Verdict::NotGenuine { attempts_left } => VerdictReport::NotGenuine {
-                attempts_left: Some(attempts_left),
-            },
-            Verdict::AlreadyUsed { step } => VerdictReport::AlreadyUsed { step },
-            Verdict::LockedOut { until } => VerdictReport::LockedOut { until },
-            Verdict::Misheard => VerdictReport::Misheard,
+            Verdict::Genuine { step, drift } => {
+                (report.step, report.drift) = (Some(step), Some(drift))
+            }
+            Verdict::NotGenuine { attempts_left } => report.attempts_left = Some(attempts_left),
+            Verdict::AlreadyUsed { step } => report.step = Some(step),
+            Verdict::LockedOut { until } => report.until = Some(until),
+            Verdict::Misheard => {}
         }
+        report
     }
 }
 
@@ -131,8 +127,9 @@ pub fn verify(args: &VerifyArgs) -> Result<ExitCode, CliError> {
     let (message, report) = match verdict {
         Verdict::NotGenuine { .. } => (
             "NOT GENUINE (the code matches no step around the current time)".to_owned(),
-            VerdictReport::NotGenuine {
+            VerdictReport {
                 attempts_left: None,
+                ..verdict.into()
             },
         ),
         _ => (describe(&verdict), verdict.into()),

@@ -1,7 +1,7 @@
 //! Conversions of Python arguments (times, secrets, algorithm names) into core types.
 
 use crate::errors::{BindingResult, NaiveDatetimeError};
-use callsign::{Algorithm, Clock, Error, Secret, SystemClock};
+use callsign::{Algorithm, Clock, Secret, SystemClock, unix_seconds_from_signed};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyInt, PyString};
@@ -9,8 +9,8 @@ use std::borrow::Cow;
 
 /// Unix seconds from an `int` or an aware `datetime.datetime`.
 ///
-/// A negative int (or an instant before 1970) is [`Error::TimeBeforeEpoch`]; an int beyond
-/// 2^64 - 1 is [`Error::Overflow`]; a naive datetime is refused with `NaiveDatetimeError`
+/// A negative int (or an instant before 1970) or an int beyond 2^64 - 1 is core's error of
+/// [`unix_seconds_from_signed`]; a naive datetime is refused with `NaiveDatetimeError`
 /// instead of being read in the machine's local time zone.
 pub(crate) fn unix_time(value: &Bound<'_, PyAny>) -> BindingResult<u64> {
     // bool is an int subclass, but True is no time: it falls through to the TypeError.
@@ -21,11 +21,11 @@ pub(crate) fn unix_time(value: &Bound<'_, PyAny>) -> BindingResult<u64> {
         if value.is_instance_of::<PyInt>() {
             // Beyond i128 the sign still decides: far below 0 is before 1970, not too large.
             let time = match value.extract::<i128>() {
-                Ok(time) => Some(time),
-                Err(_) if value.lt(0)? => Some(i128::MIN),
-                Err(_) => None,
+                Ok(time) => time,
+                Err(_) if value.lt(0)? => i128::MIN,
+                Err(_) => i128::MAX,
             };
-            return Err(out_of_range(time).into());
+            return Ok(unix_seconds_from_signed(time)?);
         }
     }
     let py = value.py();
@@ -53,7 +53,7 @@ pub(crate) fn unix_time(value: &Bound<'_, PyAny>) -> BindingResult<u64> {
     let seconds: i128 = since_epoch.getattr("seconds")?.extract()?;
     // timedelta keeps 0 <= seconds < 86400 and carries the sign in `days`, so this floors.
     let unix = days * 86_400 + seconds;
-    u64::try_from(unix).map_err(|_| out_of_range(Some(unix)).into())
+    Ok(unix_seconds_from_signed(unix)?)
 }
 
 /// Unix seconds from an optional time argument; `None` means now, by the system clock.
@@ -61,18 +61,6 @@ pub(crate) fn time_or_now(value: Option<&Bound<'_, PyAny>>) -> BindingResult<u64
     match value {
         Some(value) if !value.is_none() => unix_time(value),
         _ => Ok(SystemClock.now()?),
-    }
-}
-
-/// The core error for an integer time outside 0..=2^64-1 (`None`: too large even for i128).
-fn out_of_range(time: Option<i128>) -> Error {
-    match time {
-        Some(time) if time < 0 => Error::TimeBefore1970 {
-            seconds_before: u64::try_from(time.unsigned_abs()).unwrap_or(u64::MAX),
-        },
-        _ => Error::Overflow {
-            what: "unix time above 2^64 - 1",
-        },
     }
 }
 

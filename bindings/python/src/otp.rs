@@ -154,11 +154,15 @@ impl Label {
     ) -> BindingResult<String> {
         let name = name.or(self.name.as_deref()).unwrap_or_default();
         let issuer = issuer.or(self.issuer.as_deref());
-        let mut uri = OtpAuthUri::totp(issuer, name, secret.clone())?;
-        uri.kind = kind;
-        uri.algorithm = algorithm;
-        uri.digits = digits;
-        uri.extra_parameters.clone_from(&self.extra_parameters);
+        let uri = OtpAuthUri::new(
+            kind,
+            issuer,
+            name,
+            secret.clone(),
+            algorithm,
+            digits,
+            self.extra_parameters.clone(),
+        )?;
         Ok(uri.to_uri_string()?.to_string())
     }
 }

@@ -831,13 +831,7 @@ impl PyVerdict {
     /// wrong check digit: ask the caller to repeat; not an attempt).
     #[getter]
     fn status(&self) -> &'static str {
-        match self.verdict {
-            Verdict::Genuine { .. } => "genuine",
-            Verdict::NotGenuine { .. } => "not_genuine",
-            Verdict::AlreadyUsed { .. } => "already_used",
-            Verdict::LockedOut { .. } => "locked_out",
-            Verdict::Misheard => "misheard",
-        }
+        self.verdict.as_str()
     }
 
     /// Whether the caller proved to be genuine.

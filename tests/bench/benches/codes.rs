@@ -5,8 +5,8 @@
 
 use callsign::mac::{Backend, PreparedKey};
 use callsign::{
-    Algorithm, AuditError, AuditSink, IssuanceEvent, IssueRequest, Issuer, IssuerConfig, MasterKey,
-    ProfileParams, RateLimit, Secret, Totp, Window,
+    Algorithm, IssueRequest, Issuer, IssuerConfig, MasterKey, NullAuditSink, ProfileParams,
+    RateLimit, Secret, Totp, Window,
 };
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -14,16 +14,6 @@ use std::sync::Arc;
 
 const SECRET: &[u8] = b"12345678901234567890";
 const TIME: u64 = 1_764_355_200;
-
-/// An audit sink that keeps nothing, so that issuance is measured without I/O.
-struct DiscardAudit;
-
-impl AuditSink for DiscardAudit {
-    fn record(&self, events: &[IssuanceEvent<'_>]) -> Result<(), AuditError> {
-        black_box(events);
-        Ok(())
-    }
-}
 
 fn raw_hmac(c: &mut Criterion) {
     use hmac::KeyInit;
@@ -145,7 +135,7 @@ fn issuance(c: &mut Criterion) {
         rate_limit: None,
         ..IssuerConfig::default()
     };
-    let issuer = Issuer::new(master.clone(), unlimited, Arc::new(DiscardAudit)).unwrap();
+    let issuer = Issuer::new(master.clone(), unlimited, Arc::new(NullAuditSink)).unwrap();
     let account = issuer.account("customer-0001").unwrap();
     group.bench_function("issue_cached_account_handle", |b| {
         b.iter(|| {
@@ -166,7 +156,7 @@ fn issuance(c: &mut Criterion) {
         }),
         ..IssuerConfig::default()
     };
-    let issuer = Issuer::new(master.clone(), limited, Arc::new(DiscardAudit)).unwrap();
+    let issuer = Issuer::new(master.clone(), limited, Arc::new(NullAuditSink)).unwrap();
     let mut time = TIME;
     group.bench_function("issue_cached_rate_limited", |b| {
         b.iter(|| {
@@ -180,7 +170,7 @@ fn issuance(c: &mut Criterion) {
         cache_capacity: 0,
         ..IssuerConfig::default()
     };
-    let issuer = Issuer::new(master.clone(), cold, Arc::new(DiscardAudit)).unwrap();
+    let issuer = Issuer::new(master.clone(), cold, Arc::new(NullAuditSink)).unwrap();
     group.bench_function("issue_cold_hkdf", |b| {
         b.iter(|| black_box(issuer.issue(&request, black_box(TIME)).unwrap()));
     });
