@@ -19,7 +19,7 @@ impl Algorithm {
     pub const ALL: [Algorithm; 3] = [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512];
 
     /// The canonical upper-case name, as written in otpauth:// URIs ("SHA1").
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Algorithm::Sha1 => "SHA1",
             Algorithm::Sha256 => "SHA256",

@@ -25,13 +25,18 @@ pub struct RateLimit {
     pub window_seconds: u64,
 }
 
+impl RateLimit {
+    /// The default: 30 codes per agent per hour.
+    pub const DEFAULT: RateLimit = RateLimit {
+        max_codes: 30,
+        window_seconds: 3600,
+    };
+}
+
 impl Default for RateLimit {
-    /// 30 codes per agent per hour.
+    /// [`RateLimit::DEFAULT`].
     fn default() -> RateLimit {
-        RateLimit {
-            max_codes: 30,
-            window_seconds: 3600,
-        }
+        RateLimit::DEFAULT
     }
 }
 
@@ -58,15 +63,22 @@ pub struct IssuerConfig {
 /// costs more than it saves.
 pub const MIN_BATCH_PER_THREAD: usize = 2048;
 
+impl IssuerConfig {
+    /// The default key epoch.
+    pub const DEFAULT_EPOCH: u32 = 0;
+    /// The default number of accounts whose call keys are cached.
+    pub const DEFAULT_CACHE_CAPACITY: usize = 10_000;
+}
+
 impl Default for IssuerConfig {
     /// Epoch 0, 6 digits, 30 s, 30 codes per agent per hour, 10,000 cached accounts, batches
     /// on as many threads as the process may run in parallel (at most 8).
     fn default() -> IssuerConfig {
         IssuerConfig {
-            epoch: 0,
-            params: ProfileParams::default(),
-            rate_limit: Some(RateLimit::default()),
-            cache_capacity: 10_000,
+            epoch: IssuerConfig::DEFAULT_EPOCH,
+            params: ProfileParams::DEFAULT,
+            rate_limit: Some(RateLimit::DEFAULT),
+            cache_capacity: IssuerConfig::DEFAULT_CACHE_CAPACITY,
             batch_threads: std::thread::available_parallelism()
                 .map_or(1, |threads| threads.get().min(8)),
         }

@@ -204,15 +204,20 @@ pub struct AuditQuery<'a> {
     pub limit: usize,
 }
 
+impl AuditQuery<'_> {
+    /// The default limit: 1000 records.
+    pub const DEFAULT_LIMIT: usize = 1000;
+}
+
 impl Default for AuditQuery<'_> {
-    /// Everything, up to 1000 records.
+    /// Everything, up to [`AuditQuery::DEFAULT_LIMIT`] records.
     fn default() -> Self {
         AuditQuery {
             agent_id: None,
             account_id: None,
             since: None,
             until: None,
-            limit: 1000,
+            limit: AuditQuery::DEFAULT_LIMIT,
         }
     }
 }

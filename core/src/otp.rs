@@ -22,6 +22,12 @@ pub struct Window {
 }
 
 impl Window {
+    /// One step behind and one ahead, the profile's default.
+    pub const DEFAULT: Window = Window {
+        behind: 1,
+        ahead: 1,
+    };
+
     /// Only the current step.
     pub const EXACT: Window = Window {
         behind: 0,
@@ -57,12 +63,9 @@ impl Window {
 }
 
 impl Default for Window {
-    /// One step behind and one ahead, the profile's default.
+    /// [`Window::DEFAULT`].
     fn default() -> Window {
-        Window {
-            behind: 1,
-            ahead: 1,
-        }
+        Window::DEFAULT
     }
 }
 

@@ -55,15 +55,24 @@ pub struct OtpAuthUri {
 }
 
 impl OtpAuthUri {
+    /// The format's default algorithm (what a URI without `algorithm=` means).
+    pub const DEFAULT_ALGORITHM: Algorithm = Algorithm::Sha1;
+    /// The format's default digit count.
+    pub const DEFAULT_DIGITS: u32 = 6;
+    /// The format's default TOTP period in seconds.
+    pub const DEFAULT_PERIOD: u64 = 30;
+
     /// A TOTP account with the format's defaults (SHA1, 6 digits, 30 s).
     pub fn totp(issuer: Option<&str>, account: &str, secret: Secret) -> Result<OtpAuthUri, Error> {
         OtpAuthUri::new(
-            OtpKind::Totp { period: 30 },
+            OtpKind::Totp {
+                period: OtpAuthUri::DEFAULT_PERIOD,
+            },
             issuer,
             account,
             secret,
-            Algorithm::Sha1,
-            6,
+            OtpAuthUri::DEFAULT_ALGORITHM,
+            OtpAuthUri::DEFAULT_DIGITS,
             Vec::new(),
         )
     }
@@ -157,7 +166,7 @@ impl OtpAuthUri {
         };
         let kind = if is_totp {
             OtpKind::Totp {
-                period: period.unwrap_or(30),
+                period: period.unwrap_or(OtpAuthUri::DEFAULT_PERIOD),
             }
         } else {
             OtpKind::Hotp {
@@ -169,8 +178,8 @@ impl OtpAuthUri {
             issuer,
             account,
             secret: secret.ok_or(Error::UriMissingParameter { name: "secret" })?,
-            algorithm: algorithm.unwrap_or(Algorithm::Sha1),
-            digits: digits.unwrap_or(6),
+            algorithm: algorithm.unwrap_or(OtpAuthUri::DEFAULT_ALGORITHM),
+            digits: digits.unwrap_or(OtpAuthUri::DEFAULT_DIGITS),
             extra_parameters,
         };
         uri.validate()?;

@@ -172,7 +172,7 @@ impl ProfileParams {
     }
 
     /// Whether every code carries a Damm check digit.
-    pub fn check_digit(self) -> bool {
+    pub const fn check_digit(self) -> bool {
         self.check_digit
     }
 
@@ -229,24 +229,29 @@ impl ProfileParams {
     }
 
     /// The digit count.
-    pub fn digits(self) -> u32 {
+    pub const fn digits(self) -> u32 {
         self.digits
     }
 
     /// The period in seconds.
-    pub fn period(self) -> u64 {
+    pub const fn period(self) -> u64 {
         self.period
     }
 }
 
+impl ProfileParams {
+    /// The default: 6 digits, 30 seconds, no check digit.
+    pub const DEFAULT: ProfileParams = ProfileParams {
+        digits: 6,
+        period: 30,
+        check_digit: false,
+    };
+}
+
 impl Default for ProfileParams {
-    /// 6 digits, 30 seconds.
+    /// [`ProfileParams::DEFAULT`].
     fn default() -> ProfileParams {
-        ProfileParams {
-            digits: 6,
-            period: 30,
-            check_digit: false,
-        }
+        ProfileParams::DEFAULT
     }
 }
 

@@ -54,16 +54,20 @@ pub struct VerifierConfig {
 }
 
 impl Default for VerifierConfig {
+    /// [`VerifierConfig::DEFAULT`].
     fn default() -> VerifierConfig {
-        VerifierConfig {
-            window: Window::default(),
-            max_failures: 3,
-            lockout_seconds: 15 * 60,
-        }
+        VerifierConfig::DEFAULT
     }
 }
 
 impl VerifierConfig {
+    /// The default: 1 step behind and 1 ahead, 3 failures lock for 900 s.
+    pub const DEFAULT: VerifierConfig = VerifierConfig {
+        window: Window::DEFAULT,
+        max_failures: 3,
+        lockout_seconds: 15 * 60,
+    };
+
     fn check(&self) -> Result<(), Error> {
         self.window.check()?;
         if !(1..=MAX_FAILURES_LIMIT).contains(&self.max_failures) {

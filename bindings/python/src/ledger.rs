@@ -2,6 +2,7 @@
 //! `SqliteLedger` (one machine) and `PostgresLedger` (a fleet). The work is the
 //! `callsign-ledger` crate's; the GIL is released while a ledger waits on its database.
 
+use crate::defaults;
 use crate::errors::BindingResult;
 use callsign::Ledger;
 use callsign_ledger::{PostgresLedger, SqliteLedger, timeout_from_seconds};
@@ -25,7 +26,7 @@ impl PySqliteLedger {
     /// Opens the ledger file at `path`; a call waits at most `timeout_seconds` for another
     /// process's transaction.
     #[new]
-    #[pyo3(signature = (path, *, timeout_seconds = 2.0))]
+    #[pyo3(signature = (path, *, timeout_seconds = defaults::TIMEOUT_SECONDS), text_signature = "(path, *, timeout_seconds=2.0)")]
     fn new(py: Python<'_>, path: PathBuf, timeout_seconds: f64) -> BindingResult<PySqliteLedger> {
         let timeout = timeout_from_seconds(timeout_seconds)?;
         let ledger = py.detach(|| SqliteLedger::open(&path, timeout))?;
@@ -61,7 +62,7 @@ impl PyPostgresLedger {
     /// Connects to `dsn` (a postgres:// URL or key=value string); every call is bounded by
     /// `timeout_seconds`.
     #[new]
-    #[pyo3(signature = (dsn, *, timeout_seconds = 2.0))]
+    #[pyo3(signature = (dsn, *, timeout_seconds = defaults::TIMEOUT_SECONDS), text_signature = "(dsn, *, timeout_seconds=2.0)")]
     fn new(py: Python<'_>, dsn: &str, timeout_seconds: f64) -> BindingResult<PyPostgresLedger> {
         let timeout = timeout_from_seconds(timeout_seconds)?;
         let ledger = py.detach(|| PostgresLedger::connect(dsn, timeout))?;

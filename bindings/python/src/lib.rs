@@ -6,6 +6,7 @@
 
 mod audit;
 mod convert;
+mod defaults;
 mod errors;
 mod import;
 mod ledger;
@@ -19,6 +20,7 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _callsign(module: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(module)?;
+    defaults::register(module)?;
     module.add_function(wrap_pyfunction!(otp::hotp, module)?)?;
     module.add_function(wrap_pyfunction!(otp::totp, module)?)?;
     module.add_function(wrap_pyfunction!(otp::random_secret, module)?)?;

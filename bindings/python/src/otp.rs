@@ -2,6 +2,7 @@
 //! pyotp-style `HOTP` and `TOTP` classes.
 
 use crate::convert;
+use crate::defaults;
 use crate::errors::BindingResult;
 use callsign::{Algorithm, Code, Hotp, OtpAuthUri, OtpKind, Secret, SystemClock, Totp, Window};
 use pyo3::prelude::*;
@@ -9,7 +10,7 @@ use pyo3::types::{PyBytes, PyString};
 
 /// The RFC 4226 HOTP code of `secret` (raw bytes) at `counter`.
 #[pyfunction]
-#[pyo3(signature = (secret, counter, digits = 6, algorithm = "sha1"))]
+#[pyo3(signature = (secret, counter, digits = defaults::OTP_DIGITS, algorithm = defaults::OTP_ALGORITHM), text_signature = "(secret, counter, digits=6, algorithm='sha1')")]
 pub(crate) fn hotp<'py>(
     py: Python<'py>,
     secret: &[u8],
@@ -23,7 +24,7 @@ pub(crate) fn hotp<'py>(
 
 /// The RFC 6238 TOTP code of `secret` (raw bytes) at unix time `time` (T0 = 0).
 #[pyfunction]
-#[pyo3(signature = (secret, time, digits = 6, period = 30, algorithm = "sha1"))]
+#[pyo3(signature = (secret, time, digits = defaults::OTP_DIGITS, period = defaults::OTP_PERIOD, algorithm = defaults::OTP_ALGORITHM), text_signature = "(secret, time, digits=6, period=30, algorithm='sha1')")]
 pub(crate) fn totp<'py>(
     py: Python<'py>,
     secret: &[u8],
@@ -39,7 +40,7 @@ pub(crate) fn totp<'py>(
 
 /// A fresh random secret of the length recommended for `algorithm` (20, 32 or 64 bytes).
 #[pyfunction]
-#[pyo3(signature = (algorithm = "sha1"))]
+#[pyo3(signature = (algorithm = defaults::OTP_ALGORITHM), text_signature = "(algorithm='sha1')")]
 pub(crate) fn random_secret<'py>(
     py: Python<'py>,
     algorithm: &str,
@@ -66,7 +67,7 @@ pub(crate) fn base32_decode<'py>(
 /// The digits of a code as a person typed it ("482 913", "482-913"), checked against
 /// `digits`; anything else raises `InvalidCodeError`.
 #[pyfunction]
-#[pyo3(signature = (entry, digits = 6))]
+#[pyo3(signature = (entry, digits = defaults::OTP_DIGITS), text_signature = "(entry, digits=6)")]
 pub(crate) fn parse_code(entry: &str, digits: u32) -> BindingResult<String> {
     Ok(Code::parse_entry(entry, digits)?.as_str().to_owned())
 }
@@ -197,7 +198,7 @@ impl PyTotp {
 impl PyTotp {
     /// A TOTP generator; `secret` is raw bytes or a base32 str.
     #[new]
-    #[pyo3(signature = (secret, digits = 6, period = 30, algorithm = "sha1", *, t0 = 0, name = None, issuer = None))]
+    #[pyo3(signature = (secret, digits = defaults::OTP_DIGITS, period = defaults::OTP_PERIOD, algorithm = defaults::OTP_ALGORITHM, *, t0 = 0, name = None, issuer = None), text_signature = "(secret, digits=6, period=30, algorithm='sha1', *, t0=0, name=None, issuer=None)")]
     fn new(
         secret: &Bound<'_, PyAny>,
         #[pyo3(from_py_with = convert::arg::digits)] digits: u32,
@@ -253,7 +254,7 @@ impl PyTotp {
     /// Checks `code` against the steps from `behind` before to `ahead` after the step at
     /// `time` (now if omitted). Returns the match, or None for a well-formed code that matched
     /// nothing; a malformed code raises `InvalidCodeError`.
-    #[pyo3(signature = (code, time = None, *, behind = 1, ahead = 1))]
+    #[pyo3(signature = (code, time = None, *, behind = defaults::BEHIND, ahead = defaults::AHEAD), text_signature = "($self, code, time=None, *, behind=1, ahead=1)")]
     fn verify(
         &self,
         code: &str,
@@ -368,7 +369,7 @@ impl PyHotp {
 impl PyHotp {
     /// An HOTP generator; `secret` is raw bytes or a base32 str.
     #[new]
-    #[pyo3(signature = (secret, digits = 6, algorithm = "sha1", *, initial_count = 0, name = None, issuer = None))]
+    #[pyo3(signature = (secret, digits = defaults::OTP_DIGITS, algorithm = defaults::OTP_ALGORITHM, *, initial_count = 0, name = None, issuer = None), text_signature = "(secret, digits=6, algorithm='sha1', *, initial_count=0, name=None, issuer=None)")]
     fn new(
         secret: &Bound<'_, PyAny>,
         #[pyo3(from_py_with = convert::arg::digits)] digits: u32,
@@ -402,7 +403,7 @@ impl PyHotp {
     /// Checks `code` against the counters from `behind` before to `ahead` after `counter`.
     /// Returns the match (store `step + 1` as the next counter), or None for a well-formed
     /// code that matched nothing; a malformed code raises `InvalidCodeError`.
-    #[pyo3(signature = (code, counter, *, behind = 0, ahead = 0))]
+    #[pyo3(signature = (code, counter, *, behind = defaults::HOTP_BEHIND, ahead = defaults::HOTP_AHEAD), text_signature = "($self, code, counter, *, behind=0, ahead=0)")]
     fn verify(
         &self,
         code: &str,

@@ -3,6 +3,7 @@
 //! `DeviceVerifier`.
 
 use crate::convert;
+use crate::defaults;
 use crate::errors::BindingResult;
 use callsign::{
     AuditError, AuditSink, CustomerVerdict, Enrollment, EnrollmentTrust, IssuanceEvent,
@@ -17,7 +18,7 @@ use std::sync::Arc;
 
 /// The account secret S of `account_id` under `master_key` (32 to 64 bytes) and `epoch`.
 #[pyfunction]
-#[pyo3(signature = (master_key, account_id, epoch = 0))]
+#[pyo3(signature = (master_key, account_id, epoch = defaults::EPOCH), text_signature = "(master_key, account_id, epoch=0)")]
 pub(crate) fn account_secret<'py>(
     py: Python<'py>,
     master_key: &[u8],
@@ -31,7 +32,7 @@ pub(crate) fn account_secret<'py>(
 /// The agent code of an account secret at unix time `time`; with `check_digit`, followed by
 /// its Damm check digit.
 #[pyfunction]
-#[pyo3(signature = (account_secret, time, digits = 6, period = 30, check_digit = false))]
+#[pyo3(signature = (account_secret, time, digits = defaults::DIGITS, period = defaults::PERIOD, check_digit = defaults::CHECK_DIGIT), text_signature = "(account_secret, time, digits=6, period=30, check_digit=False)")]
 pub(crate) fn agent_code(
     account_secret: &[u8],
     time: &Bound<'_, PyAny>,
@@ -50,7 +51,7 @@ pub(crate) fn agent_code(
 /// The customer code (customer calling in) of an account secret at unix time `time`; with
 /// `check_digit`, followed by its Damm check digit.
 #[pyfunction]
-#[pyo3(signature = (account_secret, time, digits = 6, period = 30, check_digit = false))]
+#[pyo3(signature = (account_secret, time, digits = defaults::DIGITS, period = defaults::PERIOD, check_digit = defaults::CHECK_DIGIT), text_signature = "(account_secret, time, digits=6, period=30, check_digit=False)")]
 pub(crate) fn customer_code(
     account_secret: &[u8],
     time: &Bound<'_, PyAny>,
@@ -116,7 +117,7 @@ impl PyMasterKey {
     }
 
     /// The account secret S of `account_id` at `epoch`.
-    #[pyo3(signature = (account_id, epoch = 0))]
+    #[pyo3(signature = (account_id, epoch = defaults::EPOCH), text_signature = "($self, account_id, epoch=0)")]
     fn account_secret<'py>(
         &self,
         py: Python<'py>,
@@ -190,7 +191,7 @@ impl From<PyRateLimit> for callsign::RateLimit {
 impl PyRateLimit {
     /// A rate limit (defaults: 30 codes per hour).
     #[new]
-    #[pyo3(signature = (max_codes = 30, window_seconds = 3600))]
+    #[pyo3(signature = (max_codes = defaults::MAX_CODES, window_seconds = defaults::WINDOW_SECONDS), text_signature = "(max_codes=30, window_seconds=3600)")]
     fn new(
         #[pyo3(from_py_with = convert::arg::max_codes)] max_codes: u32,
         #[pyo3(from_py_with = convert::arg::window_seconds)] window_seconds: u64,
@@ -430,7 +431,7 @@ impl PyIssuer {
     /// lifecycles in this process); `rate_limit=None` is for trusted batch jobs only. `batch_threads`
     /// bounds the threads of one `issue_many` call (default: the available cores, at most 8).
     #[new]
-    #[pyo3(signature = (master_key, audit, *, epoch = 0, digits = 6, period = 30, rate_limit = Some(PyRateLimit::default()), cache_capacity = 10_000, batch_threads = None, check_digit = false))]
+    #[pyo3(signature = (master_key, audit, *, epoch = defaults::EPOCH, digits = defaults::DIGITS, period = defaults::PERIOD, rate_limit = Some(PyRateLimit::default()), cache_capacity = defaults::CACHE_CAPACITY, batch_threads = None, check_digit = defaults::CHECK_DIGIT), text_signature = "(master_key, audit, *, epoch=0, digits=6, period=30, rate_limit=..., cache_capacity=10000, batch_threads=None, check_digit=False)")]
     #[allow(clippy::too_many_arguments)]
     fn new(
         master_key: &Bound<'_, PyAny>,
@@ -582,7 +583,7 @@ impl PyIssuer {
 
     /// Audit records from the ledger (oldest first, at most `limit`), as dicts like the
     /// audit callback's: filtered by agent, account and time (`since` included, `until` not).
-    #[pyo3(signature = (*, agent_id = None, account_id = None, since = None, until = None, limit = 1000))]
+    #[pyo3(signature = (*, agent_id = None, account_id = None, since = None, until = None, limit = defaults::AUDIT_QUERY_LIMIT), text_signature = "($self, *, agent_id=None, account_id=None, since=None, until=None, limit=1000)")]
     fn audit_events<'py>(
         &self,
         py: Python<'py>,
@@ -662,7 +663,7 @@ pub(crate) struct PyEnrollment {
 impl PyEnrollment {
     /// An enrollment; `secret` is the account secret as bytes or base32 str.
     #[new]
-    #[pyo3(signature = (issuer, account_id, secret, *, epoch = 0, digits = 6, period = 30, check_digit = false))]
+    #[pyo3(signature = (issuer, account_id, secret, *, epoch = defaults::EPOCH, digits = defaults::DIGITS, period = defaults::PERIOD, check_digit = defaults::CHECK_DIGIT), text_signature = "(issuer, account_id, secret, *, epoch=0, digits=6, period=30, check_digit=False)")]
     fn new(
         issuer: &str,
         account_id: &str,
@@ -1031,7 +1032,7 @@ impl PyDeviceVerifier {
     /// `InvalidStateError`, after which the app should use `DeviceVerifier.locked` (or keep
     /// enrollment and state together with `StoredVerifier`, which does this itself).
     #[new]
-    #[pyo3(signature = (enrollment, *, trusted_keys = Vec::new(), allow_unsigned = false, state = None, behind = 1, ahead = 1, max_failures = 3, lockout_seconds = 900), text_signature = "(enrollment, *, trusted_keys=(), allow_unsigned=False, state=None, behind=1, ahead=1, max_failures=3, lockout_seconds=900)")]
+    #[pyo3(signature = (enrollment, *, trusted_keys = Vec::new(), allow_unsigned = false, state = None, behind = defaults::BEHIND, ahead = defaults::AHEAD, max_failures = defaults::MAX_FAILURES, lockout_seconds = defaults::LOCKOUT_SECONDS), text_signature = "(enrollment, *, trusted_keys=(), allow_unsigned=False, state=None, behind=1, ahead=1, max_failures=3, lockout_seconds=900)")]
     #[allow(
         clippy::too_many_arguments,
         clippy::needless_pass_by_value,
@@ -1060,7 +1061,7 @@ impl PyDeviceVerifier {
     /// locked from `time` (now if omitted) for the lockout period. `enrollment` as for the
     /// constructor.
     #[staticmethod]
-    #[pyo3(signature = (enrollment, time = None, *, trusted_keys = Vec::new(), allow_unsigned = false, behind = 1, ahead = 1, max_failures = 3, lockout_seconds = 900), text_signature = "(enrollment, time=None, *, trusted_keys=(), allow_unsigned=False, behind=1, ahead=1, max_failures=3, lockout_seconds=900)")]
+    #[pyo3(signature = (enrollment, time = None, *, trusted_keys = Vec::new(), allow_unsigned = false, behind = defaults::BEHIND, ahead = defaults::AHEAD, max_failures = defaults::MAX_FAILURES, lockout_seconds = defaults::LOCKOUT_SECONDS), text_signature = "(enrollment, time=None, *, trusted_keys=(), allow_unsigned=False, behind=1, ahead=1, max_failures=3, lockout_seconds=900)")]
     #[allow(
         clippy::too_many_arguments,
         clippy::needless_pass_by_value,

@@ -2,6 +2,7 @@
 //! that a lost state opens locked instead of fresh (the core's `StoredVerifier`).
 
 use crate::convert;
+use crate::defaults;
 use crate::errors::BindingResult;
 use crate::profile::{
     PyAgentCode, PyEnrollment, PyVerdict, PyVerifierStatus, enrollment_arg, verifier_config,
@@ -29,7 +30,7 @@ impl PyStoredVerifier {
     /// run); else the verifier as it was, or — when the state is missing or damaged — one
     /// locked from `time` (now if omitted) for the lockout period.
     #[staticmethod]
-    #[pyo3(signature = (directory, time = None, *, behind = 1, ahead = 1, max_failures = 3, lockout_seconds = 900))]
+    #[pyo3(signature = (directory, time = None, *, behind = defaults::BEHIND, ahead = defaults::AHEAD, max_failures = defaults::MAX_FAILURES, lockout_seconds = defaults::LOCKOUT_SECONDS), text_signature = "(directory, time=None, *, behind=1, ahead=1, max_failures=3, lockout_seconds=900)")]
     fn open(
         directory: PathBuf,
         time: Option<&Bound<'_, PyAny>>,
@@ -49,7 +50,7 @@ impl PyStoredVerifier {
     /// enrollment again keeps its state and lock; another one replaces it, locked if the old
     /// one was locked at `time`.
     #[staticmethod]
-    #[pyo3(signature = (directory, enrollment, time = None, *, trusted_keys = Vec::new(), allow_unsigned = false, behind = 1, ahead = 1, max_failures = 3, lockout_seconds = 900), text_signature = "(directory, enrollment, time=None, *, trusted_keys=(), allow_unsigned=False, behind=1, ahead=1, max_failures=3, lockout_seconds=900)")]
+    #[pyo3(signature = (directory, enrollment, time = None, *, trusted_keys = Vec::new(), allow_unsigned = false, behind = defaults::BEHIND, ahead = defaults::AHEAD, max_failures = defaults::MAX_FAILURES, lockout_seconds = defaults::LOCKOUT_SECONDS), text_signature = "(directory, enrollment, time=None, *, trusted_keys=(), allow_unsigned=False, behind=1, ahead=1, max_failures=3, lockout_seconds=900)")]
     #[allow(
         clippy::too_many_arguments,
         clippy::needless_pass_by_value,

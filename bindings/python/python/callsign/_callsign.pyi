@@ -22,6 +22,7 @@ __all__ = [
     "AuditFailedError",
     "CallsignError",
     "CustomerVerdict",
+    "DEFAULTS",
     "DeviceVerifier",
     "Enrollment",
     "HOTP",
@@ -73,6 +74,8 @@ __all__ = [
     "verify_audit_file",
 ]
 __version__: Final[str]
+# Core's default argument values by name (the signatures below spell them out; tests check them).
+DEFAULTS: Final[dict[str, Union[int, float, str, bool]]]
 
 class CallsignError(Exception):
     kind: ClassVar[str]
