@@ -1,18 +1,26 @@
 //! The private extension module `callsign._callsign` behind the Python package `callsign`.
 //!
-//! A thin layer over the `callsign` crate: argument conversion ([`convert`]), one mapping of
-//! core errors to exception classes ([`errors`]), and Python classes that wrap core types
-//! ([`otp`], [`profile`]). No protocol logic lives here.
+//! A thin layer over the `callsign` crate: argument conversion ([`convert`]), core's default
+//! argument values ([`defaults`]), one mapping of core errors to exception classes
+//! ([`errors`]), and Python classes that wrap core types, in modules named like core's
+//! ([`otp`], [`profile`], [`issuer`], [`enrollment`], [`verifier`], ...). No protocol logic
+//! lives here.
 
 mod audit;
+mod code;
 mod convert;
 mod defaults;
+mod enrollment;
 mod errors;
 mod import;
+mod inbound;
+mod issuer;
 mod ledger;
 mod otp;
 mod profile;
+mod signing;
 mod store;
+mod verifier;
 
 use pyo3::prelude::*;
 
@@ -41,18 +49,18 @@ fn _callsign(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<otp::PyTotp>()?;
     module.add_class::<otp::PyHotp>()?;
     module.add_class::<profile::PyMasterKey>()?;
-    module.add_class::<profile::PyRateLimit>()?;
-    module.add_class::<profile::PyAgentCode>()?;
-    module.add_class::<profile::PyAgentCodeBatch>()?;
-    module.add_class::<profile::PyIssuer>()?;
+    module.add_class::<issuer::PyRateLimit>()?;
+    module.add_class::<code::PyAgentCode>()?;
+    module.add_class::<code::PyAgentCodeBatch>()?;
+    module.add_class::<issuer::PyIssuer>()?;
     module.add_class::<ledger::PySqliteLedger>()?;
     module.add_class::<ledger::PyPostgresLedger>()?;
-    module.add_class::<profile::PyEnrollment>()?;
-    module.add_class::<profile::PyVerdict>()?;
-    module.add_class::<profile::PyCustomerVerdict>()?;
-    module.add_class::<profile::PyVerifierStatus>()?;
-    module.add_class::<profile::PyDeviceVerifier>()?;
-    module.add_class::<profile::PySigningKey>()?;
+    module.add_class::<enrollment::PyEnrollment>()?;
+    module.add_class::<verifier::PyVerdict>()?;
+    module.add_class::<inbound::PyCustomerVerdict>()?;
+    module.add_class::<verifier::PyVerifierStatus>()?;
+    module.add_class::<verifier::PyDeviceVerifier>()?;
+    module.add_class::<signing::PySigningKey>()?;
     module.add_class::<store::PyStoredVerifier>()?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -1,12 +1,12 @@
 //! `StoredVerifier`: the enrollment and the verifier state kept together in a directory, so
 //! that a lost state opens locked instead of fresh (the core's `StoredVerifier`).
 
+use crate::code::PyAgentCode;
 use crate::convert;
 use crate::defaults;
+use crate::enrollment::{PyEnrollment, enrollment_arg};
 use crate::errors::BindingResult;
-use crate::profile::{
-    PyAgentCode, PyEnrollment, PyVerdict, PyVerifierStatus, enrollment_arg, verifier_config,
-};
+use crate::verifier::{PyVerdict, PyVerifierStatus, verifier_config};
 use callsign::{FileStorage, Restored, StoredVerifier};
 use pyo3::prelude::*;
 use std::path::PathBuf;
