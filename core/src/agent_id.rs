@@ -1,7 +1,7 @@
 //! One canonical spelling of an agent id, so that the rate limit and the audit trail cannot
 //! be split by writing the same agent differently.
 
-use crate::Error;
+use crate::error::Error;
 use crate::issuer::MAX_AGENT_ID_LEN;
 use unicode_normalization::UnicodeNormalization;
 use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCategory};

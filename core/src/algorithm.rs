@@ -1,6 +1,6 @@
 //! The HMAC hash algorithms of RFC 4226 and RFC 6238.
 
-use crate::Error;
+use crate::error::Error;
 
 /// The hash function under the HMAC: SHA-1 (RFC 4226's default), SHA-256 or SHA-512.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

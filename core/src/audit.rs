@@ -109,7 +109,7 @@ impl IssuanceEvent<'_> {
 /// Appends `,"chain":"<hex>"}` and the newline: the end of a chained record.
 fn push_chain(out: &mut Vec<u8>, chain: &[u8; AUDIT_CHAIN_LEN]) {
     out.extend_from_slice(b",\"chain\":\"");
-    out.extend_from_slice(crate::audit_chain_hex(chain).as_bytes());
+    out.extend_from_slice(crate::audit_chain::audit_chain_hex(chain).as_bytes());
     out.extend_from_slice(b"\"}\n");
 }
 
@@ -303,10 +303,10 @@ impl AuditError {
     }
 }
 
-impl From<AuditError> for crate::Error {
+impl From<AuditError> for crate::error::Error {
     /// [`crate::Error::AuditFailed`] with the sink's message.
-    fn from(error: AuditError) -> crate::Error {
-        crate::Error::AuditFailed {
+    fn from(error: AuditError) -> crate::error::Error {
+        crate::error::Error::AuditFailed {
             reason: error.message,
         }
     }
@@ -732,7 +732,11 @@ mod tests {
                 })
             };
             if let Err(error) = result {
-                assert_eq!(error.kind(), crate::ErrorKind::AuditFailed, "{error}");
+                assert_eq!(
+                    error.kind(),
+                    crate::error::ErrorKind::AuditFailed,
+                    "{error}"
+                );
                 failures += 1;
             }
             let text = std::fs::read_to_string(&path).unwrap();
@@ -748,7 +752,11 @@ mod tests {
             );
             let accounts: Vec<String> = text
                 .lines()
-                .map(|line| crate::AuditRecord::parse(line).unwrap().account_id)
+                .map(|line| {
+                    crate::audit_chain::AuditRecord::parse(line)
+                        .unwrap()
+                        .account_id
+                })
                 .collect();
             assert_eq!(
                 accounts, issued,

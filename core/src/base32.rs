@@ -1,7 +1,7 @@
 //! RFC 4648 base32, as people paste it: case, spaces, hyphens and `=` padding are accepted on
 //! input; output is upper case without padding.
 
-use crate::Error;
+use crate::error::Error;
 use zeroize::Zeroizing;
 
 const ALPHABET: base32::Alphabet = base32::Alphabet::Rfc4648 { padding: false };

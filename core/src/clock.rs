@@ -1,7 +1,7 @@
 //! Where "now" comes from: the system clock, a fixed clock for tests, or the caller's own
 //! (an app that trusts a server-synced clock more than the phone's).
 
-use crate::Error;
+use crate::error::Error;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A source of the current unix time in seconds.

@@ -1,7 +1,7 @@
 //! One-time codes as fixed-size digit buffers, their grouping for reading aloud, and the
 //! parsing of what a person types.
 
-use crate::Error;
+use crate::error::Error;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroize;
 

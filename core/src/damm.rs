@@ -12,7 +12,7 @@
 //! # Ok::<(), callsign::Error>(())
 //! ```
 
-use crate::Error;
+use crate::error::Error;
 
 /// The order-10 totally anti-symmetric quasigroup of Damm's thesis: `TABLE[interim][digit]`.
 const TABLE: [[u8; 10]; 10] = [

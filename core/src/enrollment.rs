@@ -1,10 +1,11 @@
 //! The <callsign://enroll> payload that carries an account secret from the vendor to the
 //! customer's app.
 
+use crate::error::Error;
 use crate::profile::{self, ProfileParams};
+use crate::secret::Secret;
 use crate::signing::{self, EnrollmentTrust, SIGNATURE_LEN, SigningKey};
 use crate::uri::{self, Strictness};
-use crate::{Error, Secret};
 use core::fmt::Write;
 use zeroize::Zeroizing;
 
@@ -80,7 +81,7 @@ impl Enrollment {
     /// faulty signer is an error here rather than a refused enrollment on every device.
     pub fn signed_with<E>(
         mut self,
-        public_key: &crate::VerifyingKey,
+        public_key: &signing::VerifyingKey,
         sign: impl FnOnce(&[u8]) -> Result<[u8; SIGNATURE_LEN], E>,
     ) -> Result<Enrollment, SignerError<E>> {
         self.signature = None;

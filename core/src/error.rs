@@ -293,7 +293,7 @@ pub enum Error {
     #[error("the ledger failed ({fault}), so nothing was issued or changed: {reason}")]
     Ledger {
         /// What kind of failure.
-        fault: crate::LedgerFault,
+        fault: crate::ledger::LedgerFault,
         /// What happened.
         reason: String,
     },
@@ -484,7 +484,9 @@ impl Error {
             Error::WindowTooLarge { .. }
             | Error::InvalidConfig { .. }
             | Error::Ledger {
-                fault: crate::LedgerFault::InvalidLocation | crate::LedgerFault::Unsupported,
+                fault:
+                    crate::ledger::LedgerFault::InvalidLocation
+                    | crate::ledger::LedgerFault::Unsupported,
                 ..
             } => ErrorKind::InvalidConfig,
             Error::SecretTooShort { .. } | Error::SecretTooLong { .. } => {

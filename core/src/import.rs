@@ -1,6 +1,7 @@
 //! Importing otpauth:// URIs in bulk, one per line, with a verdict for every line.
 
-use crate::{Error, OtpAuthUri};
+use crate::error::Error;
+use crate::otpauth::OtpAuthUri;
 
 /// What became of one line of an import.
 #[derive(Debug)]

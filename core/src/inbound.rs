@@ -146,8 +146,8 @@ impl<'a> CustomerCheck<'a> {
 
     /// The error of this check on a revoked account (recorded as `refused_revoked` with
     /// [`CustomerCheck::event_with`]).
-    pub fn revoked(&self) -> crate::Error {
-        crate::Error::AccountRevoked {
+    pub fn revoked(&self) -> crate::error::Error {
+        crate::error::Error::AccountRevoked {
             account_id: crate::uri::truncate(self.account_id),
         }
     }

@@ -2,12 +2,14 @@
 //! limit, and caches call keys.
 
 use crate::audit::{AuditOutcome, AuditSink, IssuanceEvent};
+use crate::enrollment::Enrollment;
+use crate::error::Error;
 use crate::inbound::{CustomerCheck, CustomerEntry, CustomerVerdict};
 use crate::ledger::{
     AccountChange, AuditQuery, Decision, Issuance, Ledger, LedgerRecord, MemoryLedger,
 };
+use crate::otp::{TimedCode, Totp, Window};
 use crate::profile::{self, MasterKey, ProfileEntry, ProfileParams};
-use crate::{Enrollment, Error, TimedCode, Totp, Window};
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
 
@@ -281,7 +283,7 @@ impl Issuer {
         };
         match self.ledger.issue(&issuance)? {
             Decision::Go { epochs } if epochs.len() == account_ids.len() => Ok(epochs),
-            Decision::Go { .. } => Err(crate::LedgerFault::Failed
+            Decision::Go { .. } => Err(crate::ledger::LedgerFault::Failed
                 .error("the ledger answered with another number of epochs than accounts")),
             Decision::Revoked { account_id } => Err(Error::AccountRevoked {
                 account_id: crate::uri::truncate(&account_id),
@@ -675,7 +677,7 @@ fn batch_code(generator: &Totp, now: u64, first: Option<&TimedCode>) -> Result<T
 /// ([`crate::canonical_agent_id`]: `Agent-7` and `agent-7` share one limit), after checking it
 /// and the ticket. Every issuer path goes through here.
 fn checked_agent(agent_id: &str, ticket: &str) -> Result<String, Error> {
-    let canonical = crate::canonical_agent_id(agent_id)?;
+    let canonical = crate::agent_id::canonical_agent_id(agent_id)?;
     check_audit_fields(&canonical, ticket)?;
     Ok(canonical)
 }

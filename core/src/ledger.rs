@@ -12,8 +12,8 @@
 //! JSON-lines and callable sinks). Durable ledgers (`SQLite`, `PostgreSQL`) live in the
 //! `callsign-ledger` crate beside core.
 
-use crate::Error;
 use crate::audit::{AuditOutcome, AuditSink, IssuanceEvent};
+use crate::error::Error;
 use crate::inbound::{CustomerCheck, CustomerState, CustomerVerdict, decide_customer};
 use crate::issuer::RateLimit;
 use std::collections::{HashMap, VecDeque};

@@ -7,7 +7,7 @@
 //! on drop. Tests check this backend against `RustCrypto`'s `hmac`, against ring, and against the
 //! RFC vectors. `ring` uses ring's HMAC; ring does not zeroize its key schedule on drop.
 
-use crate::Algorithm;
+use crate::algorithm::Algorithm;
 use zeroize::Zeroize;
 
 #[cfg(not(any(feature = "rustcrypto", feature = "ring")))]

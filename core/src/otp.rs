@@ -1,9 +1,12 @@
 //! RFC 4226 HOTP and RFC 6238 TOTP over prepared keys, with windowed constant-time
 //! verification and a replay guard.
 
+use crate::algorithm::Algorithm;
+use crate::clock::Clock;
 use crate::code::{Code, Digits, dynamic_truncation};
+use crate::error::Error;
 use crate::mac::{Backend, PreparedKey};
-use crate::{Algorithm, Clock, Error, Secret};
+use crate::secret::Secret;
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 
 /// The most candidate steps one verification may compare (behind + 1 + ahead).
@@ -437,7 +440,7 @@ impl TimedCode {
     }
 
     /// The digits grouped for reading aloud ("482 913").
-    pub fn grouped(&self) -> crate::GroupedCode {
+    pub fn grouped(&self) -> crate::code::GroupedCode {
         self.code.grouped()
     }
 }

@@ -1,7 +1,10 @@
 //! The otpauth:// Key Uri Format (Google Authenticator) for plain HOTP and TOTP accounts.
 
+use crate::algorithm::Algorithm;
+use crate::error::Error;
+use crate::otp::{Hotp, Totp};
+use crate::secret::Secret;
 use crate::uri::{self, Strictness};
-use crate::{Algorithm, Error, Hotp, Secret, Totp};
 use core::fmt::Write;
 use zeroize::Zeroizing;
 

@@ -2,8 +2,11 @@
 //! secret -> call key -> agent code, and (Addition A) account secret -> customer key ->
 //! customer code; the Damm check digit of Addition B on either.
 
+use crate::algorithm::Algorithm;
 use crate::code::{Code, Digits};
-use crate::{Algorithm, Error, Secret, TimedCode, Totp};
+use crate::error::Error;
+use crate::otp::{TimedCode, Totp};
+use crate::secret::Secret;
 use hkdf::Hkdf;
 use sha2::Sha256;
 use zeroize::Zeroizing;

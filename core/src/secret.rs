@@ -1,7 +1,8 @@
 //! Shared secrets: length-checked, generated from the system's random source, zeroized on
 //! drop, never printed.
 
-use crate::{Algorithm, Error};
+use crate::algorithm::Algorithm;
+use crate::error::Error;
 use zeroize::Zeroizing;
 
 /// The shortest secret accepted: 128 bits (RFC 4226 requirement R6).

@@ -6,7 +6,7 @@
 //! of the Ed25519 signature over the UTF-8 bytes of everything before `&sig=`. The verifier
 //! checks the bytes exactly as received: nothing is decoded, re-encoded or re-ordered first.
 
-use crate::Error;
+use crate::error::Error;
 use ring::signature::{ED25519, Ed25519KeyPair, KeyPair, UnparsedPublicKey};
 use zeroize::Zeroizing;
 

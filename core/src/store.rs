@@ -10,9 +10,10 @@
 //!
 //! The state is saved after every check, before the verdict is returned.
 
-use crate::{
-    Enrollment, EnrollmentTrust, Error, Verdict, Verifier, VerifierConfig, VerifierStatus,
-};
+use crate::enrollment::Enrollment;
+use crate::error::Error;
+use crate::signing::EnrollmentTrust;
+use crate::verifier::{Verdict, Verifier, VerifierConfig, VerifierStatus};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -140,7 +141,7 @@ impl StoredVerifier {
         let restored = match state {
             Ok(Some(blob)) => match Verifier::with_state(&enrollment, config, &blob) {
                 Ok(verifier) => Some(verifier),
-                Err(error) if error.kind() == crate::ErrorKind::InvalidState => None,
+                Err(error) if error.kind() == crate::error::ErrorKind::InvalidState => None,
                 Err(error) => return Err(error),
             },
             Ok(None) | Err(_) => None,
@@ -187,7 +188,7 @@ impl StoredVerifier {
                 existing.status(now).locked_until.is_some()
             }
             // A damaged enrollment record is replaced, but nothing about its lock is known.
-            Err(error) if error.kind() != crate::ErrorKind::StorageFailed => true,
+            Err(error) if error.kind() != crate::error::ErrorKind::StorageFailed => true,
             Err(error) => return Err(error),
         };
         let verifier = if locked {

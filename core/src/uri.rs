@@ -1,6 +1,6 @@
 //! Percent-encoding and query parsing shared by the otpauth:// and callsign:// formats.
 
-use crate::Error;
+use crate::error::Error;
 use zeroize::Zeroizing;
 
 /// How strictly a value is decoded.

@@ -1,10 +1,14 @@
 //! The customer's side: checks what the caller read out (entry mode) or shows the current
 //! code (display mode), with an attempt limit and a lock that survive restarts.
 
+use crate::algorithm::Algorithm;
+use crate::clock::Clock;
+use crate::enrollment::Enrollment;
+use crate::error::Error;
 use crate::mac::PreparedKey;
 use crate::otp::ReplayGuard;
+use crate::otp::{TimedCode, Totp, Verification, Window};
 use crate::profile::{self, ProfileEntry, ProfileParams};
-use crate::{Algorithm, Clock, Enrollment, Error, TimedCode, Totp, Verification, Window};
 use sha2::{Digest, Sha256};
 use std::sync::{Mutex, PoisonError};
 use subtle::ConstantTimeEq;
@@ -223,7 +227,7 @@ impl Verifier {
     /// [`Enrollment::from_uri`]).
     pub fn from_uri(
         uri: &str,
-        trust: &crate::EnrollmentTrust,
+        trust: &crate::signing::EnrollmentTrust,
         config: VerifierConfig,
     ) -> Result<Verifier, Error> {
         Verifier::new(&Enrollment::from_uri(uri, trust)?, config)
