@@ -1214,6 +1214,21 @@ pub(crate) fn expect_error<T: std::fmt::Debug>(result: Result<T, Error>, case: &
     }
 }
 
+/// One step of a sequence: the outcome's JSON when `expect` names it under `key`, else the
+/// expected error. `name` names the sequence in a failure.
+pub(crate) fn expect_step<T: std::fmt::Debug>(
+    result: Result<T, Error>,
+    expect: &Value,
+    key: &str,
+    to_json: impl Fn(T) -> Value,
+    name: &Value,
+) {
+    match expect.get(key) {
+        Some(_) => assert_eq!(&to_json(result.unwrap()), expect, "{name}: {expect}"),
+        None => expect_error(result, expect),
+    }
+}
+
 fn algorithm(case: &Value) -> Algorithm {
     case["algorithm"].as_str().unwrap().parse().unwrap()
 }
@@ -1386,16 +1401,13 @@ fn verifier_sequences() {
                 step["entry"].as_str().unwrap(),
                 step["time"].as_u64().unwrap(),
             );
-            let expect = &step["expect"];
-            match expect.get("verdict") {
-                Some(_) => assert_eq!(
-                    &verdict_json(result.unwrap()),
-                    expect,
-                    "{}: {step}",
-                    sequence["name"]
-                ),
-                None => expect_error(result, expect),
-            }
+            expect_step(
+                result,
+                &step["expect"],
+                "verdict",
+                verdict_json,
+                &sequence["name"],
+            );
         }
     }
 }
