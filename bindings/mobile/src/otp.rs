@@ -5,8 +5,14 @@ use crate::error::Result;
 use std::sync::Arc;
 use zeroize::Zeroizing;
 
+pub use callsign::Algorithm;
+/// A successful match (core's `Match`, named for Kotlin and Swift).
+pub type OtpMatch = callsign::Match;
+pub use callsign::Window;
+
 /// The hash function under the HMAC.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+// Core's `callsign::Algorithm`, exposed as a uniffi remote type: nothing to convert.
+#[uniffi::remote(Enum)]
 pub enum Algorithm {
     /// HMAC-SHA-1, the default of RFC 4226 and of otpauth:// URIs.
     Sha1,
@@ -16,30 +22,10 @@ pub enum Algorithm {
     Sha512,
 }
 
-impl From<Algorithm> for callsign::Algorithm {
-    fn from(algorithm: Algorithm) -> callsign::Algorithm {
-        match algorithm {
-            Algorithm::Sha1 => callsign::Algorithm::Sha1,
-            Algorithm::Sha256 => callsign::Algorithm::Sha256,
-            Algorithm::Sha512 => callsign::Algorithm::Sha512,
-        }
-    }
-}
-
-impl From<callsign::Algorithm> for Algorithm {
-    fn from(algorithm: callsign::Algorithm) -> Algorithm {
-        match algorithm {
-            callsign::Algorithm::Sha1 => Algorithm::Sha1,
-            callsign::Algorithm::Sha256 => Algorithm::Sha256,
-            callsign::Algorithm::Sha512 => Algorithm::Sha512,
-        }
-    }
-}
-
 /// Parses an algorithm name such as "SHA1", "sha256" or "SHA-512" (case-insensitive).
 #[uniffi::export]
 pub fn parse_algorithm(name: &str) -> Result<Algorithm> {
-    Ok(name.parse::<callsign::Algorithm>()?.into())
+    Ok(name.parse::<Algorithm>()?)
 }
 
 /// An HOTP/TOTP shared secret of 16 to 1024 bytes, zeroized when released. Its text form
@@ -79,7 +65,7 @@ impl Secret {
     /// A new random secret of the length recommended for `algorithm` (20, 32 or 64 bytes).
     #[uniffi::constructor]
     pub fn generate(algorithm: Algorithm) -> Result<Arc<Secret>> {
-        Ok(Secret::wrap(callsign::Secret::generate(algorithm.into())?))
+        Ok(Secret::wrap(callsign::Secret::generate(algorithm)?))
     }
 
     /// The secret as upper-case base32 without padding, for a setup screen or an export.
@@ -95,7 +81,8 @@ impl Secret {
 
 /// Steps (or counters) around the current one that a verification accepts; at most 101 in
 /// total.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Record)]
+// Core's `callsign::Window`, exposed as a uniffi remote type: nothing to convert.
+#[uniffi::remote(Record)]
 pub struct Window {
     /// Steps before the current one that still match.
     pub behind: u64,
@@ -103,41 +90,15 @@ pub struct Window {
     pub ahead: u64,
 }
 
-impl From<Window> for callsign::Window {
-    fn from(window: Window) -> callsign::Window {
-        callsign::Window {
-            behind: window.behind,
-            ahead: window.ahead,
-        }
-    }
-}
-
-impl From<callsign::Window> for Window {
-    fn from(window: callsign::Window) -> Window {
-        Window {
-            behind: window.behind,
-            ahead: window.ahead,
-        }
-    }
-}
-
 /// A successful match: the step (or counter) whose code matched and its distance from the
 /// current one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Record)]
+// Core's `callsign::Match`, exposed as a uniffi remote type: nothing to convert.
+#[uniffi::remote(Record)]
 pub struct OtpMatch {
     /// The matching step or counter.
     pub step: u64,
     /// `step - current`: negative for an older code, positive when the other clock runs ahead.
     pub drift: i64,
-}
-
-impl From<callsign::Match> for OtpMatch {
-    fn from(matched: callsign::Match) -> OtpMatch {
-        OtpMatch {
-            step: matched.step,
-            drift: matched.drift,
-        }
-    }
 }
 
 /// RFC 4226 HOTP: codes from a counter.
@@ -159,7 +120,7 @@ impl Hotp {
     pub fn new(secret: &Secret, algorithm: Algorithm, digits: u32) -> Result<Arc<Hotp>> {
         Ok(Hotp::wrap(callsign::Hotp::new(
             secret.inner(),
-            algorithm.into(),
+            algorithm,
             digits,
         )?))
     }
@@ -177,10 +138,7 @@ impl Hotp {
     /// Checks `entry` against the counters in `window` around `counter`: the match, or null
     /// when a well-formed entry matches none. A malformed entry throws `InvalidCode`.
     pub fn verify(&self, entry: &str, counter: u64, window: Window) -> Result<Option<OtpMatch>> {
-        Ok(self
-            .inner
-            .verify(entry, counter, window.into())?
-            .map(OtpMatch::from))
+        Ok(self.inner.verify(entry, counter, window)?)
     }
 }
 
@@ -208,7 +166,7 @@ impl Totp {
         period: u64,
         t0: u64,
     ) -> Result<Arc<Totp>> {
-        let totp = callsign::Totp::new(secret.inner(), algorithm.into(), digits, period)?;
+        let totp = callsign::Totp::new(secret.inner(), algorithm, digits, period)?;
         Ok(Totp::wrap(totp.with_t0(t0)))
     }
 
@@ -240,10 +198,7 @@ impl Totp {
     /// Checks `entry` against the steps in `window` around the step at `time`: the match, or
     /// null when a well-formed entry matches none. A malformed entry throws `InvalidCode`.
     pub fn verify(&self, entry: &str, time: u64, window: Window) -> Result<Option<OtpMatch>> {
-        Ok(self
-            .inner
-            .verify(entry, time, window.into())?
-            .map(OtpMatch::from))
+        Ok(self.inner.verify(entry, time, window)?)
     }
 }
 

@@ -5,8 +5,11 @@ use crate::otp::{Algorithm, Hotp, Secret, Totp};
 use std::sync::Arc;
 use zeroize::Zeroizing;
 
+pub use callsign::OtpKind;
+
 /// Whether an account counts time steps or events.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+// Core's `callsign::OtpKind`, exposed as a uniffi remote type: nothing to convert.
+#[uniffi::remote(Enum)]
 pub enum OtpKind {
     /// TOTP with a period in seconds.
     Totp {
@@ -18,15 +21,6 @@ pub enum OtpKind {
         /// The counter.
         counter: u64,
     },
-}
-
-impl From<callsign::OtpKind> for OtpKind {
-    fn from(kind: callsign::OtpKind) -> OtpKind {
-        match kind {
-            callsign::OtpKind::Totp { period } => OtpKind::Totp { period },
-            callsign::OtpKind::Hotp { counter } => OtpKind::Hotp { counter },
-        }
-    }
 }
 
 /// A parsed otpauth:// URI. Its text form (`toString` / `description`) hides the secret.
@@ -50,7 +44,7 @@ impl OtpAuthUri {
 
     /// TOTP or HOTP, with period or counter.
     pub fn kind(&self) -> OtpKind {
-        self.inner.kind.into()
+        self.inner.kind
     }
 
     /// The service provider, from the label or the issuer parameter.
@@ -70,7 +64,7 @@ impl OtpAuthUri {
 
     /// The hash algorithm.
     pub fn algorithm(&self) -> Algorithm {
-        self.inner.algorithm.into()
+        self.inner.algorithm
     }
 
     /// The digit count.

@@ -6,23 +6,17 @@ use crate::error::Result;
 use crate::verifier::{DisplayCode, Enrollment, Verdict, VerifierConfig, VerifierStatus};
 use std::sync::Arc;
 
+pub use callsign::Restored;
+
 /// How [`open_stored_verifier`] found the app's records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+// Core's `callsign::Restored`, exposed as a uniffi remote type: nothing to convert.
+#[uniffi::remote(Enum)]
 pub enum Restored {
     /// Enrollment and state were read: attempt counter and lock are as they were.
     State,
     /// The enrollment was there but its state was missing or damaged: the verifier starts
     /// locked for the lockout period.
     LockedAfterLostState,
-}
-
-impl From<callsign::Restored> for Restored {
-    fn from(restored: callsign::Restored) -> Restored {
-        match restored {
-            callsign::Restored::State => Restored::State,
-            callsign::Restored::LockedAfterLostState => Restored::LockedAfterLostState,
-        }
-    }
 }
 
 /// A verifier whose enrollment and state live in a directory (on Android `filesDir`, on iOS
@@ -46,7 +40,7 @@ pub fn open_stored_verifier(
     config: VerifierConfig,
     now: u64,
 ) -> Result<Option<Arc<StoredVerifier>>> {
-    let stored = callsign::StoredVerifier::open(storage(directory)?, config.into(), now)?;
+    let stored = callsign::StoredVerifier::open(storage(directory)?, config, now)?;
     Ok(stored.map(|inner| Arc::new(StoredVerifier { inner })))
 }
 
@@ -65,7 +59,7 @@ impl StoredVerifier {
         let inner = callsign::StoredVerifier::enroll(
             storage(directory)?,
             enrollment.inner.clone(),
-            config.into(),
+            config,
             now,
         )?;
         Ok(Arc::new(StoredVerifier { inner }))
@@ -73,7 +67,7 @@ impl StoredVerifier {
 
     /// Entry mode: checks `entry` at unix time `now` and saves the state before returning.
     pub fn check(&self, entry: &str, now: u64) -> Result<Verdict> {
-        Ok(self.inner.check(entry, now)?.into())
+        Ok(self.inner.check(entry, now)?)
     }
 
     /// Entry mode with the time from the app's `clock`.
@@ -88,12 +82,12 @@ impl StoredVerifier {
 
     /// The attempt counter and lock at unix time `now`.
     pub fn status(&self, now: u64) -> VerifierStatus {
-        self.inner.status(now).into()
+        self.inner.status(now)
     }
 
     /// How the records were found (null after a fresh enrollment).
     pub fn restored(&self) -> Option<Restored> {
-        self.inner.restored().map(Restored::from)
+        self.inner.restored()
     }
 
     /// The stored enrollment.

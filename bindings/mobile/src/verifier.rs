@@ -105,8 +105,11 @@ impl Enrollment {
     }
 }
 
+pub use callsign::{Verdict, VerifierConfig, VerifierStatus};
+
 /// How a verifier checks entries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Record)]
+// Core's `callsign::VerifierConfig`, exposed as a uniffi remote type: nothing to convert.
+#[uniffi::remote(Record)]
 pub struct VerifierConfig {
     /// Steps accepted around the current one.
     pub window: Window,
@@ -116,34 +119,15 @@ pub struct VerifierConfig {
     pub lockout_seconds: u64,
 }
 
-impl From<VerifierConfig> for callsign::VerifierConfig {
-    fn from(config: VerifierConfig) -> callsign::VerifierConfig {
-        callsign::VerifierConfig {
-            window: config.window.into(),
-            max_failures: config.max_failures,
-            lockout_seconds: config.lockout_seconds,
-        }
-    }
-}
-
-impl From<callsign::VerifierConfig> for VerifierConfig {
-    fn from(config: callsign::VerifierConfig) -> VerifierConfig {
-        VerifierConfig {
-            window: config.window.into(),
-            max_failures: config.max_failures,
-            lockout_seconds: config.lockout_seconds,
-        }
-    }
-}
-
 /// The recommended configuration: one step behind and ahead, 3 failures, 15 minutes.
 #[uniffi::export]
 pub fn default_verifier_config() -> VerifierConfig {
-    callsign::VerifierConfig::default().into()
+    VerifierConfig::DEFAULT
 }
 
 /// The answer to "is my caller genuine?".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+// Core's `callsign::Verdict`, exposed as a uniffi remote type: nothing to convert.
+#[uniffi::remote(Enum)]
 pub enum Verdict {
     /// The entry is the agent code of a step in the window: the caller is genuine.
     Genuine {
@@ -172,22 +156,9 @@ pub enum Verdict {
     Misheard,
 }
 
-impl From<callsign::Verdict> for Verdict {
-    fn from(verdict: callsign::Verdict) -> Verdict {
-        match verdict {
-            callsign::Verdict::Genuine { step, drift } => Verdict::Genuine { step, drift },
-            callsign::Verdict::NotGenuine { attempts_left } => {
-                Verdict::NotGenuine { attempts_left }
-            }
-            callsign::Verdict::AlreadyUsed { step } => Verdict::AlreadyUsed { step },
-            callsign::Verdict::LockedOut { until } => Verdict::LockedOut { until },
-            callsign::Verdict::Misheard => Verdict::Misheard,
-        }
-    }
-}
-
 /// The attempt counter and lock as they stand.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Record)]
+// Core's `callsign::VerifierStatus`, exposed as a uniffi remote type: nothing to convert.
+#[uniffi::remote(Record)]
 pub struct VerifierStatus {
     /// Unix time at which the lock ends, if locked.
     pub locked_until: Option<u64>,
@@ -195,16 +166,6 @@ pub struct VerifierStatus {
     pub attempts_left: u32,
     /// The last step accepted as genuine.
     pub last_accepted_step: Option<u64>,
-}
-
-impl From<callsign::VerifierStatus> for VerifierStatus {
-    fn from(status: callsign::VerifierStatus) -> VerifierStatus {
-        VerifierStatus {
-            locked_until: status.locked_until,
-            attempts_left: status.attempts_left,
-            last_accepted_step: status.last_accepted_step,
-        }
-    }
 }
 
 /// Display mode's answer: the current code, grouped for reading aloud, and how long it lasts.
@@ -272,7 +233,7 @@ impl Verifier {
     pub fn new(enrollment: &Enrollment, config: VerifierConfig) -> Result<Arc<Verifier>> {
         Ok(Verifier::wrap(callsign::Verifier::new(
             &enrollment.inner,
-            config.into(),
+            config,
         )?))
     }
 
@@ -303,7 +264,7 @@ impl Verifier {
     ) -> Result<Arc<Verifier>> {
         Ok(Verifier::wrap(callsign::Verifier::with_state(
             &enrollment.inner,
-            config.into(),
+            config,
             &state,
         )?))
     }
@@ -318,20 +279,20 @@ impl Verifier {
     ) -> Result<Arc<Verifier>> {
         Ok(Verifier::wrap(callsign::Verifier::new_locked(
             &enrollment.inner,
-            config.into(),
+            config,
             now,
         )?))
     }
 
     /// The configuration in force.
     pub fn config(&self) -> VerifierConfig {
-        (*self.inner.config()).into()
+        *self.inner.config()
     }
 
     /// Entry mode: checks what the customer typed at unix time `now`. A malformed entry throws
     /// `InvalidCode` and does not count as an attempt (during a lock it gets `LockedOut`).
     pub fn check(&self, entry: &str, now: u64) -> Result<Verdict> {
-        Ok(self.inner.check(entry, now)?.into())
+        Ok(self.inner.check(entry, now)?)
     }
 
     /// Entry mode with the time from the app's `clock`.
@@ -365,7 +326,7 @@ impl Verifier {
 
     /// The attempt counter and lock at unix time `now`.
     pub fn status(&self, now: u64) -> VerifierStatus {
-        self.inner.status(now).into()
+        self.inner.status(now)
     }
 
     /// The state (failure times, lock, last accepted step, latest time seen) as a small
