@@ -5,9 +5,7 @@
 
 pg_bin=/usr/lib/postgresql/15/bin
 if [ ! -x "$pg_bin/initdb" ]; then
-  echo "postgres-cluster: installing PostgreSQL 15"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null
+  bash "$(dirname "${BASH_SOURCE[0]}")/install-packages.sh" postgresql-15
 fi
 
 work=$(mktemp -d /tmp/callsign-ledger-pg.XXXXXX)

@@ -10,16 +10,8 @@ root=$PWD
 target_dir=${CARGO_TARGET_DIR:-$root/target}
 case $target_dir in /*) ;; *) target_dir=$root/$target_dir ;; esac
 
-packages=(gcc cmake pkg-config valgrind libcjson-dev liboath-dev libssl-dev)
-missing=()
-for package in "${packages[@]}"; do
-  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "test-c: installing ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+scripts/install-packages.sh --no-install-recommends \
+  gcc cmake pkg-config valgrind libcjson-dev liboath-dev libssl-dev
 
 echo "--- Rust-side tests, among them: include/callsign.h equals a fresh cbindgen generation"
 cargo test -p callsign-c --locked

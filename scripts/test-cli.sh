@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/install-oathtool.sh
+scripts/install-packages.sh oathtool
 
 # --include-ignored: the oathtool cross-check is ignored in the plain workspace run, which
 # comes before this script installs oathtool.

@@ -10,9 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
-  echo "--- desk: installing chromium and chromium-driver"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  scripts/install-packages.sh chromium chromium-driver
 fi
 echo "--- desk: wheel and virtual environment"
 bash examples/agent-desk/setup.sh --test

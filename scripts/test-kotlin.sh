@@ -2,7 +2,7 @@
 # Kotlin/Swift (UniFFI): builds libcallsign_mobile and the pinned uniffi-bindgen, generates the
 # Kotlin and Swift bindings from the built library, then compiles the Kotlin bindings with
 # warnings as errors and runs their JUnit tests and the console app example's tests on this JVM.
-# Installs Java and Maven through apt-get when missing; Maven keeps its downloads in ~/.m2.
+# Installs Java and Maven (scripts/install-packages.sh) when missing; Maven keeps its downloads in ~/.m2.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -10,9 +10,7 @@ target_dir=${CARGO_TARGET_DIR:-$root/target}
 case $target_dir in /*) ;; *) target_dir=$root/$target_dir ;; esac
 
 if ! command -v mvn >/dev/null || ! command -v javac >/dev/null; then
-  echo "test-kotlin: installing a JDK and Maven"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jdk-headless maven >/dev/null
+  scripts/install-packages.sh openjdk-17-jdk-headless maven
 fi
 
 # Debug build: unstripped, so library mode finds the UniFFI metadata in it.

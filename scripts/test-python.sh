@@ -42,7 +42,7 @@ download_test_requirements() {
 
 echo "--- python: tools"
 if ! "$python" -c "import venv, ensurepip" 2>/dev/null; then
-  apt-get update -qq && apt-get install -y -qq python3-venv
+  scripts/install-packages.sh python3-venv
 fi
 [ -x "$build_venv/bin/python" ] || rm -f "$work/build.stamp"
 refresh_if_changed "$work/build.stamp" "$pkg/requirements-build.txt" install_build_tools
@@ -50,7 +50,7 @@ refresh_if_changed "$work/build.stamp" "$pkg/requirements-build.txt" install_bui
 refresh_if_changed "$work/wheelhouse.stamp" "$pkg/requirements-test.txt" download_test_requirements
 
 # The T0 cross-check (tests/test_independent.py) runs oathtool and fails without it.
-scripts/install-oathtool.sh
+scripts/install-packages.sh oathtool
 
 echo "--- python: build wheels"
 rm -rf "$wheels"
