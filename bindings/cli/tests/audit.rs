@@ -157,11 +157,7 @@ fn with_stdout(redirection: &str, args: &[String]) -> Run {
         .args(args)
         .output()
         .expect("sh");
-    Run {
-        status: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    Run::from(output)
 }
 
 #[test]

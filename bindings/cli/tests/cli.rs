@@ -10,10 +10,9 @@
 
 mod common;
 
-use common::{Run, binary, callsign, hex_bytes, write_file};
+use common::{Run, assert_private, binary, callsign, hex_bytes, write_file};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -192,11 +191,7 @@ fn keygen_writes_a_private_hex_file_and_never_overwrites() {
         !run.stdout.contains(&text[..64]),
         "the key is never printed"
     );
-    let mode = std::fs::metadata(&path)
-        .expect("metadata")
-        .permissions()
-        .mode();
-    assert_eq!(mode & 0o777, 0o600);
+    assert_private(&path);
 
     let again = callsign(&["keygen", "--out", &path]);
     assert_eq!(again.status, Some(2));
@@ -385,11 +380,7 @@ fn agent_code_from_an_enrollment_is_audited_to_a_file() {
     for line in &lines {
         assert!(line.get("code").is_none(), "the audit never holds the code");
     }
-    let mode = std::fs::metadata(&audit)
-        .expect("audit")
-        .permissions()
-        .mode();
-    assert_eq!(mode & 0o777, 0o600);
+    assert_private(&audit);
 }
 
 #[test]
@@ -591,15 +582,7 @@ fn signed_enrollments_verify_only_under_the_pinned_key() {
         "{trailing:?}"
     );
     // The seed file is private.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let permissions = std::fs::metadata(&signing)
-            .expect("file")
-            .permissions()
-            .mode();
-        assert_eq!(permissions & 0o777, 0o600);
-    }
+    assert_private(&signing);
 }
 
 #[test]

@@ -9,10 +9,8 @@
 
 mod common;
 
-use common::{Run, binary, callsign, write_file};
+use common::{Run, callsign, callsign_with_stdin, write_file};
 use serde_json::Value;
-use std::io::Write;
-use std::process::{Command, Stdio};
 
 const LOOSE_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEH";
 const SHORT_SECRET: &str = "JBSWY3DPEHPK3PXP";
@@ -29,21 +27,9 @@ fn accounts() -> String {
 }
 
 fn import_stdin(args: &[&str], input: &[u8]) -> Run {
-    let mut child = Command::new(binary())
-        .arg("import")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    let output = child.wait_with_output().expect("wait");
-    Run {
-        status: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    let mut all = vec!["import"];
+    all.extend_from_slice(args);
+    callsign_with_stdin(&all, input)
 }
 
 #[test]

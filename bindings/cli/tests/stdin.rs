@@ -8,9 +8,7 @@
 
 mod common;
 
-use common::binary;
-use std::io::Write;
-use std::process::{Command, Stdio};
+use common::callsign_with_stdin;
 
 /// The protocol's reference master key, bytes 0x00..0x1f, as hex.
 const MASTER_HEX: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
@@ -22,23 +20,8 @@ const ENROLLMENT: &str = "callsign://enroll?v=1&issuer=ACME%20Support&account=cu
 
 /// Runs `callsign ARGS...` with `input` on stdin: (exit status, stdout, stderr).
 fn with_stdin(args: &[&str], input: &str) -> (Option<i32>, String, String) {
-    let mut child = Command::new(binary())
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn callsign");
-    let mut stdin = child.stdin.take().expect("stdin");
-    // The binary may stop reading early (an oversized input); that is its answer, not a failure.
-    let _ = stdin.write_all(input.as_bytes());
-    drop(stdin);
-    let output = child.wait_with_output().expect("wait");
-    (
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    let run = callsign_with_stdin(args, input.as_bytes());
+    (run.status, run.stdout, run.stderr)
 }
 
 fn ok_with_stdin(args: &[&str], input: &str) -> String {
