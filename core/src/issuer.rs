@@ -386,16 +386,16 @@ impl Issuer {
     }
 
     /// Codes for many accounts at once (a trusted batch job, for instance), all audited under
-    /// one agent and reason. All or nothing: a bad account id, the rate limit or a failing
+    /// one agent and ticket. All or nothing: a bad account id, the rate limit or a failing
     /// sink means no code at all.
     pub fn issue_many<S: AsRef<str> + Sync>(
         &self,
         agent_id: &str,
-        reason: &str,
+        ticket: &str,
         account_ids: &[S],
         now: u64,
     ) -> Result<Vec<TimedCode>, Error> {
-        let agent_id = checked_agent(agent_id, reason)?;
+        let agent_id = checked_agent(agent_id, ticket)?;
         if account_ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -403,7 +403,7 @@ impl Issuer {
         for account_id in &ids {
             profile::check_account_id(account_id)?;
         }
-        let epochs = self.decide(&agent_id, reason, &ids, now)?;
+        let epochs = self.decide(&agent_id, ticket, &ids, now)?;
         let codes = self.batch_codes(&ids, &epochs, now)?;
         if self.config.params.check_digit() {
             Ok(codes

@@ -196,7 +196,7 @@ class Desk:
             check_digit=check_digit,
         )
 
-    def call(self, customer_query: str, ticket: str, live: bool) -> callsign.AgentCode:
+    def call(self, customer_query: str, ticket: str, live: bool) -> callsign.TimedCode:
         """Issues and shows the code for one call; `live` keeps the countdown running."""
         ticket = ticket.strip()
         if not ticket:
@@ -262,7 +262,7 @@ class Desk:
         )
         return verdict
 
-    def show_countdown(self, code: callsign.AgentCode, live: bool) -> None:
+    def show_countdown(self, code: callsign.TimedCode, live: bool) -> None:
         """The countdown bar, refreshed every second until the code expires when `live`."""
         period = self.issuer.period
         remaining = code.seconds_remaining

@@ -294,7 +294,7 @@ unsafe extern "C" {
         out_size: usize,
         out_needed: *mut usize,
     ) -> u32;
-    fn callsign_entry_normalize(
+    fn callsign_entry_parse(
         entry: *const c_char,
         digits: u32,
         out: *mut c_char,
@@ -1270,7 +1270,7 @@ fn step(script: &mut Script<'_>, state: &mut State) {
         33 => {
             let (entry, digits) = (script.text(state, &mut given), script.u32());
             if let Some(code) = script.output(Kind::Text, &given, |out, size, needed| unsafe {
-                callsign_entry_normalize(entry.ptr(), digits, out.cast(), size, needed)
+                callsign_entry_parse(entry.ptr(), digits, out.cast(), size, needed)
             }) {
                 check_code(&code, Some(digits));
             }

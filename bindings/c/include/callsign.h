@@ -371,6 +371,13 @@ typedef struct callsign_issuer_config {
   bool check_digit;
 } callsign_issuer_config;
 
+// Records `count` events durably and returns true, or returns false when it cannot, in which
+// case the issuer issues no code (`CALLSIGN_RESULT_AUDIT_FAILED`). Called before each code is
+// returned, on the thread that asked for it; it must be thread-safe when the issuer is shared.
+typedef bool (*callsign_audit_callback)(void *user_data,
+                                        const struct callsign_audit_event *events,
+                                        size_t count);
+
 // A TOTP code with its time step and validity, as the issuer, the agent-code function and the
 // verifier's display mode return it. The strings are NUL-terminated.
 typedef struct callsign_timed_code {
@@ -385,6 +392,18 @@ typedef struct callsign_timed_code {
   // Seconds from the given time until `valid_until`.
   uint64_t seconds_remaining;
 } callsign_timed_code;
+
+// The answer to "is this caller the customer?". Fields that do not apply to `kind` are 0.
+typedef struct callsign_customer_verdict {
+  // A `callsign_customer_verdict_kind` value.
+  uint32_t kind;
+  // The matching step (VERIFIED, `ALREADY_USED`).
+  uint64_t step;
+  // Failures still allowed before the lock (`NOT_VERIFIED`).
+  uint32_t attempts_left;
+  // Unix time at which the lock ends (`LOCKED_OUT`).
+  uint64_t locked_until;
+} callsign_customer_verdict;
 
 // The numeric fields of an otpauth:// account.
 typedef struct callsign_otpauth_info {
@@ -401,25 +420,6 @@ typedef struct callsign_otpauth_info {
   // Whether the account names an issuer.
   bool has_issuer;
 } callsign_otpauth_info;
-
-// Records `count` events durably and returns true, or returns false when it cannot, in which
-// case the issuer issues no code (`CALLSIGN_RESULT_AUDIT_FAILED`). Called before each code is
-// returned, on the thread that asked for it; it must be thread-safe when the issuer is shared.
-typedef bool (*callsign_audit_callback)(void *user_data,
-                                        const struct callsign_audit_event *events,
-                                        size_t count);
-
-// The answer to "is this caller the customer?". Fields that do not apply to `kind` are 0.
-typedef struct callsign_customer_verdict {
-  // A `callsign_customer_verdict_kind` value.
-  uint32_t kind;
-  // The matching step (VERIFIED, `ALREADY_USED`).
-  uint64_t step;
-  // Failures still allowed before the lock (`NOT_VERIFIED`).
-  uint32_t attempts_left;
-  // Unix time at which the lock ends (`LOCKED_OUT`).
-  uint64_t locked_until;
-} callsign_customer_verdict;
 
 // How a verifier checks entries. Fill it with `callsign_verifier_config_default`.
 typedef struct callsign_verifier_config {
@@ -524,6 +524,71 @@ const char *callsign_result_name(uint32_t result);
 callsign_result callsign_last_error_message(char *out,
                                             size_t out_size,
                                             size_t *out_needed);
+
+// Stores the default issuer configuration (epoch 0, 6 digits, 30 s, 30 codes per agent per
+// hour, 10,000 cached accounts) in `*out`.
+callsign_result callsign_issuer_config_default(struct callsign_issuer_config *out);
+
+// Creates an issuer over a copy of `master_key`. `audit` must not be NULL; `audit_user_data`
+// is passed to it unchanged (it may be NULL) and must stay valid until the issuer is freed.
+callsign_result callsign_issuer_new(const struct callsign_master_key *master_key,
+                                    const struct callsign_issuer_config *config,
+                                    callsign_audit_callback audit,
+                                    void *audit_user_data,
+                                    struct callsign_issuer **out);
+
+// Creates an issuer over a copy of `master_key` that audits to the JSON-lines file at
+// `audit_path` (created with mode 0600 if missing): each record carries the hash chain that
+// `callsign_audit_verify_file` checks, and the chains continue across restarts. A path that
+// cannot be opened, is no regular file or holds lines that are no chained audit records is
+// `CALLSIGN_RESULT_IO_FAILED`, with the reason in the last-error message.
+callsign_result callsign_issuer_new_with_audit_file(const struct callsign_master_key *master_key,
+                                                    const struct callsign_issuer_config *config,
+                                                    const char *audit_path,
+                                                    struct callsign_issuer **out);
+
+// Issues the code for `account_id` at unix time `now`, asked for by `agent_id` for `ticket`,
+// into `*out`. The event is audited before the code is returned; a refused callback gives
+// `CALLSIGN_RESULT_AUDIT_FAILED`, the rate limit `CALLSIGN_RESULT_RATE_LIMITED` (audited too).
+callsign_result callsign_issuer_issue(const struct callsign_issuer *issuer,
+                                      const char *account_id,
+                                      const char *agent_id,
+                                      const char *ticket,
+                                      uint64_t now,
+                                      struct callsign_timed_code *out);
+
+// Checks the customer code that a customer calling in read to `agent_id` (for `ticket`), for
+// `account_id` at unix time `now`, and stores the verdict in `*out`. The check is audited
+// before the verdict is returned (a refused callback: `CALLSIGN_RESULT_AUDIT_FAILED`, never
+// VERIFIED); failures count per account for every agent. A malformed entry is
+// `CALLSIGN_RESULT_INVALID_CODE` and counts as no attempt.
+callsign_result callsign_issuer_verify_customer(const struct callsign_issuer *issuer,
+                                                const char *account_id,
+                                                const char *agent_id,
+                                                const char *ticket,
+                                                const char *entry,
+                                                uint64_t now,
+                                                struct callsign_customer_verdict *out);
+
+// Issues codes for `count` accounts at once under one agent and ticket, into `out_codes`
+// (an array of `count` elements). All or nothing: on any error no code is written.
+callsign_result callsign_issuer_issue_many(const struct callsign_issuer *issuer,
+                                           const char *agent_id,
+                                           const char *ticket,
+                                           const char *const *account_ids,
+                                           size_t count,
+                                           uint64_t now,
+                                           struct callsign_timed_code *out_codes);
+
+// Makes the enrollment payload of `account_id` under the issuer name `issuer_name`, to hand to
+// the customer's app.
+callsign_result callsign_issuer_enrollment(const struct callsign_issuer *issuer,
+                                           const char *issuer_name,
+                                           const char *account_id,
+                                           struct callsign_enrollment **out);
+
+// Frees an issuer and zeroizes its master key and cached keys. NULL is a no-op.
+void callsign_issuer_free(struct callsign_issuer *issuer);
 
 // Opens the ledger at `location` (`sqlite:PATH`, `postgres://...` or `postgresql://...`);
 // every later call on it waits at most `timeout_ms` milliseconds (1 to 300000). A malformed
@@ -800,71 +865,6 @@ callsign_result callsign_customer_code(const struct callsign_secret *account_sec
                                        bool check_digit,
                                        struct callsign_timed_code *out);
 
-// Stores the default issuer configuration (epoch 0, 6 digits, 30 s, 30 codes per agent per
-// hour, 10,000 cached accounts) in `*out`.
-callsign_result callsign_issuer_config_default(struct callsign_issuer_config *out);
-
-// Creates an issuer over a copy of `master_key`. `audit` must not be NULL; `audit_user_data`
-// is passed to it unchanged (it may be NULL) and must stay valid until the issuer is freed.
-callsign_result callsign_issuer_new(const struct callsign_master_key *master_key,
-                                    const struct callsign_issuer_config *config,
-                                    callsign_audit_callback audit,
-                                    void *audit_user_data,
-                                    struct callsign_issuer **out);
-
-// Creates an issuer over a copy of `master_key` that audits to the JSON-lines file at
-// `audit_path` (created with mode 0600 if missing): each record carries the hash chain that
-// `callsign_audit_verify_file` checks, and the chains continue across restarts. A path that
-// cannot be opened, is no regular file or holds lines that are no chained audit records is
-// `CALLSIGN_RESULT_IO_FAILED`, with the reason in the last-error message.
-callsign_result callsign_issuer_new_with_audit_file(const struct callsign_master_key *master_key,
-                                                    const struct callsign_issuer_config *config,
-                                                    const char *audit_path,
-                                                    struct callsign_issuer **out);
-
-// Issues the code for `account_id` at unix time `now`, asked for by `agent_id` for `ticket`,
-// into `*out`. The event is audited before the code is returned; a refused callback gives
-// `CALLSIGN_RESULT_AUDIT_FAILED`, the rate limit `CALLSIGN_RESULT_RATE_LIMITED` (audited too).
-callsign_result callsign_issuer_issue(const struct callsign_issuer *issuer,
-                                      const char *account_id,
-                                      const char *agent_id,
-                                      const char *ticket,
-                                      uint64_t now,
-                                      struct callsign_timed_code *out);
-
-// Checks the customer code that a customer calling in read to `agent_id` (for `ticket`), for
-// `account_id` at unix time `now`, and stores the verdict in `*out`. The check is audited
-// before the verdict is returned (a refused callback: `CALLSIGN_RESULT_AUDIT_FAILED`, never
-// VERIFIED); failures count per account for every agent. A malformed entry is
-// `CALLSIGN_RESULT_INVALID_CODE` and counts as no attempt.
-callsign_result callsign_issuer_verify_customer(const struct callsign_issuer *issuer,
-                                                const char *account_id,
-                                                const char *agent_id,
-                                                const char *ticket,
-                                                const char *entry,
-                                                uint64_t now,
-                                                struct callsign_customer_verdict *out);
-
-// Issues codes for `count` accounts at once under one agent and reason, into `out_codes`
-// (an array of `count` elements). All or nothing: on any error no code is written.
-callsign_result callsign_issuer_issue_many(const struct callsign_issuer *issuer,
-                                           const char *agent_id,
-                                           const char *reason,
-                                           const char *const *account_ids,
-                                           size_t count,
-                                           uint64_t now,
-                                           struct callsign_timed_code *out_codes);
-
-// Makes the enrollment payload of `account_id` under the issuer name `issuer_name`, to hand to
-// the customer's app.
-callsign_result callsign_issuer_enrollment(const struct callsign_issuer *issuer,
-                                           const char *issuer_name,
-                                           const char *account_id,
-                                           struct callsign_enrollment **out);
-
-// Frees an issuer and zeroizes its master key and cached keys. NULL is a no-op.
-void callsign_issuer_free(struct callsign_issuer *issuer);
-
 // Makes a signing key from its 32-byte seed (a copy is taken).
 callsign_result callsign_signing_key_from_seed(const uint8_t *seed,
                                                size_t seed_len,
@@ -954,11 +954,11 @@ callsign_result callsign_base32_encode(const uint8_t *bytes,
 // Writes what a person typed as the bare code of `digits` digits (text output): spaces or
 // dashes between digit groups and spaces around it are dropped. Anything else is
 // `CALLSIGN_RESULT_INVALID_CODE`, never a silent mismatch.
-callsign_result callsign_entry_normalize(const char *entry,
-                                         uint32_t digits,
-                                         char *out,
-                                         size_t out_size,
-                                         size_t *out_needed);
+callsign_result callsign_entry_parse(const char *entry,
+                                     uint32_t digits,
+                                     char *out,
+                                     size_t out_size,
+                                     size_t *out_needed);
 
 // Parses a <callsign://enroll?v=1>&... URI (strict: unknown, duplicated or missing parameters
 // and versions other than 1 are `CALLSIGN_RESULT_INVALID_URI`). Checks the structure only, not

@@ -5,7 +5,7 @@ use std::os::raw::c_char;
 use crate::boundary::ffi_boundary;
 use crate::error::callsign_result;
 use crate::ffi::{try_core, try_out, try_ref, try_slice, try_str, write_bytes, write_text};
-use crate::profile::{callsign_audit_event, callsign_audit_outcome};
+use crate::issuer::{callsign_audit_event, callsign_audit_outcome};
 
 /// What `callsign_audit_verify_file` found.
 #[repr(C)]

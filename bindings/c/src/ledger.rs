@@ -4,7 +4,8 @@
 use crate::boundary::ffi_boundary;
 use crate::error::callsign_result;
 use crate::ffi::{free_handle, set_handle, try_core, try_out, try_out_handle, try_ref, try_str};
-use crate::profile::{callsign_issuer, callsign_issuer_config, callsign_master_key};
+use crate::issuer::{callsign_issuer, callsign_issuer_config};
+use crate::profile::callsign_master_key;
 use crate::verifier::callsign_enrollment;
 use callsign::{Issuer, Ledger};
 use std::os::raw::c_char;

@@ -14,6 +14,7 @@ mod audit;
 mod boundary;
 mod error;
 mod ffi;
+mod issuer;
 mod ledger;
 mod otp;
 mod otpauth;

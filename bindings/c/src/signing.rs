@@ -10,7 +10,7 @@ use crate::error::callsign_result;
 use crate::ffi::{
     free_handle, set_handle, try_core, try_out_handle, try_ref, try_slice, try_str, write_bytes,
 };
-use crate::profile::callsign_issuer;
+use crate::issuer::callsign_issuer;
 use crate::verifier::callsign_enrollment;
 
 /// The vendor's enrollment signing key (an Ed25519 seed, separate from the master key),

@@ -43,7 +43,7 @@ pub unsafe extern "C" fn callsign_base32_encode(
 /// dashes between digit groups and spaces around it are dropped. Anything else is
 /// `CALLSIGN_RESULT_INVALID_CODE`, never a silent mismatch.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn callsign_entry_normalize(
+pub unsafe extern "C" fn callsign_entry_parse(
     entry: *const c_char,
     digits: u32,
     out: *mut c_char,

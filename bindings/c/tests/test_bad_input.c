@@ -108,7 +108,7 @@ CASE(secret_to_base32_short, callsign_secret_to_base32(fx.secret, text, 10, &nee
 CASE(secret_generate_bad_algorithm, callsign_secret_generate(7, &secret_out))
 CASE(algorithm_name_md5, callsign_algorithm_from_name("MD5", &number))
 CASE(base32_misplaced_padding, callsign_base32_decode("MZ=XW", bytes, sizeof bytes, &needed))
-CASE(entry_digits_9, callsign_entry_normalize("482913", 9, text, sizeof text, &needed))
+CASE(entry_digits_9, callsign_entry_parse("482913", 9, text, sizeof text, &needed))
 CASE(master_key_31_bytes, callsign_master_key_from_bytes(MASTER, 31, &master_out))
 CASE(account_id_too_long, callsign_account_secret(fx.master, long_id, 0, &secret_out))
 CASE(account_id_empty, callsign_account_secret(fx.master, "", 0, &secret_out))

@@ -215,7 +215,7 @@ static void run_base32(const cJSON *c) {
 static void run_entry(const cJSON *c) {
     char code[CALLSIGN_CODE_SIZE];
     size_t needed = 0;
-    callsign_result rc = callsign_entry_normalize(text_of(c, "entry"), (uint32_t)u64_of(c, "digits"),
+    callsign_result rc = callsign_entry_parse(text_of(c, "entry"), (uint32_t)u64_of(c, "digits"),
                                                   code, sizeof code, &needed);
     if (expected_error(c, rc) || !CHECK_OK(rc)) return;
     CHECK_STR(code, text_of(c, "normalized"));

@@ -44,7 +44,7 @@ impl From<Verdict> for VerdictReport {
         };
         match verdict {
             Verdict::Genuine { step, drift } => {
-                (report.step, report.drift) = (Some(step), Some(drift))
+                (report.step, report.drift) = (Some(step), Some(drift));
             }
             Verdict::NotGenuine { attempts_left } => report.attempts_left = Some(attempts_left),
             Verdict::AlreadyUsed { step } => report.step = Some(step),

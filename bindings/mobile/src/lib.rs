@@ -24,12 +24,12 @@ mod verifier;
 pub use clock::{Clock, ClockError};
 pub use error::CallsignError;
 pub use otp::{
-    Algorithm, Hotp, OtpMatch, Secret, Totp, Window, base32_decode, base32_encode, normalize_entry,
-    parse_algorithm,
+    Algorithm, Hotp, OtpMatch, Secret, Totp, Window, base32_decode, base32_encode, parse_algorithm,
+    parse_entry,
 };
 pub use otpauth::{OtpAuthUri, OtpKind};
 pub use store::{Restored, StoredVerifier, open_stored_verifier};
 pub use verifier::{
-    DisplayCode, Enrollment, Verdict, Verifier, VerifierConfig, VerifierStatus,
+    Enrollment, TimedCode, Verdict, Verifier, VerifierConfig, VerifierStatus,
     default_verifier_config,
 };

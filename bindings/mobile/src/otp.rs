@@ -218,7 +218,7 @@ pub fn base32_decode(text: &str) -> Result<Vec<u8>> {
 /// What a person typed, as the bare `digits` digits it stands for ("482 913" -> "482913").
 /// Anything but digits grouped by single spaces or dashes throws `InvalidCode`.
 #[uniffi::export]
-pub fn normalize_entry(entry: &str, digits: u32) -> Result<String> {
+pub fn parse_entry(entry: &str, digits: u32) -> Result<String> {
     Ok(callsign::Code::parse_entry(entry, digits)?
         .as_str()
         .to_owned())

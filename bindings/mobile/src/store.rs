@@ -3,7 +3,7 @@
 
 use crate::clock::{self, Clock};
 use crate::error::Result;
-use crate::verifier::{DisplayCode, Enrollment, Verdict, VerifierConfig, VerifierStatus};
+use crate::verifier::{Enrollment, TimedCode, Verdict, VerifierConfig, VerifierStatus};
 use std::sync::Arc;
 
 pub use callsign::Restored;
@@ -76,8 +76,8 @@ impl StoredVerifier {
     }
 
     /// Display mode: the code at unix time `now`.
-    pub fn display(&self, now: u64) -> Result<Arc<DisplayCode>> {
-        Ok(DisplayCode::wrap(self.inner.verifier().display(now)?))
+    pub fn display(&self, now: u64) -> Result<Arc<TimedCode>> {
+        Ok(TimedCode::wrap(self.inner.verifier().display(now)?))
     }
 
     /// The attempt counter and lock at unix time `now`.

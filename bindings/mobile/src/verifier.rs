@@ -172,18 +172,18 @@ pub struct VerifierStatus {
 /// Its text form (`toString` / `description`) hides the digits.
 #[derive(Debug, uniffi::Object)]
 #[uniffi::export(Debug)]
-pub struct DisplayCode {
+pub struct TimedCode {
     inner: callsign::TimedCode,
 }
 
-impl DisplayCode {
-    pub(crate) fn wrap(inner: callsign::TimedCode) -> Arc<DisplayCode> {
-        Arc::new(DisplayCode { inner })
+impl TimedCode {
+    pub(crate) fn wrap(inner: callsign::TimedCode) -> Arc<TimedCode> {
+        Arc::new(TimedCode { inner })
     }
 }
 
 #[uniffi::export]
-impl DisplayCode {
+impl TimedCode {
     /// The digits, for example "482913".
     pub fn code(&self) -> String {
         self.inner.as_str().to_owned()
@@ -301,26 +301,26 @@ impl Verifier {
     }
 
     /// Display mode: the code at unix time `now`, for the customer to read back.
-    pub fn display(&self, now: u64) -> Result<Arc<DisplayCode>> {
-        Ok(DisplayCode::wrap(self.inner.display(now)?))
+    pub fn display(&self, now: u64) -> Result<Arc<TimedCode>> {
+        Ok(TimedCode::wrap(self.inner.display(now)?))
     }
 
     /// Display mode with the time from the app's `clock`.
-    pub fn display_now(&self, clock: Arc<dyn Clock>) -> Result<Arc<DisplayCode>> {
+    pub fn display_now(&self, clock: Arc<dyn Clock>) -> Result<Arc<TimedCode>> {
         self.display(clock::now(clock)?)
     }
 
     /// The customer code at unix time `now`, for the customer to read to the vendor's agent
     /// when the customer calls in. Show it only on the customer's own request ("I am calling
     /// ..."), never in answer to an incoming call.
-    pub fn customer_code(&self, now: u64) -> Result<Arc<DisplayCode>> {
-        Ok(Arc::new(DisplayCode {
+    pub fn customer_code(&self, now: u64) -> Result<Arc<TimedCode>> {
+        Ok(Arc::new(TimedCode {
             inner: self.inner.customer_code(now)?,
         }))
     }
 
     /// The customer code with the time from the app's `clock`.
-    pub fn customer_code_now(&self, clock: Arc<dyn Clock>) -> Result<Arc<DisplayCode>> {
+    pub fn customer_code_now(&self, clock: Arc<dyn Clock>) -> Result<Arc<TimedCode>> {
         self.customer_code(clock::now(clock)?)
     }
 

@@ -151,7 +151,7 @@ def run(quick: bool, audit_dir: Path) -> Dict[str, Comparison]:
             # The codes as a list of str, as the pyotp loop returns them. The audit file starts
             # empty each time, as the pyotp loop's does, so that it does not fill the memory.
             os.truncate(audit, 0)
-            return issuer.issue_many(accounts, NOW, agent_id="bench", reason="benchmark").codes
+            return issuer.issue_many(accounts, NOW, agent_id="bench", ticket="benchmark").codes
 
         def fresh_issuer() -> callsign.Issuer:
             return callsign.Issuer(MASTER, audit, rate_limit=None, cache_capacity=0)

@@ -18,7 +18,7 @@ def vendor_backend(audit: List[callsign.AuditEvent]) -> callsign.Issuer:
 
 def agent_reads_code(issuer: callsign.Issuer, account_id: str, when: datetime.datetime) -> str:
     """What an agent reads out on the phone."""
-    issued: callsign.AgentCode = issuer.issue(
+    issued: callsign.TimedCode = issuer.issue(
         account_id, agent_id="agent-7", ticket="T-1042", time=when
     )
     return issued.grouped
@@ -26,7 +26,7 @@ def agent_reads_code(issuer: callsign.Issuer, account_id: str, when: datetime.da
 
 def customer_checks(enrollment: callsign.Enrollment, heard: str, when: int) -> callsign.Verdict:
     """What the customer's app answers."""
-    verifier = callsign.DeviceVerifier(enrollment, behind=1, ahead=1)
+    verifier = callsign.Verifier(enrollment, behind=1, ahead=1)
     return verifier.check(heard, when)
 
 

@@ -1,5 +1,5 @@
-//! Codes as Python sees them: `AgentCode` (a code with its step and validity) and the
-//! `AgentCodeBatch` of one `Issuer.issue_many` call.
+//! Codes as Python sees them: `TimedCode` (a code with its step and validity) and the
+//! `TimedCodeBatch` of one `Issuer.issue_many` call.
 
 use callsign::TimedCode;
 use pyo3::exceptions::PyIndexError;
@@ -8,13 +8,13 @@ use pyo3::types::{PyIterator, PyList, PyString};
 
 /// A code with its time step and validity. The digits never appear in `repr()`; they stay in
 /// a buffer that is zeroized when the object goes away, and each access makes a new `str`.
-#[pyclass(frozen, module = "callsign", name = "AgentCode")]
-pub(crate) struct PyAgentCode {
+#[pyclass(frozen, module = "callsign", name = "TimedCode")]
+pub(crate) struct PyTimedCode {
     timed: TimedCode,
 }
 
 #[pymethods]
-impl PyAgentCode {
+impl PyTimedCode {
     /// The digits, for example "482913".
     #[getter]
     fn code(&self) -> &str {
@@ -47,28 +47,28 @@ impl PyAgentCode {
 
     fn __repr__(&self) -> String {
         format!(
-            "AgentCode(code=<hidden>, step={}, valid_until={}, seconds_remaining={})",
+            "TimedCode(code=<hidden>, step={}, valid_until={}, seconds_remaining={})",
             self.timed.step, self.timed.valid_until, self.timed.seconds_remaining
         )
     }
 }
 
-impl From<TimedCode> for PyAgentCode {
-    fn from(timed: TimedCode) -> PyAgentCode {
-        PyAgentCode { timed }
+impl From<TimedCode> for PyTimedCode {
+    fn from(timed: TimedCode) -> PyTimedCode {
+        PyTimedCode { timed }
     }
 }
 
 /// The codes of one `Issuer.issue_many` call, in the order of its account ids. `codes` gives
-/// the digits as a list of `str` in one step; indexing and iteration give `AgentCode` objects.
+/// the digits as a list of `str` in one step; indexing and iteration give `TimedCode` objects.
 /// Every code of a batch has the same step and validity. The digits never appear in `repr()`.
-#[pyclass(frozen, sequence, module = "callsign", name = "AgentCodeBatch")]
-pub(crate) struct PyAgentCodeBatch {
+#[pyclass(frozen, sequence, module = "callsign", name = "TimedCodeBatch")]
+pub(crate) struct PyTimedCodeBatch {
     pub(crate) codes: Vec<TimedCode>,
 }
 
 #[pymethods]
-impl PyAgentCodeBatch {
+impl PyTimedCodeBatch {
     /// The digits of every code, in the order of the account ids (a new list on each access).
     #[getter]
     fn codes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
@@ -103,7 +103,7 @@ impl PyAgentCodeBatch {
     }
 
     /// The code at `index` (negative indices count from the end).
-    fn __getitem__(&self, index: isize) -> PyResult<PyAgentCode> {
+    fn __getitem__(&self, index: isize) -> PyResult<PyTimedCode> {
         let position = if index < 0 {
             self.codes.len().checked_sub(index.unsigned_abs())
         } else {
@@ -111,27 +111,27 @@ impl PyAgentCodeBatch {
         };
         position
             .and_then(|position| self.codes.get(position))
-            .map(|code| PyAgentCode::from(code.clone()))
-            .ok_or_else(|| PyIndexError::new_err("AgentCodeBatch index out of range"))
+            .map(|code| PyTimedCode::from(code.clone()))
+            .ok_or_else(|| PyIndexError::new_err("TimedCodeBatch index out of range"))
     }
 
     fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyIterator>> {
         let items = self
             .codes
             .iter()
-            .map(|code| Bound::new(py, PyAgentCode::from(code.clone())));
+            .map(|code| Bound::new(py, PyTimedCode::from(code.clone())));
         PyList::new(py, items.collect::<PyResult<Vec<_>>>()?)?.try_iter()
     }
 
     fn __repr__(&self) -> String {
         match self.codes.first() {
             Some(first) => format!(
-                "AgentCodeBatch(<{} codes hidden>, step={}, valid_until={})",
+                "TimedCodeBatch(<{} codes hidden>, step={}, valid_until={})",
                 self.codes.len(),
                 first.step,
                 first.valid_until
             ),
-            None => "AgentCodeBatch(<0 codes>)".to_owned(),
+            None => "TimedCodeBatch(<0 codes>)".to_owned(),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The vendor side (core's `issuer`): `Issuer` with its audit sinks and `RateLimit`.
 
-use crate::code::PyAgentCode;
-use crate::code::PyAgentCodeBatch;
+use crate::code::PyTimedCode;
+use crate::code::PyTimedCodeBatch;
 use crate::convert;
 use crate::defaults;
 use crate::enrollment::PyEnrollment;
@@ -202,7 +202,7 @@ impl PyIssuer {
         agent_id: &str,
         ticket: &str,
         time: Option<&Bound<'_, PyAny>>,
-    ) -> BindingResult<PyAgentCode> {
+    ) -> BindingResult<PyTimedCode> {
         let now = convert::time_or_now(time)?;
         let request = IssueRequest {
             account_id,
@@ -238,22 +238,22 @@ impl PyIssuer {
     }
 
     /// Codes for many accounts at `time` (a trusted batch job), audited under one agent and
-    /// reason, in the order of `account_ids`. All or nothing. Releases the GIL while it works.
+    /// ticket, in the order of `account_ids`. All or nothing. Releases the GIL while it works.
     /// `account_ids` is a list, tuple or other iterable of `str` (a lone `str` is refused).
-    #[pyo3(signature = (account_ids, time, *, agent_id, reason))]
+    #[pyo3(signature = (account_ids, time, *, agent_id, ticket))]
     fn issue_many(
         &self,
         py: Python<'_>,
         account_ids: &Bound<'_, PyAny>,
         time: &Bound<'_, PyAny>,
         agent_id: &str,
-        reason: &str,
-    ) -> BindingResult<PyAgentCodeBatch> {
+        ticket: &str,
+    ) -> BindingResult<PyTimedCodeBatch> {
         let strings = convert::str_items(account_ids, "account_ids")?;
         let account_ids = convert::borrow_strs(&strings)?;
         let now = convert::unix_time(time)?;
-        let codes = py.detach(|| self.issuer.issue_many(agent_id, reason, &account_ids, now))?;
-        Ok(PyAgentCodeBatch { codes })
+        let codes = py.detach(|| self.issuer.issue_many(agent_id, ticket, &account_ids, now))?;
+        Ok(PyTimedCodeBatch { codes })
     }
 
     /// The enrollment payload of `account_id`, for the customer's app; signed with

@@ -34,7 +34,7 @@ fn _callsign(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(otp::random_secret, module)?)?;
     module.add_function(wrap_pyfunction!(otp::base32_encode, module)?)?;
     module.add_function(wrap_pyfunction!(otp::base32_decode, module)?)?;
-    module.add_function(wrap_pyfunction!(otp::parse_code, module)?)?;
+    module.add_function(wrap_pyfunction!(otp::parse_entry, module)?)?;
     module.add_function(wrap_pyfunction!(otp::parse_uri, module)?)?;
     module.add_function(wrap_pyfunction!(import::import_otpauth, module)?)?;
     module.add_class::<import::PyImportResult>()?;
@@ -50,8 +50,8 @@ fn _callsign(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<otp::PyHotp>()?;
     module.add_class::<profile::PyMasterKey>()?;
     module.add_class::<issuer::PyRateLimit>()?;
-    module.add_class::<code::PyAgentCode>()?;
-    module.add_class::<code::PyAgentCodeBatch>()?;
+    module.add_class::<code::PyTimedCode>()?;
+    module.add_class::<code::PyTimedCodeBatch>()?;
     module.add_class::<issuer::PyIssuer>()?;
     module.add_class::<ledger::PySqliteLedger>()?;
     module.add_class::<ledger::PyPostgresLedger>()?;
@@ -59,7 +59,7 @@ fn _callsign(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<verifier::PyVerdict>()?;
     module.add_class::<inbound::PyCustomerVerdict>()?;
     module.add_class::<verifier::PyVerifierStatus>()?;
-    module.add_class::<verifier::PyDeviceVerifier>()?;
+    module.add_class::<verifier::PyVerifier>()?;
     module.add_class::<signing::PySigningKey>()?;
     module.add_class::<store::PyStoredVerifier>()?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;

@@ -68,7 +68,7 @@ pub(crate) fn base32_decode<'py>(
 /// `digits`; anything else raises `InvalidCodeError`.
 #[pyfunction]
 #[pyo3(signature = (entry, digits = defaults::OTP_DIGITS), text_signature = "(entry, digits=6)")]
-pub(crate) fn parse_code(entry: &str, digits: u32) -> BindingResult<String> {
+pub(crate) fn parse_entry(entry: &str, digits: u32) -> BindingResult<String> {
     Ok(Code::parse_entry(entry, digits)?.as_str().to_owned())
 }
 

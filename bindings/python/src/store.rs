@@ -1,7 +1,7 @@
 //! `StoredVerifier`: the enrollment and the verifier state kept together in a directory, so
 //! that a lost state opens locked instead of fresh (the core's `StoredVerifier`).
 
-use crate::code::PyAgentCode;
+use crate::code::PyTimedCode;
 use crate::convert;
 use crate::defaults;
 use crate::enrollment::{PyEnrollment, enrollment_arg};
@@ -90,7 +90,7 @@ impl PyStoredVerifier {
 
     /// Display mode: the current code at `time` (now if omitted).
     #[pyo3(signature = (time = None))]
-    fn display(&self, time: Option<&Bound<'_, PyAny>>) -> BindingResult<PyAgentCode> {
+    fn display(&self, time: Option<&Bound<'_, PyAny>>) -> BindingResult<PyTimedCode> {
         Ok(self
             .stored
             .verifier()

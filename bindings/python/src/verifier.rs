@@ -1,7 +1,7 @@
-//! The customer's side (core's `verifier`): `DeviceVerifier`, its `Verdict`s and its
+//! The customer's side (core's `verifier`): `Verifier`, its `Verdict`s and its
 //! `VerifierStatus`.
 
-use crate::code::PyAgentCode;
+use crate::code::PyTimedCode;
 use crate::convert;
 use crate::defaults;
 use crate::enrollment::enrollment_arg;
@@ -136,11 +136,11 @@ pub(crate) fn optional(value: Option<u64>) -> String {
 /// enrollment public keys (32 bytes each) that a URI must be signed with; `allow_unsigned`
 /// ignores signatures (tests and tools only); `state` a blob from `export_state()` to
 /// continue where it left off (a corrupt or foreign blob raises `InvalidStateError`, after
-/// which the app should use `DeviceVerifier.locked`); `behind` and `ahead` the steps accepted
+/// which the app should use `Verifier.locked`); `behind` and `ahead` the steps accepted
 /// either side of now; `max_failures` wrong entries before the lock; `lockout_seconds` how
 /// long the lock lasts.
-#[pyclass(frozen, module = "callsign", name = "DeviceVerifier")]
-pub(crate) struct PyDeviceVerifier {
+#[pyclass(frozen, module = "callsign", name = "Verifier")]
+pub(crate) struct PyVerifier {
     verifier: Verifier,
 }
 
@@ -159,12 +159,12 @@ pub(crate) fn verifier_config(
 }
 
 #[pymethods]
-impl PyDeviceVerifier {
+impl PyVerifier {
     /// A verifier for `enrollment`: an Enrollment (trusted as built) or a received URI, read
     /// like `Enrollment.from_uri` under `trusted_keys` (the vendor's pinned public keys) or,
     /// for tests and tools only, `allow_unsigned=True`. With `state` (a blob of
     /// `export_state`) it continues where it left off; a corrupt or foreign blob raises
-    /// `InvalidStateError`, after which the app should use `DeviceVerifier.locked` (or keep
+    /// `InvalidStateError`, after which the app should use `Verifier.locked` (or keep
     /// enrollment and state together with `StoredVerifier`, which does this itself).
     #[new]
     #[pyo3(signature = (enrollment, *, trusted_keys = Vec::new(), allow_unsigned = false, state = None, behind = defaults::BEHIND, ahead = defaults::AHEAD, max_failures = defaults::MAX_FAILURES, lockout_seconds = defaults::LOCKOUT_SECONDS), text_signature = "(enrollment, *, trusted_keys=(), allow_unsigned=False, state=None, behind=1, ahead=1, max_failures=3, lockout_seconds=900)")]
@@ -182,14 +182,14 @@ impl PyDeviceVerifier {
         #[pyo3(from_py_with = convert::arg::ahead)] ahead: u64,
         #[pyo3(from_py_with = convert::arg::max_failures)] max_failures: u32,
         #[pyo3(from_py_with = convert::arg::lockout_seconds)] lockout_seconds: u64,
-    ) -> BindingResult<PyDeviceVerifier> {
+    ) -> BindingResult<PyVerifier> {
         let enrollment = enrollment_arg(enrollment, &trusted_keys, allow_unsigned)?;
         let config = verifier_config(behind, ahead, max_failures, lockout_seconds)?;
         let verifier = match state {
             Some(blob) => Verifier::with_state(&enrollment, config, blob)?,
             None => Verifier::new(&enrollment, config)?,
         };
-        Ok(PyDeviceVerifier { verifier })
+        Ok(PyVerifier { verifier })
     }
 
     /// The fail-closed fallback when the persisted state is lost or damaged: a verifier
@@ -211,11 +211,11 @@ impl PyDeviceVerifier {
         #[pyo3(from_py_with = convert::arg::ahead)] ahead: u64,
         #[pyo3(from_py_with = convert::arg::max_failures)] max_failures: u32,
         #[pyo3(from_py_with = convert::arg::lockout_seconds)] lockout_seconds: u64,
-    ) -> BindingResult<PyDeviceVerifier> {
+    ) -> BindingResult<PyVerifier> {
         let enrollment = enrollment_arg(enrollment, &trusted_keys, allow_unsigned)?;
         let config = verifier_config(behind, ahead, max_failures, lockout_seconds)?;
         let now = convert::time_or_now(time)?;
-        Ok(PyDeviceVerifier {
+        Ok(PyVerifier {
             verifier: Verifier::new_locked(&enrollment, config, now)?,
         })
     }
@@ -236,7 +236,7 @@ impl PyDeviceVerifier {
 
     /// Display mode: the current code at `time` (now if omitted).
     #[pyo3(signature = (time = None))]
-    fn display(&self, time: Option<&Bound<'_, PyAny>>) -> BindingResult<PyAgentCode> {
+    fn display(&self, time: Option<&Bound<'_, PyAny>>) -> BindingResult<PyTimedCode> {
         Ok(self.verifier.display(convert::time_or_now(time)?)?.into())
     }
 
@@ -244,7 +244,7 @@ impl PyDeviceVerifier {
     /// agent when calling in. Show it only when the customer asks for it, never in answer to
     /// an incoming call.
     #[pyo3(signature = (time = None))]
-    fn customer_code(&self, time: Option<&Bound<'_, PyAny>>) -> BindingResult<PyAgentCode> {
+    fn customer_code(&self, time: Option<&Bound<'_, PyAny>>) -> BindingResult<PyTimedCode> {
         Ok(self
             .verifier
             .customer_code(convert::time_or_now(time)?)?
@@ -270,7 +270,7 @@ impl PyDeviceVerifier {
     fn __repr__(&self) -> String {
         let config = self.verifier.config();
         format!(
-            "DeviceVerifier(behind={}, ahead={}, max_failures={}, lockout_seconds={})",
+            "Verifier(behind={}, ahead={}, max_failures={}, lockout_seconds={})",
             config.window.behind, config.window.ahead, config.max_failures, config.lockout_seconds
         )
     }

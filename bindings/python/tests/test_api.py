@@ -75,7 +75,7 @@ def test_repr_never_shows_secrets_or_codes() -> None:
     issuer = callsign.Issuer(MASTER, lambda events: None)
     enrollment = issuer.enrollment("ACME", "customer-0001")
     code = issuer.issue("customer-0001", agent_id="ag", ticket="T", time=NOW)
-    verifier = callsign.DeviceVerifier(enrollment)
+    verifier = callsign.Verifier(enrollment)
     secret_texts = [SECRET_B32, SECRET.hex(), MASTER.hex(), "7RUX6PO6UZYH6QNGL4DRTLQONNWAJGQSCE7NI4GQY72WFTSYMK4Q"]
     for shown in (
         callsign.TOTP(SECRET),
@@ -140,7 +140,7 @@ def test_issue_many_matches_agent_code_and_is_audited_once_per_account() -> None
     events: List[callsign.AuditEvent] = []
     issuer = callsign.Issuer(MASTER, events.extend, digits=8, period=60, rate_limit=None)
     accounts = [f"customer-{index:04}" for index in range(50)]
-    batch = issuer.issue_many(accounts, NOW, agent_id="batch-job", reason="outage notice")
+    batch = issuer.issue_many(accounts, NOW, agent_id="batch-job", ticket="outage notice")
     expected = [callsign.agent_code(callsign.account_secret(MASTER, account), NOW, 8, 60) for account in accounts]
     assert batch.codes == expected
     assert [code.code for code in batch] == expected
@@ -162,11 +162,11 @@ def test_issue_many_matches_agent_code_and_is_audited_once_per_account() -> None
 def test_issue_many_takes_any_iterable_of_str_and_empty_batches() -> None:
     issuer = callsign.Issuer(MASTER, lambda events: None, rate_limit=None)
     accounts = ["a", "b", "c"]
-    expected = issuer.issue_many(accounts, NOW, agent_id="job", reason="r").codes
-    assert issuer.issue_many(tuple(accounts), NOW, agent_id="job", reason="r").codes == expected
-    assert issuer.issue_many(iter(accounts), NOW, agent_id="job", reason="r").codes == expected
-    assert issuer.issue_many(dict.fromkeys(accounts), NOW, agent_id="job", reason="r").codes == expected
-    empty = issuer.issue_many([], NOW, agent_id="job", reason="r")
+    expected = issuer.issue_many(accounts, NOW, agent_id="job", ticket="r").codes
+    assert issuer.issue_many(tuple(accounts), NOW, agent_id="job", ticket="r").codes == expected
+    assert issuer.issue_many(iter(accounts), NOW, agent_id="job", ticket="r").codes == expected
+    assert issuer.issue_many(dict.fromkeys(accounts), NOW, agent_id="job", ticket="r").codes == expected
+    empty = issuer.issue_many([], NOW, agent_id="job", ticket="r")
     assert (len(empty), empty.codes, list(empty), empty.valid_until) == (0, [], [], None)
 
 
@@ -174,10 +174,10 @@ def test_issue_many_respects_the_rate_limit_all_or_nothing() -> None:
     events: List[callsign.AuditEvent] = []
     issuer = callsign.Issuer(MASTER, events.extend, rate_limit=callsign.RateLimit(3, 60))
     with pytest.raises(callsign.RateLimitedError):
-        issuer.issue_many(["a", "b", "c", "d"], NOW, agent_id="ag", reason="r")
+        issuer.issue_many(["a", "b", "c", "d"], NOW, agent_id="ag", ticket="r")
     assert [event["outcome"] for event in events] == ["refused_rate_limited"] * 4
-    assert len(issuer.issue_many(["a", "b", "c"], NOW, agent_id="ag", reason="r")) == 3
-    assert len(issuer.issue_many([], NOW, agent_id="ag", reason="r")) == 0
+    assert len(issuer.issue_many(["a", "b", "c"], NOW, agent_id="ag", ticket="r")) == 3
+    assert len(issuer.issue_many([], NOW, agent_id="ag", ticket="r")) == 0
 
 
 def test_enrollment_round_trip_and_parameters() -> None:
@@ -199,17 +199,17 @@ def test_enrollment_round_trip_and_parameters() -> None:
 def test_verifier_state_survives_a_restart_and_fails_closed() -> None:
     issuer = callsign.Issuer(MASTER, lambda events: None)
     enrollment = issuer.enrollment("ACME", "customer-0001")
-    first = callsign.DeviceVerifier(enrollment)
+    first = callsign.Verifier(enrollment)
     assert first.check("000000", NOW).attempts_left == 2
     assert first.check("111111", NOW).attempts_left == 1
     blob = first.export_state()
-    restarted = callsign.DeviceVerifier(enrollment.to_uri(), allow_unsigned=True, state=blob)
+    restarted = callsign.Verifier(enrollment.to_uri(), allow_unsigned=True, state=blob)
     assert restarted.status(NOW).attempts_left == 1
     assert restarted.check("222222", NOW).status == "locked_out"
     other = issuer.enrollment("ACME", "customer-0002")
     with pytest.raises(callsign.InvalidStateError):
-        callsign.DeviceVerifier(other, state=blob)
-    locked = callsign.DeviceVerifier.locked(enrollment, NOW)
+        callsign.Verifier(other, state=blob)
+    locked = callsign.Verifier.locked(enrollment, NOW)
     code = issuer.issue("customer-0001", agent_id="ag", ticket="T", time=NOW).code
     verdict = locked.check(code, NOW)
     assert not verdict and verdict.status == "locked_out" and verdict.locked_until == NOW + 900
@@ -217,7 +217,7 @@ def test_verifier_state_survives_a_restart_and_fails_closed() -> None:
 
 def test_display_mode_shows_the_agent_code() -> None:
     issuer = callsign.Issuer(MASTER, lambda events: None)
-    verifier = callsign.DeviceVerifier(issuer.enrollment("ACME", "customer-0001"))
+    verifier = callsign.Verifier(issuer.enrollment("ACME", "customer-0001"))
     shown = verifier.display(NOW + 7)
     issued = issuer.issue("customer-0001", agent_id="ag", ticket="T", time=NOW + 7)
     assert (shown.code, shown.grouped, shown.seconds_remaining) == (
@@ -252,12 +252,12 @@ def test_a_forged_or_unsigned_link_is_refused_under_the_pinned_key() -> None:
     unsigned = issuer.enrollment("ACME Support", "customer-0001").to_uri()
     assert "&sig=" in genuine and "&sig=" not in unsigned
     assert callsign.Enrollment.from_uri(genuine, trusted_keys=pinned).signed
-    assert callsign.DeviceVerifier(genuine, trusted_keys=pinned).check("000000", NOW).status == "not_genuine"
+    assert callsign.Verifier(genuine, trusted_keys=pinned).check("000000", NOW).status == "not_genuine"
     # Rotation: any pinned key may verify.
     assert callsign.Enrollment.from_uri(genuine, trusted_keys=(forger.public_key(), vendor.public_key()))
     for payload, reason in [(forged, "no pinned key verifies"), (unsigned, "not signed")]:
         with pytest.raises(callsign.UntrustedEnrollmentError, match=reason):
-            callsign.DeviceVerifier(payload, trusted_keys=pinned)
+            callsign.Verifier(payload, trusted_keys=pinned)
         with pytest.raises(callsign.UntrustedEnrollmentError, match=reason):
             callsign.Enrollment.from_uri(payload, trusted_keys=pinned)
     assert callsign.UntrustedEnrollmentError.kind == "untrusted_enrollment"

@@ -86,7 +86,7 @@ def test_spellings_of_one_agent_share_one_rate_limit(tmp_path: Path) -> None:
 def test_a_batch_beyond_the_limit_says_it_never_fits() -> None:
     issuer = callsign.Issuer(MASTER, lambda events: None, rate_limit=callsign.RateLimit(2, 60))
     with pytest.raises(callsign.RateLimitedError, match="can never fit") as raised:
-        issuer.issue_many(["a", "b", "c"], NOW, agent_id="agent-7", reason="batch")
+        issuer.issue_many(["a", "b", "c"], NOW, agent_id="agent-7", ticket="batch")
     assert "18446744073709551615" not in str(raised.value)
 
 

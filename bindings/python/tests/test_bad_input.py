@@ -17,7 +17,7 @@ ENROLL = (
 NAIVE = datetime.datetime(2026, 11, 28, 12, 0, 0)
 TOTP = callsign.TOTP(SECRET)
 HOTP = callsign.HOTP(SECRET)
-VERIFIER = callsign.DeviceVerifier(ENROLL, allow_unsigned=True)
+VERIFIER = callsign.Verifier(ENROLL, allow_unsigned=True)
 VENDOR_KEY = callsign.SigningKey(bytes(range(0x20, 0x40))).public_key()
 
 
@@ -78,25 +78,25 @@ CASES: List[Case] = [
     ("entry too long", lambda: HOTP.verify("1234567", 0), callsign.InvalidCodeError),
     ("empty entry", lambda: VERIFIER.check("", 1764355200), callsign.InvalidCodeError),
     ("entry with leading dash", lambda: VERIFIER.check("-482913", 1764355200), callsign.InvalidCodeError),
-    ("entry of full-width digits", lambda: callsign.parse_code("４８２９１３"), callsign.InvalidCodeError),
+    ("entry of full-width digits", lambda: callsign.parse_entry("４８２９１３"), callsign.InvalidCodeError),
     ("window too large", lambda: TOTP.verify("123456", 59, behind=100, ahead=1), callsign.InvalidConfigError),
     # URIs
     ("http URI", lambda: callsign.parse_uri("http://totp/a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"), callsign.InvalidUriError),
     ("TOTP from hotp URI", lambda: callsign.TOTP.from_uri("otpauth://hotp/a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=1"), callsign.InvalidUriError),
     ("enrollment v=2", lambda: callsign.Enrollment.from_uri(ENROLL.replace("v=1", "v=2"), allow_unsigned=True), callsign.InvalidUriError),
-    ("enrollment unknown parameter", lambda: callsign.DeviceVerifier(ENROLL + "&x=1", allow_unsigned=True), callsign.InvalidUriError),
+    ("enrollment unknown parameter", lambda: callsign.Verifier(ENROLL + "&x=1", allow_unsigned=True), callsign.InvalidUriError),
     # signed enrollments
     ("unsigned enrollment under a pinned key", lambda: callsign.Enrollment.from_uri(ENROLL, trusted_keys=[VENDOR_KEY]), callsign.UntrustedEnrollmentError),
-    ("unsigned enrollment, no keys, not allowed", lambda: callsign.DeviceVerifier(ENROLL), callsign.UntrustedEnrollmentError),
-    ("locked verifier from an unsigned URI", lambda: callsign.DeviceVerifier.locked(ENROLL, 59, trusted_keys=[VENDOR_KEY]), callsign.UntrustedEnrollmentError),
+    ("unsigned enrollment, no keys, not allowed", lambda: callsign.Verifier(ENROLL), callsign.UntrustedEnrollmentError),
+    ("locked verifier from an unsigned URI", lambda: callsign.Verifier.locked(ENROLL, 59, trusted_keys=[VENDOR_KEY]), callsign.UntrustedEnrollmentError),
     ("data after the signature", lambda: callsign.Enrollment.from_uri(ENROLL + "&sig=" + "A" * 86 + "&x=1", trusted_keys=[VENDOR_KEY]), callsign.UntrustedEnrollmentError),
-    ("pinned keys and allow_unsigned", lambda: callsign.DeviceVerifier(ENROLL, trusted_keys=[VENDOR_KEY], allow_unsigned=True), callsign.InvalidConfigError),
+    ("pinned keys and allow_unsigned", lambda: callsign.Verifier(ENROLL, trusted_keys=[VENDOR_KEY], allow_unsigned=True), callsign.InvalidConfigError),
     ("pinned key of 31 bytes", lambda: callsign.Enrollment.from_uri(ENROLL, trusted_keys=[VENDOR_KEY[:31]]), callsign.InvalidSigningKeyError),
     ("pinned keys as one bytes object", lambda: callsign.Enrollment.from_uri(ENROLL, trusted_keys=VENDOR_KEY), TypeError),  # type: ignore[arg-type]
     ("signing key seed of 31 bytes", lambda: callsign.SigningKey(bytes(31)), callsign.InvalidSigningKeyError),
     ("signing key of wrong type", lambda: issuer().enrollment("ACME", "a", signing_key=b"k" * 32), TypeError),  # type: ignore[arg-type]
     ("stored verifier in a file", lambda: callsign.StoredVerifier.open("/dev/null"), callsign.StorageFailedError),
-    ("enrollment of wrong type", lambda: callsign.DeviceVerifier(42), TypeError),  # type: ignore[arg-type]
+    ("enrollment of wrong type", lambda: callsign.Verifier(42), TypeError),  # type: ignore[arg-type]
     ("provisioning URI without name", lambda: TOTP.provisioning_uri(), callsign.InvalidUriError),
     ("issuer name of 129 bytes", lambda: callsign.Enrollment("x" * 129, "a", SECRET), callsign.InvalidUriError),
     # profile
@@ -107,11 +107,11 @@ CASES: List[Case] = [
     ("negative epoch", lambda: callsign.account_secret(MASTER, "a", -1), OverflowError),
     ("empty agent id", lambda: issuer().issue("a", agent_id="", ticket="T-1", time=59), callsign.InvalidIdentifierError),
     ("ticket of 257 bytes", lambda: issuer().issue("a", agent_id="ag", ticket="t" * 257, time=59), callsign.InvalidIdentifierError),
-    ("batch with empty account id", lambda: issuer(rate_limit=None).issue_many(["a", ""], 59, agent_id="job", reason="r"), callsign.InvalidIdentifierError),
-    ("batch of a lone str", lambda: issuer(rate_limit=None).issue_many("abc", 59, agent_id="job", reason="r"), TypeError),
-    ("batch with an int account id", lambda: issuer(rate_limit=None).issue_many(["a", 7], 59, agent_id="job", reason="r"), TypeError),  # type: ignore[list-item]
-    ("batch that is no iterable", lambda: issuer(rate_limit=None).issue_many(7, 59, agent_id="job", reason="r"), TypeError),  # type: ignore[arg-type]
-    ("batch index out of range", lambda: issuer(rate_limit=None).issue_many(["a"], 59, agent_id="job", reason="r")[1], IndexError),
+    ("batch with empty account id", lambda: issuer(rate_limit=None).issue_many(["a", ""], 59, agent_id="job", ticket="r"), callsign.InvalidIdentifierError),
+    ("batch of a lone str", lambda: issuer(rate_limit=None).issue_many("abc", 59, agent_id="job", ticket="r"), TypeError),
+    ("batch with an int account id", lambda: issuer(rate_limit=None).issue_many(["a", 7], 59, agent_id="job", ticket="r"), TypeError),  # type: ignore[list-item]
+    ("batch that is no iterable", lambda: issuer(rate_limit=None).issue_many(7, 59, agent_id="job", ticket="r"), TypeError),  # type: ignore[arg-type]
+    ("batch index out of range", lambda: issuer(rate_limit=None).issue_many(["a"], 59, agent_id="job", ticket="r")[1], IndexError),
     ("master key as str", lambda: callsign.Issuer("k" * 32, lambda events: None), TypeError),  # type: ignore[arg-type]
     ("batch threads 0", lambda: issuer(batch_threads=0), callsign.InvalidConfigError),
     ("rate limit of 0 codes", lambda: issuer(rate_limit=callsign.RateLimit(0, 60)), callsign.InvalidConfigError),
@@ -121,9 +121,9 @@ CASES: List[Case] = [
     ("audit path empty", lambda: callsign.Issuer(MASTER, ""), OSError),
     ("audit path a directory", lambda: callsign.Issuer(MASTER, "/"), OSError),
     ("audit callback raises", lambda: callsign.Issuer(MASTER, raising_audit).issue("a", agent_id="ag", ticket="T", time=59), callsign.AuditFailedError),
-    ("max_failures 0", lambda: callsign.DeviceVerifier(ENROLL, allow_unsigned=True, max_failures=0), callsign.InvalidConfigError),
-    ("lockout 0", lambda: callsign.DeviceVerifier(ENROLL, allow_unsigned=True, lockout_seconds=0), callsign.InvalidConfigError),
-    ("state blob garbage", lambda: callsign.DeviceVerifier(ENROLL, allow_unsigned=True, state=b"garbage"), callsign.InvalidStateError),
+    ("max_failures 0", lambda: callsign.Verifier(ENROLL, allow_unsigned=True, max_failures=0), callsign.InvalidConfigError),
+    ("lockout 0", lambda: callsign.Verifier(ENROLL, allow_unsigned=True, lockout_seconds=0), callsign.InvalidConfigError),
+    ("state blob garbage", lambda: callsign.Verifier(ENROLL, allow_unsigned=True, state=b"garbage"), callsign.InvalidStateError),
     ("state blob truncated", lambda: VERIFIER.import_state(VERIFIER.export_state()[:-1]), callsign.InvalidStateError),
 ]
 
@@ -154,10 +154,10 @@ NAMED_INTS: List[Tuple[str, Callable[[int], object]]] = [
     ("max_codes", lambda n: callsign.RateLimit(n, 60)),
     ("window_seconds", lambda n: callsign.RateLimit(3, n)),
     ("cache_capacity", lambda n: issuer(cache_capacity=n)),
-    ("behind", lambda n: callsign.DeviceVerifier(ENROLL, allow_unsigned=True, behind=n)),
-    ("ahead", lambda n: callsign.DeviceVerifier(ENROLL, allow_unsigned=True, ahead=n)),
-    ("max_failures", lambda n: callsign.DeviceVerifier(ENROLL, allow_unsigned=True, max_failures=n)),
-    ("lockout_seconds", lambda n: callsign.DeviceVerifier(ENROLL, allow_unsigned=True, lockout_seconds=n)),
+    ("behind", lambda n: callsign.Verifier(ENROLL, allow_unsigned=True, behind=n)),
+    ("ahead", lambda n: callsign.Verifier(ENROLL, allow_unsigned=True, ahead=n)),
+    ("max_failures", lambda n: callsign.Verifier(ENROLL, allow_unsigned=True, max_failures=n)),
+    ("lockout_seconds", lambda n: callsign.Verifier(ENROLL, allow_unsigned=True, lockout_seconds=n)),
     ("epoch", lambda n: issuer(epoch=n)),
     ("digits", lambda n: issuer(digits=n)),
     ("period", lambda n: issuer(period=n)),

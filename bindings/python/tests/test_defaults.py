@@ -16,7 +16,7 @@ Value = Union[int, float, str, bool]
 STUB = Path(__file__).resolve().parents[1] / "python" / "callsign" / "_callsign.pyi"
 
 # Plain HOTP/TOTP take the otpauth:// format's defaults, not the caller-verification profile's.
-OTP_FUNCTIONS = {"hotp", "totp", "random_secret", "parse_code"}
+OTP_FUNCTIONS = {"hotp", "totp", "random_secret", "parse_entry"}
 OTP_CLASSES = {"TOTP", "HOTP"}
 # Not rules of core: 0 means "from the start", and trusting unsigned enrollments is an opt-in.
 OWN: "dict[str, Value]" = {"t0": 0, "initial_count": 0, "allow_unsigned": False}

@@ -78,7 +78,7 @@ def test_equality_still_works_after_the_ordering_methods_are_gone() -> None:
     assert hash(callsign.RateLimit()) == hash(callsign.RateLimit())
     with pytest.raises(TypeError):
         callsign.RateLimit() < callsign.RateLimit()  # type: ignore[operator]  # noqa: B015
-    verifier = callsign.DeviceVerifier(
+    verifier = callsign.Verifier(
         callsign.Enrollment("ACME", "customer-0001", b"\x01" * 32), max_failures=3
     )
     a, b = verifier.check("000000", 1000), verifier.check("000000", 1000)

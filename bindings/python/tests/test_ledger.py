@@ -39,13 +39,13 @@ def test_the_limit_and_the_audit_survive_a_new_issuer_on_the_same_file(tmp_path:
 
 def test_revoke_and_reenroll(tmp_path: Path) -> None:
     issuer = issuer_on(callsign.SqliteLedger(tmp_path / "ledger.db"), max_codes=10)
-    old = callsign.DeviceVerifier(issuer.enrollment("Bank", "acct"))
+    old = callsign.Verifier(issuer.enrollment("Bank", "acct"))
     issuer.revoke("acct", agent_id="supervisor", reason="phone lost", time=NOW)
     with pytest.raises(callsign.AccountRevokedError, match="revoked"):
         issuer.issue("acct", agent_id="alice", ticket="T-2", time=NOW)
     enrollment = issuer.reenroll("Bank", "acct", agent_id="supervisor", reason="new phone", time=NOW)
     assert enrollment.epoch == issuer.account_epoch("acct") == 1
-    new = callsign.DeviceVerifier(enrollment)
+    new = callsign.Verifier(enrollment)
     code = issuer.issue("acct", agent_id="alice", ticket="T-3", time=NOW).code
     assert not old.check(code, time=NOW).genuine
     assert new.check(code, time=NOW).genuine

@@ -33,9 +33,9 @@ def _decode(uri: str, blob_hex: str) -> Any:
     )
 
 
-def _verifier(uri: str, blob_hex: str) -> callsign.DeviceVerifier:
+def _verifier(uri: str, blob_hex: str) -> callsign.Verifier:
     config = FIXTURE["config"]
-    return callsign.DeviceVerifier(
+    return callsign.Verifier(
         uri,
         allow_unsigned=True,
         state=bytes.fromhex(blob_hex),

@@ -13,10 +13,10 @@ NOW = 1764355200
 THREADS = 8
 
 
-def verifier(max_failures: int = 3, lockout_seconds: int = 900) -> callsign.DeviceVerifier:
+def verifier(max_failures: int = 3, lockout_seconds: int = 900) -> callsign.Verifier:
     issuer = callsign.Issuer(MASTER, lambda events: None)
     enrollment = issuer.enrollment("ACME", "customer-0001")
-    return callsign.DeviceVerifier(
+    return callsign.Verifier(
         enrollment, max_failures=max_failures, lockout_seconds=lockout_seconds
     )
 
@@ -102,7 +102,7 @@ def test_issue_many_releases_the_gil(tmp_path: Path) -> None:
     spinner.start()
     try:
         running.set()
-        codes = issuer.issue_many(accounts, NOW, agent_id="batch", reason="campaign")
+        codes = issuer.issue_many(accounts, NOW, agent_id="batch", ticket="campaign")
         running.clear()
     finally:
         done.set()

@@ -54,7 +54,7 @@ def code_of(case: Dict[str, Any]) -> str:
     )
 
 
-def shown_by_device(case: Dict[str, Any]) -> callsign.AgentCode:
+def shown_by_device(case: Dict[str, Any]) -> callsign.TimedCode:
     enrollment = callsign.Enrollment(
         "Vector",
         "vector",
@@ -63,7 +63,7 @@ def shown_by_device(case: Dict[str, Any]) -> callsign.AgentCode:
         period=case["period"],
         check_digit=case["check_digit"],
     )
-    verifier = callsign.DeviceVerifier(enrollment)
+    verifier = callsign.Verifier(enrollment)
     if case["direction"] == "agent":
         return verifier.display(case["time"])
     return verifier.customer_code(case["time"])

@@ -138,7 +138,7 @@ def test_agent_codes(case: Dict[str, Any]) -> None:
     enrollment = callsign.Enrollment(
         "Vector", "vector", secret, digits=case["digits"], period=case["period"]
     )
-    shown = callsign.DeviceVerifier(enrollment).display(case["time"])
+    shown = callsign.Verifier(enrollment).display(case["time"])
     assert (shown.code, shown.grouped, shown.step, shown.seconds_remaining) == (
         case["code"],
         case["grouped"],
@@ -160,9 +160,9 @@ def test_base32(case: Dict[str, Any]) -> None:
 @pytest.mark.parametrize("case", cases("entries"))
 def test_entries(case: Dict[str, Any]) -> None:
     if "error" in case:
-        expect_error(case["error"], lambda: callsign.parse_code(case["entry"], case["digits"]))
+        expect_error(case["error"], lambda: callsign.parse_entry(case["entry"], case["digits"]))
         return
-    assert callsign.parse_code(case["entry"], case["digits"]) == case["normalized"]
+    assert callsign.parse_entry(case["entry"], case["digits"]) == case["normalized"]
 
 
 @pytest.mark.parametrize("case", cases("otpauth"))
@@ -203,7 +203,7 @@ def test_enrollment(case: Dict[str, Any]) -> None:
             case["error"], lambda: callsign.Enrollment.from_uri(case["uri"], allow_unsigned=True)
         )
         expect_error(
-            case["error"], lambda: callsign.DeviceVerifier(case["uri"], allow_unsigned=True)
+            case["error"], lambda: callsign.Verifier(case["uri"], allow_unsigned=True)
         )
         return
     expect = case["expect"]
@@ -219,7 +219,7 @@ def test_enrollment(case: Dict[str, Any]) -> None:
     assert enrollment.check_digit == check_digit
     assert enrollment.to_uri() == case["canonical"]
     secret = bytes.fromhex(expect["secret_hex"])
-    shown = callsign.DeviceVerifier(enrollment).display(1764355200)
+    shown = callsign.Verifier(enrollment).display(1764355200)
     assert shown.code == callsign.agent_code(
         secret, 1764355200, expect["digits"], expect["period"], check_digit
     )
@@ -244,8 +244,8 @@ def test_signed_enrollments(case: Dict[str, Any]) -> None:
             case["uri"], trusted_keys=keys, allow_unsigned=allow_unsigned
         )
 
-    def verifier() -> callsign.DeviceVerifier:
-        return callsign.DeviceVerifier(case["uri"], trusted_keys=keys, allow_unsigned=allow_unsigned)
+    def verifier() -> callsign.Verifier:
+        return callsign.Verifier(case["uri"], trusted_keys=keys, allow_unsigned=allow_unsigned)
 
     if "error" in case:
         expect_error(case["error"], read)
@@ -267,7 +267,7 @@ def test_signed_enrollments(case: Dict[str, Any]) -> None:
 @pytest.mark.parametrize("case", cases("verifier_sequences"))
 def test_verifier_sequences(case: Dict[str, Any]) -> None:
     config = case["config"]
-    verifier = callsign.DeviceVerifier(
+    verifier = callsign.Verifier(
         case["enrollment_uri"],
         allow_unsigned=True,
         behind=config["behind"],

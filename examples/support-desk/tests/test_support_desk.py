@@ -95,7 +95,7 @@ def test_the_customer_app_accepts_the_code_the_agent_reads(paths: Paths) -> None
     out, clock = io.StringIO(), FakeClock(NOW)
     tool = desk(paths, out, clock)
     code = tool.call("customer-0001", "T-7", live=False)
-    app = callsign.DeviceVerifier(tool.issuer.enrollment("ACME Support", "customer-0001"))
+    app = callsign.Verifier(tool.issuer.enrollment("ACME Support", "customer-0001"))
     assert app.check(code.grouped, NOW + 3).status == "genuine"
 
 

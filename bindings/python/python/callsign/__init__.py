@@ -3,7 +3,7 @@
 Plain RFC 4226 HOTP and RFC 6238 TOTP (``hotp``, ``totp``, ``HOTP``, ``TOTP``) and the
 caller-verification profile: the vendor's ``MasterKey`` and ``Issuer`` (audited, rate limited),
 the ``SigningKey`` that signs enrollments, the ``Enrollment`` payload (read under the vendor's
-pinned public keys), and the customer's ``DeviceVerifier`` and ``StoredVerifier`` (enrollment
+pinned public keys), and the customer's ``Verifier`` and ``StoredVerifier`` (enrollment
 and state stored together; a lost state opens locked). Every error is a
 ``CallsignError``; each kind of error has its own subclass.
 
@@ -14,15 +14,15 @@ Times are int unix seconds or aware ``datetime`` objects; secrets are bytes or b
 """
 
 from callsign._callsign import (
-    AgentCode,
-    AgentCodeBatch,
+    TimedCode,
+    TimedCodeBatch,
     AccountRevokedError,
     AuditChainReport,
     ArithmeticOverflowError,
     AuditFailedError,
     CallsignError,
     CustomerVerdict,
-    DeviceVerifier,
+    Verifier,
     Enrollment,
     HOTP,
     ImportResult,
@@ -66,7 +66,7 @@ from callsign._callsign import (
     customer_code,
     hotp,
     import_otpauth,
-    parse_code,
+    parse_entry,
     parse_uri,
     random_secret,
     totp,
@@ -77,8 +77,8 @@ from callsign import _presentation  # noqa: F401  (help() and inspect: real defa
 
 __all__ = [
     "AccountRevokedError",
-    "AgentCode",
-    "AgentCodeBatch",
+    "TimedCode",
+    "TimedCodeBatch",
     "AuditChainReport",
     "ArithmeticOverflowError",
     "AuditCallback",
@@ -86,7 +86,7 @@ __all__ = [
     "AuditFailedError",
     "CallsignError",
     "CustomerVerdict",
-    "DeviceVerifier",
+    "Verifier",
     "Enrollment",
     "HOTP",
     "ImportResult",
@@ -133,7 +133,7 @@ __all__ = [
     "customer_code",
     "hotp",
     "import_otpauth",
-    "parse_code",
+    "parse_entry",
     "parse_uri",
     "random_secret",
     "totp",

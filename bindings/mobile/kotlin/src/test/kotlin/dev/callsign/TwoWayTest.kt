@@ -30,7 +30,7 @@ class TwoWayTest {
         )
 
     /** The code of a case as the device shows it: display mode (agent) or the customer code. */
-    private fun shown(case: JSONObject): DisplayCode {
+    private fun shown(case: JSONObject): TimedCode {
         val verifier = verifier(
             hex(case.getString("account_secret_hex")),
             case.u32("digits"),

@@ -71,7 +71,7 @@ class VectorsTest {
     @TestFactory
     fun entries(): List<DynamicTest> =
         cases("entries", { "${it.getString("entry")} (${it.getInt("digits")} digits)" }) { case ->
-            expectErrorOr(case, { normalizeEntry(case.getString("entry"), case.u32("digits")) }) {
+            expectErrorOr(case, { parseEntry(case.getString("entry"), case.u32("digits")) }) {
                 assertEquals(case.getString("normalized"), it)
             }
         }
