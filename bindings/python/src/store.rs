@@ -6,7 +6,9 @@ use crate::convert;
 use crate::defaults;
 use crate::enrollment::{PyEnrollment, enrollment_arg};
 use crate::errors::BindingResult;
-use crate::verifier::{PyVerdict, PyVerifierStatus, verifier_config};
+use crate::verifier::{
+    PyVerdict, PyVerifierStatus, check_at, display_at, status_at, verifier_config,
+};
 use callsign::{FileStorage, Restored, StoredVerifier};
 use pyo3::prelude::*;
 use std::path::PathBuf;
@@ -83,25 +85,19 @@ impl PyStoredVerifier {
         entry: &str,
         time: Option<&Bound<'_, PyAny>>,
     ) -> BindingResult<PyVerdict> {
-        let now = convert::time_or_now(time)?;
-        let verdict = py.detach(|| self.stored.check(entry, now))?;
-        Ok(PyVerdict { verdict })
+        check_at(py, time, |now| self.stored.check(entry, now))
     }
 
     /// Display mode: the current code at `time` (now if omitted).
     #[pyo3(signature = (time = None))]
     fn display(&self, time: Option<&Bound<'_, PyAny>>) -> BindingResult<PyTimedCode> {
-        Ok(self
-            .stored
-            .verifier()
-            .display(convert::time_or_now(time)?)?
-            .into())
+        display_at(self.stored.verifier(), time)
     }
 
     /// The attempt counter and lock at `time` (now if omitted).
     #[pyo3(signature = (time = None))]
     fn status(&self, time: Option<&Bound<'_, PyAny>>) -> BindingResult<PyVerifierStatus> {
-        Ok(self.stored.status(convert::time_or_now(time)?).into())
+        status_at(self.stored.verifier(), time)
     }
 
     /// How `open` found the records: `"state"`, `"locked_after_lost_state"`, or None after a

@@ -158,6 +158,34 @@ pub(crate) fn verifier_config(
     })
 }
 
+/// Entry mode of either verifier at `time` (now if omitted), without the GIL: `check` is the
+/// verifier's own check (a `StoredVerifier` saves its state in it).
+pub(crate) fn check_at(
+    py: Python<'_>,
+    time: Option<&Bound<'_, PyAny>>,
+    check: impl FnOnce(u64) -> Result<Verdict, callsign::Error> + Send,
+) -> BindingResult<PyVerdict> {
+    let now = convert::time_or_now(time)?;
+    let verdict = py.detach(|| check(now))?;
+    Ok(PyVerdict { verdict })
+}
+
+/// Display mode of `verifier` at `time` (now if omitted).
+pub(crate) fn display_at(
+    verifier: &Verifier,
+    time: Option<&Bound<'_, PyAny>>,
+) -> BindingResult<PyTimedCode> {
+    Ok(verifier.display(convert::time_or_now(time)?)?.into())
+}
+
+/// The attempt counter and lock of `verifier` at `time` (now if omitted).
+pub(crate) fn status_at(
+    verifier: &Verifier,
+    time: Option<&Bound<'_, PyAny>>,
+) -> BindingResult<PyVerifierStatus> {
+    Ok(verifier.status(convert::time_or_now(time)?).into())
+}
+
 #[pymethods]
 impl PyVerifier {
     /// A verifier for `enrollment`: an Enrollment (trusted as built) or a received URI, read
@@ -229,15 +257,13 @@ impl PyVerifier {
         entry: &str,
         time: Option<&Bound<'_, PyAny>>,
     ) -> BindingResult<PyVerdict> {
-        let now = convert::time_or_now(time)?;
-        let verdict = py.detach(|| self.verifier.check(entry, now))?;
-        Ok(PyVerdict { verdict })
+        check_at(py, time, |now| self.verifier.check(entry, now))
     }
 
     /// Display mode: the current code at `time` (now if omitted).
     #[pyo3(signature = (time = None))]
     fn display(&self, time: Option<&Bound<'_, PyAny>>) -> BindingResult<PyTimedCode> {
-        Ok(self.verifier.display(convert::time_or_now(time)?)?.into())
+        display_at(&self.verifier, time)
     }
 
     /// The customer code at `time` (now if omitted), for the customer to read to the vendor's
@@ -254,7 +280,7 @@ impl PyVerifier {
     /// The attempt counter and lock at `time` (now if omitted).
     #[pyo3(signature = (time = None))]
     fn status(&self, time: Option<&Bound<'_, PyAny>>) -> BindingResult<PyVerifierStatus> {
-        Ok(self.verifier.status(convert::time_or_now(time)?).into())
+        status_at(&self.verifier, time)
     }
 
     /// The state as a small integrity-checked blob; persist it after every check.
