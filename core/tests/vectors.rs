@@ -323,7 +323,7 @@ fn entry_cases() -> Vec<Value> {
         ("0465-9476", 8),
     ] {
         let code = Code::parse_entry(entry, digits).unwrap();
-        cases.push(json!({"entry": entry, "digits": digits, "normalized": code.as_str()}));
+        cases.push(json!({"entry": entry, "digits": digits, "code": code.as_str()}));
     }
     for (entry, digits) in [
         ("48291", 6u32),
@@ -1370,8 +1370,8 @@ fn entries() {
             case["entry"].as_str().unwrap(),
             case["digits"].as_u64().unwrap() as u32,
         );
-        match case.get("normalized") {
-            Some(normalized) => assert_eq!(result.unwrap().as_str(), normalized.as_str().unwrap()),
+        match case.get("code") {
+            Some(code) => assert_eq!(result.unwrap().as_str(), code.as_str().unwrap()),
             None => expect_error(result, case),
         }
     }

@@ -216,9 +216,9 @@ static void run_entry(const cJSON *c) {
     char code[CALLSIGN_CODE_SIZE];
     size_t needed = 0;
     callsign_result rc = callsign_entry_parse(text_of(c, "entry"), (uint32_t)u64_of(c, "digits"),
-                                                  code, sizeof code, &needed);
+                                              code, sizeof code, &needed);
     if (expected_error(c, rc) || !CHECK_OK(rc)) return;
-    CHECK_STR(code, text_of(c, "normalized"));
+    CHECK_STR(code, text_of(c, "code"));
 }
 
 static void run_account_secret(const cJSON *c) {

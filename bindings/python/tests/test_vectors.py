@@ -162,7 +162,7 @@ def test_entries(case: Dict[str, Any]) -> None:
     if "error" in case:
         expect_error(case["error"], lambda: callsign.parse_entry(case["entry"], case["digits"]))
         return
-    assert callsign.parse_entry(case["entry"], case["digits"]) == case["normalized"]
+    assert callsign.parse_entry(case["entry"], case["digits"]) == case["code"]
 
 
 @pytest.mark.parametrize("case", cases("otpauth"))
