@@ -15,9 +15,9 @@ pub use postgres::{POSTGRES_SCHEMA_VERSION, PostgresLedger};
 pub use sqlite::{SQLITE_SCHEMA_VERSION, SqliteLedger};
 
 use callsign::{
-    AccountChange, AccountState, AuditOutcome, AuditQuery, CustomerCheck, CustomerState,
-    CustomerVerdict, Decision, Error, Issuance, IssuanceEvent, Ledger, LedgerFault, LedgerRecord,
-    RateSlot,
+    AUDIT_CHAIN_LEN, AUDIT_CHAIN_START, AccountChange, AccountState, AuditChainReport,
+    AuditChainVerifier, AuditOutcome, AuditQuery, CustomerCheck, CustomerState, CustomerVerdict,
+    Decision, Error, Issuance, IssuanceEvent, Ledger, LedgerFault, LedgerRecord, RateSlot,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -70,14 +70,39 @@ pub(crate) trait Tx {
         after: Option<i64>,
         offset: i64,
     ) -> Result<Option<i64>, Error>;
-    /// Appends audit rows.
-    fn append(&mut self, events: &[IssuanceEvent<'_>]) -> Result<(), Error>;
+    /// The chain hash of the agent's last audit row (`None`: no row, or a row from before the
+    /// chain).
+    fn last_chain(&mut self, agent_id: &str) -> Result<Option<Vec<u8>>, Error>;
+    /// Inserts audit rows, each with its chain hash (see [`append`]).
+    fn insert(
+        &mut self,
+        events: &[IssuanceEvent<'_>],
+        chains: &[[u8; AUDIT_CHAIN_LEN]],
+    ) -> Result<(), Error>;
     /// The stored customer-check state of an account: failure times, lock end, last accepted
     /// step.
     fn customer_state(&mut self, account_id: &str) -> Result<Option<StoredCustomer>, Error>;
     /// Stores an account's customer-check state.
     fn set_customer_state(&mut self, account_id: &str, state: &StoredCustomer)
     -> Result<(), Error>;
+}
+
+/// Appends audit rows in a transaction, each chained by core ([`callsign::audit_chain_batch`])
+/// onto its agent's last row. The caller's transaction keeps each agent's rows in order (the
+/// agent's advisory lock on PostgreSQL, the write lock on SQLite).
+pub(crate) fn append(tx: &mut dyn Tx, events: &[IssuanceEvent<'_>]) -> Result<(), Error> {
+    let chains = callsign::audit_chain_batch(events, |agent_id| {
+        Ok::<_, Error>(match tx.last_chain(agent_id)? {
+            Some(chain) => chain_from_sql(&chain).unwrap_or(AUDIT_CHAIN_START),
+            None => AUDIT_CHAIN_START,
+        })
+    })?;
+    tx.insert(events, &chains)
+}
+
+/// A stored chain hash, `None` unless it is exactly 32 bytes.
+fn chain_from_sql(chain: &[u8]) -> Option<[u8; AUDIT_CHAIN_LEN]> {
+    chain.try_into().ok()
 }
 
 /// A customer-check state in the database's integers: failure times (oldest first), lock end,
@@ -138,7 +163,7 @@ pub(crate) fn check_customer_in(
     sql_int(check.time, "audit time")?;
     let account = account_in(tx, check.account_id, check.base_epoch)?;
     if account.revoked {
-        tx.append(&[check.event_with(AuditOutcome::RefusedRevoked)])?;
+        append(tx, &[check.event_with(AuditOutcome::RefusedRevoked)])?;
         return Ok(Err(check.revoked()));
     }
     if account.epoch != check.epoch {
@@ -146,7 +171,7 @@ pub(crate) fn check_customer_in(
     }
     let state = customer_in(tx, check.account_id)?;
     let (verdict, next) = callsign::decide_customer(&state, check);
-    tx.append(&[check.event(verdict)])?;
+    append(tx, &[check.event(verdict)])?;
     if next != state {
         tx.set_customer_state(check.account_id, &customer_to_sql(&next)?)?;
     }
@@ -238,7 +263,10 @@ pub(crate) fn decide(tx: &mut dyn Tx, issuance: &Issuance<'_>) -> Result<Decisio
     for account_id in issuance.account_ids {
         let state = account_in(tx, account_id, issuance.base_epoch)?;
         if state.revoked {
-            tx.append(&[issuance.event(AuditOutcome::RefusedRevoked, account_id, state.epoch)])?;
+            append(
+                tx,
+                &[issuance.event(AuditOutcome::RefusedRevoked, account_id, state.epoch)],
+            )?;
             return Ok(Decision::Revoked {
                 account_id: (*account_id).to_owned(),
             });
@@ -263,11 +291,14 @@ pub(crate) fn decide(tx: &mut dyn Tx, issuance: &Issuance<'_>) -> Result<Decisio
             }
         };
         if let Some(retry_at) = retry_at {
-            tx.append(&issuance.events(AuditOutcome::RefusedRateLimited, Some(&epochs)))?;
+            append(
+                tx,
+                &issuance.events(AuditOutcome::RefusedRateLimited, Some(&epochs)),
+            )?;
             return Ok(Decision::RateLimited { retry_at });
         }
     }
-    tx.append(&issuance.events(AuditOutcome::Issued, Some(&epochs)))?;
+    append(tx, &issuance.events(AuditOutcome::Issued, Some(&epochs)))?;
     Ok(Decision::Go { epochs })
 }
 
@@ -293,7 +324,7 @@ pub(crate) fn change(
         }
     };
     tx.set_account(change.account_id, i64::from(next.epoch), next.revoked)?;
-    tx.append(&[change.event(outcome, next.epoch)])?;
+    append(tx, &[change.event(outcome, next.epoch)])?;
     Ok(next)
 }
 
@@ -331,7 +362,7 @@ pub(crate) fn audit_query_sql(
         query.limit as u64,
         "audit query limit",
     )?));
-    sql.push_str(" ORDER BY time, id LIMIT ");
+    sql.push_str(" ORDER BY time DESC, id DESC LIMIT ");
     sql.push_str(&placeholder(values.len()));
     Ok((sql, values))
 }
@@ -343,13 +374,32 @@ pub(crate) enum SqlValue {
     Int(i64),
 }
 
-/// An audit row read back: time, outcome, account, agent, ticket, step, epoch.
-pub(crate) type AuditRow = (i64, String, String, String, String, i64, i64);
+/// The columns of an audit row read back, in [`AuditRow`]'s order.
+pub(crate) const AUDIT_COLUMNS: &str =
+    "time, outcome, account_id, agent_id, ticket, step, epoch, chain";
 
-/// An audit row as a record.
+/// An audit row read back: time, outcome, account, agent, ticket, step, epoch, chain.
+pub(crate) type AuditRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    Option<Vec<u8>>,
+);
+
+/// An audit row as a record (a missing or damaged chain hash reads as an empty one, which the
+/// chain verifier reports).
 pub(crate) fn audit_record(row: AuditRow) -> Result<LedgerRecord, Error> {
-    let (time, outcome, account_id, agent_id, ticket, step, epoch) = row;
+    let (time, outcome, account_id, agent_id, ticket, step, epoch, chain) = row;
     Ok(LedgerRecord {
+        chain: chain
+            .as_deref()
+            .and_then(chain_from_sql)
+            .map(|chain| callsign::audit_chain_hex(&chain))
+            .unwrap_or_default(),
         time: from_sql_u64(time, "audit time")?,
         outcome: outcome_named(&outcome)?,
         account_id,
@@ -358,4 +408,28 @@ pub(crate) fn audit_record(row: AuditRow) -> Result<LedgerRecord, Error> {
         step: from_sql_u64(step, "time step")?,
         epoch: from_sql_epoch(epoch)?,
     })
+}
+
+/// Checks the chain of audit rows read in the order they were stored: `(row id, row)`. A row
+/// that cannot be read as a record is a break at that row.
+pub(crate) fn verify_rows(
+    rows: impl IntoIterator<Item = Result<(i64, AuditRow), Error>>,
+) -> Result<AuditChainReport, Error> {
+    let mut verifier = AuditChainVerifier::new();
+    for row in rows {
+        let (id, row) = row?;
+        let position = u64::try_from(id).unwrap_or(0);
+        let agent_id = row.3.clone();
+        let fits = match audit_record(row) {
+            Ok(record) => verifier.check_record(&record, Some(position)),
+            Err(error) => {
+                verifier.unreadable_at(position, Some(agent_id), error.to_string());
+                false
+            }
+        };
+        if !fits {
+            break;
+        }
+    }
+    Ok(verifier.finish())
 }

@@ -13,12 +13,14 @@
 //! after `COMMIT` returned.
 
 use crate::{
-    AuditRow, SqlValue, StoredCustomer, Tx, account_in, audit_query_sql, audit_record, change,
-    check_account, check_change, check_customer_in, check_ids, customer_in, decide, sql_int,
+    AUDIT_COLUMNS, AuditRow, SqlValue, StoredCustomer, Tx, account_in, audit_query_sql,
+    audit_record, change, check_account, check_change, check_customer_in, check_ids, customer_in,
+    decide, sql_int, verify_rows,
 };
 use callsign::{
-    AccountChange, AccountState, AuditOutcome, AuditQuery, CustomerCheck, CustomerState,
-    CustomerVerdict, Decision, Error, Issuance, IssuanceEvent, Ledger, LedgerFault, LedgerRecord,
+    AUDIT_CHAIN_LEN, AccountChange, AccountState, AuditChainReport, AuditOutcome, AuditQuery,
+    CustomerCheck, CustomerState, CustomerVerdict, Decision, Error, Issuance, IssuanceEvent,
+    Ledger, LedgerFault, LedgerRecord,
 };
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, PoolError, RecyclingMethod};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -28,15 +30,22 @@ use tokio::time::{Instant, timeout_at};
 use tokio_postgres::types::ToSql;
 
 /// The newest schema version this code knows.
-pub const POSTGRES_SCHEMA_VERSION: i32 = 2;
+pub const POSTGRES_SCHEMA_VERSION: i32 = 3;
 
-const MIGRATIONS: [(i32, &str); 2] = [
+const MIGRATIONS: [(i32, &str); 3] = [
     (1, include_str!("../migrations/postgres/0001_init.sql")),
     (
         2,
         include_str!("../migrations/postgres/0002_customer_checks.sql"),
     ),
+    (
+        3,
+        include_str!("../migrations/postgres/0003_audit_chain.sql"),
+    ),
 ];
+
+/// Rows per fetch when the chain verifier walks the trail.
+const VERIFY_BATCH: i64 = 10_000;
 
 /// Connections per ledger (per issuer process).
 const POOL_SIZE: usize = 32;
@@ -201,11 +210,11 @@ impl PostgresLedger {
         result
     }
 
-    /// Runs `work` in one transaction (after taking the advisory lock on `lock_key`),
-    /// committed when it returns `Ok`.
+    /// Runs `work` in one transaction (after taking the advisory locks on `lock_keys`, in
+    /// order), committed when it returns `Ok`.
     fn transaction<T>(
         &self,
-        lock_key: &str,
+        lock_keys: &[String],
         work: impl FnOnce(&mut dyn Tx) -> Result<T, Error>,
     ) -> Result<T, Error> {
         self.with_client(|client, deadline| {
@@ -218,7 +227,9 @@ impl PostgresLedger {
             let lock = tx.run(
                 client.prepare_cached("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"),
             )?;
-            tx.run(client.execute(&lock, &[&lock_key]))?;
+            for lock_key in lock_keys {
+                tx.run(client.execute(&lock, &[lock_key]))?;
+            }
             let value = work(&mut tx)?;
             tx.run(client.batch_execute("COMMIT"))?;
             Ok(value)
@@ -352,7 +363,20 @@ impl Tx for PgTx<'_> {
             .map(|row| row.get(0)))
     }
 
-    fn append(&mut self, events: &[IssuanceEvent<'_>]) -> Result<(), Error> {
+    fn last_chain(&mut self, agent_id: &str) -> Result<Option<Vec<u8>>, Error> {
+        Ok(self
+            .query_opt(
+                "SELECT chain FROM callsign_audit WHERE agent_id = $1 ORDER BY id DESC LIMIT 1",
+                &[&agent_id],
+            )?
+            .and_then(|row| row.get(0)))
+    }
+
+    fn insert(
+        &mut self,
+        events: &[IssuanceEvent<'_>],
+        chains: &[[u8; AUDIT_CHAIN_LEN]],
+    ) -> Result<(), Error> {
         // One statement for the whole batch: arrays unnested into rows.
         let mut times = Vec::with_capacity(events.len());
         let mut steps = Vec::with_capacity(events.len());
@@ -365,12 +389,17 @@ impl Tx for PgTx<'_> {
         let agents: Vec<&str> = events.iter().map(|event| event.agent_id).collect();
         let tickets: Vec<&str> = events.iter().map(|event| event.ticket).collect();
         let epochs: Vec<i64> = events.iter().map(|event| i64::from(event.epoch)).collect();
+        let chains: Vec<&[u8]> = chains
+            .iter()
+            .map(<[u8; AUDIT_CHAIN_LEN]>::as_slice)
+            .collect();
         self.query_opt(
-            "INSERT INTO callsign_audit (time, outcome, account_id, agent_id, ticket, step, epoch)
+            "INSERT INTO callsign_audit
+             (time, outcome, account_id, agent_id, ticket, step, epoch, chain)
              SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
-                                  $6::bigint[], $7::bigint[])",
+                                  $6::bigint[], $7::bigint[], $8::bytea[])",
             &[
-                &times, &outcomes, &accounts, &agents, &tickets, &steps, &epochs,
+                &times, &outcomes, &accounts, &agents, &tickets, &steps, &epochs, &chains,
             ],
         )
         .map(|_| ())
@@ -407,14 +436,14 @@ impl Ledger for PostgresLedger {
     fn issue(&self, issuance: &Issuance<'_>) -> Result<Decision, Error> {
         // The lock key holds the agent id: checked before it reaches the database.
         check_ids(issuance.account_ids, issuance.agent_id, issuance.ticket)?;
-        self.transaction(&format!("agent:{}", issuance.agent_id), |tx| {
+        self.transaction(&[format!("agent:{}", issuance.agent_id)], |tx| {
             decide(tx, issuance)
         })
     }
 
     fn revoke(&self, account_change: &AccountChange<'_>) -> Result<(), Error> {
         check_change(account_change)?;
-        self.transaction(&format!("account:{}", account_change.account_id), |tx| {
+        self.transaction(&change_locks(account_change), |tx| {
             change(tx, account_change, AuditOutcome::Revoked)
         })
         .map(|_| ())
@@ -422,7 +451,7 @@ impl Ledger for PostgresLedger {
 
     fn reenroll(&self, account_change: &AccountChange<'_>) -> Result<u32, Error> {
         check_change(account_change)?;
-        self.transaction(&format!("account:{}", account_change.account_id), |tx| {
+        self.transaction(&change_locks(account_change), |tx| {
             change(tx, account_change, AuditOutcome::Reenrolled)
         })
         .map(|state| state.epoch)
@@ -441,23 +470,22 @@ impl Ledger for PostgresLedger {
     }
 
     fn check_customer(&self, check: &CustomerCheck<'_>) -> Result<CustomerVerdict, Error> {
-        self.transaction(&format!("account:{}", check.account_id), |tx| {
-            check_customer_in(tx, check)
-        })?
+        // The account's lock for its state, then the agent's for its audit chain.
+        let account = format!("account:{}", check.account_id);
+        let agent = format!("agent:{}", check.agent_id);
+        self.transaction(&[account, agent], |tx| check_customer_in(tx, check))?
     }
 
     fn customer_state(&self, account_id: &str) -> Result<CustomerState, Error> {
         check_account(account_id)?;
-        self.transaction(&format!("account:{account_id}"), |tx| {
+        self.transaction(&[format!("account:{account_id}")], |tx| {
             customer_in(tx, account_id)
         })
     }
 
     fn audit_events(&self, query: &AuditQuery<'_>) -> Result<Vec<LedgerRecord>, Error> {
         let (filter, values) = audit_query_sql(query, |index| format!("${index}"))?;
-        let sql = format!(
-            "SELECT time, outcome, account_id, agent_id, ticket, step, epoch FROM callsign_audit{filter}"
-        );
+        let sql = format!("SELECT {AUDIT_COLUMNS} FROM callsign_audit{filter}");
         let params: Vec<&(dyn ToSql + Sync)> = values
             .iter()
             .map(|value| match value {
@@ -467,19 +495,68 @@ impl Ledger for PostgresLedger {
             .collect();
         let rows = self
             .with_client(|client, deadline| run(deadline, client.query(sql.as_str(), &params)))?;
-        rows.into_iter()
-            .map(|row| {
-                let row: AuditRow = (
-                    row.get(0),
-                    row.get(1),
-                    row.get(2),
-                    row.get(3),
-                    row.get(4),
-                    row.get(5),
-                    row.get(6),
-                );
-                audit_record(row)
-            })
+        rows.iter()
+            .map(|row| audit_record(audit_row(row, 0)))
             .collect()
     }
+
+    fn verify_chain(&self) -> Result<AuditChainReport, Error> {
+        // One read-only snapshot walked through a cursor, each fetch bounded by the timeout.
+        let rows = self.with_client(|client, deadline| {
+            run(
+                deadline,
+                client.batch_execute(&format!(
+                    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
+                     DECLARE callsign_chain NO SCROLL CURSOR FOR
+                     SELECT id, {AUDIT_COLUMNS} FROM callsign_audit ORDER BY id"
+                )),
+            )?;
+            let mut rows = Vec::new();
+            loop {
+                let deadline = Instant::now() + self.timeout;
+                let batch = run(
+                    deadline,
+                    client.query(&format!("FETCH {VERIFY_BATCH} FROM callsign_chain"), &[]),
+                )?;
+                let done = batch.len() < usize::try_from(VERIFY_BATCH).unwrap_or(usize::MAX);
+                rows.extend(
+                    batch
+                        .iter()
+                        .map(|row| (row.get::<_, i64>(0), audit_row(row, 1))),
+                );
+                if done {
+                    break;
+                }
+            }
+            run(
+                Instant::now() + self.timeout,
+                client.batch_execute("COMMIT"),
+            )?;
+            Ok(rows)
+        })?;
+        verify_rows(rows.into_iter().map(Ok))
+    }
+}
+
+/// The advisory locks of an account change: the account's (its state), then the agent's (its
+/// audit chain). Issuances take only the agent's lock, so the order cannot deadlock.
+fn change_locks(change: &AccountChange<'_>) -> [String; 2] {
+    [
+        format!("account:{}", change.account_id),
+        format!("agent:{}", change.agent_id),
+    ]
+}
+
+/// An audit row of a query that selects [`AUDIT_COLUMNS`] from column `first` on.
+fn audit_row(row: &tokio_postgres::Row, first: usize) -> AuditRow {
+    (
+        row.get(first),
+        row.get(first + 1),
+        row.get(first + 2),
+        row.get(first + 3),
+        row.get(first + 4),
+        row.get(first + 5),
+        row.get(first + 6),
+        row.get(first + 7),
+    )
 }

@@ -23,8 +23,9 @@ def test_the_limit_and_the_audit_survive_a_new_issuer_on_the_same_file(tmp_path:
     with pytest.raises(callsign.RateLimitedError):
         second.issue("acct", agent_id="alice", ticket="T-1", time=NOW + 1)
     events = second.audit_events(agent_id="alice")
-    assert [event["outcome"] for event in events] == ["issued"] * 3 + ["refused_rate_limited"]
-    assert events[0] == {
+    # The newest first.
+    assert [event["outcome"] for event in events] == ["refused_rate_limited"] + ["issued"] * 3
+    assert events[-1] == {
         "time": NOW,
         "outcome": "issued",
         "account_id": "acct",

@@ -396,7 +396,7 @@ def create_app(settings: Settings) -> FastAPI:
         return page(
             request,
             "supervisor.html",
-            events=list(reversed(events)),
+            events=events,
             chart=chart.svg(events),
             filters={"agent": agent, "account": account, "outcome": outcome, "since": since, "until": until},
             outcomes=OUTCOMES,
