@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod pg_pool;
 mod postgres;
 mod sqlite;
 
@@ -73,6 +74,17 @@ pub(crate) trait Tx {
     /// The chain hash of the agent's last audit row (`None`: no row, or a row from before the
     /// chain).
     fn last_chain(&mut self, agent_id: &str) -> Result<Option<Vec<u8>>, Error>;
+    /// The reads of an issuance (see [`IssuanceReads`]); `after` is the rate-limit window's
+    /// start when the agent has a limit (-1: every issued code counts). By default
+    /// one statement per read; a backend may fold them into one round trip.
+    fn issuance_reads(
+        &mut self,
+        account_ids: &[&str],
+        agent_id: &str,
+        after: Option<i64>,
+    ) -> Result<IssuanceReads, Error> {
+        default_issuance_reads(self, account_ids, agent_id, after)
+    }
     /// Inserts audit rows, each with its chain hash (see [`append`]).
     fn insert(
         &mut self,
@@ -259,9 +271,26 @@ pub(crate) fn decide(tx: &mut dyn Tx, issuance: &Issuance<'_>) -> Result<Decisio
     check_ids(issuance.account_ids, issuance.agent_id, issuance.ticket)?;
     sql_int(issuance.time, "audit time")?;
     sql_int(issuance.step, "time step")?;
+    // With a limit: the window's start (-1 when every issued code counts).
+    let after = issuance
+        .rate_limit
+        .map(|limit| {
+            callsign::window_start(limit, issuance.time)
+                .map_or(Ok(-1), |start| sql_int(start, "rate-limit window"))
+        })
+        .transpose()?;
+    let reads = tx.issuance_reads(issuance.account_ids, issuance.agent_id, after)?;
+    // Every path appends the issuance's events, all of its agent, onto the head read above.
+    let append = |tx: &mut dyn Tx, events: &[IssuanceEvent<'_>]| {
+        let head = reads.head.as_deref().and_then(chain_from_sql);
+        let chains = callsign::audit_chain_batch(events, |_| {
+            Ok::<_, Error>(head.unwrap_or(AUDIT_CHAIN_START))
+        })?;
+        tx.insert(events, &chains)
+    };
     let mut epochs = Vec::with_capacity(issuance.account_ids.len());
-    for account_id in issuance.account_ids {
-        let state = account_in(tx, account_id, issuance.base_epoch)?;
+    for (account_id, stored) in issuance.account_ids.iter().zip(&reads.accounts) {
+        let state = state(*stored, issuance.base_epoch)?;
         if state.revoked {
             append(
                 tx,
@@ -273,17 +302,14 @@ pub(crate) fn decide(tx: &mut dyn Tx, issuance: &Issuance<'_>) -> Result<Decisio
         }
         epochs.push(state.epoch);
     }
-    if let Some(limit) = issuance.rate_limit {
-        let after = callsign::window_start(limit, issuance.time)
-            .map(|start| sql_int(start, "rate-limit window"))
-            .transpose()?;
-        let used = usize::try_from(tx.issued_count(issuance.agent_id, after)?).unwrap_or(0);
+    if let (Some(limit), Some(after)) = (issuance.rate_limit, after) {
+        let used = usize::try_from(reads.issued.unwrap_or(0)).unwrap_or(0);
         let retry_at = match RateSlot::of(limit, used, issuance.account_ids.len()) {
             RateSlot::Fits => None,
             RateSlot::Never => Some(None),
             RateSlot::After(index) => {
                 let offset = sql_int(index as u64, "rate-limit offset")?;
-                let time = tx.issued_time(issuance.agent_id, after, offset)?;
+                let time = tx.issued_time(issuance.agent_id, Some(after), offset)?;
                 Some(match time {
                     Some(time) => RateSlot::retry_at(limit, from_sql_u64(time, "audit time")?),
                     None => None,
@@ -300,6 +326,34 @@ pub(crate) fn decide(tx: &mut dyn Tx, issuance: &Issuance<'_>) -> Result<Decisio
     }
     append(tx, &issuance.events(AuditOutcome::Issued, Some(&epochs)))?;
     Ok(Decision::Go { epochs })
+}
+
+/// [`Tx::issuance_reads`] one statement per read.
+pub(crate) fn default_issuance_reads<T: Tx + ?Sized>(
+    tx: &mut T,
+    account_ids: &[&str],
+    agent_id: &str,
+    after: Option<i64>,
+) -> Result<IssuanceReads, Error> {
+    Ok(IssuanceReads {
+        accounts: account_ids
+            .iter()
+            .map(|account_id| tx.account(account_id))
+            .collect::<Result<_, _>>()?,
+        issued: after
+            .map(|after| tx.issued_count(agent_id, Some(after)))
+            .transpose()?,
+        head: tx.last_chain(agent_id)?,
+    })
+}
+
+/// What an issuance reads before it decides, in its transaction: each account's stored epoch
+/// and revocation (in order), the agent's issued codes in the window (when it has a limit)
+/// and the chain hash of the agent's last audit row.
+pub(crate) struct IssuanceReads {
+    pub(crate) accounts: Vec<Option<(i64, bool)>>,
+    pub(crate) issued: Option<i64>,
+    pub(crate) head: Option<Vec<u8>>,
 }
 
 /// A revocation or re-enrollment inside one transaction (the caller holds the account's lock
