@@ -33,6 +33,34 @@ const MIGRATIONS: [(i64, &str); 3] = [
 pub struct SqliteLedger {
     path: PathBuf,
     connection: Mutex<Option<Connection>>,
+    /// The write-ahead log the connection opened (see [`SqliteLedger::check_wal`]).
+    wal: Option<FileId>,
+}
+
+/// A file's identity: device and inode.
+type FileId = (u64, u64);
+
+/// The identity of the file at `path`, if there is one (always `None` off Unix).
+fn file_id(path: &Path) -> Option<FileId> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path)
+            .ok()
+            .map(|metadata| (metadata.dev(), metadata.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+/// The path of a database's write-ahead log.
+fn wal_path(path: &Path) -> PathBuf {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    PathBuf::from(wal)
 }
 
 impl core::fmt::Debug for SqliteLedger {
@@ -67,6 +95,8 @@ impl SqliteLedger {
         Ok(SqliteLedger {
             path: path.to_owned(),
             connection: Mutex::new(Some(connection)),
+            // The log exists while a connection in WAL mode is open.
+            wal: file_id(&wal_path(path)),
         })
     }
 
@@ -87,6 +117,27 @@ impl SqliteLedger {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Refuses to write when the write-ahead log this ledger opened is no longer the file at
+    /// its path. That happens when a second copy of SQLite in this process (Python's `sqlite3`
+    /// module, for instance) opened and closed the ledger's file: POSIX locks belong to the
+    /// process, so closing its handle dropped this connection's locks, and it took itself for
+    /// the last user and deleted the log. What this connection would commit then would go to
+    /// a deleted file and be lost; the error says so and asks for a new ledger instead.
+    fn check_wal(&self) -> Result<(), Error> {
+        match self.wal {
+            Some(opened) if file_id(&wal_path(&self.path)) != Some(opened) => {
+                Err(LedgerFault::Failed.error(format!(
+                    "SQLite ledger {}: its write-ahead log was deleted or replaced while the \
+                     ledger had it open (another SQLite library in this process, such as \
+                     Python's sqlite3 module, opened and closed the file); nothing was written: \
+                     open the ledger again, and keep other SQLite copies away from its file",
+                    self.path.display()
+                )))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Runs `work` in one immediate transaction, committed when it returns `Ok`.
     fn transaction<T>(
         &self,
@@ -97,6 +148,7 @@ impl SqliteLedger {
         let transaction = connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|error| fault(&error, &self.path))?;
+        self.check_wal()?;
         let mut tx = SqliteTx {
             transaction: &transaction,
             path: &self.path,

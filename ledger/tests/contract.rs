@@ -923,3 +923,48 @@ fn sqlite_busy_database_times_out_and_recovers() {
     issuer.issue(&request("acct", "agent"), NOW).unwrap();
     assert_eq!(by_agent(&issuer, "agent").len(), 1);
 }
+
+/// The trap of two SQLite copies in one process (Python's `sqlite3` beside `SqliteLedger`):
+/// the other copy, closing the file, checkpoints and deletes the ledger's write-ahead log
+/// under it. Simulated here with a checkpoint and the deletion the other copy makes. The
+/// ledger must refuse to write (a typed error, no code) rather than commit audit rows into
+/// the deleted log, where they would be lost.
+#[test]
+fn sqlite_a_deleted_write_ahead_log_is_refused_not_written_to() {
+    let path = sqlite_path(&unique("wal"));
+    let issuer = issuer(
+        Arc::new(SqliteLedger::open(&path, TIMEOUT).unwrap()),
+        100,
+        600,
+    );
+    issuer.issue(&request("acct", "agent"), NOW).unwrap();
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    drop(other);
+    for suffix in ["-wal", "-shm"] {
+        let mut file = path.clone().into_os_string();
+        file.push(suffix);
+        std::fs::remove_file(file).unwrap();
+    }
+    let error = issuer
+        .issue(&request("acct", "agent"), NOW + 1)
+        .unwrap_err();
+    assert_fault(&error, LedgerFault::Failed);
+    assert!(error.to_string().contains("write-ahead log"), "{error}");
+    drop(issuer);
+    // Opened again, the ledger holds every code it handed out, and works.
+    let issuer = issuer_on_path(&path);
+    assert_eq!(by_agent(&issuer, "agent").len(), 1);
+    issuer.issue(&request("acct", "agent"), NOW + 2).unwrap();
+    assert_eq!(by_agent(&issuer, "agent").len(), 2);
+}
+
+fn issuer_on_path(path: &std::path::Path) -> Issuer {
+    issuer(
+        Arc::new(SqliteLedger::open(path, TIMEOUT).unwrap()),
+        100,
+        600,
+    )
+}
