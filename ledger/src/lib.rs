@@ -472,18 +472,22 @@ pub(crate) fn verify_rows(
     let mut verifier = AuditChainVerifier::new();
     for row in rows {
         let (id, row) = row?;
-        let position = u64::try_from(id).unwrap_or(0);
-        let agent_id = row.3.clone();
-        let fits = match audit_record(row) {
-            Ok(record) => verifier.check_record(&record, Some(position)),
-            Err(error) => {
-                verifier.unreadable_at(position, Some(agent_id), error.to_string());
-                false
-            }
-        };
-        if !fits {
+        if !verify_row(&mut verifier, id, row) {
             break;
         }
     }
     Ok(verifier.finish())
+}
+
+/// Checks the next audit row (`id` names it in a report); false once the chain is broken.
+pub(crate) fn verify_row(verifier: &mut AuditChainVerifier, id: i64, row: AuditRow) -> bool {
+    let position = u64::try_from(id).unwrap_or(0);
+    let agent_id = row.3.clone();
+    match audit_record(row) {
+        Ok(record) => verifier.check_record(&record, Some(position)),
+        Err(error) => {
+            verifier.unreadable_at(position, Some(agent_id), error.to_string());
+            false
+        }
+    }
 }

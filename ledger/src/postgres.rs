@@ -16,12 +16,12 @@ use crate::pg_pool::{Conn, Pool, both};
 use crate::{
     AUDIT_COLUMNS, AuditRow, IssuanceReads, SqlValue, StoredCustomer, Tx, account_in,
     audit_query_sql, audit_record, change, check_account, check_change, check_customer_in,
-    check_ids, customer_in, decide, default_issuance_reads, sql_int, verify_rows,
+    check_ids, customer_in, decide, default_issuance_reads, sql_int, verify_row,
 };
 use callsign::{
-    AUDIT_CHAIN_LEN, AccountChange, AccountState, AuditChainReport, AuditOutcome, AuditQuery,
-    CustomerCheck, CustomerState, CustomerVerdict, Decision, Error, Issuance, IssuanceEvent,
-    Ledger, LedgerFault, LedgerRecord,
+    AUDIT_CHAIN_LEN, AccountChange, AccountState, AuditChainReport, AuditChainVerifier,
+    AuditOutcome, AuditQuery, CustomerCheck, CustomerState, CustomerVerdict, Decision, Error,
+    Issuance, IssuanceEvent, Ledger, LedgerFault, LedgerRecord,
 };
 use std::time::Duration;
 use tokio::time::Instant;
@@ -545,7 +545,7 @@ impl Ledger for PostgresLedger {
 
     fn verify_chain(&self) -> Result<AuditChainReport, Error> {
         // One read-only snapshot walked through a cursor, each fetch bounded by the timeout.
-        let rows = self.with_client(|conn, deadline| {
+        self.with_client(|conn, deadline| {
             conn.run(
                 deadline,
                 conn.client().batch_execute(&format!(
@@ -554,7 +554,7 @@ impl Ledger for PostgresLedger {
                      SELECT id, {AUDIT_COLUMNS} FROM callsign_audit ORDER BY id"
                 )),
             )?;
-            let mut rows = Vec::new();
+            let mut verifier = AuditChainVerifier::new();
             loop {
                 let deadline = Instant::now() + self.timeout;
                 let batch = conn.run(
@@ -563,12 +563,10 @@ impl Ledger for PostgresLedger {
                         .query(&format!("FETCH {VERIFY_BATCH} FROM callsign_chain"), &[]),
                 )?;
                 let done = batch.len() < usize::try_from(VERIFY_BATCH).unwrap_or(usize::MAX);
-                rows.extend(
-                    batch
-                        .iter()
-                        .map(|row| (row.get::<_, i64>(0), audit_row(row, 1))),
-                );
-                if done {
+                let intact = batch
+                    .iter()
+                    .all(|row| verify_row(&mut verifier, row.get(0), audit_row(row, 1)));
+                if done || !intact {
                     break;
                 }
             }
@@ -576,9 +574,8 @@ impl Ledger for PostgresLedger {
                 Instant::now() + self.timeout,
                 conn.client().batch_execute("COMMIT"),
             )?;
-            Ok(rows)
-        })?;
-        verify_rows(rows.into_iter().map(Ok))
+            Ok(verifier.finish())
+        })
     }
 }
 
