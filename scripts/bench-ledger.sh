@@ -23,7 +23,7 @@ cat > "$work/issue.sql" <<'SQL'
 \set agent random(1, 1000000)
 \startpipeline
 BEGIN;
-SELECT pg_advisory_xact_lock(hashtextextended('agent:pgbench-' || :agent, 0));
+SELECT pg_advisory_xact_lock(hashtextextended('agent:' || 'pgbench-' || :agent, 0));
 \endpipeline
 SELECT a.epoch, a.revoked, CASE WHEN true THEN (SELECT count(*) FROM callsign_audit WHERE agent_id = 'pgbench-' || :agent AND outcome = 'issued' AND time > 1699996400) END, (SELECT chain FROM callsign_audit WHERE agent_id = 'pgbench-' || :agent ORDER BY id DESC LIMIT 1) FROM (SELECT 1) AS one LEFT JOIN callsign_accounts AS a ON a.account_id = 'acct-' || :agent;
 \startpipeline
