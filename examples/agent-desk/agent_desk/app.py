@@ -24,7 +24,7 @@ from agent_desk.forms import LIMITS, BadForm, read_form
 HERE = Path(__file__).parent
 log = logging.getLogger("agent_desk")
 
-#: The audit rows one supervisor page reads (the ledger answers oldest first, at most this many).
+#: The audit rows one supervisor page reads (the ledger answers the newest, newest first, at most this many).
 AUDIT_ROWS = 1000
 
 OUTCOMES = [
