@@ -48,7 +48,7 @@ struct Broken<'a> {
 /// Verifies the chain of the file or ledger and reports: exit 0 intact, 1 broken.
 pub fn verify(args: &AuditVerifyArgs) -> Result<ExitCode, CliError> {
     let report = match (&args.file, &args.ledger) {
-        (_, Some(location)) => crate::ledger::open(location)?
+        (_, Some(location)) => crate::ledger::open_existing(location)?
             .verify_chain()
             .map_err(|error| CliError::Failure(error.to_string()))?,
         (Some(file), None) => callsign::verify_audit_file(file).map_err(|error| {
@@ -151,7 +151,7 @@ pub fn list(args: &AuditListArgs) -> Result<(), CliError> {
         limit: args.limit,
     };
     query.check().map_err(CliError::blame("--limit"))?;
-    let records = crate::ledger::open(location)?
+    let records = crate::ledger::open_existing(location)?
         .audit_events(&query)
         .map_err(|error| CliError::Failure(error.to_string()))?;
     if args.json {

@@ -224,6 +224,17 @@ fn audit_lists_a_ledger_newest_first() {
             run.stderr
         );
     }
+    // A mistyped path is an error, not an empty trail (nor a new empty ledger).
+    let missing = ledger.replace("ledger.db", "ledgr.db");
+    for args in [
+        &["audit", "--ledger", &missing][..],
+        &["audit", "verify", "--ledger", &missing],
+    ] {
+        let run = callsign(args);
+        assert_eq!(run.status, Some(2), "{args:?}");
+        assert!(run.stderr.contains("no SQLite ledger at"), "{}", run.stderr);
+        assert!(!std::path::Path::new(&missing["sqlite:".len()..]).exists());
+    }
     let run = callsign(&["audit", "--ledger", "mysql://x"]);
     assert!(
         run.stderr.starts_with("error: --ledger: "),
