@@ -232,3 +232,47 @@ fn the_record_verifier_names_rows_by_their_position() {
     );
     assert_eq!(report.records, 1);
 }
+
+/// A ledger that keeps only the contract's required methods (delegating to a memory ledger).
+#[derive(Debug, Default)]
+struct Minimal(MemoryLedger);
+
+impl Ledger for Minimal {
+    fn issue(
+        &self,
+        issuance: &callsign::Issuance<'_>,
+    ) -> Result<callsign::Decision, callsign::Error> {
+        self.0.issue(issuance)
+    }
+    fn revoke(&self, change: &callsign::AccountChange<'_>) -> Result<(), callsign::Error> {
+        self.0.revoke(change)
+    }
+    fn reenroll(&self, change: &callsign::AccountChange<'_>) -> Result<u32, callsign::Error> {
+        self.0.reenroll(change)
+    }
+    fn account(
+        &self,
+        account_id: &str,
+        base_epoch: u32,
+    ) -> Result<callsign::AccountState, callsign::Error> {
+        self.0.account(account_id, base_epoch)
+    }
+    fn audit_events(&self, query: &AuditQuery<'_>) -> Result<Vec<AuditRecord>, callsign::Error> {
+        self.0.audit_events(query)
+    }
+}
+
+#[test]
+fn a_ledger_without_a_chain_verifier_says_so() {
+    let error = Minimal::default().verify_chain().unwrap_err();
+    assert!(
+        matches!(
+            error,
+            callsign::Error::Ledger {
+                fault: LedgerFault::Unsupported,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+}
