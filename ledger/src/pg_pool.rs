@@ -39,6 +39,19 @@ impl Conn {
         })
     }
 
+    /// Whether the connection still looks usable: its task is given one turn to read what the
+    /// server sent while it sat idle (an end of file after a server restart or a terminated
+    /// backend closes it), without waiting.
+    fn is_alive(&self) -> bool {
+        // The first turn lets the runtime see the socket's end of file, the second lets the
+        // connection's task act on it.
+        self.runtime.block_on(async {
+            tokio::task::yield_now().await;
+            tokio::task::yield_now().await;
+        });
+        !self.client.is_closed()
+    }
+
     /// The client, for building requests that [`Conn::run`] or [`Conn::block`] then wait on.
     pub(crate) fn client(&self) -> &Client {
         &self.client
@@ -161,10 +174,16 @@ impl Pool {
                 return Err(closed());
             }
             if let Some(conn) = state.idle.pop() {
-                return Ok(Pooled {
-                    pool: self,
-                    conn: Some(conn),
-                });
+                if conn.is_alive() {
+                    return Ok(Pooled {
+                        pool: self,
+                        conn: Some(conn),
+                    });
+                }
+                // Closed while idle: dropped, and the loop takes another or opens one.
+                state.open -= 1;
+                drop(conn);
+                continue;
             }
             if state.open < self.max_size {
                 state.open += 1;

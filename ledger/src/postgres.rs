@@ -79,7 +79,9 @@ impl PostgresLedger {
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(timeout);
         }
-        config.application_name("callsign-ledger");
+        if config.get_application_name().is_none() {
+            config.application_name("callsign-ledger");
+        }
         let ledger = PostgresLedger {
             pool: Pool::new(config, POOL_SIZE),
             timeout,

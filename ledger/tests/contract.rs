@@ -968,3 +968,33 @@ fn issuer_on_path(path: &std::path::Path) -> Issuer {
         600,
     )
 }
+
+/// A pooled connection that the server closed while it sat idle (a terminated backend, a
+/// restart) is not handed out: the next issuance opens a new one and succeeds.
+#[test]
+#[ignore = "needs PostgreSQL: scripts/test-ledger.sh"]
+fn postgres_an_idle_connection_closed_by_the_server_is_replaced() {
+    let dsn = postgres_dsn();
+    // A name of its own, so that only this ledger's connections are terminated.
+    let name = unique("idle");
+    let separator = if dsn.contains('?') { '&' } else { '?' };
+    let named = format!("{dsn}{separator}application_name={name}");
+    let issuer = issuer(
+        Arc::new(PostgresLedger::connect(&named, TIMEOUT).unwrap()) as Arc<dyn Ledger>,
+        5,
+        60,
+    );
+    let agent = unique("idle");
+    issuer.issue(&request("acct", &agent), NOW).unwrap();
+    let (runtime, admin) = superuser(&dsn);
+    let terminated = runtime
+        .block_on(admin.query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+            &[&name],
+        ))
+        .unwrap();
+    assert!(!terminated.is_empty());
+    std::thread::sleep(Duration::from_millis(200));
+    issuer.issue(&request("acct", &agent), NOW + 1).unwrap();
+    assert_eq!(by_agent(&issuer, &agent).len(), 2);
+}
