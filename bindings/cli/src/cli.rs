@@ -38,7 +38,7 @@ pub enum Command {
     /// Revoke an account in a ledger: no issuer on it issues codes until it is re-enrolled.
     Revoke(AccountChangeArgs),
     /// Re-enroll an account in a ledger under a new epoch and print its new enrollment URI.
-    Reenroll(AccountChangeArgs),
+    Reenroll(ReenrollArgs),
     /// Work with JSON-lines audit files (`callsign audit verify FILE`).
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -290,6 +290,17 @@ pub struct AccountChangeArgs {
     pub time: Option<u64>,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// Arguments of `callsign reenroll`.
+#[derive(Debug, Args)]
+pub struct ReenrollArgs {
+    #[command(flatten)]
+    pub change: AccountChangeArgs,
+    /// Sign the new enrollment with this enrollment signing key file (from `callsign keygen
+    /// --signing`); apps that pin its public key accept only signed enrollments.
+    #[arg(long, value_name = "FILE")]
+    pub signing_key: Option<PathBuf>,
 }
 
 /// Arguments of `callsign verify`.

@@ -2,7 +2,7 @@
 //! lifecycles in a ledger shared with other issuers (see docs/deployment.md).
 
 use crate::agent::default_agent;
-use crate::cli::AccountChangeArgs;
+use crate::cli::{AccountChangeArgs, ReenrollArgs};
 use crate::error::CliError;
 use crate::keyfile;
 use crate::output::{now_or, print_json, print_line};
@@ -68,14 +68,29 @@ pub fn revoke(args: &AccountChangeArgs) -> Result<(), CliError> {
     report(args, &agent, now, true, epoch, None)
 }
 
-/// Re-enrolls an account and prints its new enrollment URI.
-pub fn reenroll(args: &AccountChangeArgs) -> Result<(), CliError> {
+/// Re-enrolls an account and prints its new enrollment URI, signed with `--signing-key` when
+/// given (the key is read before anything is recorded).
+pub fn reenroll(args: &ReenrollArgs) -> Result<(), CliError> {
+    let ReenrollArgs {
+        change: args,
+        signing_key,
+    } = args;
     let issuer = issuer(args)?;
+    let signing_key = signing_key
+        .as_deref()
+        .map(|path| keyfile::read_signing_key("--signing-key", path))
+        .transpose()?;
     let agent = args.agent.clone().unwrap_or_else(default_agent);
     let now = now_or(args.time)?;
     let enrollment = issuer
         .reenroll(&args.issuer, &args.account, &agent, &args.reason, now)
         .map_err(|error| change_error(&error))?;
+    let enrollment = match &signing_key {
+        Some(key) => enrollment
+            .signed(key)
+            .map_err(CliError::blame("--signing-key"))?,
+        None => enrollment,
+    };
     let uri: Zeroizing<String> = enrollment.to_uri_string();
     report(args, &agent, now, false, enrollment.epoch(), Some(&uri))
 }
