@@ -30,8 +30,30 @@ LABELS: Mapping[str, str] = {
 }
 
 
+NOT_UTF8 = (
+    "The form held characters that are not valid UTF-8 text. Retype the values "
+    "(do not paste from a document) and send again."
+)
+
+
 class BadForm(Exception):
     """The form cannot be used; the message tells the user what to change."""
+
+
+def check_query(request: Request) -> None:
+    """The search and filter forms (GET) too: a query string that is not UTF-8 text gets the
+    same clear message, rather than being read with replacement characters."""
+    raw: bytes = request.scope.get("query_string", b"")
+    try:
+        urllib.parse.parse_qsl(
+            raw.decode("ascii"),
+            keep_blank_values=True,
+            encoding="utf-8",
+            errors="strict",
+            max_num_fields=20,
+        )
+    except (UnicodeDecodeError, ValueError):
+        raise BadForm(NOT_UTF8) from None
 
 
 async def read_form(request: Request) -> Dict[str, str]:
@@ -54,10 +76,7 @@ async def read_form(request: Request) -> Dict[str, str]:
             max_num_fields=20,
         )
     except (UnicodeDecodeError, ValueError):
-        raise BadForm(
-            "The form held characters that are not valid UTF-8 text. Retype the values "
-            "(do not paste from a document) and send again."
-        ) from None
+        raise BadForm(NOT_UTF8) from None
     form: Dict[str, str] = {}
     for name, value in pairs:
         if name not in LIMITS:
