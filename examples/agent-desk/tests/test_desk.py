@@ -216,6 +216,12 @@ def test_inbound_check_through_every_outcome(browser: WebDriver, desk: Desk) -> 
 
 def test_revoke_then_reenroll(browser: WebDriver, desk: Desk) -> None:
     sign_in(browser, desk, "sam")
+    before = audit_size(desk)
+    for action in (SupervisorPage.revoke, SupervisorPage.reenroll):
+        action(SupervisorPage(browser, desk.base_url).open(), "customer-9999", "typo")
+        problem = ProblemPage(browser, desk.base_url)
+        assert problem.title() == "Unknown customer" and "customer-9999" in problem.message()
+    assert audit_size(desk) == before
     done = SupervisorPage(browser, desk.base_url).open().revoke("customer-0004", "phone stolen")
     assert done.heading() == "Revoked"
     sign_in(browser, desk, "alice")
