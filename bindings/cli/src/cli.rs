@@ -301,6 +301,10 @@ pub struct ReenrollArgs {
     /// --signing`); apps that pin its public key accept only signed enrollments.
     #[arg(long, value_name = "FILE")]
     pub signing_key: Option<PathBuf>,
+    /// Every code of the account carries a Damm check digit (the URI says check=damm), as with
+    /// `enroll --check-digit`.
+    #[arg(long)]
+    pub check_digit: bool,
 }
 
 /// Arguments of `callsign verify`.

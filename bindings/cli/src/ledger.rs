@@ -34,11 +34,11 @@ pub fn open(location: &str) -> Result<Arc<dyn Ledger>, CliError> {
     })
 }
 
-/// An issuer over `--master-key` on `--ledger`.
-fn issuer(args: &AccountChangeArgs) -> Result<Issuer, CliError> {
+/// An issuer over `--master-key` on `--ledger` with `config`.
+fn issuer(args: &AccountChangeArgs, config: IssuerConfig) -> Result<Issuer, CliError> {
     callsign::check_account_id(&args.account).map_err(CliError::blame("--account"))?;
     let master_key = keyfile::read("--master-key", &args.master_key)?;
-    Issuer::with_ledger(master_key, IssuerConfig::default(), open(&args.ledger)?)
+    Issuer::with_ledger(master_key, config, open(&args.ledger)?)
         .map_err(|error| CliError::Failure(error.to_string()))
 }
 
@@ -56,7 +56,7 @@ fn change_error(error: &callsign::Error) -> CliError {
 
 /// Revokes an account.
 pub fn revoke(args: &AccountChangeArgs) -> Result<(), CliError> {
-    let issuer = issuer(args)?;
+    let issuer = issuer(args, IssuerConfig::default())?;
     let agent = args.agent.clone().unwrap_or_else(default_agent);
     let now = now_or(args.time)?;
     issuer
@@ -74,8 +74,11 @@ pub fn reenroll(args: &ReenrollArgs) -> Result<(), CliError> {
     let ReenrollArgs {
         change: args,
         signing_key,
+        check_digit,
     } = args;
-    let issuer = issuer(args)?;
+    let mut config = IssuerConfig::default();
+    config.params = config.params.with_check_digit(*check_digit);
+    let issuer = issuer(args, config)?;
     let signing_key = signing_key
         .as_deref()
         .map(|path| keyfile::read_signing_key("--signing-key", path))

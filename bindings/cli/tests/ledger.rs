@@ -166,6 +166,22 @@ fn reenroll_signs_with_the_signing_key_and_only_its_public_key_trusts_the_result
     };
     let trusted = verify(&vendor_public);
     assert_eq!(trusted.status, Some(0), "{}", trusted.stderr);
+    // A customer whose codes carry the check digit keeps it in the new enrollment.
+    let with_check = ok_code(&callsign(&[
+        "reenroll",
+        "--ledger",
+        &ledger,
+        "--master-key",
+        &key,
+        "--account",
+        "customer-2",
+        "--reason",
+        "new phone",
+        "--check-digit",
+        "--signing-key",
+        &signing,
+    ]));
+    assert!(with_check.contains("&check=damm&sig="), "{with_check}");
     let refused = verify(&other_public);
     assert_eq!(refused.status, Some(2));
     assert!(
