@@ -112,32 +112,33 @@ fn reenroll_signs_with_the_signing_key_and_only_its_public_key_trusts_the_result
     };
     let (vendor_public, other_public) = (public(&signing), public(&other));
     let ledger = format!("sqlite:{}", path("ledger.db"));
-    let reenroll = |signing_key: &str| {
-        callsign(&[
+    let reenroll = |account: &str, signing_key: &str, more: &[&str]| {
+        let args = [
             "reenroll",
             "--ledger",
             &ledger,
             "--master-key",
             &key,
             "--account",
-            "customer-1",
+            account,
             "--reason",
             "new phone",
             "--signing-key",
             signing_key,
             "--time",
             "1000",
-        ])
+        ];
+        callsign(&[&args[..], more].concat())
     };
     // An unreadable signing key is refused before the epoch moves.
-    let missing = reenroll(&path("missing.key"));
+    let missing = reenroll("customer-1", &path("missing.key"), &[]);
     assert_eq!(missing.status, Some(2));
     assert!(
         missing.stderr.contains("--signing-key"),
         "{}",
         missing.stderr
     );
-    let uri = ok_code(&reenroll(&signing));
+    let uri = ok_code(&reenroll("customer-1", &signing, &[]));
     assert!(uri.contains("&epoch=1&") && uri.contains("&sig="), "{uri}");
     let code = ok_code(&callsign(&[
         "agent-code",
@@ -167,20 +168,7 @@ fn reenroll_signs_with_the_signing_key_and_only_its_public_key_trusts_the_result
     let trusted = verify(&vendor_public);
     assert_eq!(trusted.status, Some(0), "{}", trusted.stderr);
     // A customer whose codes carry the check digit keeps it in the new enrollment.
-    let with_check = ok_code(&callsign(&[
-        "reenroll",
-        "--ledger",
-        &ledger,
-        "--master-key",
-        &key,
-        "--account",
-        "customer-2",
-        "--reason",
-        "new phone",
-        "--check-digit",
-        "--signing-key",
-        &signing,
-    ]));
+    let with_check = ok_code(&reenroll("customer-2", &signing, &["--check-digit"]));
     assert!(with_check.contains("&check=damm&sig="), "{with_check}");
     let refused = verify(&other_public);
     assert_eq!(refused.status, Some(2));
