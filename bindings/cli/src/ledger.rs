@@ -34,6 +34,20 @@ pub fn open(location: &str) -> Result<Arc<dyn Ledger>, CliError> {
     })
 }
 
+/// Opens the ledger at `location` to read it: a SQLite file must exist already (opening
+/// would create an empty ledger, and a mistyped path would read as an empty trail).
+pub fn open_existing(location: &str) -> Result<Arc<dyn Ledger>, CliError> {
+    if let Some(path) = location.strip_prefix("sqlite:")
+        && !std::path::Path::new(path).exists()
+    {
+        return Err(CliError::argument(
+            "--ledger",
+            format!("there is no SQLite ledger at {path}"),
+        ));
+    }
+    open(location)
+}
+
 /// An issuer over `--master-key` on `--ledger` with `config`.
 fn issuer(args: &AccountChangeArgs, config: IssuerConfig) -> Result<Issuer, CliError> {
     callsign::check_account_id(&args.account).map_err(CliError::blame("--account"))?;

@@ -579,7 +579,7 @@ impl PyIssuer {
         Ok(py.detach(|| self.issuer.account_epoch(account_id))?)
     }
 
-    /// Audit records from the ledger (oldest first, at most `limit`), as dicts like the
+    /// Audit records from the ledger (the newest `limit`, newest first), as dicts like the
     /// audit callback's: filtered by agent, account and time (`since` included, `until` not).
     #[pyo3(signature = (*, agent_id = None, account_id = None, since = None, until = None, limit = 1000))]
     fn audit_events<'py>(

@@ -23,8 +23,9 @@ def test_the_limit_and_the_audit_survive_a_new_issuer_on_the_same_file(tmp_path:
     with pytest.raises(callsign.RateLimitedError):
         second.issue("acct", agent_id="alice", ticket="T-1", time=NOW + 1)
     events = second.audit_events(agent_id="alice")
-    assert [event["outcome"] for event in events] == ["issued"] * 3 + ["refused_rate_limited"]
-    assert events[0] == {
+    # The newest first.
+    assert [event["outcome"] for event in events] == ["refused_rate_limited"] + ["issued"] * 3
+    assert events[-1] == {
         "time": NOW,
         "outcome": "issued",
         "account_id": "acct",
@@ -107,3 +108,22 @@ def test_ledger_errors_are_typed(tmp_path: Path) -> None:
         issuer_on(callsign.SqliteLedger(tmp_path / "ledger.db")).revoke(
             "a" * 257, agent_id="supervisor", reason="r"
         )
+
+
+def test_python_sqlite3_on_the_ledger_file_means_refusals_not_lost_codes(tmp_path: Path) -> None:
+    # Python's own sqlite3 is a second SQLite copy in this process: closing its connection drops
+    # the ledger's POSIX locks and deletes the ledger's write-ahead log. The ledger must then
+    # refuse to issue (nothing written to a deleted log) until it is opened again.
+    import sqlite3
+
+    path = tmp_path / "ledger.db"
+    issuer = issuer_on(callsign.SqliteLedger(path))
+    issuer.issue("acct", agent_id="alice", ticket="T-1", time=NOW)
+    other = sqlite3.connect(path)
+    assert other.execute("SELECT count(*) FROM callsign_audit").fetchone() == (1,)
+    other.close()
+    with pytest.raises(callsign.StoreUnavailableError, match="write-ahead log"):
+        issuer.issue("acct", agent_id="alice", ticket="T-1", time=NOW + 1)
+    again = issuer_on(callsign.SqliteLedger(path))
+    again.issue("acct", agent_id="alice", ticket="T-1", time=NOW + 2)
+    assert [event["time"] for event in again.audit_events(agent_id="alice")] == [NOW + 2, NOW]

@@ -24,7 +24,7 @@ from agent_desk.forms import LIMITS, BadForm, check_query, read_form
 HERE = Path(__file__).parent
 log = logging.getLogger("agent_desk")
 
-#: The audit rows one supervisor page reads (the ledger answers oldest first, at most this many).
+#: The audit rows one supervisor page reads (the ledger answers the newest, newest first, at most this many).
 AUDIT_ROWS = 1000
 
 OUTCOMES = [
@@ -410,7 +410,7 @@ def create_app(settings: Settings) -> FastAPI:
         return page(
             request,
             "supervisor.html",
-            events=list(reversed(events)),
+            events=events,
             chart=chart.svg(events),
             filters={"agent": agent, "account": account, "outcome": outcome, "since": since, "until": until},
             outcomes=OUTCOMES,

@@ -84,7 +84,8 @@ class Desk:
     def audit(self, **filters: Any) -> List[Any]:
         filters.setdefault("since", 0)
         filters.setdefault("limit", 100_000)
-        return list(self.issuer().audit_events(**filters))
+        # Oldest first, the order the tests read (the ledger answers newest first).
+        return list(reversed(self.issuer().audit_events(**filters)))
 
     def artifact(self, name: str) -> Path:
         path = ARTIFACTS / self.backend / name

@@ -273,6 +273,8 @@ def test_supervisor_audit_trail_and_chart(browser: WebDriver, desk: Desk) -> Non
     assert supervisor.find("#chart svg").size["height"] > 100
     supervisor.screenshot(desk.artifact("supervisor.png"))
     rows = supervisor.rows()
+    # Newest first, as the ledger answers: rita's refusal a moment ago heads the trail.
+    assert (rows[0].agent, rows[0].outcome) == ("rita", "refused_rate_limited")
     assert any(row.highlighted and row.outcome == "refused_rate_limited" for row in rows)
     assert all(row.highlighted for row in rows if row.outcome.startswith("refused_"))
     only = SupervisorPage(browser, desk.base_url).open(agent="rita", outcome="refused_rate_limited")
