@@ -1,5 +1,5 @@
 #![allow(clippy::unwrap_used)]
-//! Clocks and prepared HMAC keys, pinned by hand (cargo-mutants found these unpinned;
+//! Clocks, prepared HMAC keys and the replay guard, pinned by hand (cargo-mutants found these unpinned;
 //! docs/mutants.md).
 
 use callsign::mac::{Backend, PreparedKey};
@@ -57,4 +57,43 @@ fn a_tags_debug_names_its_length_and_never_its_bytes() {
     assert_eq!(format!("{tag:?}"), "Tag([REDACTED; 32 bytes])");
     let key = PreparedKey::new(Algorithm::Sha1, b"12345678901234567890");
     assert_eq!(format!("{:?}", key.sign(b"m")), "Tag([REDACTED; 20 bytes])");
+}
+
+#[test]
+fn a_prepared_keys_debug_names_its_parameters_and_never_the_key() {
+    let key = PreparedKey::new(Algorithm::Sha256, b"12345678901234567890");
+    assert_eq!(
+        format!("{key:?}"),
+        format!(
+            "PreparedKey {{ algorithm: Sha256, backend: {:?}, .. }}",
+            Backend::DEFAULT
+        )
+    );
+}
+
+#[test]
+fn the_replay_guard_accepts_only_steps_after_the_last_accepted_one() {
+    use callsign::{Match, ReplayGuard, Verification};
+    let at = |step| Match { step, drift: 0 };
+    let mut guard = ReplayGuard::new();
+    assert_eq!(guard.last_accepted(), None);
+    // (step, accepted?) by hand: the first is accepted; equal or earlier steps are replays.
+    for (step, accepted) in [
+        (100, true),
+        (100, false),
+        (99, false),
+        (101, true),
+        (0, false),
+    ] {
+        let expected = if accepted {
+            Verification::Accepted(at(step))
+        } else {
+            Verification::Replayed(at(step))
+        };
+        assert_eq!(guard.admit(at(step)), expected, "step {step}");
+    }
+    assert_eq!(guard.last_accepted(), Some(101));
+    let mut restored = ReplayGuard::with_last_accepted(Some(7));
+    assert_eq!(restored.admit(at(7)), Verification::Replayed(at(7)));
+    assert_eq!(restored.admit(at(8)), Verification::Accepted(at(8)));
 }

@@ -38,7 +38,7 @@ pub enum Command {
     /// Revoke an account in a ledger: no issuer on it issues codes until it is re-enrolled.
     Revoke(AccountChangeArgs),
     /// Re-enroll an account in a ledger under a new epoch and print its new enrollment URI.
-    Reenroll(AccountChangeArgs),
+    Reenroll(ReenrollArgs),
     /// List a ledger's audit records, newest first (`callsign audit --ledger URL`), or check an
     /// audit trail's hash chain (`callsign audit verify FILE|--ledger URL`).
     Audit(AuditArgs),
@@ -290,6 +290,21 @@ pub struct AccountChangeArgs {
     pub time: Option<u64>,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// Arguments of `callsign reenroll`.
+#[derive(Debug, Args)]
+pub struct ReenrollArgs {
+    #[command(flatten)]
+    pub change: AccountChangeArgs,
+    /// Sign the new enrollment with this enrollment signing key file (from `callsign keygen
+    /// --signing`); apps that pin its public key accept only signed enrollments.
+    #[arg(long, value_name = "FILE")]
+    pub signing_key: Option<PathBuf>,
+    /// Every code of the account carries a Damm check digit (the URI says check=damm), as with
+    /// `enroll --check-digit`.
+    #[arg(long)]
+    pub check_digit: bool,
 }
 
 /// Arguments of `callsign verify`.

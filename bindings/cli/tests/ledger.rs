@@ -91,6 +91,92 @@ fn a_ledger_keeps_the_limit_across_runs_and_revocation_and_reenrollment() {
     let limited = agent_code("1005");
     assert_eq!(limited.status, Some(2));
     assert!(limited.stderr.contains("rate limit"), "{}", limited.stderr);
+    // Core's retry time: the oldest issuance in the window (1003) plus the hour.
+    assert!(
+        limited.stderr.contains("next code possible at 4603"),
+        "{}",
+        limited.stderr
+    );
+}
+
+#[test]
+fn reenroll_signs_with_the_signing_key_and_only_its_public_key_trusts_the_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    let (key, signing, other) = (path("master.key"), path("signing.key"), path("other.key"));
+    ok(&["keygen", "--out", &key]);
+    let public = |file: &str| {
+        let made = ok(&["keygen", "--signing", "--out", file, "--json"]).stdout;
+        let made: serde_json::Value = serde_json::from_str(&made).unwrap();
+        made["public_key"].as_str().unwrap().to_owned()
+    };
+    let (vendor_public, other_public) = (public(&signing), public(&other));
+    let ledger = format!("sqlite:{}", path("ledger.db"));
+    let reenroll = |account: &str, signing_key: &str, more: &[&str]| {
+        let args = [
+            "reenroll",
+            "--ledger",
+            &ledger,
+            "--master-key",
+            &key,
+            "--account",
+            account,
+            "--reason",
+            "new phone",
+            "--signing-key",
+            signing_key,
+            "--time",
+            "1000",
+        ];
+        callsign(&[&args[..], more].concat())
+    };
+    // An unreadable signing key is refused before the epoch moves.
+    let missing = reenroll("customer-1", &path("missing.key"), &[]);
+    assert_eq!(missing.status, Some(2));
+    assert!(
+        missing.stderr.contains("--signing-key"),
+        "{}",
+        missing.stderr
+    );
+    let uri = ok_code(&reenroll("customer-1", &signing, &[]));
+    assert!(uri.contains("&epoch=1&") && uri.contains("&sig="), "{uri}");
+    let code = ok_code(&callsign(&[
+        "agent-code",
+        "--master-key",
+        &key,
+        "--account",
+        "customer-1",
+        "--ledger",
+        &ledger,
+        "--time",
+        "1001",
+        "--plain",
+    ]));
+    let verify = |pinned: &str| {
+        callsign(&[
+            "verify",
+            "--enrollment",
+            &uri,
+            "--code",
+            &code,
+            "--time",
+            "1001",
+            "--trusted-key",
+            pinned,
+        ])
+    };
+    let trusted = verify(&vendor_public);
+    assert_eq!(trusted.status, Some(0), "{}", trusted.stderr);
+    // A customer whose codes carry the check digit keeps it in the new enrollment.
+    let with_check = ok_code(&reenroll("customer-2", &signing, &["--check-digit"]));
+    assert!(with_check.contains("&check=damm&sig="), "{with_check}");
+    let refused = verify(&other_public);
+    assert_eq!(refused.status, Some(2));
+    assert!(
+        refused.stderr.contains("no pinned key verifies"),
+        "{}",
+        refused.stderr
+    );
 }
 
 fn ok_code(run: &Run) -> String {

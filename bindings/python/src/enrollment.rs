@@ -4,6 +4,7 @@
 use crate::convert;
 use crate::defaults;
 use crate::errors::BindingResult;
+use crate::signing::PySigningKey;
 use callsign::{Enrollment, EnrollmentTrust, ProfileParams};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -18,6 +19,20 @@ use pyo3::prelude::*;
 #[pyclass(frozen, module = "callsign", name = "Enrollment")]
 pub(crate) struct PyEnrollment {
     pub(crate) enrollment: Enrollment,
+}
+
+impl PyEnrollment {
+    /// `enrollment`, signed with `signing_key` when one is given.
+    pub(crate) fn signed_if(
+        enrollment: Enrollment,
+        signing_key: Option<&PySigningKey>,
+    ) -> BindingResult<PyEnrollment> {
+        let enrollment = match signing_key {
+            Some(key) => enrollment.signed(&key.key)?,
+            None => enrollment,
+        };
+        Ok(PyEnrollment { enrollment })
+    }
 }
 
 #[pymethods]

@@ -266,11 +266,7 @@ impl PyIssuer {
         signing_key: Option<&PySigningKey>,
     ) -> BindingResult<PyEnrollment> {
         let enrollment = self.issuer.enrollment(issuer_name, account_id)?;
-        let enrollment = match signing_key {
-            Some(key) => enrollment.signed(&key.key)?,
-            None => enrollment,
-        };
-        Ok(PyEnrollment { enrollment })
+        PyEnrollment::signed_if(enrollment, signing_key)
     }
 
     /// Revokes `account_id` (recorded under `agent_id` and `reason`): no issuer on the same
@@ -290,8 +286,10 @@ impl PyIssuer {
     }
 
     /// Re-enrolls `account_id` under a new epoch (recorded under `agent_id` and `reason`) and
-    /// returns the new enrollment; the old enrollment's device rejects every new code.
-    #[pyo3(signature = (issuer_name, account_id, *, agent_id, reason, time = None))]
+    /// returns the new enrollment, signed with `signing_key` (a `SigningKey`) when given; the
+    /// old enrollment's device rejects every new code.
+    #[pyo3(signature = (issuer_name, account_id, *, agent_id, reason, time = None, signing_key = None))]
+    #[allow(clippy::too_many_arguments, reason = "Python keyword arguments")]
     fn reenroll(
         &self,
         py: Python<'_>,
@@ -300,13 +298,14 @@ impl PyIssuer {
         agent_id: &str,
         reason: &str,
         time: Option<&Bound<'_, PyAny>>,
+        signing_key: Option<&PySigningKey>,
     ) -> BindingResult<PyEnrollment> {
         let now = convert::time_or_now(time)?;
         let enrollment = py.detach(|| {
             self.issuer
                 .reenroll(issuer_name, account_id, agent_id, reason, now)
         })?;
-        Ok(PyEnrollment { enrollment })
+        PyEnrollment::signed_if(enrollment, signing_key)
     }
 
     /// The account's current key epoch in the ledger.

@@ -52,6 +52,43 @@ def test_revoke_and_reenroll(tmp_path: Path) -> None:
     assert new.check(code, time=NOW).genuine
 
 
+def test_a_signed_reenrollment_is_trusted_under_the_signing_key_only(tmp_path: Path) -> None:
+    issuer = issuer_on(callsign.SqliteLedger(tmp_path / "ledger.db"), max_codes=10)
+    vendor, other = callsign.SigningKey.generate(), callsign.SigningKey.generate()
+    enrollment = issuer.reenroll(
+        "Bank", "acct", agent_id="supervisor", reason="new phone", time=NOW, signing_key=vendor
+    )
+    assert enrollment.signed and enrollment.epoch == 1
+    uri = enrollment.to_uri()
+    assert "&epoch=1&" in uri and "&sig=" in uri
+    read = callsign.Enrollment.from_uri(uri, trusted_keys=[vendor.public_key()])
+    assert (read.epoch, read.account_id) == (1, "acct")
+    app = callsign.Verifier(uri, trusted_keys=[vendor.public_key()])
+    assert app.check(issuer.issue("acct", agent_id="alice", ticket="T-1", time=NOW).code, time=NOW)
+    with pytest.raises(callsign.UntrustedEnrollmentError, match="no pinned key verifies"):
+        callsign.Enrollment.from_uri(uri, trusted_keys=[other.public_key()])
+    with pytest.raises(callsign.UntrustedEnrollmentError):
+        callsign.Verifier(uri, trusted_keys=[other.public_key()])
+    # Without a key the re-enrollment stays unsigned, and a pinning app refuses it.
+    unsigned = issuer.reenroll("Bank", "acct", agent_id="supervisor", reason="again", time=NOW)
+    assert not unsigned.signed and unsigned.epoch == 2
+    with pytest.raises(callsign.UntrustedEnrollmentError, match="not signed"):
+        callsign.Enrollment.from_uri(unsigned.to_uri(), trusted_keys=[vendor.public_key()])
+
+
+def test_rate_limited_error_carries_the_ledgers_retry_at(tmp_path: Path) -> None:
+    issuer = issuer_on(callsign.SqliteLedger(tmp_path / "ledger.db"))
+    for offset in (0, 5, 9):
+        issuer.issue("acct", agent_id="alice", ticket="T-1", time=NOW + offset)
+    with pytest.raises(callsign.RateLimitedError) as raised:
+        issuer.issue("acct", agent_id="alice", ticket="T-1", time=NOW + 20)
+    # The oldest issuance in the window (NOW) plus the window (600 s), as core computed it.
+    assert raised.value.retry_at == NOW + 600
+    assert f"next code possible at {NOW + 600}" in str(raised.value)
+    issuer.issue("acct", agent_id="alice", ticket="T-1", time=raised.value.retry_at)
+    assert callsign.RateLimitedError.retry_at is None
+
+
 def test_ledger_errors_are_typed(tmp_path: Path) -> None:
     ledger = callsign.SqliteLedger(tmp_path / "ledger.db")
     issuer = issuer_on(ledger)
