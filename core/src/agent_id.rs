@@ -3,6 +3,7 @@
 
 use crate::Error;
 use crate::issuer::MAX_AGENT_ID_LEN;
+use std::borrow::Cow;
 use unicode_normalization::UnicodeNormalization;
 use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCategory};
 
@@ -17,6 +18,12 @@ use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCa
 /// ([`Error::AuditFieldLength`] otherwise). Idempotent: a canonical id is its own canonical
 /// form. `Agent-7`, ` agent-7 ` and `ａｇｅｎｔ－７` are all `agent-7`.
 pub fn canonical_agent_id(agent_id: &str) -> Result<String, Error> {
+    canonical_agent_id_cow(agent_id).map(Cow::into_owned)
+}
+
+/// [`canonical_agent_id`], borrowing `agent_id` when it is canonical already (the issuance hot
+/// path: no allocation for the usual lowercase ASCII id).
+pub(crate) fn canonical_agent_id_cow(agent_id: &str) -> Result<Cow<'_, str>, Error> {
     if agent_id.len() > 4 * MAX_AGENT_ID_LEN {
         // Far too long whatever normalisation does; refused before any work.
         return Err(Error::AuditFieldLength {
@@ -24,6 +31,16 @@ pub fn canonical_agent_id(agent_id: &str) -> Result<String, Error> {
             len: agent_id.len(),
             max: MAX_AGENT_ID_LEN,
         });
+    }
+    if !agent_id.is_empty()
+        && agent_id.len() <= MAX_AGENT_ID_LEN
+        && agent_id
+            .bytes()
+            .all(|byte| byte.is_ascii_graphic() && !byte.is_ascii_uppercase())
+    {
+        // Printable ASCII without spaces or capitals: canonical as it is (NFKC leaves ASCII
+        // alone), in one pass and without a copy.
+        return Ok(Cow::Borrowed(agent_id));
     }
     if agent_id.bytes().all(|byte| byte.is_ascii_graphic()) && !agent_id.is_empty() {
         // Printable ASCII without spaces: NFKC leaves it as it is, lowercase is ASCII's.
@@ -34,7 +51,7 @@ pub fn canonical_agent_id(agent_id: &str) -> Result<String, Error> {
                 max: MAX_AGENT_ID_LEN,
             });
         }
-        return Ok(agent_id.to_ascii_lowercase());
+        return Ok(Cow::Owned(agent_id.to_ascii_lowercase()));
     }
     if let Some((position, character)) = agent_id.chars().enumerate().find(|&(_, c)| refused(c)) {
         return Err(Error::InvalidAgentId {
@@ -61,7 +78,7 @@ pub fn canonical_agent_id(agent_id: &str) -> Result<String, Error> {
             max: MAX_AGENT_ID_LEN,
         });
     }
-    Ok(canonical)
+    Ok(Cow::Owned(canonical))
 }
 
 /// Characters no agent id may hold: the "Other" categories (control, format, surrogate,

@@ -221,17 +221,17 @@ impl PyTotp {
     }
 
     /// The code at `time` (int unix seconds or an aware datetime).
-    fn at(&self, time: &Bound<'_, PyAny>) -> BindingResult<String> {
-        Ok(self
-            .totp
-            .code_at(convert::unix_time(time)?)?
-            .as_str()
-            .to_owned())
+    fn at<'py>(&self, time: &Bound<'py, PyAny>) -> BindingResult<Bound<'py, PyString>> {
+        let code = self.totp.code_at(convert::unix_time(time)?)?;
+        Ok(PyString::new(time.py(), code.as_str()))
     }
 
     /// The code now, by the system clock.
-    fn now(&self) -> BindingResult<String> {
-        Ok(self.totp.code_now(&SystemClock)?.as_str().to_owned())
+    fn now<'py>(&self, py: Python<'py>) -> BindingResult<Bound<'py, PyString>> {
+        Ok(PyString::new(
+            py,
+            self.totp.code_now(&SystemClock)?.as_str(),
+        ))
     }
 
     /// The time step at `time` (now if omitted): floor((time - t0) / period).
@@ -391,8 +391,8 @@ impl PyHotp {
     }
 
     /// The code for `counter`.
-    fn at(&self, counter: u64) -> String {
-        self.hotp.code(counter).as_str().to_owned()
+    fn at<'py>(&self, py: Python<'py>, counter: u64) -> Bound<'py, PyString> {
+        PyString::new(py, self.hotp.code(counter).as_str())
     }
 
     /// Checks `code` against the counters from `behind` before to `ahead` after `counter`.
