@@ -36,10 +36,10 @@ pub(crate) fn canonical_agent_id_cow(agent_id: &str) -> Result<Cow<'_, str>, Err
         && agent_id.len() <= MAX_AGENT_ID_LEN
         && agent_id
             .bytes()
-            .all(|byte| byte.is_ascii_graphic() && !byte.is_ascii_uppercase())
+            .all(|byte| matches!(byte, b'!'..=b'@' | b'['..=b'~'))
     {
-        // Printable ASCII without spaces or capitals: canonical as it is (NFKC leaves ASCII
-        // alone), in one pass and without a copy.
+        // Printable ASCII without spaces or capitals (`!`..=`@` and `[`..=`~`): canonical as
+        // it is (NFKC leaves ASCII alone), in one pass and without a copy.
         return Ok(Cow::Borrowed(agent_id));
     }
     if agent_id.bytes().all(|byte| byte.is_ascii_graphic()) && !agent_id.is_empty() {
@@ -139,6 +139,38 @@ mod tests {
                 "{spelling:?}"
             );
         }
+    }
+
+    /// The issuance hot path borrows an id that is canonical already, and gives every other id
+    /// the same form the full normalisation gives (every printable ASCII byte tried).
+    #[test]
+    fn canonical_ascii_ids_are_borrowed_and_the_rest_normalised_as_before() {
+        use super::canonical_agent_id_cow;
+        use std::borrow::Cow;
+        let longest = "x".repeat(128);
+        for id in [
+            "agent-7",
+            "a",
+            "!@[`{~",
+            "jane.doe@example",
+            longest.as_str(),
+        ] {
+            assert!(
+                matches!(canonical_agent_id_cow(id), Ok(Cow::Borrowed(borrowed)) if borrowed == id),
+                "{id:?}"
+            );
+        }
+        for byte in 0x21u8..=0x7e {
+            let id = format!("agent{}", char::from(byte));
+            let expected = id.to_ascii_lowercase();
+            assert_eq!(canonical_agent_id_cow(&id).unwrap(), expected, "{id:?}");
+            assert_eq!(
+                matches!(canonical_agent_id_cow(&id), Ok(Cow::Borrowed(_))),
+                !byte.is_ascii_uppercase(),
+                "{id:?}"
+            );
+        }
+        assert_eq!(canonical_agent_id_cow("Agent 7").unwrap(), "agent 7");
     }
 
     #[test]
