@@ -64,7 +64,7 @@ have_python=0
 if [ -x "$python" ] && "$python" -c 'import callsign, pyotp' 2>/dev/null; then
   have_python=1
   while IFS=$'\t' read -r case floor what; do
-    measure "$case" "$python" "$python_cases"
+    measure "$case" env PYTHONHASHSEED=0 "$python" "$python_cases"
     rows+=("$case"$'\t'"$floor"$'\t'"$what")
   done < <("$python" "$python_cases" list)
 fi

@@ -22,16 +22,9 @@ pub fn canonical_agent_id(agent_id: &str) -> Result<String, Error> {
 }
 
 /// [`canonical_agent_id`], borrowing `agent_id` when it is canonical already (the issuance hot
-/// path: no allocation for the usual lowercase ASCII id).
+/// path: no allocation for the usual lowercase ASCII id, and no call into the normalisation).
+#[inline]
 pub(crate) fn canonical_agent_id_cow(agent_id: &str) -> Result<Cow<'_, str>, Error> {
-    if agent_id.len() > 4 * MAX_AGENT_ID_LEN {
-        // Far too long whatever normalisation does; refused before any work.
-        return Err(Error::AuditFieldLength {
-            field: "agent id",
-            len: agent_id.len(),
-            max: MAX_AGENT_ID_LEN,
-        });
-    }
     if !agent_id.is_empty()
         && agent_id.len() <= MAX_AGENT_ID_LEN
         && agent_id
@@ -42,6 +35,19 @@ pub(crate) fn canonical_agent_id_cow(agent_id: &str) -> Result<Cow<'_, str>, Err
         // it is (NFKC leaves ASCII alone), in one pass and without a copy.
         return Ok(Cow::Borrowed(agent_id));
     }
+    normalised_agent_id(agent_id).map(Cow::Owned)
+}
+
+/// The canonical form of an id that is not canonical ASCII already.
+fn normalised_agent_id(agent_id: &str) -> Result<String, Error> {
+    if agent_id.len() > 4 * MAX_AGENT_ID_LEN {
+        // Far too long whatever normalisation does; refused before any work.
+        return Err(Error::AuditFieldLength {
+            field: "agent id",
+            len: agent_id.len(),
+            max: MAX_AGENT_ID_LEN,
+        });
+    }
     if agent_id.bytes().all(|byte| byte.is_ascii_graphic()) && !agent_id.is_empty() {
         // Printable ASCII without spaces: NFKC leaves it as it is, lowercase is ASCII's.
         if agent_id.len() > MAX_AGENT_ID_LEN {
@@ -51,7 +57,7 @@ pub(crate) fn canonical_agent_id_cow(agent_id: &str) -> Result<Cow<'_, str>, Err
                 max: MAX_AGENT_ID_LEN,
             });
         }
-        return Ok(Cow::Owned(agent_id.to_ascii_lowercase()));
+        return Ok(agent_id.to_ascii_lowercase());
     }
     if let Some((position, character)) = agent_id.chars().enumerate().find(|&(_, c)| refused(c)) {
         return Err(Error::InvalidAgentId {
@@ -78,7 +84,7 @@ pub(crate) fn canonical_agent_id_cow(agent_id: &str) -> Result<Cow<'_, str>, Err
             max: MAX_AGENT_ID_LEN,
         });
     }
-    Ok(Cow::Owned(canonical))
+    Ok(canonical)
 }
 
 /// Characters no agent id may hold: the "Other" categories (control, format, surrogate,

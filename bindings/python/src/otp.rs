@@ -18,7 +18,7 @@ pub(crate) fn hotp<'py>(
     algorithm: &str,
 ) -> BindingResult<Bound<'py, PyString>> {
     let hotp = Hotp::from_secret_bytes(secret, convert::algorithm(algorithm)?, digits)?;
-    Ok(PyString::new(py, hotp.code(counter).as_str()))
+    Ok(code_text(py, &hotp.code(counter))?)
 }
 
 /// The RFC 6238 TOTP code of `secret` (raw bytes) at unix time `time` (T0 = 0).
@@ -34,7 +34,13 @@ pub(crate) fn totp<'py>(
 ) -> BindingResult<Bound<'py, PyString>> {
     let time = convert::unix_time(time)?;
     let totp = Totp::from_secret_bytes(secret, convert::algorithm(algorithm)?, digits, period)?;
-    Ok(PyString::new(py, totp.code_at(time)?.as_str()))
+    Ok(code_text(py, &totp.code_at(time)?)?)
+}
+
+/// A code as a Python `str`, straight from its ASCII digits: Python decodes them once, with no
+/// UTF-8 check on the Rust side first (the hot path of `TOTP.at()` and `totp()`).
+pub(crate) fn code_text<'py>(py: Python<'py>, code: &Code) -> PyResult<Bound<'py, PyString>> {
+    PyString::from_bytes(py, code.as_bytes())
 }
 
 /// A fresh random secret of the length recommended for `algorithm` (20, 32 or 64 bytes).
@@ -223,15 +229,12 @@ impl PyTotp {
     /// The code at `time` (int unix seconds or an aware datetime).
     fn at<'py>(&self, time: &Bound<'py, PyAny>) -> BindingResult<Bound<'py, PyString>> {
         let code = self.totp.code_at(convert::unix_time(time)?)?;
-        Ok(PyString::new(time.py(), code.as_str()))
+        Ok(code_text(time.py(), &code)?)
     }
 
     /// The code now, by the system clock.
     fn now<'py>(&self, py: Python<'py>) -> BindingResult<Bound<'py, PyString>> {
-        Ok(PyString::new(
-            py,
-            self.totp.code_now(&SystemClock)?.as_str(),
-        ))
+        Ok(code_text(py, &self.totp.code_now(&SystemClock)?)?)
     }
 
     /// The time step at `time` (now if omitted): floor((time - t0) / period).
@@ -391,8 +394,8 @@ impl PyHotp {
     }
 
     /// The code for `counter`.
-    fn at<'py>(&self, py: Python<'py>, counter: u64) -> Bound<'py, PyString> {
-        PyString::new(py, self.hotp.code(counter).as_str())
+    fn at<'py>(&self, py: Python<'py>, counter: u64) -> PyResult<Bound<'py, PyString>> {
+        code_text(py, &self.hotp.code(counter))
     }
 
     /// Checks `code` against the counters from `behind` before to `ahead` after `counter`.
