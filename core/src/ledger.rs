@@ -376,6 +376,9 @@ impl RateSlot {
     }
 }
 
+/// One agent's issue times within the rate limit's window, oldest first, behind its own lock.
+type AgentTimes = Arc<Mutex<VecDeque<u64>>>;
+
 /// Today's single-process ledger: the rate limit and account lifecycles in memory, the audit
 /// trail in memory ([`MemoryLedger::new`]) or handed to an [`AuditSink`]
 /// ([`MemoryLedger::with_sink`]: a JSON-lines file or a callable). Nothing survives the
@@ -388,7 +391,7 @@ pub struct MemoryLedger {
     /// own lock from the check to the record, so two issuances of one agent never both fit.
     /// foldhash (randomly seeded) rather than `SipHash`: looked up on every rate-limited
     /// issuance, and keyed by the vendor's own staff ids.
-    agents: Mutex<HashMap<String, Arc<Mutex<VecDeque<u64>>>, foldhash::fast::RandomState>>,
+    agents: Mutex<HashMap<String, AgentTimes, foldhash::fast::RandomState>>,
     /// Per account: the customer-check state. One lock over all accounts, held from reading a
     /// state to storing the next one.
     customers: Mutex<HashMap<String, CustomerState>>,
@@ -466,7 +469,7 @@ impl MemoryLedger {
     }
 
     /// The issue times of `agent_id`, created empty on its first issuance.
-    fn agent(&self, agent_id: &str) -> Arc<Mutex<VecDeque<u64>>> {
+    fn agent(&self, agent_id: &str) -> AgentTimes {
         let mut agents = self.agents.lock().unwrap_or_else(PoisonError::into_inner);
         match agents.get(agent_id) {
             Some(agent) => Arc::clone(agent),

@@ -1,7 +1,7 @@
 //! The fixtures shared by the criterion benches (benches/) and the instruction-count runner
 //! (examples/callgrind.rs, driven by scripts/callgrind.sh): the same keys, times and issuers,
 //! and the physical-limit rows, bare compressions through the functions core's HMAC calls.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
 
 use callsign::{
     AuditError, AuditSink, IssuanceEvent, IssueRequest, Issuer, IssuerConfig, MasterKey,
@@ -104,12 +104,11 @@ pub fn four_sha1_compressions(state: &[u32; 5], blocks: &[[u8; 64]; 4]) -> [u32;
 }
 
 /// Inputs for the bare compressions: any states and blocks do, the work does not depend on
-/// them.
-pub fn compression_inputs() -> ([[u32; 8]; 2], [[u8; 64]; 2], [u32; 5], [[u8; 64]; 4]) {
-    (
-        [[0x6a09_e667; 8]; 2],
-        [[0x36; 64]; 2],
-        [0x6745_2301; 5],
-        [[0x5c; 64]; 4],
-    )
-}
+/// them. Two SHA-256 states (inner, outer) and their blocks.
+pub const SHA256_STATES: [[u32; 8]; 2] = [[0x6a09_e667; 8]; 2];
+/// The two SHA-256 blocks.
+pub const SHA256_BLOCKS: [[u8; 64]; 2] = [[0x36; 64]; 2];
+/// The SHA-1 state.
+pub const SHA1_STATE: [u32; 5] = [0x6745_2301; 5];
+/// The four SHA-1 blocks.
+pub const SHA1_BLOCKS: [[u8; 64]; 4] = [[0x5c; 64]; 4];
