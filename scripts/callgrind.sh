@@ -22,6 +22,8 @@ case $target_dir in /*) ;; *) target_dir=$root/$target_dir ;; esac
 calls=${1:-2000}
 few=10
 python=${PYTHON:-$target_dir/python/test-venv/bin/python}
+# Python's string hashing is randomised per process; fixed, its dict lookups count the same.
+export PYTHONHASHSEED=0
 command -v valgrind >/dev/null || { echo "callgrind.sh: valgrind is not installed" >&2; exit 1; }
 
 cargo build --quiet --release --locked -p callsign-bench --example callgrind
@@ -46,6 +48,10 @@ measure() {
   local base more
   base=$(instructions "$@" "$case" "$few")
   more=$(instructions "$@" "$case" "$((few + calls))")
+  if [ -z "$base" ] || [ -z "$more" ] || [ "$more" -le "$base" ]; then
+    echo "callgrind.sh: no count for $case (${*})" >&2
+    exit 1
+  fi
   per_call[$case]=$(((more - base) / calls))
 }
 
@@ -64,7 +70,7 @@ have_python=0
 if [ -x "$python" ] && "$python" -c 'import callsign, pyotp' 2>/dev/null; then
   have_python=1
   while IFS=$'\t' read -r case floor what; do
-    measure "$case" env PYTHONHASHSEED=0 "$python" "$python_cases"
+    measure "$case" "$python" "$python_cases"
     rows+=("$case"$'\t'"$floor"$'\t'"$what")
   done < <("$python" "$python_cases" list)
 fi
