@@ -39,6 +39,7 @@ macro_rules! kind_exceptions {
                 class.setattr("kind", ErrorKind::$kind.as_str())?;
                 module.add(stringify!($name), class)?;
             )+
+            RateLimitedError::type_object(py).setattr("retry_at", py.None())?;
             module.add("NaiveDatetimeError", NaiveDatetimeError::type_object(py))?;
             NaiveDatetimeError::type_object(py).setattr("kind", "naive_datetime")?;
             Ok(())
@@ -59,7 +60,7 @@ kind_exceptions! {
     InvalidUri => InvalidUriError: "An otpauth:// or callsign://enroll URI is malformed.",
     InvalidMasterKey => InvalidMasterKeyError: "The master key is not 32 to 64 bytes long.",
     InvalidIdentifier => InvalidIdentifierError: "An account id, agent id or ticket is empty or too long.",
-    RateLimited => RateLimitedError: "The agent reached the rate limit; no code was issued.",
+    RateLimited => RateLimitedError: "The agent reached the rate limit; no code was issued. `retry_at` is the unix time at which the agent may issue again (None for a batch larger than the limit allows in any window).",
     AuditFailed => AuditFailedError: "The audit sink failed; no code was issued.",
     InvalidState => InvalidStateError: "A verifier state blob is corrupt or belongs to another enrollment.",
     AccountRevoked => AccountRevokedError: "The account is revoked; no code was issued.",
@@ -104,9 +105,17 @@ impl From<PyErr> for BindingError {
 impl From<BindingError> for PyErr {
     fn from(error: BindingError) -> PyErr {
         match error {
-            BindingError::Core(error) => {
-                Python::attach(|py| PyErr::from_type(class_of(py, error.kind()), error.to_string()))
-            }
+            BindingError::Core(error) => Python::attach(|py| {
+                let exception = PyErr::from_type(class_of(py, error.kind()), error.to_string());
+                if let callsign::Error::RateLimited { retry_at, .. } = error {
+                    // Core's value, on the instance; the class says None (a batch that can
+                    // never fit the limit has no time to retry at).
+                    if let Err(failed) = exception.value(py).setattr("retry_at", retry_at) {
+                        return failed;
+                    }
+                }
+                exception
+            }),
             BindingError::Python(error) => error,
         }
     }
