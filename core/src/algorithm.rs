@@ -49,11 +49,14 @@ impl core::str::FromStr for Algorithm {
     fn from_str(name: &str) -> Result<Self, Error> {
         // The canonical spellings first, as whole-string compares: the one-shot functions of
         // the bindings parse their default ("sha1") on every call.
-        match name {
-            "sha1" | "SHA1" => return Ok(Algorithm::Sha1),
-            "sha256" | "SHA256" => return Ok(Algorithm::Sha256),
-            "sha512" | "SHA512" => return Ok(Algorithm::Sha512),
-            _ => {}
+        if let "sha1" | "SHA1" = name {
+            return Ok(Algorithm::Sha1);
+        }
+        if let "sha256" | "SHA256" = name {
+            return Ok(Algorithm::Sha256);
+        }
+        if let "sha512" | "SHA512" = name {
+            return Ok(Algorithm::Sha512);
         }
         // Compared in place: no allocation on the per-call path of the one-shot functions.
         let names: [(&str, &str, Algorithm); 3] = [

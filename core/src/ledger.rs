@@ -447,10 +447,10 @@ impl MemoryLedger {
         outcome: AuditOutcome,
         epochs: &[u32],
     ) -> Result<(), Error> {
-        match (issuance.account_ids, epochs) {
-            ([account_id], [epoch]) => self.record(&[issuance.event(outcome, account_id, *epoch)]),
-            _ => self.record(&issuance.events(outcome, Some(epochs))),
+        if let ([account_id], [epoch]) = (issuance.account_ids, epochs) {
+            return self.record(&[issuance.event(outcome, account_id, *epoch)]);
         }
+        self.record(&issuance.events(outcome, Some(epochs)))
     }
 
     /// The issue times of `agent_id`, created empty on its first issuance.

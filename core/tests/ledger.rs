@@ -95,7 +95,7 @@ fn a_revocation_in_the_process_ledger_refuses_and_reenrollment_moves_the_epoch()
 
 /// Issuers whose clocks disagree hand the ledger times out of order: the window counts by
 /// time, not by arrival, and the retry time is that of the oldest issuance in it. (The ledger
-/// only sorts when a time arrives out of order; this pins that it still does.)
+/// sorts only when a time arrives out of order; this pins that it still does.)
 #[test]
 fn issue_times_out_of_order_still_count_oldest_first() {
     let config = IssuerConfig {
@@ -177,4 +177,32 @@ fn unlimited_issuances_do_not_count_towards_a_limited_issuer_sharing_the_ledger(
             .len(),
         7
     );
+}
+
+/// A call key cached (or held by an account handle) at the old epoch is never used after a
+/// re-enrollment: the next code is the new enrollment's code.
+#[test]
+fn codes_after_a_reenrollment_come_from_the_new_epoch_not_the_cached_key() {
+    let issuer = Issuer::new(
+        MasterKey::from_bytes(&[7; 32]).unwrap(),
+        IssuerConfig::default(),
+        Arc::new(FlakySink::default()),
+    )
+    .unwrap();
+    let request = IssueRequest {
+        account_id: "acct",
+        agent_id: "agent",
+        ticket: "T",
+    };
+    let old = issuer.issue(&request, 1000).unwrap();
+    let handle = issuer.account("acct").unwrap();
+    let enrollment = issuer
+        .reenroll("Bank", "acct", "supervisor", "new phone", 1001)
+        .unwrap();
+    let expected = callsign::agent_totp(enrollment.secret(), enrollment.params()).unwrap();
+    let new = issuer.issue(&request, 1000).unwrap();
+    assert_eq!(new.as_str(), expected.code_at(1000).unwrap().as_str());
+    assert_ne!(new.as_str(), old.as_str());
+    let through_handle = handle.issue("agent", "T", 1000).unwrap();
+    assert_eq!(through_handle.as_str(), new.as_str());
 }
