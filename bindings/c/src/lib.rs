@@ -15,6 +15,7 @@ mod boundary;
 mod error;
 mod ffi;
 mod ledger;
+mod messages;
 mod otp;
 mod otpauth;
 mod profile;
