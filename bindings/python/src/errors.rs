@@ -28,6 +28,7 @@ macro_rules! kind_exceptions {
 
         /// The name of a core error kind's exception class; `None` for a kind that this
         /// binding does not name yet.
+        #[cfg(test)]
         fn class_name(kind: ErrorKind) -> Option<&'static str> {
             match kind {
                 $(ErrorKind::$kind => Some(stringify!($name)),)+
