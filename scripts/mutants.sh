@@ -13,7 +13,8 @@
 # Exit status is cargo-mutants': 0 every mutant caught, 2 some missed, 3 some timed out,
 # 4 the unmutated tree failed. Missed mutants are listed in MUTANTS_OUT/mutants.out/missed.txt;
 # each must be killed by a test or listed with its reason in docs/mutants.md.
-# Equivalent mutants (no behaviour to test) are excluded in .cargo/mutants.toml.
+# Equivalent mutants (no behaviour to test) are excluded in .cargo/mutants.toml. Mutants are
+# built with the `mutants` profile (Cargo.toml: no debug info, opt-level 1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,5 +47,5 @@ case "$mode" in
 esac
 [ "${1:-}" = -- ] && shift
 [ -n "${MUTANTS_JOBS:-}" ] && selection+=(--jobs "$MUTANTS_JOBS")
-exec cargo mutants --package callsign --no-shuffle --timeout "${MUTANTS_TIMEOUT:-180}" \
+exec cargo mutants --package callsign --profile mutants --no-shuffle --timeout "${MUTANTS_TIMEOUT:-180}" \
   --output "${MUTANTS_OUT:-target/mutants}" "${selection[@]}" "$@"

@@ -16,6 +16,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 const MARKER: [u8; 32] = *b"\x8f\x13callsign-zeroize-marker\x7e\x21\x55\xaa\x01\x02\x03";
 /// The first 16 base32 characters of MARKER (the encoding of its first 10 bytes).
 const MARKER_BASE32_PREFIX: &[u8] = b"R4JWGYLMNRZWSZ3O";
+/// A code's digits and its grouped form, watched like the marker (codes are secrets too).
+const CODE_MARKER: &[u8] = b"97318642";
+const GROUPED_CODE_MARKER: &[u8] = b"9731 8642";
 
 static WATCHING: AtomicBool = AtomicBool::new(false);
 static DIRTY_FREES: AtomicUsize = AtomicUsize::new(0);
@@ -39,7 +42,11 @@ unsafe impl GlobalAlloc for CheckingAllocator {
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         if WATCHING.load(Ordering::SeqCst) {
             let block = unsafe { std::slice::from_raw_parts(ptr, layout.size()) };
-            if contains(block, &MARKER[..16]) || contains(block, MARKER_BASE32_PREFIX) {
+            if contains(block, &MARKER[..16])
+                || contains(block, MARKER_BASE32_PREFIX)
+                || contains(block, CODE_MARKER)
+                || contains(block, GROUPED_CODE_MARKER)
+            {
                 DIRTY_FREES.fetch_add(1, Ordering::SeqCst);
             }
         }
@@ -86,6 +93,11 @@ fn secrets_are_wiped_before_their_memory_is_freed() {
         drop(plain);
     });
     assert_eq!(control, 1, "the detector must see an unwiped buffer");
+    let code_control = dirty_frees(|| {
+        drop(std::hint::black_box(Box::new(*b"97318642")));
+        drop(std::hint::black_box(Box::new(*b"9731 8642")));
+    });
+    assert_eq!(code_control, 2, "the detector must see unwiped code digits");
 
     let leaks = dirty_frees(|| {
         let secret = callsign::Secret::from_bytes(&MARKER).unwrap();
@@ -111,7 +123,11 @@ fn secrets_are_wiped_before_their_memory_is_freed() {
         let otpauth_text = otpauth.to_uri_string().unwrap();
         let reparsed = callsign::OtpAuthUri::parse(&otpauth_text).unwrap();
         drop((secret, clone, encoded, decoded, totp, master, master_clone));
+        // Codes live on the stack; boxed, their drop is what wipes them before the free.
+        let code = Box::new(callsign::Code::parse_entry("9731 8642", 8).unwrap());
+        let grouped = Box::new(code.grouped());
         drop((enrollment, uri, parsed, otpauth, otpauth_text, reparsed));
+        drop((std::hint::black_box(code), std::hint::black_box(grouped)));
     });
     assert_eq!(
         leaks, 0,
