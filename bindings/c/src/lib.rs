@@ -35,8 +35,8 @@ mod text;
 mod timing;
 mod verifier;
 
-pub use error::callsign_result;
 pub use audit::*;
+pub use error::callsign_result;
 pub use ledger::*;
 pub use messages::*;
 pub use otp::*;
