@@ -10,10 +10,11 @@ export CARGO_TERM_COLOR=never
 
 cargo build -p callsign-ledger --bins --tests --locked -q
 source scripts/postgres-cluster.sh
-for db in contract schema processes faults; do psql_admin -c "CREATE DATABASE $db"; done
+for db in contract schema chain processes faults; do psql_admin -c "CREATE DATABASE $db"; done
 
 echo "--- contract suite: memory, SQLite (always) and PostgreSQL"
 CALLSIGN_TEST_POSTGRES="$url/contract" CALLSIGN_TEST_POSTGRES_SCHEMA="$url/schema" \
+  CALLSIGN_TEST_POSTGRES_CHAIN="$url/chain" \
   cargo test -p callsign-ledger --locked -q --test contract -- --include-ignored
 echo "--- multi-process tests: PostgreSQL and SQLite"
 CALLSIGN_TEST_POSTGRES="$url/processes" CALLSIGN_TEST_POSTGRES_FAULTS="$url/faults" \

@@ -1,8 +1,6 @@
 //! The audit trail of code issuance: events, the sink trait, and sinks for JSON lines.
 
-use crate::audit_chain::{
-    AUDIT_CHAIN_LEN, AUDIT_CHAIN_START, AuditRecord, audit_chain_hash, parse_audit_chain_hex,
-};
+use crate::audit_chain::{AUDIT_CHAIN_LEN, AUDIT_CHAIN_START, AuditRecord, parse_audit_chain_hex};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::io::{Seek, Write};
@@ -320,18 +318,22 @@ impl ChainHeads {
     /// The chain hash of each event, in order, chained per agent onto the heads; the heads
     /// themselves move only through [`ChainHeads::commit`], once the records are stored.
     fn chain<'e>(&self, events: &'e [IssuanceEvent<'e>]) -> Vec<(&'e str, [u8; AUDIT_CHAIN_LEN])> {
-        let mut moved: HashMap<&str, [u8; AUDIT_CHAIN_LEN]> = HashMap::new();
+        let chains = crate::audit_chain_batch(events, |agent_id| {
+            Ok::<_, core::convert::Infallible>(
+                self.heads
+                    .get(agent_id)
+                    .copied()
+                    .unwrap_or(AUDIT_CHAIN_START),
+            )
+        });
+        let chains = match chains {
+            Ok(chains) => chains,
+            Err(never) => match never {},
+        };
         events
             .iter()
-            .map(|event| {
-                let previous = moved
-                    .get(event.agent_id)
-                    .or_else(|| self.heads.get(event.agent_id))
-                    .unwrap_or(&AUDIT_CHAIN_START);
-                let hash = audit_chain_hash(previous, event);
-                moved.insert(event.agent_id, hash);
-                (event.agent_id, hash)
-            })
+            .map(|event| event.agent_id)
+            .zip(chains)
             .collect()
     }
 

@@ -53,6 +53,32 @@ pub fn audit_chain_hash(
     hash.finalize().into()
 }
 
+/// The chain hash of each event of a batch, in order: each event is chained onto the hash
+/// before it of the same agent, which is the one computed earlier in this batch or, for an
+/// agent's first event in the batch, `head(agent_id)` (the last hash stored for the agent,
+/// [`AUDIT_CHAIN_START`] when none). Every sink and ledger chains its records through this
+/// function, inside whatever keeps an agent's records in order (a lock, a transaction).
+pub fn audit_chain_batch<E>(
+    events: &[IssuanceEvent<'_>],
+    mut head: impl FnMut(&str) -> Result<[u8; AUDIT_CHAIN_LEN], E>,
+) -> Result<Vec<[u8; AUDIT_CHAIN_LEN]>, E> {
+    let mut moved: Vec<(&str, [u8; AUDIT_CHAIN_LEN])> = Vec::new();
+    let mut chains = Vec::with_capacity(events.len());
+    for event in events {
+        let index =
+            if let Some(index) = moved.iter().position(|(agent, _)| *agent == event.agent_id) {
+                index
+            } else {
+                moved.push((event.agent_id, head(event.agent_id)?));
+                moved.len() - 1
+            };
+        let hash = audit_chain_hash(&moved[index].1, event);
+        moved[index].1 = hash;
+        chains.push(hash);
+    }
+    Ok(chains)
+}
+
 /// Lowercase hex of a chain hash, as it appears in the `chain` field of a JSON line.
 pub fn audit_chain_hex(hash: &[u8; AUDIT_CHAIN_LEN]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -84,8 +110,10 @@ pub fn parse_audit_chain_hex(text: &str) -> Option<[u8; AUDIT_CHAIN_LEN]> {
     Some(hash)
 }
 
-/// One record of a JSON-lines audit file, as read back.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+/// One audit record as read back: a line of a JSON-lines audit file, or a row of a
+/// [`Ledger`](crate::Ledger) ([`LedgerRecord`](crate::LedgerRecord) is this type), each with
+/// the chain hash stored with it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AuditRecord {
     /// Unix time of the request, in seconds.
@@ -102,11 +130,25 @@ pub struct AuditRecord {
     pub step: u64,
     /// The key epoch.
     pub epoch: u32,
-    /// The chain hash, 64 lowercase hex digits.
+    /// The chain hash, 64 lowercase hex digits (empty for a ledger row stored without one).
     pub chain: String,
 }
 
 impl AuditRecord {
+    /// The record of `event` stored with chain hash `chain`.
+    pub fn new(event: &IssuanceEvent<'_>, chain: &[u8; AUDIT_CHAIN_LEN]) -> AuditRecord {
+        AuditRecord {
+            time: event.time,
+            outcome: event.outcome,
+            account_id: event.account_id.to_owned(),
+            agent_id: event.agent_id.to_owned(),
+            ticket: event.ticket.to_owned(),
+            step: event.step,
+            epoch: event.epoch,
+            chain: audit_chain_hex(chain),
+        }
+    }
+
     /// Parses one line (without its newline).
     pub fn parse(line: &str) -> Result<AuditRecord, String> {
         serde_json::from_str(line).map_err(|error| error.to_string())
@@ -129,7 +171,8 @@ impl AuditRecord {
 /// The first place where an audit file's chain does not hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditChainBreak {
-    /// The line number (1-based) of the first record that does not verify.
+    /// Where the first record that does not verify is: its line number (1-based) in a file,
+    /// its row id in a ledger.
     pub line: u64,
     /// The agent whose chain breaks there, when the line could be read.
     pub agent_id: Option<String>,
@@ -193,6 +236,30 @@ impl AuditChainVerifier {
     /// Checks the next record (`chain` as stored with it); false once the chain is broken.
     pub fn check(&mut self, event: &IssuanceEvent<'_>, chain: &[u8; AUDIT_CHAIN_LEN]) -> bool {
         self.position += 1;
+        self.check_here(event, chain)
+    }
+
+    /// Checks the next record as read back (its `chain` field parsed here), naming it by
+    /// `position` (a ledger's row id) instead of its count when a break is reported; false
+    /// once the chain is broken.
+    pub fn check_record(&mut self, record: &AuditRecord, position: Option<u64>) -> bool {
+        self.position = position.unwrap_or(self.position + 1);
+        if let Some(chain) = parse_audit_chain_hex(&record.chain) {
+            self.check_here(&record.event(), &chain)
+        } else {
+            self.broken(
+                Some(record.agent_id.clone()),
+                if record.chain.is_empty() {
+                    "the record has no chain hash".to_owned()
+                } else {
+                    "the chain field is not 64 lowercase hex digits".to_owned()
+                },
+            );
+            false
+        }
+    }
+
+    fn check_here(&mut self, event: &IssuanceEvent<'_>, chain: &[u8; AUDIT_CHAIN_LEN]) -> bool {
         if self.report.first_break.is_some() {
             return false;
         }
@@ -232,6 +299,17 @@ impl AuditChainVerifier {
     /// Reports the next record as unreadable (a break, unless one came before).
     pub fn unreadable(&mut self, agent_id: Option<String>, reason: String) {
         self.position += 1;
+        self.broken(agent_id, reason);
+    }
+
+    /// Reports the record at `position` (a ledger's row id) as unreadable (a break, unless one
+    /// came before).
+    pub fn unreadable_at(&mut self, position: u64, agent_id: Option<String>, reason: String) {
+        self.position = position;
+        self.broken(agent_id, reason);
+    }
+
+    fn broken(&mut self, agent_id: Option<String>, reason: String) {
         if self.report.first_break.is_none() {
             self.report.first_break = Some(AuditChainBreak {
                 line: self.position,
@@ -271,14 +349,7 @@ pub fn verify_audit_chain(reader: impl BufRead) -> std::io::Result<AuditChainRep
                 break;
             }
         };
-        let Some(stored) = parse_audit_chain_hex(&record.chain) else {
-            verifier.unreadable(
-                Some(record.agent_id),
-                "the chain field is not 64 lowercase hex digits".to_owned(),
-            );
-            break;
-        };
-        if !verifier.check(&record.event(), &stored) {
+        if !verifier.check_record(&record, None) {
             break;
         }
     }

@@ -348,7 +348,8 @@ impl Issuer {
         Ok(self.ledger.account(account_id, self.config.epoch)?.epoch)
     }
 
-    /// Audit records from the ledger, for supervisors; an agent id in the query is taken in
+    /// Audit records from the ledger, for supervisors: the newest `query.limit` matching
+    /// records, newest first ([`Ledger::audit_events`]); an agent id in the query is taken in
     /// its canonical form.
     pub fn audit_events(&self, query: &AuditQuery<'_>) -> Result<Vec<LedgerRecord>, Error> {
         let agent_id = query

@@ -14,6 +14,10 @@
 
 use crate::Error;
 use crate::audit::{AuditOutcome, AuditSink, IssuanceEvent};
+use crate::audit_chain::{
+    AUDIT_CHAIN_LEN, AUDIT_CHAIN_START, AuditChainReport, AuditChainVerifier, AuditRecord,
+    audit_chain_batch,
+};
 use crate::inbound::{CustomerCheck, CustomerState, CustomerVerdict, decide_customer};
 use crate::issuer::RateLimit;
 use std::collections::{HashMap, VecDeque};
@@ -200,7 +204,8 @@ pub struct AuditQuery<'a> {
     pub since: Option<u64>,
     /// Only records before this unix time.
     pub until: Option<u64>,
-    /// At most this many records (1..=[`MAX_AUDIT_QUERY_LIMIT`]), the oldest first.
+    /// At most this many records (1..=[`MAX_AUDIT_QUERY_LIMIT`]): the newest ones, newest
+    /// first (by time, then by the order they were stored in).
     pub limit: usize,
 }
 
@@ -240,53 +245,9 @@ impl AuditQuery<'_> {
     }
 }
 
-/// One audit record read back from a ledger: the owned form of an [`IssuanceEvent`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct LedgerRecord {
-    /// Unix time, in seconds.
-    pub time: u64,
-    /// What happened.
-    pub outcome: AuditOutcome,
-    /// The account.
-    pub account_id: String,
-    /// The agent.
-    pub agent_id: String,
-    /// The ticket or reason.
-    pub ticket: String,
-    /// The time step of the code (0 for account changes).
-    pub step: u64,
-    /// The account's key epoch.
-    pub epoch: u32,
-}
-
-impl LedgerRecord {
-    /// The record as an event.
-    pub fn event(&self) -> IssuanceEvent<'_> {
-        IssuanceEvent {
-            time: self.time,
-            outcome: self.outcome,
-            account_id: &self.account_id,
-            agent_id: &self.agent_id,
-            ticket: &self.ticket,
-            step: self.step,
-            epoch: self.epoch,
-        }
-    }
-}
-
-impl From<&IssuanceEvent<'_>> for LedgerRecord {
-    fn from(event: &IssuanceEvent<'_>) -> LedgerRecord {
-        LedgerRecord {
-            time: event.time,
-            outcome: event.outcome,
-            account_id: event.account_id.to_owned(),
-            agent_id: event.agent_id.to_owned(),
-            ticket: event.ticket.to_owned(),
-            step: event.step,
-            epoch: event.epoch,
-        }
-    }
-}
+/// One audit record read back from a ledger: the event and the chain hash stored with it
+/// (the same type as a record of a JSON-lines audit file).
+pub type LedgerRecord = AuditRecord;
 
 /// Where a fleet of issuers keeps audit, rate limits and account lifecycles. Implementations
 /// must make [`Ledger::issue`] atomic per agent across every issuer that shares the ledger,
@@ -305,8 +266,19 @@ pub trait Ledger: Send + Sync + core::fmt::Debug {
     /// An account's epoch and revocation.
     fn account(&self, account_id: &str, base_epoch: u32) -> Result<AccountState, Error>;
 
-    /// Audit records matching `query`, the oldest first.
+    /// The newest `query.limit` audit records matching `query`, newest first (by time, then by
+    /// the order they were stored in), each with its chain hash.
     fn audit_events(&self, query: &AuditQuery<'_>) -> Result<Vec<LedgerRecord>, Error>;
+
+    /// Walks the whole audit trail in the order it was stored and checks every record's chain
+    /// hash against the agent's record before it ([`AuditChainVerifier`]); a break names the
+    /// record by its row id (1-based position for the in-memory ledger) and its agent. An
+    /// error means the trail could not be read, never that it is broken.
+    ///
+    /// The default answers [`LedgerFault::Unsupported`] (a ledger whose audit went to a sink).
+    fn verify_chain(&self) -> Result<AuditChainReport, Error> {
+        Err(LedgerFault::Unsupported.error("this ledger cannot read its audit trail back"))
+    }
 
     /// Decides a customer check (Addition A) and records it, in one atomic step per account
     /// across every issuer sharing the ledger: a revoked account gives
@@ -393,8 +365,16 @@ pub struct MemoryLedger {
 }
 
 enum MemoryAudit {
-    Kept(Mutex<Vec<LedgerRecord>>),
+    Kept(Mutex<KeptAudit>),
     Sink(Arc<dyn AuditSink>),
+}
+
+/// The records of an in-memory audit trail, in the order stored, and each agent's last chain
+/// hash.
+#[derive(Default)]
+struct KeptAudit {
+    records: Vec<AuditRecord>,
+    heads: HashMap<String, [u8; AUDIT_CHAIN_LEN]>,
 }
 
 impl core::fmt::Debug for MemoryAudit {
@@ -416,7 +396,7 @@ impl MemoryLedger {
     /// A ledger that keeps its audit records in memory (readable with
     /// [`Ledger::audit_events`]).
     pub fn new() -> MemoryLedger {
-        MemoryLedger::with_audit(MemoryAudit::Kept(Mutex::new(Vec::new())))
+        MemoryLedger::with_audit(MemoryAudit::Kept(Mutex::default()))
     }
 
     /// A ledger that hands its audit records to `sink` (they cannot be read back through the
@@ -436,11 +416,16 @@ impl MemoryLedger {
 
     fn record(&self, events: &[IssuanceEvent<'_>]) -> Result<(), Error> {
         match &self.audit {
-            MemoryAudit::Kept(records) => {
-                records
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .extend(events.iter().map(LedgerRecord::from));
+            MemoryAudit::Kept(kept) => {
+                let mut kept = kept.lock().unwrap_or_else(PoisonError::into_inner);
+                let KeptAudit { records, heads } = &mut *kept;
+                let chains = audit_chain_batch(events, |agent_id| {
+                    Ok::<_, Error>(heads.get(agent_id).copied().unwrap_or(AUDIT_CHAIN_START))
+                })?;
+                for (event, chain) in events.iter().zip(&chains) {
+                    records.push(AuditRecord::new(event, chain));
+                    heads.insert(event.agent_id.to_owned(), *chain);
+                }
                 Ok(())
             }
             MemoryAudit::Sink(sink) => sink.record(events).map_err(|error| Error::AuditFailed {
@@ -568,19 +553,38 @@ impl Ledger for MemoryLedger {
     fn audit_events(&self, query: &AuditQuery<'_>) -> Result<Vec<LedgerRecord>, Error> {
         query.check()?;
         match &self.audit {
-            MemoryAudit::Kept(records) => {
-                let records = records.lock().unwrap_or_else(PoisonError::into_inner);
-                let mut found: Vec<LedgerRecord> = records
+            MemoryAudit::Kept(kept) => {
+                let kept = kept.lock().unwrap_or_else(PoisonError::into_inner);
+                // Newest stored first, then a stable sort by time, newest first.
+                let mut found: Vec<&AuditRecord> = kept
+                    .records
                     .iter()
+                    .rev()
                     .filter(|record| query.matches(record))
-                    .cloned()
                     .collect();
-                found.sort_by_key(|record| record.time);
-                found.truncate(query.limit);
-                Ok(found)
+                found.sort_by_key(|record| core::cmp::Reverse(record.time));
+                Ok(found.into_iter().take(query.limit).cloned().collect())
             }
             MemoryAudit::Sink(_) => Err(LedgerFault::Unsupported.error(
                 "this ledger hands its audit records to a sink; read them where the sink keeps them",
+            )),
+        }
+    }
+
+    fn verify_chain(&self) -> Result<AuditChainReport, Error> {
+        match &self.audit {
+            MemoryAudit::Kept(kept) => {
+                let kept = kept.lock().unwrap_or_else(PoisonError::into_inner);
+                let mut verifier = AuditChainVerifier::new();
+                for record in &kept.records {
+                    if !verifier.check_record(record, None) {
+                        break;
+                    }
+                }
+                Ok(verifier.finish())
+            }
+            MemoryAudit::Sink(_) => Err(LedgerFault::Unsupported.error(
+                "this ledger hands its audit records to a sink; verify them where the sink keeps them",
             )),
         }
     }

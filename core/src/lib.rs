@@ -67,8 +67,8 @@ pub use audit::{
 };
 pub use audit_chain::{
     AUDIT_CHAIN_LEN, AUDIT_CHAIN_START, AuditChainBreak, AuditChainHead, AuditChainReport,
-    AuditChainVerifier, AuditRecord, audit_chain_hash, audit_chain_hex, parse_audit_chain_hex,
-    verify_audit_chain, verify_audit_file,
+    AuditChainVerifier, AuditRecord, audit_chain_batch, audit_chain_hash, audit_chain_hex,
+    parse_audit_chain_hex, verify_audit_chain, verify_audit_file,
 };
 pub use enrollment::{Enrollment, MAX_ISSUER_LEN, SignerError};
 pub use inbound::{

@@ -124,7 +124,8 @@ fn revoked_accounts_are_refused_and_recorded() {
     let records = ledger
         .audit_events(&callsign::AuditQuery::default())
         .unwrap();
-    assert_eq!(records.last().unwrap().outcome.as_str(), "refused_revoked");
+    // Newest first.
+    assert_eq!(records[0].outcome.as_str(), "refused_revoked");
 }
 
 #[test]

@@ -20,6 +20,12 @@ const MARKER_BASE32_PREFIX: &[u8] = b"R4JWGYLMNRZWSZ3O";
 const CODE_MARKER: &[u8] = b"97318642";
 const GROUPED_CODE_MARKER: &[u8] = b"9731 8642";
 
+/// The inner pad state of HMAC-SHA-256 under MARKER (native-endian words, as held in memory),
+/// computed in the test from `sha2`'s compression function; watched once set.
+static PAD_STATE_MARKER: std::sync::OnceLock<[u8; 32]> = std::sync::OnceLock::new();
+/// The HMAC-SHA-256 tag of a fixed message under MARKER, watched once set.
+static TAG_MARKER: std::sync::OnceLock<[u8; 32]> = std::sync::OnceLock::new();
+
 static WATCHING: AtomicBool = AtomicBool::new(false);
 static DIRTY_FREES: AtomicUsize = AtomicUsize::new(0);
 
@@ -46,6 +52,12 @@ unsafe impl GlobalAlloc for CheckingAllocator {
                 || contains(block, MARKER_BASE32_PREFIX)
                 || contains(block, CODE_MARKER)
                 || contains(block, GROUPED_CODE_MARKER)
+                || PAD_STATE_MARKER
+                    .get()
+                    .is_some_and(|marker| contains(block, marker))
+                || TAG_MARKER
+                    .get()
+                    .is_some_and(|marker| contains(block, marker))
             {
                 DIRTY_FREES.fetch_add(1, Ordering::SeqCst);
             }
@@ -99,6 +111,39 @@ fn secrets_are_wiped_before_their_memory_is_freed() {
     });
     assert_eq!(code_control, 2, "the detector must see unwiped code digits");
 
+    // HMAC key material: the pad states a prepared key keeps, and the tags it makes.
+    let mut block = [0x36u8; 64];
+    for (byte, key_byte) in block.iter_mut().zip(MARKER) {
+        *byte ^= key_byte;
+    }
+    let mut inner = [
+        0x6a09_e667u32,
+        0xbb67_ae85,
+        0x3c6e_f372,
+        0xa54f_f53a,
+        0x510e_527f,
+        0x9b05_688c,
+        0x1f83_d9ab,
+        0x5be0_cd19,
+    ];
+    sha2::block_api::compress256(&mut inner, &[block]);
+    let mut pad_state = [0u8; 32];
+    for (chunk, word) in pad_state.chunks_exact_mut(4).zip(inner) {
+        chunk.copy_from_slice(&word.to_ne_bytes());
+    }
+    PAD_STATE_MARKER.set(pad_state).unwrap();
+    let key = callsign::mac::PreparedKey::new(callsign::Algorithm::Sha256, &MARKER);
+    let tag = key.sign(b"zeroize-on-drop");
+    TAG_MARKER
+        .set(<[u8; 32]>::try_from(tag.as_bytes()).unwrap())
+        .unwrap();
+    let key_control = dirty_frees(|| {
+        drop(std::hint::black_box(Box::new(pad_state)));
+        drop(std::hint::black_box(Box::new(*TAG_MARKER.get().unwrap())));
+    });
+    assert_eq!(key_control, 2, "the detector must see unwiped key material");
+    drop((key, tag));
+
     let leaks = dirty_frees(|| {
         let secret = callsign::Secret::from_bytes(&MARKER).unwrap();
         let clone = secret.clone();
@@ -126,6 +171,12 @@ fn secrets_are_wiped_before_their_memory_is_freed() {
         // Codes live on the stack; boxed, their drop is what wipes them before the free.
         let code = Box::new(callsign::Code::parse_entry("9731 8642", 8).unwrap());
         let grouped = Box::new(code.grouped());
+        let key = Box::new(callsign::mac::PreparedKey::new(
+            callsign::Algorithm::Sha256,
+            &MARKER,
+        ));
+        let tag = Box::new(key.sign(b"zeroize-on-drop"));
+        drop(std::hint::black_box((key, tag)));
         drop((enrollment, uri, parsed, otpauth, otpauth_text, reparsed));
         drop((std::hint::black_box(code), std::hint::black_box(grouped)));
     });

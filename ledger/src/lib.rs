@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod pg_pool;
 mod postgres;
 mod sqlite;
 
@@ -15,9 +16,9 @@ pub use postgres::{POSTGRES_SCHEMA_VERSION, PostgresLedger};
 pub use sqlite::{SQLITE_SCHEMA_VERSION, SqliteLedger};
 
 use callsign::{
-    AccountChange, AccountState, AuditOutcome, AuditQuery, CustomerCheck, CustomerState,
-    CustomerVerdict, Decision, Error, Issuance, IssuanceEvent, Ledger, LedgerFault, LedgerRecord,
-    RateSlot,
+    AUDIT_CHAIN_LEN, AUDIT_CHAIN_START, AccountChange, AccountState, AuditChainReport,
+    AuditChainVerifier, AuditOutcome, AuditQuery, CustomerCheck, CustomerState, CustomerVerdict,
+    Decision, Error, Issuance, IssuanceEvent, Ledger, LedgerFault, LedgerRecord, RateSlot,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -70,14 +71,50 @@ pub(crate) trait Tx {
         after: Option<i64>,
         offset: i64,
     ) -> Result<Option<i64>, Error>;
-    /// Appends audit rows.
-    fn append(&mut self, events: &[IssuanceEvent<'_>]) -> Result<(), Error>;
+    /// The chain hash of the agent's last audit row (`None`: no row, or a row from before the
+    /// chain).
+    fn last_chain(&mut self, agent_id: &str) -> Result<Option<Vec<u8>>, Error>;
+    /// The reads of an issuance (see [`IssuanceReads`]); `after` is the rate-limit window's
+    /// start when the agent has a limit (-1: every issued code counts). By default
+    /// one statement per read; a backend may fold them into one round trip.
+    fn issuance_reads(
+        &mut self,
+        account_ids: &[&str],
+        agent_id: &str,
+        after: Option<i64>,
+    ) -> Result<IssuanceReads, Error> {
+        default_issuance_reads(self, account_ids, agent_id, after)
+    }
+    /// Inserts audit rows, each with its chain hash (see [`append`]).
+    fn insert(
+        &mut self,
+        events: &[IssuanceEvent<'_>],
+        chains: &[[u8; AUDIT_CHAIN_LEN]],
+    ) -> Result<(), Error>;
     /// The stored customer-check state of an account: failure times, lock end, last accepted
     /// step.
     fn customer_state(&mut self, account_id: &str) -> Result<Option<StoredCustomer>, Error>;
     /// Stores an account's customer-check state.
     fn set_customer_state(&mut self, account_id: &str, state: &StoredCustomer)
     -> Result<(), Error>;
+}
+
+/// Appends audit rows in a transaction, each chained by core ([`callsign::audit_chain_batch`])
+/// onto its agent's last row. The caller's transaction keeps each agent's rows in order (the
+/// agent's advisory lock on PostgreSQL, the write lock on SQLite).
+pub(crate) fn append(tx: &mut dyn Tx, events: &[IssuanceEvent<'_>]) -> Result<(), Error> {
+    let chains = callsign::audit_chain_batch(events, |agent_id| {
+        Ok::<_, Error>(match tx.last_chain(agent_id)? {
+            Some(chain) => chain_from_sql(&chain).unwrap_or(AUDIT_CHAIN_START),
+            None => AUDIT_CHAIN_START,
+        })
+    })?;
+    tx.insert(events, &chains)
+}
+
+/// A stored chain hash, `None` unless it is exactly 32 bytes.
+fn chain_from_sql(chain: &[u8]) -> Option<[u8; AUDIT_CHAIN_LEN]> {
+    chain.try_into().ok()
 }
 
 /// A customer-check state in the database's integers: failure times (oldest first), lock end,
@@ -138,7 +175,7 @@ pub(crate) fn check_customer_in(
     sql_int(check.time, "audit time")?;
     let account = account_in(tx, check.account_id, check.base_epoch)?;
     if account.revoked {
-        tx.append(&[check.event_with(AuditOutcome::RefusedRevoked)])?;
+        append(tx, &[check.event_with(AuditOutcome::RefusedRevoked)])?;
         return Ok(Err(check.revoked()));
     }
     if account.epoch != check.epoch {
@@ -146,7 +183,7 @@ pub(crate) fn check_customer_in(
     }
     let state = customer_in(tx, check.account_id)?;
     let (verdict, next) = callsign::decide_customer(&state, check);
-    tx.append(&[check.event(verdict)])?;
+    append(tx, &[check.event(verdict)])?;
     if next != state {
         tx.set_customer_state(check.account_id, &customer_to_sql(&next)?)?;
     }
@@ -234,28 +271,45 @@ pub(crate) fn decide(tx: &mut dyn Tx, issuance: &Issuance<'_>) -> Result<Decisio
     check_ids(issuance.account_ids, issuance.agent_id, issuance.ticket)?;
     sql_int(issuance.time, "audit time")?;
     sql_int(issuance.step, "time step")?;
+    // With a limit: the window's start (-1 when every issued code counts).
+    let after = issuance
+        .rate_limit
+        .map(|limit| {
+            callsign::window_start(limit, issuance.time)
+                .map_or(Ok(-1), |start| sql_int(start, "rate-limit window"))
+        })
+        .transpose()?;
+    let reads = tx.issuance_reads(issuance.account_ids, issuance.agent_id, after)?;
+    // Every path appends the issuance's events, all of its agent, onto the head read above.
+    let append = |tx: &mut dyn Tx, events: &[IssuanceEvent<'_>]| {
+        let head = reads.head.as_deref().and_then(chain_from_sql);
+        let chains = callsign::audit_chain_batch(events, |_| {
+            Ok::<_, Error>(head.unwrap_or(AUDIT_CHAIN_START))
+        })?;
+        tx.insert(events, &chains)
+    };
     let mut epochs = Vec::with_capacity(issuance.account_ids.len());
-    for account_id in issuance.account_ids {
-        let state = account_in(tx, account_id, issuance.base_epoch)?;
+    for (account_id, stored) in issuance.account_ids.iter().zip(&reads.accounts) {
+        let state = state(*stored, issuance.base_epoch)?;
         if state.revoked {
-            tx.append(&[issuance.event(AuditOutcome::RefusedRevoked, account_id, state.epoch)])?;
+            append(
+                tx,
+                &[issuance.event(AuditOutcome::RefusedRevoked, account_id, state.epoch)],
+            )?;
             return Ok(Decision::Revoked {
                 account_id: (*account_id).to_owned(),
             });
         }
         epochs.push(state.epoch);
     }
-    if let Some(limit) = issuance.rate_limit {
-        let after = callsign::window_start(limit, issuance.time)
-            .map(|start| sql_int(start, "rate-limit window"))
-            .transpose()?;
-        let used = usize::try_from(tx.issued_count(issuance.agent_id, after)?).unwrap_or(0);
+    if let (Some(limit), Some(after)) = (issuance.rate_limit, after) {
+        let used = usize::try_from(reads.issued.unwrap_or(0)).unwrap_or(0);
         let retry_at = match RateSlot::of(limit, used, issuance.account_ids.len()) {
             RateSlot::Fits => None,
             RateSlot::Never => Some(None),
             RateSlot::After(index) => {
                 let offset = sql_int(index as u64, "rate-limit offset")?;
-                let time = tx.issued_time(issuance.agent_id, after, offset)?;
+                let time = tx.issued_time(issuance.agent_id, Some(after), offset)?;
                 Some(match time {
                     Some(time) => RateSlot::retry_at(limit, from_sql_u64(time, "audit time")?),
                     None => None,
@@ -263,12 +317,43 @@ pub(crate) fn decide(tx: &mut dyn Tx, issuance: &Issuance<'_>) -> Result<Decisio
             }
         };
         if let Some(retry_at) = retry_at {
-            tx.append(&issuance.events(AuditOutcome::RefusedRateLimited, Some(&epochs)))?;
+            append(
+                tx,
+                &issuance.events(AuditOutcome::RefusedRateLimited, Some(&epochs)),
+            )?;
             return Ok(Decision::RateLimited { retry_at });
         }
     }
-    tx.append(&issuance.events(AuditOutcome::Issued, Some(&epochs)))?;
+    append(tx, &issuance.events(AuditOutcome::Issued, Some(&epochs)))?;
     Ok(Decision::Go { epochs })
+}
+
+/// [`Tx::issuance_reads`] one statement per read.
+pub(crate) fn default_issuance_reads<T: Tx + ?Sized>(
+    tx: &mut T,
+    account_ids: &[&str],
+    agent_id: &str,
+    after: Option<i64>,
+) -> Result<IssuanceReads, Error> {
+    Ok(IssuanceReads {
+        accounts: account_ids
+            .iter()
+            .map(|account_id| tx.account(account_id))
+            .collect::<Result<_, _>>()?,
+        issued: after
+            .map(|after| tx.issued_count(agent_id, Some(after)))
+            .transpose()?,
+        head: tx.last_chain(agent_id)?,
+    })
+}
+
+/// What an issuance reads before it decides, in its transaction: each account's stored epoch
+/// and revocation (in order), the agent's issued codes in the window (when it has a limit)
+/// and the chain hash of the agent's last audit row.
+pub(crate) struct IssuanceReads {
+    pub(crate) accounts: Vec<Option<(i64, bool)>>,
+    pub(crate) issued: Option<i64>,
+    pub(crate) head: Option<Vec<u8>>,
 }
 
 /// A revocation or re-enrollment inside one transaction (the caller holds the account's lock
@@ -293,7 +378,7 @@ pub(crate) fn change(
         }
     };
     tx.set_account(change.account_id, i64::from(next.epoch), next.revoked)?;
-    tx.append(&[change.event(outcome, next.epoch)])?;
+    append(tx, &[change.event(outcome, next.epoch)])?;
     Ok(next)
 }
 
@@ -331,7 +416,7 @@ pub(crate) fn audit_query_sql(
         query.limit as u64,
         "audit query limit",
     )?));
-    sql.push_str(" ORDER BY time, id LIMIT ");
+    sql.push_str(" ORDER BY time DESC, id DESC LIMIT ");
     sql.push_str(&placeholder(values.len()));
     Ok((sql, values))
 }
@@ -343,13 +428,32 @@ pub(crate) enum SqlValue {
     Int(i64),
 }
 
-/// An audit row read back: time, outcome, account, agent, ticket, step, epoch.
-pub(crate) type AuditRow = (i64, String, String, String, String, i64, i64);
+/// The columns of an audit row read back, in [`AuditRow`]'s order.
+pub(crate) const AUDIT_COLUMNS: &str =
+    "time, outcome, account_id, agent_id, ticket, step, epoch, chain";
 
-/// An audit row as a record.
+/// An audit row read back: time, outcome, account, agent, ticket, step, epoch, chain.
+pub(crate) type AuditRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    Option<Vec<u8>>,
+);
+
+/// An audit row as a record (a missing or damaged chain hash reads as an empty one, which the
+/// chain verifier reports).
 pub(crate) fn audit_record(row: AuditRow) -> Result<LedgerRecord, Error> {
-    let (time, outcome, account_id, agent_id, ticket, step, epoch) = row;
+    let (time, outcome, account_id, agent_id, ticket, step, epoch, chain) = row;
     Ok(LedgerRecord {
+        chain: chain
+            .as_deref()
+            .and_then(chain_from_sql)
+            .map(|chain| callsign::audit_chain_hex(&chain))
+            .unwrap_or_default(),
         time: from_sql_u64(time, "audit time")?,
         outcome: outcome_named(&outcome)?,
         account_id,
@@ -358,4 +462,32 @@ pub(crate) fn audit_record(row: AuditRow) -> Result<LedgerRecord, Error> {
         step: from_sql_u64(step, "time step")?,
         epoch: from_sql_epoch(epoch)?,
     })
+}
+
+/// Checks the chain of audit rows read in the order they were stored: `(row id, row)`. A row
+/// that cannot be read as a record is a break at that row.
+pub(crate) fn verify_rows(
+    rows: impl IntoIterator<Item = Result<(i64, AuditRow), Error>>,
+) -> Result<AuditChainReport, Error> {
+    let mut verifier = AuditChainVerifier::new();
+    for row in rows {
+        let (id, row) = row?;
+        if !verify_row(&mut verifier, id, row) {
+            break;
+        }
+    }
+    Ok(verifier.finish())
+}
+
+/// Checks the next audit row (`id` names it in a report); false once the chain is broken.
+pub(crate) fn verify_row(verifier: &mut AuditChainVerifier, id: i64, row: AuditRow) -> bool {
+    let position = u64::try_from(id).unwrap_or(0);
+    let agent_id = row.3.clone();
+    match audit_record(row) {
+        Ok(record) => verifier.check_record(&record, Some(position)),
+        Err(error) => {
+            verifier.unreadable_at(position, Some(agent_id), error.to_string());
+            false
+        }
+    }
 }

@@ -3,12 +3,14 @@
 //! issuances of any agents never interleave).
 
 use crate::{
-    AuditRow, SqlValue, StoredCustomer, Tx, account_in, audit_query_sql, audit_record, change,
-    check_account, check_customer_in, customer_in, decide, sql_int,
+    AUDIT_COLUMNS, AuditRow, SqlValue, StoredCustomer, Tx, account_in, audit_query_sql,
+    audit_record, change, check_account, check_customer_in, customer_in, decide, sql_int,
+    verify_rows,
 };
 use callsign::{
-    AccountChange, AccountState, AuditOutcome, AuditQuery, CustomerCheck, CustomerState,
-    CustomerVerdict, Decision, Error, Issuance, IssuanceEvent, Ledger, LedgerFault, LedgerRecord,
+    AUDIT_CHAIN_LEN, AccountChange, AccountState, AuditChainReport, AuditOutcome, AuditQuery,
+    CustomerCheck, CustomerState, CustomerVerdict, Decision, Error, Issuance, IssuanceEvent,
+    Ledger, LedgerFault, LedgerRecord,
 };
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior};
 use std::path::{Path, PathBuf};
@@ -16,20 +18,49 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 /// The schema version this code reads and writes (SQLite's `user_version`).
-pub const SQLITE_SCHEMA_VERSION: i64 = 2;
+pub const SQLITE_SCHEMA_VERSION: i64 = 3;
 
-const MIGRATIONS: [(i64, &str); 2] = [
+const MIGRATIONS: [(i64, &str); 3] = [
     (1, include_str!("../migrations/sqlite/0001_init.sql")),
     (
         2,
         include_str!("../migrations/sqlite/0002_customer_checks.sql"),
     ),
+    (3, include_str!("../migrations/sqlite/0003_audit_chain.sql")),
 ];
 
 /// A ledger in one SQLite file. See the module documentation.
 pub struct SqliteLedger {
     path: PathBuf,
     connection: Mutex<Option<Connection>>,
+    /// The write-ahead log the connection opened (see [`SqliteLedger::check_wal`]).
+    wal: Option<FileId>,
+}
+
+/// A file's identity: device and inode.
+type FileId = (u64, u64);
+
+/// The identity of the file at `path`, if there is one (always `None` off Unix).
+fn file_id(path: &Path) -> Option<FileId> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path)
+            .ok()
+            .map(|metadata| (metadata.dev(), metadata.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+/// The path of a database's write-ahead log.
+fn wal_path(path: &Path) -> PathBuf {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    PathBuf::from(wal)
 }
 
 impl core::fmt::Debug for SqliteLedger {
@@ -64,6 +95,8 @@ impl SqliteLedger {
         Ok(SqliteLedger {
             path: path.to_owned(),
             connection: Mutex::new(Some(connection)),
+            // The log exists while a connection in WAL mode is open.
+            wal: file_id(&wal_path(path)),
         })
     }
 
@@ -84,6 +117,27 @@ impl SqliteLedger {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Refuses to write when the write-ahead log this ledger opened is no longer the file at
+    /// its path. That happens when a second copy of SQLite in this process (Python's `sqlite3`
+    /// module, for instance) opened and closed the ledger's file: POSIX locks belong to the
+    /// process, so closing its handle dropped this connection's locks, and it took itself for
+    /// the last user and deleted the log. What this connection would commit then would go to
+    /// a deleted file and be lost; the error says so and asks for a new ledger instead.
+    fn check_wal(&self) -> Result<(), Error> {
+        match self.wal {
+            Some(opened) if file_id(&wal_path(&self.path)) != Some(opened) => {
+                Err(LedgerFault::Failed.error(format!(
+                    "SQLite ledger {}: its write-ahead log was deleted or replaced while the \
+                     ledger had it open (another SQLite library in this process, such as \
+                     Python's sqlite3 module, opened and closed the file); nothing was written: \
+                     open the ledger again, and keep other SQLite copies away from its file",
+                    self.path.display()
+                )))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Runs `work` in one immediate transaction, committed when it returns `Ok`.
     fn transaction<T>(
         &self,
@@ -94,6 +148,7 @@ impl SqliteLedger {
         let transaction = connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|error| fault(&error, &self.path))?;
+        self.check_wal()?;
         let mut tx = SqliteTx {
             transaction: &transaction,
             path: &self.path,
@@ -211,16 +266,34 @@ impl Tx for SqliteTx<'_> {
             .map_err(|error| self.fault(&error))
     }
 
-    fn append(&mut self, events: &[IssuanceEvent<'_>]) -> Result<(), Error> {
+    fn last_chain(&mut self, agent_id: &str) -> Result<Option<Vec<u8>>, Error> {
+        self.transaction
+            .prepare_cached(
+                "SELECT chain FROM callsign_audit WHERE agent_id = ?1 ORDER BY id DESC LIMIT 1",
+            )
+            .and_then(|mut statement| {
+                statement
+                    .query_row([agent_id], |row| row.get::<_, Option<Vec<u8>>>(0))
+                    .optional()
+            })
+            .map(Option::flatten)
+            .map_err(|error| self.fault(&error))
+    }
+
+    fn insert(
+        &mut self,
+        events: &[IssuanceEvent<'_>],
+        chains: &[[u8; AUDIT_CHAIN_LEN]],
+    ) -> Result<(), Error> {
         let mut statement = self
             .transaction
             .prepare_cached(
                 "INSERT INTO callsign_audit
-                 (time, outcome, account_id, agent_id, ticket, step, epoch)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                 (time, outcome, account_id, agent_id, ticket, step, epoch, chain)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )
             .map_err(|error| self.fault(&error))?;
-        for event in events {
+        for (event, chain) in events.iter().zip(chains) {
             statement
                 .execute((
                     sql_int(event.time, "audit time")?,
@@ -230,6 +303,7 @@ impl Tx for SqliteTx<'_> {
                     event.ticket,
                     sql_int(event.step, "time step")?,
                     i64::from(event.epoch),
+                    chain.as_slice(),
                 ))
                 .map_err(|error| fault(&error, self.path))?;
         }
@@ -328,9 +402,7 @@ impl Ledger for SqliteLedger {
 
     fn audit_events(&self, query: &AuditQuery<'_>) -> Result<Vec<LedgerRecord>, Error> {
         let (filter, values) = audit_query_sql(query, |index| format!("?{index}"))?;
-        let sql = format!(
-            "SELECT time, outcome, account_id, agent_id, ticket, step, epoch FROM callsign_audit{filter}"
-        );
+        let sql = format!("SELECT {AUDIT_COLUMNS} FROM callsign_audit{filter}");
         let rows: Vec<AuditRow> = {
             let connection = self.connection();
             let connection = connection.as_ref().ok_or_else(closed)?;
@@ -344,22 +416,44 @@ impl Ledger for SqliteLedger {
             connection
                 .prepare(&sql)
                 .and_then(|mut statement| {
-                    statement
-                        .query_map(params.as_slice(), |row| {
-                            Ok((
-                                row.get(0)?,
-                                row.get(1)?,
-                                row.get(2)?,
-                                row.get(3)?,
-                                row.get(4)?,
-                                row.get(5)?,
-                                row.get(6)?,
-                            ))
-                        })?
-                        .collect()
+                    statement.query_map(params.as_slice(), audit_row)?.collect()
                 })
                 .map_err(|error| fault(&error, &self.path))?
         };
         rows.into_iter().map(audit_record).collect()
     }
+
+    fn verify_chain(&self) -> Result<AuditChainReport, Error> {
+        let connection = self.connection();
+        let connection = connection.as_ref().ok_or_else(closed)?;
+        // One read transaction: a consistent snapshot of the trail while issuers append.
+        let mut statement = connection
+            .prepare(&format!(
+                "SELECT id, {AUDIT_COLUMNS} FROM callsign_audit ORDER BY id"
+            ))
+            .map_err(|error| fault(&error, &self.path))?;
+        let rows = statement
+            .query_map([], |row| Ok((row.get(0)?, audit_row_at(row, 1)?)))
+            .map_err(|error| fault(&error, &self.path))?;
+        verify_rows(rows.map(|row| row.map_err(|error| fault(&error, &self.path))))
+    }
+}
+
+/// An audit row of a query that selects [`AUDIT_COLUMNS`] first.
+fn audit_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRow> {
+    audit_row_at(row, 0)
+}
+
+/// An audit row of a query that selects [`AUDIT_COLUMNS`] from column `first` on.
+fn audit_row_at(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<AuditRow> {
+    Ok((
+        row.get(first)?,
+        row.get(first + 1)?,
+        row.get(first + 2)?,
+        row.get(first + 3)?,
+        row.get(first + 4)?,
+        row.get(first + 5)?,
+        row.get(first + 6)?,
+        row.get(first + 7)?,
+    ))
 }

@@ -46,6 +46,22 @@ fn postgres(_: &str) -> Arc<dyn Ledger> {
     Arc::new(PostgresLedger::connect(&postgres_dsn(), TIMEOUT).unwrap())
 }
 
+/// A session of the test's superuser on `dsn`, and the runtime that drives it.
+fn superuser(dsn: &str) -> (tokio::runtime::Runtime, tokio_postgres::Client) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = runtime.block_on(async {
+        let (client, connection) = tokio_postgres::connect(dsn, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(connection);
+        client
+    });
+    (runtime, client)
+}
+
 fn assert_fault(error: &Error, fault: LedgerFault) {
     assert!(
         matches!(error, Error::Ledger { fault: found, .. } if *found == fault),
@@ -139,10 +155,10 @@ pub fn rate_limit_counts_issued_codes_in_the_window(open: Open) {
         outcomes,
         [
             AuditOutcome::Issued,
-            AuditOutcome::Issued,
-            AuditOutcome::Issued,
             AuditOutcome::RefusedRateLimited,
-            AuditOutcome::Issued
+            AuditOutcome::Issued,
+            AuditOutcome::Issued,
+            AuditOutcome::Issued,
         ]
     );
     // Another agent has its own limit.
@@ -234,11 +250,11 @@ pub fn a_revoked_account_gets_no_code_until_reenrolled(open: Open) {
     assert_eq!(
         outcomes,
         [
-            AuditOutcome::Revoked,
-            AuditOutcome::RefusedRevoked,
-            AuditOutcome::RefusedRevoked,
+            AuditOutcome::Issued,
             AuditOutcome::Reenrolled,
-            AuditOutcome::Issued
+            AuditOutcome::RefusedRevoked,
+            AuditOutcome::RefusedRevoked,
+            AuditOutcome::Revoked,
         ]
     );
     // Refusals of a revoked account do not use up the agent's limit: 2 refused + 1 issued
@@ -276,10 +292,11 @@ pub fn audit_reads_back_by_agent_account_and_time(open: Open) {
             .map(|record| record.time - NOW)
             .collect::<Vec<u64>>()
     };
-    assert_eq!(query(Some(&agents[0]), None, None, None, 100), [0, 20, 40]);
+    // The newest first.
+    assert_eq!(query(Some(&agents[0]), None, None, None, 100), [40, 20, 0]);
     assert_eq!(
         query(None, Some(&accounts[1]), None, None, 100),
-        [30, 40, 50]
+        [50, 40, 30]
     );
     assert_eq!(
         query(Some(&agents[1]), Some(&accounts[0]), None, None, 100),
@@ -289,7 +306,8 @@ pub fn audit_reads_back_by_agent_account_and_time(open: Open) {
         query(Some(&agents[0]), None, Some(NOW + 20), Some(NOW + 40), 100),
         [20]
     );
-    assert_eq!(query(Some(&agents[1]), None, None, None, 2), [10, 30]);
+    // A limit keeps the newest records.
+    assert_eq!(query(Some(&agents[1]), None, None, None, 2), [50, 30]);
     let too_many = issuer.audit_events(&AuditQuery {
         limit: 0,
         ..AuditQuery::default()
@@ -481,12 +499,12 @@ pub fn customer_checks_lock_the_account_for_every_issuer(open: Open) {
     assert_eq!(
         outcomes,
         [
-            "customer_not_verified",
-            "customer_not_verified",
-            "customer_locked_out",
-            "customer_locked_out",
+            "customer_already_used",
             "customer_verified",
-            "customer_already_used"
+            "customer_locked_out",
+            "customer_locked_out",
+            "customer_not_verified",
+            "customer_not_verified",
         ]
     );
     // A revoked account is refused (and the refusal recorded).
@@ -544,6 +562,148 @@ pub fn the_limit_survives_a_restart(open: Open) {
     assert_eq!(issuer.account_epoch(&account).unwrap(), 1);
 }
 
+pub fn the_audit_chain_links_every_record(open: Open) {
+    let name = unique("chain");
+    let ledger = open(&name);
+    let issuer = issuer(Arc::clone(&ledger), 2, 600);
+    let (account, agent, other) = (
+        format!("{name}-acct"),
+        format!("{name}-agent"),
+        format!("{name}-other"),
+    );
+    issuer.issue(&request(&account, &agent), NOW).unwrap();
+    issuer.issue(&request(&account, &other), NOW).unwrap();
+    issuer
+        .revoke(&account, &agent, "lost phone", NOW + 1)
+        .unwrap();
+    issuer
+        .issue(&request(&account, &agent), NOW + 2)
+        .unwrap_err();
+    issuer
+        .reenroll("Bank", &account, &other, "new phone", NOW + 3)
+        .unwrap();
+    issuer.issue(&request(&account, &agent), NOW + 4).unwrap();
+    issuer
+        .issue(&request(&account, &agent), NOW + 5)
+        .unwrap_err();
+    // Every record's stored hash is core's function over the agent's record before it.
+    for agent in [&agent, &other] {
+        let mut records = by_agent(&issuer, agent);
+        records.reverse();
+        let mut previous = callsign::AUDIT_CHAIN_START;
+        for record in &records {
+            previous = callsign::audit_chain_hash(&previous, &record.event());
+            assert_eq!(
+                record.chain,
+                callsign::audit_chain_hex(&previous),
+                "{record:?}"
+            );
+        }
+        let report = ledger.verify_chain().unwrap();
+        assert!(report.is_intact(), "{report:?}");
+        let head = &report.heads[agent.as_str()];
+        assert_eq!((head.records, head.hash), (records.len() as u64, previous));
+    }
+    assert_eq!(by_agent(&issuer, &agent).len(), 5);
+    assert_eq!(by_agent(&issuer, &other).len(), 2);
+}
+
+/// Rows altered or deleted behind the ledger's back (by someone who can switch the
+/// append-only guard off, through `sql`) break the chain at the right row, naming its agent.
+fn tampering_breaks_the_chain(ledger: &Arc<dyn Ledger>, sql: &dyn Fn(&str) -> Vec<i64>) {
+    let name = unique("tamper");
+    let issuer = issuer(Arc::clone(ledger), 100, 600);
+    let (agent, other) = (format!("{name}-agent"), format!("{name}-other"));
+    for offset in 0..3 {
+        for who in [&agent, &other] {
+            issuer
+                .issue(&request(&format!("{name}-a{offset}"), who), NOW + offset)
+                .unwrap();
+        }
+    }
+    assert!(ledger.verify_chain().unwrap().is_intact());
+    let ids = sql(&format!(
+        "SELECT id FROM callsign_audit WHERE agent_id = '{agent}' ORDER BY id"
+    ));
+    assert_eq!(ids.len(), 3);
+    let broken = |report: callsign::AuditChainReport| report.first_break.unwrap();
+    // Altered: the row itself no longer verifies.
+    sql(&format!(
+        "UPDATE callsign_audit SET ticket = 'forged' WHERE id = {}",
+        ids[1]
+    ));
+    let at = broken(ledger.verify_chain().unwrap());
+    assert_eq!(
+        (at.line, at.agent_id.as_deref()),
+        (u64::try_from(ids[1]).unwrap(), Some(agent.as_str()))
+    );
+    assert!(at.reason.contains("altered"), "{}", at.reason);
+    // Put back, the chain holds again: the check is exact.
+    sql(&format!(
+        "UPDATE callsign_audit SET ticket = 'T-1' WHERE id = {}",
+        ids[1]
+    ));
+    assert!(ledger.verify_chain().unwrap().is_intact());
+    // Deleted: the agent's next row no longer follows.
+    sql(&format!("DELETE FROM callsign_audit WHERE id = {}", ids[1]));
+    let at = broken(ledger.verify_chain().unwrap());
+    assert_eq!(
+        (at.line, at.agent_id.as_deref()),
+        (u64::try_from(ids[2]).unwrap(), Some(agent.as_str()))
+    );
+    assert!(at.reason.contains("deleted"), "{}", at.reason);
+}
+
+#[test]
+fn sqlite_tampering_breaks_the_chain() {
+    let path = sqlite_path(&unique("tamper"));
+    let ledger: Arc<dyn Ledger> = Arc::new(SqliteLedger::open(&path, TIMEOUT).unwrap());
+    let connection = rusqlite::Connection::open(&path).unwrap();
+    // The file's owner can drop the append-only triggers.
+    connection
+        .execute_batch(
+            "DROP TRIGGER callsign_audit_no_update; DROP TRIGGER callsign_audit_no_delete",
+        )
+        .unwrap();
+    tampering_breaks_the_chain(&ledger, &|sql| {
+        let mut statement = connection.prepare(sql).unwrap();
+        if statement.column_count() == 0 {
+            statement.execute([]).unwrap();
+            return Vec::new();
+        }
+        statement
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    });
+}
+
+#[test]
+#[ignore = "needs PostgreSQL: scripts/test-ledger.sh"]
+fn postgres_tampering_breaks_the_chain() {
+    // A database of its own: a broken chain would fail the contract suite's chain checks.
+    let dsn = std::env::var("CALLSIGN_TEST_POSTGRES_CHAIN")
+        .expect("CALLSIGN_TEST_POSTGRES_CHAIN must name a PostgreSQL database");
+    let ledger: Arc<dyn Ledger> = Arc::new(PostgresLedger::connect(&dsn, TIMEOUT).unwrap());
+    let (runtime, client) = superuser(&dsn);
+    // The superuser switches the append-only trigger off for this session.
+    runtime
+        .block_on(client.batch_execute("SET session_replication_role = replica"))
+        .unwrap();
+    tampering_breaks_the_chain(&ledger, &|sql| {
+        runtime.block_on(async {
+            client
+                .query(sql, &[])
+                .await
+                .unwrap()
+                .iter()
+                .map(|row| row.get(0))
+                .collect()
+        })
+    });
+}
+
 /// A module of tests, one per contract property, each run against the ledgers of `$open`
 /// (with `$attribute`s on every test).
 macro_rules! contract {
@@ -557,6 +717,7 @@ macro_rules! contract {
             ids_out_of_bounds_are_typed_errors,
             threads_sharing_a_ledger_never_exceed_the_limit,
             customer_checks_lock_the_account_for_every_issuer,
+            the_audit_chain_links_every_record,
         );
     };
     (@tests $module:ident, $open:expr, $attributes:tt, $($property:ident,)+) => {
@@ -727,23 +888,12 @@ fn postgres_slow_database_times_out_and_recovers() {
     let issuer = issuer(Arc::new(ledger) as Arc<dyn Ledger>, 5, 60);
     let agent = unique("slow");
     let account = unique("acct");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
+    let (runtime, blocker) = superuser(&dsn);
+    runtime
+        .block_on(blocker.batch_execute(&format!(
+            "BEGIN; SELECT pg_advisory_xact_lock(hashtextextended('agent:{agent}', 0))"
+        )))
         .unwrap();
-    let blocker = runtime.block_on(async {
-        let (client, connection) = tokio_postgres::connect(&dsn, tokio_postgres::NoTls)
-            .await
-            .unwrap();
-        tokio::spawn(connection);
-        client
-            .batch_execute(&format!(
-                "BEGIN; SELECT pg_advisory_xact_lock(hashtextextended('agent:{agent}', 0))"
-            ))
-            .await
-            .unwrap();
-        client
-    });
     let started = std::time::Instant::now();
     let error = issuer.issue(&request(&account, &agent), NOW).unwrap_err();
     assert_fault(&error, LedgerFault::Timeout);
@@ -772,4 +922,79 @@ fn sqlite_busy_database_times_out_and_recovers() {
     blocker.execute_batch("COMMIT").unwrap();
     issuer.issue(&request("acct", "agent"), NOW).unwrap();
     assert_eq!(by_agent(&issuer, "agent").len(), 1);
+}
+
+/// The trap of two SQLite copies in one process (Python's `sqlite3` beside `SqliteLedger`):
+/// the other copy, closing the file, checkpoints and deletes the ledger's write-ahead log
+/// under it. Simulated here with a checkpoint and the deletion the other copy makes. The
+/// ledger must refuse to write (a typed error, no code) rather than commit audit rows into
+/// the deleted log, where they would be lost.
+#[test]
+fn sqlite_a_deleted_write_ahead_log_is_refused_not_written_to() {
+    let path = sqlite_path(&unique("wal"));
+    let issuer = issuer(
+        Arc::new(SqliteLedger::open(&path, TIMEOUT).unwrap()),
+        100,
+        600,
+    );
+    issuer.issue(&request("acct", "agent"), NOW).unwrap();
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    drop(other);
+    for suffix in ["-wal", "-shm"] {
+        let mut file = path.clone().into_os_string();
+        file.push(suffix);
+        std::fs::remove_file(file).unwrap();
+    }
+    let error = issuer
+        .issue(&request("acct", "agent"), NOW + 1)
+        .unwrap_err();
+    assert_fault(&error, LedgerFault::Failed);
+    assert!(error.to_string().contains("write-ahead log"), "{error}");
+    drop(issuer);
+    // Opened again, the ledger holds every code it handed out, and works.
+    let issuer = issuer_on_path(&path);
+    assert_eq!(by_agent(&issuer, "agent").len(), 1);
+    issuer.issue(&request("acct", "agent"), NOW + 2).unwrap();
+    assert_eq!(by_agent(&issuer, "agent").len(), 2);
+}
+
+fn issuer_on_path(path: &std::path::Path) -> Issuer {
+    issuer(
+        Arc::new(SqliteLedger::open(path, TIMEOUT).unwrap()),
+        100,
+        600,
+    )
+}
+
+/// A pooled connection that the server closed while it sat idle (a terminated backend, a
+/// restart) is not handed out: the next issuance opens a new one and succeeds.
+#[test]
+#[ignore = "needs PostgreSQL: scripts/test-ledger.sh"]
+fn postgres_an_idle_connection_closed_by_the_server_is_replaced() {
+    let dsn = postgres_dsn();
+    // A name of its own, so that only this ledger's connections are terminated.
+    let name = unique("idle");
+    let separator = if dsn.contains('?') { '&' } else { '?' };
+    let named = format!("{dsn}{separator}application_name={name}");
+    let issuer = issuer(
+        Arc::new(PostgresLedger::connect(&named, TIMEOUT).unwrap()) as Arc<dyn Ledger>,
+        5,
+        60,
+    );
+    let agent = unique("idle");
+    issuer.issue(&request("acct", &agent), NOW).unwrap();
+    let (runtime, admin) = superuser(&dsn);
+    let terminated = runtime
+        .block_on(admin.query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+            &[&name],
+        ))
+        .unwrap();
+    assert!(!terminated.is_empty());
+    std::thread::sleep(Duration::from_millis(200));
+    issuer.issue(&request("acct", &agent), NOW + 1).unwrap();
+    assert_eq!(by_agent(&issuer, &agent).len(), 2);
 }

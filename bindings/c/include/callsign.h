@@ -890,6 +890,18 @@ callsign_result callsign_issuer_signed_enrollment(const struct callsign_issuer *
                                                   const struct callsign_signing_key *signing_key,
                                                   struct callsign_enrollment **out);
 
+// Re-enrolls `account_id` at unix time `now` like `callsign_issuer_reenroll` and stores its
+// new enrollment, signed with `signing_key`, in `*out`: its `callsign_enrollment_to_uri` ends
+// with `&sig=`. A NULL `signing_key` is refused before anything is recorded.
+callsign_result callsign_issuer_signed_reenroll(const struct callsign_issuer *issuer,
+                                                const char *issuer_name,
+                                                const char *account_id,
+                                                const char *agent_id,
+                                                const char *reason,
+                                                uint64_t now,
+                                                const struct callsign_signing_key *signing_key,
+                                                struct callsign_enrollment **out);
+
 // Reads a received <callsign://enroll> payload under the vendor's pinned public keys
 // (`trusted_keys`: `trusted_keys_len` bytes, 32 per key). An unsigned payload, a malformed
 // signature, one no pinned key verifies and data after the signature are

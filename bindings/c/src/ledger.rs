@@ -6,7 +6,7 @@ use crate::error::callsign_result;
 use crate::ffi::{free_handle, set_handle, try_core, try_out, try_out_handle, try_ref, try_str};
 use crate::profile::{callsign_issuer, callsign_issuer_config, callsign_master_key};
 use crate::verifier::callsign_enrollment;
-use callsign::{Issuer, Ledger};
+use callsign::{Issuer, Ledger, SigningKey};
 use std::os::raw::c_char;
 use std::sync::Arc;
 
@@ -99,17 +99,42 @@ pub unsafe extern "C" fn callsign_issuer_reenroll(
     out: *mut *mut callsign_enrollment,
 ) -> callsign_result {
     ffi_boundary! {
-        let out = try_out_handle!(out);
-        let issuer = try_ref!(issuer);
-        let enrollment = try_core!(issuer.issuer.reenroll(
-            try_str!(issuer_name),
-            try_str!(account_id),
-            try_str!(agent_id),
-            try_str!(reason),
-            now
-        ));
-        set_handle(out, callsign_enrollment { enrollment })
+        unsafe { reenroll(issuer, issuer_name, account_id, agent_id, reason, now, None, out) }
     }
+}
+
+/// The body of `callsign_issuer_reenroll` and `callsign_issuer_signed_reenroll`: every
+/// argument is checked before the re-enrollment is recorded, and the new enrollment is signed
+/// with `signing_key` when one is given.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the C function's arguments, passed through"
+)]
+pub(crate) unsafe fn reenroll(
+    issuer: *const callsign_issuer,
+    issuer_name: *const c_char,
+    account_id: *const c_char,
+    agent_id: *const c_char,
+    reason: *const c_char,
+    now: u64,
+    signing_key: Option<&SigningKey>,
+    out: *mut *mut callsign_enrollment,
+) -> callsign_result {
+    let out = try_out_handle!(out);
+    let issuer = try_ref!(issuer);
+    let (issuer_name, account_id) = (try_str!(issuer_name), try_str!(account_id));
+    let (agent_id, reason) = (try_str!(agent_id), try_str!(reason));
+    let enrollment =
+        try_core!(
+            issuer
+                .issuer
+                .reenroll(issuer_name, account_id, agent_id, reason, now)
+        );
+    let enrollment = match signing_key {
+        Some(key) => try_core!(enrollment.signed(key)),
+        None => enrollment,
+    };
+    set_handle(out, callsign_enrollment { enrollment })
 }
 
 /// Stores the current key epoch of `account_id` in the issuer's ledger in `*out`.

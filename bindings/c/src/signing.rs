@@ -84,6 +84,31 @@ pub unsafe extern "C" fn callsign_issuer_signed_enrollment(
     }
 }
 
+/// Re-enrolls `account_id` at unix time `now` like `callsign_issuer_reenroll` and stores its
+/// new enrollment, signed with `signing_key`, in `*out`: its `callsign_enrollment_to_uri` ends
+/// with `&sig=`. A NULL `signing_key` is refused before anything is recorded.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn callsign_issuer_signed_reenroll(
+    issuer: *const callsign_issuer,
+    issuer_name: *const c_char,
+    account_id: *const c_char,
+    agent_id: *const c_char,
+    reason: *const c_char,
+    now: u64,
+    signing_key: *const callsign_signing_key,
+    out: *mut *mut callsign_enrollment,
+) -> callsign_result {
+    ffi_boundary! {
+        try_out_handle!(out); // NULL in *out on every error, as everywhere
+        let key = &try_ref!(signing_key).key;
+        unsafe {
+            crate::ledger::reenroll(
+                issuer, issuer_name, account_id, agent_id, reason, now, Some(key), out,
+            )
+        }
+    }
+}
+
 /// The trust rule from the C arguments: `trusted_keys` holds `trusted_keys_len` bytes, the
 /// pinned 32-byte public keys one after the other (NULL when `trusted_keys_len` is 0).
 pub(crate) fn trust(

@@ -289,6 +289,12 @@ static void rate_limit_refusals_are_audited(void) {
     CHECK_OK(callsign_issuer_issue(issuer, "a-2", "agent-9", "T-2", NOW + 1, &code));
     CHECK_RC(callsign_issuer_issue(issuer, "a-3", "agent-9", "T-3", NOW + 2, &code),
              CALLSIGN_RESULT_RATE_LIMITED);
+    /* The message carries core's retry time: the oldest issuance in the window plus the window. */
+    char message[256], retry[64];
+    size_t needed = 0;
+    CHECK_OK(callsign_last_error_message(message, sizeof message, &needed));
+    snprintf(retry, sizeof retry, "next code possible at %llu", (unsigned long long)(NOW + 60));
+    CHECK(strstr(message, retry) != NULL);
     CHECK(atomic_load(&log.refused) == 1 && atomic_load(&log.issued) == 2);
     CHECK_OK(callsign_issuer_issue(issuer, "a-3", "agent-9", "T-3", NOW + 61, &code));
     CHECK_OK(callsign_issuer_issue(issuer, "a-4", "agent-10", "T-4", NOW + 2, &code));
@@ -392,6 +398,74 @@ static void issuer_is_shared_between_threads(void) {
     callsign_master_key_free(master);
 }
 
+/* Removes a temporary directory holding a SQLite ledger (ledger.db and its WAL files). */
+static void remove_ledger_dir(const char *dir) {
+    const char *suffixes[] = {"", "-wal", "-shm"};
+    char path[128];
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        snprintf(path, sizeof path, "%s/ledger.db%s", dir, suffixes[i]);
+        remove(path);
+    }
+    rmdir(dir);
+}
+
+/* A re-enrollment signed by the vendor: an app pinning the vendor's key reads it, an app pinning
+ * another key refuses it, and a NULL signing key is refused before the epoch moves. */
+static void signed_reenrollment_is_trusted_by_the_pinned_key_only(void) {
+    char dir[] = "/tmp/callsign-c-signed-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char location[96];
+    snprintf(location, sizeof location, "sqlite:%s/ledger.db", dir);
+    callsign_master_key *master = NULL;
+    callsign_ledger *ledger = NULL;
+    callsign_issuer *issuer = NULL;
+    callsign_issuer_config config;
+    callsign_signing_key *vendor = NULL, *other = NULL;
+    callsign_enrollment *enrollment = NULL, *read = NULL;
+    uint8_t vendor_key[32], other_key[32];
+    size_t needed = 0;
+    uint32_t epoch = 99;
+    char uri[512];
+    CHECK_OK(callsign_master_key_from_bytes(MASTER, sizeof MASTER, &master));
+    CHECK_OK(callsign_issuer_config_default(&config));
+    CHECK_OK(callsign_ledger_open(location, 2000, &ledger));
+    CHECK_OK(callsign_issuer_new_with_ledger(master, &config, ledger, &issuer));
+    CHECK_OK(callsign_signing_key_generate(&vendor));
+    CHECK_OK(callsign_signing_key_generate(&other));
+    CHECK_OK(callsign_signing_key_public_key(vendor, vendor_key, sizeof vendor_key, &needed));
+    CHECK_OK(callsign_signing_key_public_key(other, other_key, sizeof other_key, &needed));
+
+    CHECK_RC(callsign_issuer_signed_reenroll(issuer, "ACME Support", "customer-0001", "supervisor",
+                                             "new phone", NOW, NULL, &enrollment),
+             CALLSIGN_RESULT_NULL_PARAMETER);
+    CHECK(enrollment == NULL);
+    CHECK_OK(callsign_issuer_account_epoch(issuer, "customer-0001", &epoch));
+    CHECK(epoch == 0);
+
+    CHECK_OK(callsign_issuer_signed_reenroll(issuer, "ACME Support", "customer-0001", "supervisor",
+                                             "new phone", NOW, vendor, &enrollment));
+    CHECK_OK(callsign_enrollment_to_uri(enrollment, uri, sizeof uri, &needed));
+    CHECK(strstr(uri, "&epoch=1&") != NULL);
+    CHECK(strstr(uri, "&sig=") != NULL);
+    CHECK_OK(callsign_enrollment_from_uri(uri, vendor_key, sizeof vendor_key, false, &read));
+    callsign_enrollment_info info;
+    CHECK_OK(callsign_enrollment_get_info(read, &info));
+    CHECK(info.epoch == 1);
+    callsign_enrollment_free(read);
+    read = NULL;
+    CHECK_RC(callsign_enrollment_from_uri(uri, other_key, sizeof other_key, false, &read),
+             CALLSIGN_RESULT_UNTRUSTED_ENROLLMENT);
+    CHECK(read == NULL);
+
+    callsign_enrollment_free(enrollment);
+    callsign_signing_key_free(vendor);
+    callsign_signing_key_free(other);
+    callsign_issuer_free(issuer);
+    callsign_ledger_free(ledger);
+    callsign_master_key_free(master);
+    remove_ledger_dir(dir);
+}
+
 /* An issuer on a SQLite ledger: revocation refuses codes on every issuer of the ledger,
  * re-enrollment moves the account to its next epoch, and the rate limit holds for a second
  * issuer opened on the same file; bad locations are typed errors. */
@@ -440,13 +514,7 @@ static void ledger_revokes_reenrolls_and_shares_the_limit(void) {
     callsign_ledger_free(again);
     callsign_issuer_free(issuer);
     callsign_master_key_free(master);
-    const char *suffixes[] = {"", "-wal", "-shm"};
-    char path[128];
-    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
-        snprintf(path, sizeof path, "%s/ledger.db%s", dir, suffixes[i]);
-        remove(path);
-    }
-    rmdir(dir);
+    remove_ledger_dir(dir);
 }
 
 /* Issue 13 finding 9: an issuer or account holding %00 came out of the C getters cut at the
@@ -587,5 +655,6 @@ void suite_api(void) {
     nul_in_decoded_text_is_refused();
     issuer_is_shared_between_threads();
     ledger_revokes_reenrolls_and_shares_the_limit();
+    signed_reenrollment_is_trusted_by_the_pinned_key_only();
     audit_file_chain_finds_tampering();
 }

@@ -1,9 +1,10 @@
-//! `callsign audit verify`: checks the hash chain of a JSON-lines audit file.
+//! `callsign audit`: lists a ledger's audit records (a table, or JSON lines), and `callsign
+//! audit verify`: checks the hash chain of a JSON-lines audit file or of a ledger.
 
-use crate::cli::AuditVerifyArgs;
+use crate::cli::{AuditListArgs, AuditVerifyArgs};
 use crate::error::CliError;
-use crate::output::{print_json, print_line};
-use callsign::audit_chain_hex;
+use crate::output::{print_json, print_line, utc};
+use callsign::{AuditChainReport, AuditQuery, audit_chain_hex};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -14,7 +15,10 @@ const EXIT_BROKEN: u8 = 1;
 /// The JSON of `callsign audit verify`.
 #[derive(Serialize)]
 struct AuditVerifyReport<'a> {
-    file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ledger: Option<&'a str>,
     intact: bool,
     /// Records that verified (those before the break, if there is one).
     records: u64,
@@ -32,22 +36,32 @@ struct AgentHead {
 
 #[derive(Serialize)]
 struct Broken<'a> {
-    line: u64,
+    /// The line of a file, or the row id of a ledger.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    row: Option<u64>,
     agent_id: Option<&'a str>,
     reason: &'a str,
 }
 
-/// Verifies the file's chain and reports: exit 0 intact, 1 broken.
+/// Verifies the chain of the file or ledger and reports: exit 0 intact, 1 broken.
 pub fn verify(args: &AuditVerifyArgs) -> Result<ExitCode, CliError> {
-    let report = callsign::verify_audit_file(&args.file).map_err(|error| {
-        CliError::argument(
-            "FILE",
-            format!("cannot read {}: {error}", args.file.display()),
-        )
-    })?;
+    let report = match (&args.file, &args.ledger) {
+        (_, Some(location)) => crate::ledger::open_existing(location)?
+            .verify_chain()
+            .map_err(|error| CliError::Failure(error.to_string()))?,
+        (Some(file), None) => callsign::verify_audit_file(file).map_err(|error| {
+            CliError::argument("FILE", format!("cannot read {}: {error}", file.display()))
+        })?,
+        (None, None) => return Err(CliError::argument("FILE", "give a FILE or --ledger URL")),
+    };
+    // A ledger names a broken record by its row id, a file by its line.
+    let place = if args.ledger.is_some() { "row" } else { "line" };
     if args.output.json {
         print_json(&AuditVerifyReport {
-            file: args.file.display().to_string(),
+            file: args.file.as_ref().map(|file| file.display().to_string()),
+            ledger: args.ledger.as_deref(),
             intact: report.is_intact(),
             records: report.records,
             agents: report
@@ -64,7 +78,8 @@ pub fn verify(args: &AuditVerifyArgs) -> Result<ExitCode, CliError> {
                 })
                 .collect(),
             broken: report.first_break.as_ref().map(|broken| Broken {
-                line: broken.line,
+                line: args.ledger.is_none().then_some(broken.line),
+                row: args.ledger.is_some().then_some(broken.line),
                 agent_id: broken.agent_id.as_deref(),
                 reason: &broken.reason,
             }),
@@ -77,7 +92,13 @@ pub fn verify(args: &AuditVerifyArgs) -> Result<ExitCode, CliError> {
                 report.heads.len()
             ))?,
             Some(broken) => print_line(&format!(
-                "BROKEN at {broken} ({} records before it verified)",
+                "BROKEN at {place} {}{}: {} ({} records before it verified)",
+                broken.line,
+                broken
+                    .agent_id
+                    .as_ref()
+                    .map_or_else(String::new, |agent| format!(" (agent {agent:?})")),
+                broken.reason,
                 report.records
             ))?,
         }
@@ -89,9 +110,102 @@ pub fn verify(args: &AuditVerifyArgs) -> Result<ExitCode, CliError> {
             ))?;
         }
     }
-    Ok(if report.is_intact() {
+    Ok(status(&report))
+}
+
+fn status(report: &AuditChainReport) -> ExitCode {
+    if report.is_intact() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_BROKEN)
-    })
+    }
+}
+
+/// Lists the ledger's records that match the filters, newest first.
+pub fn list(args: &AuditListArgs) -> Result<(), CliError> {
+    let Some(location) = &args.ledger else {
+        return Err(CliError::argument("--ledger", "give the ledger to read"));
+    };
+    let agent = args
+        .agent
+        .as_deref()
+        .map(callsign::canonical_agent_id)
+        .transpose()
+        .map_err(CliError::blame("--agent"))?;
+    if let Some(account) = &args.account {
+        callsign::check_account_id(account).map_err(CliError::blame("--account"))?;
+    }
+    if let (Some(since), Some(until)) = (args.since, args.until)
+        && until <= since
+    {
+        return Err(CliError::argument(
+            "--until",
+            format!("must be after --since ({since}); records before --until are listed"),
+        ));
+    }
+    let query = AuditQuery {
+        agent_id: agent.as_deref(),
+        account_id: args.account.as_deref(),
+        since: args.since,
+        until: args.until,
+        limit: args.limit,
+    };
+    query.check().map_err(CliError::blame("--limit"))?;
+    let records = crate::ledger::open_existing(location)?
+        .audit_events(&query)
+        .map_err(|error| CliError::Failure(error.to_string()))?;
+    if args.json {
+        return records.iter().try_for_each(print_json);
+    }
+    if records.is_empty() {
+        return print_line("no audit records match");
+    }
+    let header = [
+        "TIME", "OUTCOME", "AGENT", "ACCOUNT", "EPOCH", "STEP", "TICKET",
+    ]
+    .map(str::to_owned);
+    let rows: Vec<[String; 7]> = records
+        .iter()
+        .map(|record| {
+            [
+                utc(record.time),
+                record.outcome.as_str().to_owned(),
+                shown(&record.agent_id),
+                shown(&record.account_id),
+                record.epoch.to_string(),
+                record.step.to_string(),
+                shown(&record.ticket),
+            ]
+        })
+        .collect();
+    let mut widths = header.clone().map(|title| title.chars().count());
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    for row in core::iter::once(&header).chain(&rows) {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        print_line(cells.join("  ").trim_end())?;
+    }
+    Ok(())
+}
+
+/// Text of a record as a table cell: control characters escaped, so that a ticket cannot
+/// forge lines of the table.
+fn shown(text: &str) -> String {
+    text.chars()
+        .flat_map(|character| {
+            let escaped: Vec<char> = if character.is_control() {
+                character.escape_default().collect()
+            } else {
+                vec![character]
+            };
+            escaped
+        })
+        .collect()
 }

@@ -38,10 +38,10 @@ pub enum Command {
     /// Revoke an account in a ledger: no issuer on it issues codes until it is re-enrolled.
     Revoke(AccountChangeArgs),
     /// Re-enroll an account in a ledger under a new epoch and print its new enrollment URI.
-    Reenroll(AccountChangeArgs),
-    /// Work with JSON-lines audit files (`callsign audit verify FILE`).
-    #[command(subcommand)]
-    Audit(AuditCommand),
+    Reenroll(ReenrollArgs),
+    /// List a ledger's audit records, newest first (`callsign audit --ledger URL`), or check an
+    /// audit trail's hash chain (`callsign audit verify FILE|--ledger URL`).
+    Audit(AuditArgs),
     /// Play the whole story in one run: enrollment, a genuine call, a replay, a scammer locked out.
     Demo(DemoArgs),
     /// Check otpauth:// URIs, one per line: what would be imported, and why any line is refused
@@ -292,6 +292,21 @@ pub struct AccountChangeArgs {
     pub output: OutputArgs,
 }
 
+/// Arguments of `callsign reenroll`.
+#[derive(Debug, Args)]
+pub struct ReenrollArgs {
+    #[command(flatten)]
+    pub change: AccountChangeArgs,
+    /// Sign the new enrollment with this enrollment signing key file (from `callsign keygen
+    /// --signing`); apps that pin its public key accept only signed enrollments.
+    #[arg(long, value_name = "FILE")]
+    pub signing_key: Option<PathBuf>,
+    /// Every code of the account carries a Damm check digit (the URI says check=damm), as with
+    /// `enroll --check-digit`.
+    #[arg(long)]
+    pub check_digit: bool,
+}
+
 /// Arguments of `callsign verify`.
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("trust").required(true).args(["trusted_key", "allow_unsigned"])))]
@@ -388,20 +403,68 @@ pub struct VerifyCustomerArgs {
     pub output: OutputArgs,
 }
 
+/// Arguments of `callsign audit`: a listing, or a subcommand.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct AuditArgs {
+    /// What to do instead of listing.
+    #[command(subcommand)]
+    pub command: Option<AuditCommand>,
+    #[command(flatten)]
+    pub list: AuditListArgs,
+}
+
 /// The subcommands of `callsign audit`.
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Check the hash chain of a JSON-lines audit file: exit 0 intact, 1 broken (the first
-    /// broken link is named), 2 unreadable.
+    /// Check the hash chain of a JSON-lines audit file or of a ledger's audit trail: exit 0
+    /// intact, 1 broken (the first broken link is named: a line of a file, a row id of a
+    /// ledger), 2 unreadable.
     Verify(AuditVerifyArgs),
+}
+
+/// Arguments of the `callsign audit` listing.
+#[derive(Debug, Args)]
+pub struct AuditListArgs {
+    /// The ledger: sqlite:PATH, or a PostgreSQL URL.
+    #[arg(long, value_name = "URL", required = true)]
+    pub ledger: Option<String>,
+    /// Only this agent's records (taken in its canonical form).
+    #[arg(long, value_name = "ID")]
+    pub agent: Option<String>,
+    /// Only this account's records.
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+    /// Only records at or after this unix time, in seconds.
+    #[arg(long, value_name = "UNIX", allow_negative_numbers = true, value_parser = unsigned::<u64>)]
+    pub since: Option<u64>,
+    /// Only records before this unix time, in seconds.
+    #[arg(long, value_name = "UNIX", allow_negative_numbers = true, value_parser = unsigned::<u64>)]
+    pub until: Option<u64>,
+    /// At most this many records: the newest ones (1 to 100000).
+    #[arg(
+        long,
+        value_name = "N",
+        allow_negative_numbers = true,
+        value_parser = unsigned::<usize>,
+        default_value_t = callsign::AuditQuery::default().limit
+    )]
+    pub limit: usize,
+    /// One JSON object per record and line (with its chain hash) instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `callsign audit verify`.
 #[derive(Debug, Args)]
+#[command(group(ArgGroup::new("trail").required(true).args(["file", "ledger"])))]
 pub struct AuditVerifyArgs {
     /// The JSON-lines audit file (written by agent-code --audit or an issuer's file sink).
     #[arg(value_name = "FILE")]
-    pub file: PathBuf,
+    pub file: Option<PathBuf>,
+    /// The ledger whose audit trail to check: sqlite:PATH, or a PostgreSQL URL.
+    #[arg(long, value_name = "URL")]
+    pub ledger: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }

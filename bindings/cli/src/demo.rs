@@ -489,19 +489,24 @@ impl Story {
         Ok(verdict)
     }
 
-    /// Every audit record of the ledger, as JSON lines.
-    fn audit_lines(&self) -> Result<Vec<String>, CliError> {
+    /// The newest `limit` audit records of the ledger, as JSON lines, oldest first (the
+    /// story's order).
+    fn audit_lines(&self, limit: usize) -> Result<Vec<String>, CliError> {
         Ok(self
             .issuer
-            .audit_events(&AuditQuery::default())
+            .audit_events(&AuditQuery {
+                limit,
+                ..AuditQuery::default()
+            })
             .map_err(failure)?
             .iter()
+            .rev()
             .map(|record| record.event().to_json())
             .collect())
     }
 
     fn last_audit_line(&self) -> Result<String, CliError> {
-        Ok(self.audit_lines()?.pop().unwrap_or_default())
+        Ok(self.audit_lines(1)?.pop().unwrap_or_default())
     }
 
     fn scene(&mut self, title: &str, time: u64) -> Result<(), CliError> {
@@ -596,7 +601,7 @@ pub fn demo(args: &DemoArgs) -> Result<(), CliError> {
         return print_json(&DemoReport {
             enrollment_uri: shown_uri,
             audit: story
-                .audit_lines()?
+                .audit_lines(AuditQuery::default().limit)?
                 .iter()
                 .map(|line| serde_json::from_str(line).unwrap_or(serde_json::Value::Null))
                 .collect(),

@@ -2,7 +2,7 @@
 //! lifecycles in a ledger shared with other issuers (see docs/deployment.md).
 
 use crate::agent::default_agent;
-use crate::cli::AccountChangeArgs;
+use crate::cli::{AccountChangeArgs, ReenrollArgs};
 use crate::error::CliError;
 use crate::keyfile;
 use crate::output::{now_or, print_json, print_line};
@@ -34,11 +34,25 @@ pub fn open(location: &str) -> Result<Arc<dyn Ledger>, CliError> {
     })
 }
 
-/// An issuer over `--master-key` on `--ledger`.
-fn issuer(args: &AccountChangeArgs) -> Result<Issuer, CliError> {
+/// Opens the ledger at `location` to read it: a SQLite file must exist already (opening
+/// would create an empty ledger, and a mistyped path would read as an empty trail).
+pub fn open_existing(location: &str) -> Result<Arc<dyn Ledger>, CliError> {
+    if let Some(path) = location.strip_prefix("sqlite:")
+        && !std::path::Path::new(path).exists()
+    {
+        return Err(CliError::argument(
+            "--ledger",
+            format!("there is no SQLite ledger at {path}"),
+        ));
+    }
+    open(location)
+}
+
+/// An issuer over `--master-key` on `--ledger` with `config`.
+fn issuer(args: &AccountChangeArgs, config: IssuerConfig) -> Result<Issuer, CliError> {
     callsign::check_account_id(&args.account).map_err(CliError::blame("--account"))?;
     let master_key = keyfile::read("--master-key", &args.master_key)?;
-    Issuer::with_ledger(master_key, IssuerConfig::default(), open(&args.ledger)?)
+    Issuer::with_ledger(master_key, config, open(&args.ledger)?)
         .map_err(|error| CliError::Failure(error.to_string()))
 }
 
@@ -56,7 +70,7 @@ fn change_error(error: &callsign::Error) -> CliError {
 
 /// Revokes an account.
 pub fn revoke(args: &AccountChangeArgs) -> Result<(), CliError> {
-    let issuer = issuer(args)?;
+    let issuer = issuer(args, IssuerConfig::default())?;
     let agent = args.agent.clone().unwrap_or_else(default_agent);
     let now = now_or(args.time)?;
     issuer
@@ -68,14 +82,32 @@ pub fn revoke(args: &AccountChangeArgs) -> Result<(), CliError> {
     report(args, &agent, now, true, epoch, None)
 }
 
-/// Re-enrolls an account and prints its new enrollment URI.
-pub fn reenroll(args: &AccountChangeArgs) -> Result<(), CliError> {
-    let issuer = issuer(args)?;
+/// Re-enrolls an account and prints its new enrollment URI, signed with `--signing-key` when
+/// given (the key is read before anything is recorded).
+pub fn reenroll(args: &ReenrollArgs) -> Result<(), CliError> {
+    let ReenrollArgs {
+        change: args,
+        signing_key,
+        check_digit,
+    } = args;
+    let mut config = IssuerConfig::default();
+    config.params = config.params.with_check_digit(*check_digit);
+    let issuer = issuer(args, config)?;
+    let signing_key = signing_key
+        .as_deref()
+        .map(|path| keyfile::read_signing_key("--signing-key", path))
+        .transpose()?;
     let agent = args.agent.clone().unwrap_or_else(default_agent);
     let now = now_or(args.time)?;
     let enrollment = issuer
         .reenroll(&args.issuer, &args.account, &agent, &args.reason, now)
         .map_err(|error| change_error(&error))?;
+    let enrollment = match &signing_key {
+        Some(key) => enrollment
+            .signed(key)
+            .map_err(CliError::blame("--signing-key"))?,
+        None => enrollment,
+    };
     let uri: Zeroizing<String> = enrollment.to_uri_string();
     report(args, &agent, now, false, enrollment.epoch(), Some(&uri))
 }

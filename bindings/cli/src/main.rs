@@ -51,7 +51,11 @@ fn run(command: &Command) -> Result<ExitCode, CliError> {
         Command::CustomerCode(args) => inbound::customer_code(args),
         Command::VerifyCustomer(args) => return inbound::verify_customer(args),
         Command::Import(args) => return import::import(args),
-        Command::Audit(cli::AuditCommand::Verify(args)) => return audit::verify(args),
+        Command::Audit(cli::AuditArgs {
+            command: Some(cli::AuditCommand::Verify(args)),
+            ..
+        }) => return audit::verify(args),
+        Command::Audit(cli::AuditArgs { list, .. }) => audit::list(list),
         Command::Demo(args) => demo::demo(args),
         Command::Revoke(args) => ledger::revoke(args),
         Command::Reenroll(args) => ledger::reenroll(args),

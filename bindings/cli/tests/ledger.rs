@@ -91,6 +91,92 @@ fn a_ledger_keeps_the_limit_across_runs_and_revocation_and_reenrollment() {
     let limited = agent_code("1005");
     assert_eq!(limited.status, Some(2));
     assert!(limited.stderr.contains("rate limit"), "{}", limited.stderr);
+    // Core's retry time: the oldest issuance in the window (1003) plus the hour.
+    assert!(
+        limited.stderr.contains("next code possible at 4603"),
+        "{}",
+        limited.stderr
+    );
+}
+
+#[test]
+fn reenroll_signs_with_the_signing_key_and_only_its_public_key_trusts_the_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    let (key, signing, other) = (path("master.key"), path("signing.key"), path("other.key"));
+    ok(&["keygen", "--out", &key]);
+    let public = |file: &str| {
+        let made = ok(&["keygen", "--signing", "--out", file, "--json"]).stdout;
+        let made: serde_json::Value = serde_json::from_str(&made).unwrap();
+        made["public_key"].as_str().unwrap().to_owned()
+    };
+    let (vendor_public, other_public) = (public(&signing), public(&other));
+    let ledger = format!("sqlite:{}", path("ledger.db"));
+    let reenroll = |account: &str, signing_key: &str, more: &[&str]| {
+        let args = [
+            "reenroll",
+            "--ledger",
+            &ledger,
+            "--master-key",
+            &key,
+            "--account",
+            account,
+            "--reason",
+            "new phone",
+            "--signing-key",
+            signing_key,
+            "--time",
+            "1000",
+        ];
+        callsign(&[&args[..], more].concat())
+    };
+    // An unreadable signing key is refused before the epoch moves.
+    let missing = reenroll("customer-1", &path("missing.key"), &[]);
+    assert_eq!(missing.status, Some(2));
+    assert!(
+        missing.stderr.contains("--signing-key"),
+        "{}",
+        missing.stderr
+    );
+    let uri = ok_code(&reenroll("customer-1", &signing, &[]));
+    assert!(uri.contains("&epoch=1&") && uri.contains("&sig="), "{uri}");
+    let code = ok_code(&callsign(&[
+        "agent-code",
+        "--master-key",
+        &key,
+        "--account",
+        "customer-1",
+        "--ledger",
+        &ledger,
+        "--time",
+        "1001",
+        "--plain",
+    ]));
+    let verify = |pinned: &str| {
+        callsign(&[
+            "verify",
+            "--enrollment",
+            &uri,
+            "--code",
+            &code,
+            "--time",
+            "1001",
+            "--trusted-key",
+            pinned,
+        ])
+    };
+    let trusted = verify(&vendor_public);
+    assert_eq!(trusted.status, Some(0), "{}", trusted.stderr);
+    // A customer whose codes carry the check digit keeps it in the new enrollment.
+    let with_check = ok_code(&reenroll("customer-2", &signing, &["--check-digit"]));
+    assert!(with_check.contains("&check=damm&sig="), "{with_check}");
+    let refused = verify(&other_public);
+    assert_eq!(refused.status, Some(2));
+    assert!(
+        refused.stderr.contains("no pinned key verifies"),
+        "{}",
+        refused.stderr
+    );
 }
 
 fn ok_code(run: &Run) -> String {
@@ -129,4 +215,151 @@ fn bad_ledger_locations_blame_the_argument() {
     let run = revoke("sqlite:/nonexistent/dir/ledger.db");
     assert_eq!(run.status, Some(2));
     assert!(run.stderr.contains("unreachable"), "{}", run.stderr);
+}
+
+/// A SQLite ledger with three issuances: alice at +1 and +3 (acct-1, acct-3), bob at +2.
+fn three_issuances() -> (tempfile::TempDir, std::path::PathBuf, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("master.key");
+    let key = key.to_str().unwrap();
+    ok(&["keygen", "--out", key]);
+    let path = dir.path().join("ledger.db");
+    let ledger = format!("sqlite:{}", path.display());
+    for (agent, account, time) in [
+        ("alice", "acct-1", "1700000001"),
+        ("bob", "acct-2", "1700000002"),
+        ("Alice", "acct-3", "1700000003"),
+    ] {
+        ok(&[
+            "agent-code",
+            "--master-key",
+            key,
+            "--account",
+            account,
+            "--ledger",
+            &ledger,
+            "--agent",
+            agent,
+            "--ticket",
+            "T-1\nforged line",
+            "--time",
+            time,
+            "--plain",
+        ]);
+    }
+    (dir, path, ledger)
+}
+
+/// `callsign audit --ledger`: the newest records first, filtered, as a table or JSON lines;
+/// bad filters blamed on their argument.
+#[test]
+fn audit_lists_a_ledger_newest_first() {
+    let (_dir, _, ledger) = three_issuances();
+    let table = ok(&["audit", "--ledger", &ledger]).stdout;
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 4, "{table}");
+    assert!(lines[0].starts_with("TIME "), "{table}");
+    for (line, account) in lines[1..].iter().zip(["acct-3", "acct-2", "acct-1"]) {
+        assert!(line.contains(account), "{table}");
+        // A ticket cannot add lines to the table.
+        assert!(line.ends_with("T-1\\nforged line"), "{table}");
+    }
+    let json = ok(&[
+        "audit", "--ledger", &ledger, "--agent", "ALICE", "--limit", "1", "--json",
+    ])
+    .stdout;
+    let records: Vec<serde_json::Value> = json
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(records.len(), 1, "{json}");
+    assert_eq!(
+        (&records[0]["account_id"], &records[0]["agent_id"]),
+        (&"acct-3".into(), &"alice".into())
+    );
+    assert_eq!(records[0]["chain"].as_str().unwrap().len(), 64);
+    let window = ok(&[
+        "audit",
+        "--ledger",
+        &ledger,
+        "--since",
+        "1700000002",
+        "--until",
+        "1700000003",
+        "--json",
+    ])
+    .stdout;
+    assert_eq!(window.lines().count(), 1, "{window}");
+    assert!(window.contains("acct-2"), "{window}");
+    let none = ok(&["audit", "--ledger", &ledger, "--account", "acct-9"]).stdout;
+    assert_eq!(none.trim(), "no audit records match");
+    for (args, blamed) in [
+        (&["--limit", "0"][..], "--limit"),
+        (&["--limit", "100001"][..], "--limit"),
+        (&["--since", "5", "--until", "5"][..], "--until"),
+        (&["--agent", "a\u{1}"][..], "--agent"),
+        (&["--account", ""][..], "--account"),
+    ] {
+        let mut full = vec!["audit", "--ledger", &ledger];
+        full.extend_from_slice(args);
+        let run = callsign(&full);
+        assert_eq!(run.status, Some(2), "{args:?}");
+        assert!(
+            run.stderr.starts_with(&format!("error: {blamed}: ")),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    // A mistyped path is an error, not an empty trail (nor a new empty ledger).
+    let missing = ledger.replace("ledger.db", "ledgr.db");
+    for args in [
+        &["audit", "--ledger", &missing][..],
+        &["audit", "verify", "--ledger", &missing],
+    ] {
+        let run = callsign(args);
+        assert_eq!(run.status, Some(2), "{args:?}");
+        assert!(run.stderr.contains("no SQLite ledger at"), "{}", run.stderr);
+        assert!(!std::path::Path::new(&missing["sqlite:".len()..]).exists());
+    }
+    let run = callsign(&["audit", "--ledger", "mysql://x"]);
+    assert!(
+        run.stderr.starts_with("error: --ledger: "),
+        "{}",
+        run.stderr
+    );
+}
+
+/// `callsign audit verify --ledger` names a row changed behind the ledger's back.
+#[test]
+fn audit_verify_finds_a_changed_ledger_row() {
+    let (_dir, path, ledger) = three_issuances();
+    let verify = ok(&["audit", "verify", "--ledger", &ledger]).stdout;
+    assert!(
+        verify.starts_with("intact: 3 records, 2 agents"),
+        "{verify}"
+    );
+    // The file's owner drops the append-only trigger and changes alice's first row.
+    let connection = rusqlite::Connection::open(&path).unwrap();
+    connection
+        .execute_batch(
+            "DROP TRIGGER callsign_audit_no_update;
+             UPDATE callsign_audit SET account_id = 'acct-0' WHERE account_id = 'acct-1'",
+        )
+        .unwrap();
+    let run = callsign(&["audit", "verify", "--ledger", &ledger, "--json"]);
+    assert_eq!(run.status, Some(1), "{}", run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["intact"], false);
+    assert_eq!(report["broken"]["row"], 1);
+    assert_eq!(report["broken"]["agent_id"], "alice");
+    let run = callsign(&["audit", "verify", "--ledger", &ledger]);
+    assert_eq!(run.status, Some(1));
+    assert!(
+        run.stdout
+            .starts_with("BROKEN at row 1 (agent \"alice\"): "),
+        "{}",
+        run.stdout
+    );
+    // Neither a file nor a ledger: a usage error.
+    assert_eq!(callsign(&["audit", "verify"]).status, Some(2));
 }

@@ -50,6 +50,16 @@ macro_rules! kind_exceptions {
                 class.setattr("__doc__", docstring(ErrorKind::$kind))?;
                 module.add(stringify!($name), class)?;
             )+
+            let rate_limited = RateLimitedError::type_object(py);
+            rate_limited.setattr("retry_at", py.None())?;
+            rate_limited.setattr(
+                "__doc__",
+                format!(
+                    "{} `retry_at` is the unix time at which the agent may issue again (None for \
+                     a batch larger than the limit allows in any window).",
+                    docstring(ErrorKind::RateLimited)
+                ),
+            )?;
             module.add("NaiveDatetimeError", NaiveDatetimeError::type_object(py))?;
             NaiveDatetimeError::type_object(py).setattr("kind", "naive_datetime")?;
             Ok(())
@@ -126,9 +136,17 @@ impl From<PyErr> for BindingError {
 impl From<BindingError> for PyErr {
     fn from(error: BindingError) -> PyErr {
         match error {
-            BindingError::Core(error) => {
-                Python::attach(|py| PyErr::from_type(class_of(py, error.kind()), error.to_string()))
-            }
+            BindingError::Core(error) => Python::attach(|py| {
+                let exception = PyErr::from_type(class_of(py, error.kind()), error.to_string());
+                if let callsign::Error::RateLimited { retry_at, .. } = error {
+                    // Core's value, on the instance; the class says None (a batch that can
+                    // never fit the limit has no time to retry at).
+                    if let Err(failed) = exception.value(py).setattr("retry_at", retry_at) {
+                        return failed;
+                    }
+                }
+                exception
+            }),
             BindingError::Python(error) => error,
         }
     }
@@ -161,15 +179,13 @@ mod tests {
         expected.sort_unstable();
         let mut declared: Vec<&str> = STUBS
             .lines()
-            .filter_map(|line| {
-                line.strip_prefix("class ")?
-                    .strip_suffix("(CallsignError): ...")
-            })
+            .filter_map(|line| line.strip_prefix("class ")?.split_once("(CallsignError):"))
+            .map(|(name, _)| name)
             .collect();
         declared.sort_unstable();
         assert_eq!(
             declared, expected,
-            "_callsign.pyi must declare `class NameError(CallsignError): ...` for each class of \
+            "_callsign.pyi must declare `class NameError(CallsignError):` for each class of \
              kind_exceptions! in bindings/python/src/errors.rs, and no other"
         );
         for name in expected {

@@ -12,6 +12,13 @@ use std::sync::Arc;
 /// A ledger in one SQLite file (created with its schema when missing): durable on one
 /// machine, shared by the processes of that machine, survives restarts.
 ///
+/// Do not open the ledger file with Python's `sqlite3` (or any other SQLite) in the same
+/// process: this ledger has its own copy of SQLite, and SQLite's POSIX locks are per process,
+/// so closing the other copy's connection drops this one's locks and can checkpoint and delete
+/// the write-ahead log under it: what the ledger writes next would go to a deleted file. Keep
+/// application tables in another file, read the audit through `Issuer.audit_events`, and use
+/// another process for tools that open the file with `sqlite3`.
+///
 /// Parameters: `path` the ledger file; `timeout_seconds` how long a call waits at most for
 /// another process's transaction.
 #[pyclass(frozen, module = "callsign", name = "SqliteLedger")]

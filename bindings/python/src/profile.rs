@@ -532,11 +532,7 @@ impl PyIssuer {
         signing_key: Option<&PySigningKey>,
     ) -> BindingResult<PyEnrollment> {
         let enrollment = self.issuer.enrollment(issuer_name, account_id)?;
-        let enrollment = match signing_key {
-            Some(key) => enrollment.signed(&key.key)?,
-            None => enrollment,
-        };
-        Ok(PyEnrollment { enrollment })
+        PyEnrollment::signed_if(enrollment, signing_key)
     }
 
     /// Revokes `account_id` (recorded under `agent_id` and `reason`): no issuer on the same
@@ -556,8 +552,10 @@ impl PyIssuer {
     }
 
     /// Re-enrolls `account_id` under a new epoch (recorded under `agent_id` and `reason`) and
-    /// returns the new enrollment; the old enrollment's device rejects every new code.
-    #[pyo3(signature = (issuer_name, account_id, *, agent_id, reason, time = None))]
+    /// returns the new enrollment, signed with `signing_key` (a `SigningKey`) when given; the
+    /// old enrollment's device rejects every new code.
+    #[pyo3(signature = (issuer_name, account_id, *, agent_id, reason, time = None, signing_key = None))]
+    #[allow(clippy::too_many_arguments, reason = "Python keyword arguments")]
     fn reenroll(
         &self,
         py: Python<'_>,
@@ -566,13 +564,14 @@ impl PyIssuer {
         agent_id: &str,
         reason: &str,
         time: Option<&Bound<'_, PyAny>>,
+        signing_key: Option<&PySigningKey>,
     ) -> BindingResult<PyEnrollment> {
         let now = convert::time_or_now(time)?;
         let enrollment = py.detach(|| {
             self.issuer
                 .reenroll(issuer_name, account_id, agent_id, reason, now)
         })?;
-        Ok(PyEnrollment { enrollment })
+        PyEnrollment::signed_if(enrollment, signing_key)
     }
 
     /// The account's current key epoch in the ledger.
@@ -580,7 +579,7 @@ impl PyIssuer {
         Ok(py.detach(|| self.issuer.account_epoch(account_id))?)
     }
 
-    /// Audit records from the ledger (oldest first, at most `limit`), as dicts like the
+    /// Audit records from the ledger (the newest `limit`, newest first), as dicts like the
     /// audit callback's: filtered by agent, account and time (`since` included, `until` not).
     #[pyo3(signature = (*, agent_id = None, account_id = None, since = None, until = None, limit = 1000))]
     fn audit_events<'py>(
@@ -656,6 +655,20 @@ impl PyIssuer {
 #[pyclass(frozen, module = "callsign", name = "Enrollment")]
 pub(crate) struct PyEnrollment {
     pub(crate) enrollment: Enrollment,
+}
+
+impl PyEnrollment {
+    /// `enrollment`, signed with `signing_key` when one is given.
+    fn signed_if(
+        enrollment: Enrollment,
+        signing_key: Option<&PySigningKey>,
+    ) -> BindingResult<PyEnrollment> {
+        let enrollment = match signing_key {
+            Some(key) => enrollment.signed(&key.key)?,
+            None => enrollment,
+        };
+        Ok(PyEnrollment { enrollment })
+    }
 }
 
 #[pymethods]

@@ -105,8 +105,9 @@ def test_issuer_audits_to_a_json_lines_file(tmp_path: Path) -> None:
         1,
     )
     issuer.issue("customer-0002", agent_id="agent-7", ticket="T-43", time=60)
-    with pytest.raises(callsign.RateLimitedError, match="next code possible at 119"):
+    with pytest.raises(callsign.RateLimitedError, match="next code possible at 119") as raised:
         issuer.issue("customer-0003", agent_id="agent-7", ticket="T-44", time=61)
+    assert raised.value.retry_at == 119
     lines = audit.read_text().splitlines()
     events = [json.loads(line) for line in lines]
     assert [event["outcome"] for event in events] == ["issued", "issued", "refused_rate_limited"]

@@ -88,6 +88,7 @@ def test_a_batch_beyond_the_limit_says_it_never_fits() -> None:
     with pytest.raises(callsign.RateLimitedError, match="can never fit") as raised:
         issuer.issue_many(["a", "b", "c"], NOW, agent_id="agent-7", reason="batch")
     assert "18446744073709551615" not in str(raised.value)
+    assert raised.value.retry_at is None  # it never fits, so there is no time to retry at
 
 
 def test_an_unusable_audit_path_is_an_os_error_not_a_failed_audit(tmp_path: Path) -> None:

@@ -149,7 +149,7 @@ def test_customer_check_sequences(case: Dict[str, Any], tmp_path: Path) -> None:
         assert verdict.step == expect.get("step")
         assert verdict.attempts_left == expect.get("attempts_left")
         assert verdict.locked_until == expect.get("locked_until")
-    events = issuers[1].audit_events(account_id=case["account_id"])
+    events = issuers[1].audit_events(account_id=case["account_id"])[::-1]  # oldest first
     assert [(event["outcome"], event["agent_id"]) for event in events] == [
         ("customer_" + step["expect"]["status"], step["agent_id"]) for step in verdict_steps
     ]

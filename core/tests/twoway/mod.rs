@@ -550,8 +550,10 @@ fn customer_check_sequences_replay() {
                 None => expect_error(result, expect),
             }
         }
-        // Every check that gave a verdict was audited, in order, on the shared ledger.
-        let audited = issuers[0].audit_events(&AuditQuery::default()).unwrap();
+        // Every check that gave a verdict was audited, in order, on the shared ledger (read
+        // back newest first).
+        let mut audited = issuers[0].audit_events(&AuditQuery::default()).unwrap();
+        audited.reverse();
         let verdicts = sequence["steps"]
             .as_array()
             .unwrap()

@@ -28,7 +28,11 @@ def _write_secret(path: Path) -> bool:
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m agent_desk", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("init", help="create the master key and session secret files (if missing)")
+    sub.add_parser(
+        "init",
+        help="create the master key, enrollment signing key and session secret files (if missing); "
+        "print the signing key's public key for the customer app to pin",
+    )
     sub.add_parser("seed", help="create the tables and the sample customers")
     user = sub.add_parser("create-user", help="create a user or reset their password (read from stdin)")
     user.add_argument("username")
@@ -42,9 +46,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         if args.command == "init":
             for path, what in (
                 (settings.master_key_file, "master key"),
+                (settings.signing_key_file, "enrollment signing key"),
                 (settings.session_secret_file, "session secret"),
             ):
                 print(f"{what}: {path} ({'created' if _write_secret(path) else 'kept'})")
+            public_key = settings.signing_key().public_key().hex()
+            print(f"enrollment public key (pin it in the customer app): {public_key}")
             return 0
         db = Database(settings.ledger_url)
         if args.command == "seed":

@@ -19,12 +19,12 @@ from starlette.middleware.sessions import SessionMiddleware
 from agent_desk import auth, chart
 from agent_desk.config import Settings
 from agent_desk.db import Customer, Database, DatabaseUnavailable
-from agent_desk.forms import LIMITS, BadForm, read_form
+from agent_desk.forms import LIMITS, BadForm, check_query, read_form
 
 HERE = Path(__file__).parent
 log = logging.getLogger("agent_desk")
 
-#: The audit rows one supervisor page reads (the ledger answers oldest first, at most this many).
+#: The audit rows one supervisor page reads (the ledger answers the newest, newest first, at most this many).
 AUDIT_ROWS = 1000
 
 OUTCOMES = [
@@ -69,6 +69,17 @@ def utc(ts: Optional[int]) -> str:
     return datetime.datetime.fromtimestamp(ts, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+def retry_advice(retry_at: Optional[int], now: int) -> str:
+    """When the agent may issue again, from the ledger's `retry_at`."""
+    if retry_at is None:
+        return "Ask a supervisor."
+    minutes = max(1, (retry_at - now + 59) // 60)
+    return (
+        f"You can issue the next code at {utc(retry_at)} (in about {minutes} minute(s)); "
+        "until then, ask a supervisor if a call cannot wait."
+    )
+
+
 def spoken(grouped: str) -> str:
     """'723 154 5' -> '7 2 3, 1 5 4, check digit 5' for screen readers (digit by digit)."""
     groups = grouped.split(" ")
@@ -80,6 +91,7 @@ def spoken(grouped: str) -> str:
 
 def create_app(settings: Settings) -> FastAPI:
     master_key = callsign.MasterKey(settings.read_secret(settings.master_key_file, "master key"))
+    signing_key = settings.signing_key()
     session_secret = settings.read_secret(settings.session_secret_file, "session secret")
     db = Database(settings.ledger_url)
     db.migrate()
@@ -268,6 +280,7 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/customers")
     async def customers(request: Request, q: str = "") -> Response:
         signed_in(request)
+        check_query(request)
         if len(q) > LIMITS["q"]:
             raise Problem(400, "Search too long", f"Search for at most {LIMITS['q']} characters.")
         found = await blocking(db.search_customers, q.strip())
@@ -291,14 +304,14 @@ def create_app(settings: Settings) -> FastAPI:
             code = await blocking(
                 issuer.issue, customer.account_id, agent_id=who["user"], ticket=ticket, time=now()
             )
-        except callsign.RateLimitedError:
+        except callsign.RateLimitedError as refused:
             limit = settings.rate_limit
             raise Problem(
                 429,
                 "Rate limit reached",
                 f"You have issued the most codes allowed: {limit.max_codes} per "
                 f"{limit.window_seconds // 60} minutes per agent. No code was issued (the refusal "
-                "is in the audit trail). Wait a while before the next call, or ask a supervisor.",
+                f"is in the audit trail). {retry_advice(refused.retry_at, now())}",
             ) from None
         except callsign.AccountRevokedError:
             raise Problem(
@@ -373,6 +386,7 @@ def create_app(settings: Settings) -> FastAPI:
         until: str = "",
     ) -> Response:
         signed_in(request, role="supervisor")
+        check_query(request)
         for label, value in (("Agent", agent), ("Account", account), ("Outcome", outcome)):
             if len(value) > 128:
                 raise Problem(400, "Filter too long", f"{label} filter: at most 128 characters.")
@@ -396,7 +410,7 @@ def create_app(settings: Settings) -> FastAPI:
         return page(
             request,
             "supervisor.html",
-            events=list(reversed(events)),
+            events=events,
             chart=chart.svg(events),
             filters={"agent": agent, "account": account, "outcome": outcome, "since": since, "until": until},
             outcomes=OUTCOMES,
@@ -427,11 +441,19 @@ def create_app(settings: Settings) -> FastAPI:
             agent_id=who["user"],
             reason=reason,
             time=now(),
+            signing_key=signing_key,
         )
         qr = segno.make(enrollment.to_uri(), error="m").svg_inline(
             scale=5, title="Enrollment QR code for the customer's app", omitsize=False
         )
-        return page(request, "enrollment.html", customer=customer, enrollment=enrollment, qr=qr)
+        return page(
+            request,
+            "enrollment.html",
+            customer=customer,
+            enrollment=enrollment,
+            qr=qr,
+            public_key=signing_key.public_key().hex(),
+        )
 
     return app
 

@@ -20,6 +20,7 @@ class Settings:
 
     home: Path
     master_key_file: Path
+    signing_key_file: Path
     session_secret_file: Path
     ledger_url: str
     issuer_name: str
@@ -44,6 +45,7 @@ class Settings:
         return Settings(
             home=home,
             master_key_file=Path(env.get("DESK_MASTER_KEY_FILE", home / "master.key")),
+            signing_key_file=Path(env.get("DESK_SIGNING_KEY_FILE", home / "signing.key")),
             session_secret_file=Path(env.get("DESK_SESSION_SECRET_FILE", home / "session.key")),
             ledger_url=env.get("DESK_LEDGER_URL", f"sqlite:///{home / 'ledger.db'}"),
             issuer_name=env.get("DESK_ISSUER_NAME", "ACME Support"),
@@ -65,6 +67,18 @@ class Settings:
         if len(data) < 32:
             raise ConfigError(f"the {what} file {path} holds {len(data)} bytes; it needs 32 to 64")
         return data
+
+    def signing_key(self) -> "callsign.SigningKey":
+        """The Ed25519 key that signs every enrollment the desk shows (customer apps pin its
+        public key and refuse anything else)."""
+        seed = self.read_secret(self.signing_key_file, "enrollment signing key")
+        try:
+            return callsign.SigningKey(seed)
+        except callsign.InvalidSigningKeyError:
+            raise ConfigError(
+                f"the enrollment signing key file {self.signing_key_file} holds {len(seed)} bytes; "
+                "it needs exactly 32 (an Ed25519 seed)"
+            ) from None
 
     def clock(self) -> Callable[[], int]:
         """Unix seconds. DESK_CLOCK_FILE (tests only) names a file holding an offset in seconds."""

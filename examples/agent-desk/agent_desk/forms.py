@@ -1,7 +1,7 @@
 """Strict form parsing: UTF-8 only, bounded size and field lengths, a clear message otherwise."""
 
 import urllib.parse
-from typing import Dict, Mapping
+from typing import Dict, List, Mapping, Tuple
 
 from starlette.requests import Request
 
@@ -30,8 +30,36 @@ LABELS: Mapping[str, str] = {
 }
 
 
+NOT_UTF8 = (
+    "The form held characters that are not valid UTF-8 text. Retype the values "
+    "(do not paste from a document) and send again."
+)
+
+
 class BadForm(Exception):
     """The form cannot be used; the message tells the user what to change."""
+
+
+def check_query(request: Request) -> None:
+    """The search and filter forms (GET) too: a query string that is not UTF-8 text gets the
+    same clear message, rather than being read with replacement characters."""
+    raw: bytes = request.scope.get("query_string", b"")
+    _pairs(raw)
+
+
+def _pairs(body: bytes) -> List[Tuple[str, str]]:
+    """The name-value pairs of a form body or query string, strictly UTF-8."""
+    try:
+        return urllib.parse.parse_qsl(
+            body.decode("ascii"),
+            keep_blank_values=True,
+            strict_parsing=False,
+            encoding="utf-8",
+            errors="strict",
+            max_num_fields=20,
+        )
+    except (UnicodeDecodeError, ValueError):
+        raise BadForm(NOT_UTF8) from None
 
 
 async def read_form(request: Request) -> Dict[str, str]:
@@ -44,22 +72,8 @@ async def read_form(request: Request) -> Dict[str, str]:
         body += chunk
         if len(body) > MAX_BODY:
             raise BadForm("The form is too large. Reload the page and enter shorter values.")
-    try:
-        pairs = urllib.parse.parse_qsl(
-            body.decode("ascii"),
-            keep_blank_values=True,
-            strict_parsing=False,
-            encoding="utf-8",
-            errors="strict",
-            max_num_fields=20,
-        )
-    except (UnicodeDecodeError, ValueError):
-        raise BadForm(
-            "The form held characters that are not valid UTF-8 text. Retype the values "
-            "(do not paste from a document) and send again."
-        ) from None
     form: Dict[str, str] = {}
-    for name, value in pairs:
+    for name, value in _pairs(body):
         if name not in LIMITS:
             continue
         if len(value) > LIMITS[name]:

@@ -58,6 +58,7 @@ class Desk:
     home: Path
     ledger_url: str
     master_key: bytes
+    public_key: bytes
     log_path: Path
     clock_file: Path
     shown_codes: List[str] = field(default_factory=list)
@@ -83,7 +84,8 @@ class Desk:
     def audit(self, **filters: Any) -> List[Any]:
         filters.setdefault("since", 0)
         filters.setdefault("limit", 100_000)
-        return list(self.issuer().audit_events(**filters))
+        # Oldest first, the order the tests read (the ledger answers newest first).
+        return list(reversed(self.issuer().audit_events(**filters)))
 
     def artifact(self, name: str) -> Path:
         path = ARTIFACTS / self.backend / name
@@ -164,6 +166,7 @@ def desk(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
             home=home,
             ledger_url=ledger_url,
             master_key=(home / "master.key").read_bytes(),
+            public_key=callsign.SigningKey((home / "signing.key").read_bytes()).public_key(),
             log_path=log_path,
             clock_file=clock_file,
         )

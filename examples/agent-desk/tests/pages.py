@@ -1,10 +1,13 @@
 """Page objects: one class per page of the desk, holding its fields and actions."""
 
+import io
 import urllib.parse
 from dataclasses import dataclass
 
 from typing import Dict, List, Optional
 
+import zxingcpp
+from PIL import Image
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -227,5 +230,13 @@ class EnrollmentPage(Page):
     def epoch(self) -> int:
         return int(self.wait_for("#epoch").text)
 
-    def qr_svg(self) -> str:
-        return str(self.find("#qr svg").get_attribute("outerHTML"))
+    def qr_text(self) -> str:
+        """What a phone's camera reads: the QR code decoded from a screenshot of the page."""
+        shot = Image.open(io.BytesIO(self.find("#qr svg").screenshot_as_png))
+        qr_only = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+        found = zxingcpp.read_barcodes(shot, formats=qr_only)
+        assert len(found) == 1, f"{len(found)} QR codes in the screenshot"
+        return found[0].text
+
+    def public_key(self) -> str:
+        return self.find("#public-key").text

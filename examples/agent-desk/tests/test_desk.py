@@ -7,8 +7,13 @@ import time
 from typing import List
 
 import callsign
-import segno
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
+
+from agent_desk.app import utc
 
 from conftest import ISSUER_NAME, PASSWORD, RATE_LIMIT, Desk
 from pages import (
@@ -165,8 +170,11 @@ def test_rate_limit_shows_its_message(browser: WebDriver, desk: Desk) -> None:
     assert problem.title() == "Rate limit reached"
     assert f"{RATE_LIMIT} per 60 minutes" in problem.message()
     problem.screenshot(desk.artifact("rate-limit.png"))
-    outcomes = [e["outcome"] for e in desk.audit(agent_id="rita", since=0)]
-    assert outcomes == ["issued"] * RATE_LIMIT + ["refused_rate_limited"]
+    events = desk.audit(agent_id="rita", since=0)
+    assert [e["outcome"] for e in events] == ["issued"] * RATE_LIMIT + ["refused_rate_limited"]
+    # When the agent may go on: the ledger's retry time, the oldest code in the window plus the hour.
+    retry_at = min(e["time"] for e in events if e["outcome"] == "issued") + 3600
+    assert f"You can issue the next code at {utc(retry_at)}" in problem.message()
 
 
 def test_inbound_check_through_every_outcome(browser: WebDriver, desk: Desk) -> None:
@@ -208,6 +216,12 @@ def test_inbound_check_through_every_outcome(browser: WebDriver, desk: Desk) -> 
 
 def test_revoke_then_reenroll(browser: WebDriver, desk: Desk) -> None:
     sign_in(browser, desk, "sam")
+    before = audit_size(desk)
+    for action in (SupervisorPage.revoke, SupervisorPage.reenroll):
+        action(SupervisorPage(browser, desk.base_url).open(), "customer-9999", "typo")
+        problem = ProblemPage(browser, desk.base_url)
+        assert problem.title() == "Unknown customer" and "customer-9999" in problem.message()
+    assert audit_size(desk) == before
     done = SupervisorPage(browser, desk.base_url).open().revoke("customer-0004", "phone stolen")
     assert done.heading() == "Revoked"
     sign_in(browser, desk, "alice")
@@ -218,19 +232,32 @@ def test_revoke_then_reenroll(browser: WebDriver, desk: Desk) -> None:
     enrollment = SupervisorPage(browser, desk.base_url).open().reenroll("customer-0004", "new phone")
     assert enrollment.epoch() == 1
     enrollment.screenshot(desk.artifact("enrollment.png"))
-    # The QR code holds the enrollment of epoch 1 that the binding derives for this account.
+    assert enrollment.public_key() == desk.public_key.hex()
+    # The QR code, read from the screen like a phone would, is the enrollment of epoch 1 signed
+    # with the desk's key: an app pinning that key accepts it and gets the right secret.
+    uri = enrollment.qr_text()
+    assert uri.startswith("callsign://enroll?") and "&sig=" in uri
+    desk.shown_codes.append(re.search(r"[?&]secret=([A-Z2-7]+)", uri).group(1))  # type: ignore[union-attr]
+    app = callsign.DeviceVerifier(uri, trusted_keys=[desk.public_key])
+    read = callsign.Enrollment.from_uri(uri, trusted_keys=[desk.public_key])
+    assert (read.issuer, read.account_id, read.epoch, read.signed) == (ISSUER_NAME, "customer-0004", 1, True)
     expected = callsign.Enrollment(
         ISSUER_NAME,
         "customer-0004",
         callsign.account_secret(desk.master_key, "customer-0004", 1),
         epoch=1,
     )
-    qr_path = re.search(r' d="([^"]+)"', enrollment.qr_svg())
-    expected_path = re.search(r' d="([^"]+)"', segno.make(expected.to_uri(), error="m").svg_inline())
-    assert qr_path and expected_path and qr_path.group(1) == expected_path.group(1)
+    assert uri.split("&sig=")[0] == expected.to_uri()
+    # An app that pins another key, or none, refuses it.
+    other = callsign.SigningKey.generate().public_key()
+    with pytest.raises(callsign.UntrustedEnrollmentError, match="no pinned key verifies"):
+        callsign.Enrollment.from_uri(uri, trusted_keys=[other])
+    with pytest.raises(callsign.UntrustedEnrollmentError):
+        callsign.Enrollment.from_uri(uri)
     sign_in(browser, desk, "alice")
     call = CustomerPage(browser, desk.base_url).open("customer-0004").start_call("T-4001")
     assert call.code() == expected_agent_code(desk, "customer-0004", call.step(), epoch=1, check=False)
+    assert app.check(call.code(), time=call.step() * PERIOD).genuine
     outcomes = [e["outcome"] for e in desk.audit(account_id="customer-0004", since=0)]
     assert outcomes == ["revoked", "refused_revoked", "reenrolled", "issued"]
 
@@ -246,6 +273,8 @@ def test_supervisor_audit_trail_and_chart(browser: WebDriver, desk: Desk) -> Non
     assert supervisor.find("#chart svg").size["height"] > 100
     supervisor.screenshot(desk.artifact("supervisor.png"))
     rows = supervisor.rows()
+    # Newest first, as the ledger answers: rita's refusal a moment ago heads the trail.
+    assert (rows[0].agent, rows[0].outcome) == ("rita", "refused_rate_limited")
     assert any(row.highlighted and row.outcome == "refused_rate_limited" for row in rows)
     assert all(row.highlighted for row in rows if row.outcome.startswith("refused_"))
     only = SupervisorPage(browser, desk.base_url).open(agent="rita", outcome="refused_rate_limited")
@@ -257,6 +286,10 @@ def test_supervisor_audit_trail_and_chart(browser: WebDriver, desk: Desk) -> Non
     assert future.rows() == [] and not future.bars("issued")
     SupervisorPage(browser, desk.base_url).open(since="yesterday")
     assert ProblemPage(browser, desk.base_url).title() == "Time not understood"
+    browser.get(desk.base_url + "/supervisor?agent=rita%FF")
+    assert ProblemPage(browser, desk.base_url).title() == "Form not accepted"
+    SupervisorPage(browser, desk.base_url).open(agent="r" * 129)
+    assert ProblemPage(browser, desk.base_url).title() == "Filter too long"
 
 
 def test_bad_input_gets_a_clear_message_and_no_audit(browser: WebDriver, desk: Desk) -> None:
@@ -277,6 +310,14 @@ def test_bad_input_gets_a_clear_message_and_no_audit(browser: WebDriver, desk: D
         assert "not valid UTF-8 text" in str(answer["text"])
         assert "Traceback" not in str(answer["text"])
 
+    # The GET forms (search, audit filter) too.
+    for path in ("/customers?q=%FF%FE", "/customers?q=ada%C3"):
+        browser.get(desk.base_url + path)
+        problem = ProblemPage(browser, desk.base_url)
+        assert problem.title() == "Form not accepted" and "not valid UTF-8" in problem.message()
+    browser.get(desk.base_url + "/customers?q=" + "a" * 101)
+    assert ProblemPage(browser, desk.base_url).title() == "Search too long"
+
     customer = CustomerPage(browser, desk.base_url).open("customer-0001")
     customer.set_hidden("#outbound-form", "account_id", "customer-9999")
     customer.start_call("T-6000")
@@ -294,6 +335,40 @@ def test_bad_input_gets_a_clear_message_and_no_audit(browser: WebDriver, desk: D
     signin = SignInPage(browser, desk.base_url)
     assert "Your session expired" in signin.note()
     assert audit_size(desk) == before
+
+
+UNLABELED_CONTROLS = """
+return Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea, button'))
+  .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
+               && !(e.tagName === 'BUTTON' && e.textContent.trim()))
+  .map(e => e.outerHTML);
+"""
+
+
+def test_labels_and_focus_order(browser: WebDriver, desk: Desk) -> None:
+    sign_in(browser, desk, "sam")
+    for path in ("/customers", "/customers/customer-0001", "/supervisor", "/signin"):
+        browser.get(desk.base_url + path)
+        assert browser.execute_script(UNLABELED_CONTROLS) == [], path
+        # No positive tabindex: the tab order is the reading order.
+        assert not browser.find_elements(By.CSS_SELECTOR, "[tabindex]:not([tabindex='-1']):not([tabindex='0'])")
+    CustomerPage(browser, desk.base_url).open("customer-0001")
+    order = []
+    for _ in range(9):
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        active = browser.switch_to.active_element
+        order.append(active.get_attribute("id") or active.text)
+    assert order == [
+        "Skip to content",
+        "Customers",
+        "Supervisor",
+        "signout",
+        "out-ticket",
+        "call",
+        "in-ticket",
+        "in-code",
+        "verify",
+    ]
 
 
 def test_unreachable_ledger_is_a_clear_message(browser: WebDriver, desk: Desk) -> None:
@@ -342,7 +417,8 @@ with psycopg.connect(sys.argv[1]) as db:
 def test_server_log_holds_no_code_or_secret(desk: Desk) -> None:
     log = desk.log_path.read_text()
     assert "GET /signin" in log  # the log is written at all
-    secrets: List[str] = [PASSWORD, desk.master_key.hex()] + desk.shown_codes
+    signing_seed = (desk.home / "signing.key").read_bytes().hex()
+    secrets: List[str] = [PASSWORD, desk.master_key.hex(), signing_seed] + desk.shown_codes
     assert desk.shown_codes
     for secret in secrets:
         assert secret not in log

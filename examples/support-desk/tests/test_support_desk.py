@@ -51,7 +51,8 @@ def expected_code(paths: Paths, account_id: str, when: int) -> str:
 
 def audit_events(paths: Paths) -> List[callsign.AuditEvent]:
     ledger = callsign.SqliteLedger(paths.ledger)
-    return callsign.Issuer(support_desk.load_master_key(paths), ledger).audit_events()
+    # Oldest first, the order of the story (the ledger answers newest first).
+    return callsign.Issuer(support_desk.load_master_key(paths), ledger).audit_events()[::-1]
 
 
 def test_seed_creates_crm_and_private_master_key_once(paths: Paths) -> None:

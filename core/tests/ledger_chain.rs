@@ -1,0 +1,278 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The audit chain in a ledger's records and the order of `audit_events`, on core's in-memory
+//! ledger (the database ledgers run the same properties in the ledger crate's contract suite),
+//! and the verifier's record-level entry points that database ledgers use.
+
+use callsign::{
+    AUDIT_CHAIN_START, AuditChainVerifier, AuditOutcome, AuditQuery, AuditRecord, ErrorKind,
+    IssuanceEvent, IssueRequest, Issuer, IssuerConfig, Ledger, LedgerFault, MasterKey,
+    MemoryAuditSink, MemoryLedger, RateLimit, audit_chain_batch, audit_chain_hash, audit_chain_hex,
+};
+use std::sync::Arc;
+
+const T: u64 = 1_764_355_200;
+
+fn issuer(ledger: Arc<dyn Ledger>) -> Issuer {
+    let config = IssuerConfig {
+        rate_limit: Some(RateLimit {
+            max_codes: 2,
+            window_seconds: 3600,
+        }),
+        ..IssuerConfig::default()
+    };
+    Issuer::with_ledger(MasterKey::from_bytes(&[9; 32]).unwrap(), config, ledger).unwrap()
+}
+
+fn request<'a>(account_id: &'a str, agent_id: &'a str) -> IssueRequest<'a> {
+    IssueRequest {
+        account_id,
+        agent_id,
+        ticket: "T-1",
+    }
+}
+
+fn event<'a>(time: u64, agent_id: &'a str, ticket: &'a str) -> IssuanceEvent<'a> {
+    IssuanceEvent {
+        time,
+        outcome: AuditOutcome::Issued,
+        account_id: "acct",
+        agent_id,
+        ticket,
+        step: time / 30,
+        epoch: 0,
+    }
+}
+
+#[test]
+fn the_memory_ledger_chains_its_records_and_answers_the_newest_first() {
+    let ledger = Arc::new(MemoryLedger::new());
+    let issuer = issuer(ledger.clone());
+    issuer.issue(&request("acct-1", "alice"), T).unwrap();
+    issuer.issue(&request("acct-2", "bob"), T).unwrap();
+    issuer.issue(&request("acct-3", "alice"), T + 1).unwrap();
+    issuer
+        .issue(&request("acct-4", "alice"), T + 2)
+        .unwrap_err();
+    issuer.revoke("acct-1", "bob", "lost", T + 1).unwrap();
+
+    // Newest first by time; records of one time newest stored first.
+    let all = ledger.audit_events(&AuditQuery::default()).unwrap();
+    let order: Vec<(u64, &str, &str)> = all
+        .iter()
+        .map(|record| {
+            (
+                record.time - T,
+                record.agent_id.as_str(),
+                record.account_id.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        order,
+        [
+            (2, "alice", "acct-4"),
+            (1, "bob", "acct-1"),
+            (1, "alice", "acct-3"),
+            (0, "bob", "acct-2"),
+            (0, "alice", "acct-1"),
+        ]
+    );
+    // A limit keeps the newest.
+    let newest = ledger
+        .audit_events(&AuditQuery {
+            limit: 2,
+            ..AuditQuery::default()
+        })
+        .unwrap();
+    assert_eq!(newest, all[..2]);
+
+    // Each record's chain is core's hash over its agent's record before it.
+    let mut heads = std::collections::HashMap::new();
+    for record in all.iter().rev() {
+        let previous = heads
+            .get(record.agent_id.as_str())
+            .copied()
+            .unwrap_or(AUDIT_CHAIN_START);
+        let chain = audit_chain_hash(&previous, &record.event());
+        assert_eq!(record.chain, audit_chain_hex(&chain), "{record:?}");
+        heads.insert(record.agent_id.as_str(), chain);
+    }
+    let report = ledger.verify_chain().unwrap();
+    assert!(report.is_intact(), "{report:?}");
+    assert_eq!(report.records, 5);
+    assert_eq!(report.heads.len(), 2);
+    for (agent, records) in [("alice", 3), ("bob", 2)] {
+        let head = &report.heads[agent];
+        assert_eq!((head.records, head.hash), (records, heads[agent]));
+    }
+}
+
+#[test]
+fn a_ledger_whose_audit_goes_to_a_sink_cannot_verify_or_list_it() {
+    let ledger = MemoryLedger::with_sink(Arc::new(MemoryAuditSink::new()));
+    for error in [
+        ledger.verify_chain().unwrap_err(),
+        ledger.audit_events(&AuditQuery::default()).unwrap_err(),
+    ] {
+        assert_eq!(error.kind(), ErrorKind::InvalidConfig, "{error:?}");
+        assert!(
+            matches!(
+                error,
+                callsign::Error::Ledger {
+                    fault: LedgerFault::Unsupported,
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+    }
+}
+
+#[test]
+fn a_batch_chains_each_agent_onto_its_own_head() {
+    let events = [
+        event(T, "alice", "a"),
+        event(T, "bob", "b"),
+        event(T + 1, "alice", "c"),
+    ];
+    let stored = audit_chain_hash(&AUDIT_CHAIN_START, &event(T - 1, "alice", "z"));
+    let mut asked = Vec::new();
+    let chains = audit_chain_batch(&events, |agent| {
+        asked.push(agent.to_owned());
+        Ok::<_, ()>(if agent == "alice" {
+            stored
+        } else {
+            AUDIT_CHAIN_START
+        })
+    })
+    .unwrap();
+    // Each agent's head is read once, when its first event comes.
+    assert_eq!(asked, ["alice", "bob"]);
+    let first = audit_chain_hash(&stored, &events[0]);
+    assert_eq!(
+        chains,
+        [
+            first,
+            audit_chain_hash(&AUDIT_CHAIN_START, &events[1]),
+            audit_chain_hash(&first, &events[2]),
+        ]
+    );
+    // A head that cannot be read fails the batch.
+    assert_eq!(audit_chain_batch(&events, |_| Err("down")), Err("down"));
+}
+
+#[test]
+fn the_record_verifier_names_rows_by_their_position() {
+    let events = [
+        event(T, "alice", "a"),
+        event(T, "bob", "b"),
+        event(T + 1, "alice", "c"),
+    ];
+    let chains = audit_chain_batch(&events, |_| Ok::<_, ()>(AUDIT_CHAIN_START)).unwrap();
+    let records: Vec<AuditRecord> = events
+        .iter()
+        .zip(&chains)
+        .map(|(event, chain)| AuditRecord::new(event, chain))
+        .collect();
+    let check = |records: &[AuditRecord], positions: &[u64]| {
+        let mut verifier = AuditChainVerifier::new();
+        for (record, position) in records.iter().zip(positions) {
+            if !verifier.check_record(record, Some(*position)) {
+                break;
+            }
+        }
+        verifier.finish()
+    };
+    let report = check(&records, &[10, 12, 17]);
+    assert!(report.is_intact(), "{report:?}");
+    assert_eq!(report.records, 3);
+
+    // Altered: named by its position and agent.
+    let mut altered = records.clone();
+    altered[2].ticket = "forged".to_owned();
+    let broken = check(&altered, &[10, 12, 17]).first_break.unwrap();
+    assert_eq!(
+        (broken.line, broken.agent_id.as_deref()),
+        (17, Some("alice"))
+    );
+    // Deleted: the agent's next row breaks.
+    let deleted = [records[1].clone(), records[2].clone()];
+    let broken = check(&deleted, &[12, 17]).first_break.unwrap();
+    assert_eq!(
+        (broken.line, broken.agent_id.as_deref()),
+        (17, Some("alice"))
+    );
+    // No position: counted from 1.
+    let mut verifier = AuditChainVerifier::new();
+    assert!(verifier.check_record(&records[0], None));
+    assert!(!verifier.check_record(&altered[2], None));
+    assert_eq!(verifier.finish().first_break.unwrap().line, 2);
+    // A row without a hash, or with a malformed one.
+    for (chain, reason) in [("", "no chain hash"), ("XYZ", "not 64 lowercase hex")] {
+        let mut bad = records[0].clone();
+        bad.chain = chain.to_owned();
+        let broken = check(&[bad], &[5]).first_break.unwrap();
+        assert_eq!(broken.line, 5);
+        assert!(broken.reason.contains(reason), "{}", broken.reason);
+    }
+    // An unreadable row at a position; later rows change nothing.
+    let mut verifier = AuditChainVerifier::new();
+    assert!(verifier.check_record(&records[0], Some(3)));
+    verifier.unreadable_at(8, Some("bob".to_owned()), "damaged".to_owned());
+    assert!(!verifier.check_record(&records[1], Some(9)));
+    let report = verifier.finish();
+    let broken = report.first_break.unwrap();
+    assert_eq!(
+        (
+            broken.line,
+            broken.agent_id.as_deref(),
+            broken.reason.as_str()
+        ),
+        (8, Some("bob"), "damaged")
+    );
+    assert_eq!(report.records, 1);
+}
+
+/// A ledger that keeps only the contract's required methods (delegating to a memory ledger).
+#[derive(Debug, Default)]
+struct Minimal(MemoryLedger);
+
+impl Ledger for Minimal {
+    fn issue(
+        &self,
+        issuance: &callsign::Issuance<'_>,
+    ) -> Result<callsign::Decision, callsign::Error> {
+        self.0.issue(issuance)
+    }
+    fn revoke(&self, change: &callsign::AccountChange<'_>) -> Result<(), callsign::Error> {
+        self.0.revoke(change)
+    }
+    fn reenroll(&self, change: &callsign::AccountChange<'_>) -> Result<u32, callsign::Error> {
+        self.0.reenroll(change)
+    }
+    fn account(
+        &self,
+        account_id: &str,
+        base_epoch: u32,
+    ) -> Result<callsign::AccountState, callsign::Error> {
+        self.0.account(account_id, base_epoch)
+    }
+    fn audit_events(&self, query: &AuditQuery<'_>) -> Result<Vec<AuditRecord>, callsign::Error> {
+        self.0.audit_events(query)
+    }
+}
+
+#[test]
+fn a_ledger_without_a_chain_verifier_says_so() {
+    let error = Minimal::default().verify_chain().unwrap_err();
+    assert!(
+        matches!(
+            error,
+            callsign::Error::Ledger {
+                fault: LedgerFault::Unsupported,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+}
