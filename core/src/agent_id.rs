@@ -3,6 +3,7 @@
 
 use crate::Error;
 use crate::issuer::MAX_AGENT_ID_LEN;
+use std::borrow::Cow;
 use unicode_normalization::UnicodeNormalization;
 use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCategory};
 
@@ -17,6 +18,28 @@ use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCa
 /// ([`Error::AuditFieldLength`] otherwise). Idempotent: a canonical id is its own canonical
 /// form. `Agent-7`, ` agent-7 ` and `ａｇｅｎｔ－７` are all `agent-7`.
 pub fn canonical_agent_id(agent_id: &str) -> Result<String, Error> {
+    canonical_agent_id_cow(agent_id).map(Cow::into_owned)
+}
+
+/// [`canonical_agent_id`], borrowing `agent_id` when it is canonical already (the issuance hot
+/// path: no allocation for the usual lowercase ASCII id, and no call into the normalisation).
+#[inline]
+pub(crate) fn canonical_agent_id_cow(agent_id: &str) -> Result<Cow<'_, str>, Error> {
+    if !agent_id.is_empty()
+        && agent_id.len() <= MAX_AGENT_ID_LEN
+        && agent_id
+            .bytes()
+            .all(|byte| matches!(byte, b'!'..=b'@' | b'['..=b'~'))
+    {
+        // Printable ASCII without spaces or capitals (`!`..=`@` and `[`..=`~`): canonical as
+        // it is (NFKC leaves ASCII alone), in one pass and without a copy.
+        return Ok(Cow::Borrowed(agent_id));
+    }
+    normalised_agent_id(agent_id).map(Cow::Owned)
+}
+
+/// The canonical form of an id that is not canonical ASCII already.
+fn normalised_agent_id(agent_id: &str) -> Result<String, Error> {
     if agent_id.len() > 4 * MAX_AGENT_ID_LEN {
         // Far too long whatever normalisation does; refused before any work.
         return Err(Error::AuditFieldLength {
@@ -122,6 +145,38 @@ mod tests {
                 "{spelling:?}"
             );
         }
+    }
+
+    /// The issuance hot path borrows an id that is canonical already, and gives every other id
+    /// the same form the full normalisation gives (every printable ASCII byte tried).
+    #[test]
+    fn canonical_ascii_ids_are_borrowed_and_the_rest_normalised_as_before() {
+        use super::canonical_agent_id_cow;
+        use std::borrow::Cow;
+        let longest = "x".repeat(128);
+        for id in [
+            "agent-7",
+            "a",
+            "!@[`{~",
+            "jane.doe@example",
+            longest.as_str(),
+        ] {
+            assert!(
+                matches!(canonical_agent_id_cow(id), Ok(Cow::Borrowed(borrowed)) if borrowed == id),
+                "{id:?}"
+            );
+        }
+        for byte in 0x21u8..=0x7e {
+            let id = format!("agent{}", char::from(byte));
+            let expected = id.to_ascii_lowercase();
+            assert_eq!(canonical_agent_id_cow(&id).unwrap(), expected, "{id:?}");
+            assert_eq!(
+                matches!(canonical_agent_id_cow(&id), Ok(Cow::Borrowed(_))),
+                !byte.is_ascii_uppercase(),
+                "{id:?}"
+            );
+        }
+        assert_eq!(canonical_agent_id_cow("Agent 7").unwrap(), "agent 7");
     }
 
     #[test]

@@ -47,6 +47,17 @@ impl core::str::FromStr for Algorithm {
 
     /// Parses "SHA1", "sha256", "SHA-512" and the like, case-insensitively.
     fn from_str(name: &str) -> Result<Self, Error> {
+        // The canonical spellings first, as whole-string compares: the one-shot functions of
+        // the bindings parse their default ("sha1") on every call.
+        if let "sha1" | "SHA1" = name {
+            return Ok(Algorithm::Sha1);
+        }
+        if let "sha256" | "SHA256" = name {
+            return Ok(Algorithm::Sha256);
+        }
+        if let "sha512" | "SHA512" = name {
+            return Ok(Algorithm::Sha512);
+        }
         // Compared in place: no allocation on the per-call path of the one-shot functions.
         let names: [(&str, &str, Algorithm); 3] = [
             ("SHA1", "SHA-1", Algorithm::Sha1),
@@ -68,5 +79,37 @@ impl core::str::FromStr for Algorithm {
 impl core::fmt::Display for Algorithm {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Algorithm;
+
+    /// The whole-string fast path and the case-insensitive search agree on every spelling.
+    #[test]
+    fn every_spelling_parses_to_its_algorithm() {
+        for (spellings, algorithm) in [
+            (["sha1", "SHA1", "Sha1", "sha-1", "SHA-1"], Algorithm::Sha1),
+            (
+                ["sha256", "SHA256", "Sha256", "sha-256", "SHA-256"],
+                Algorithm::Sha256,
+            ),
+            (
+                ["sha512", "SHA512", "sHa512", "sha-512", "SHA-512"],
+                Algorithm::Sha512,
+            ),
+        ] {
+            for spelling in spellings {
+                assert_eq!(
+                    spelling.parse::<Algorithm>().ok(),
+                    Some(algorithm),
+                    "{spelling}"
+                );
+            }
+        }
+        for bad in ["", "sha", "sha1 ", "sha384", "md5", "sha_1"] {
+            assert!(bad.parse::<Algorithm>().is_err(), "{bad:?}");
+        }
     }
 }

@@ -8,6 +8,7 @@ use crate::ledger::{
 };
 use crate::profile::{self, MasterKey, ProfileEntry, ProfileParams};
 use crate::{Enrollment, Error, TimedCode, Totp, Window};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
 
@@ -185,9 +186,7 @@ impl Issuer {
         let epoch = epochs[0];
         let code = match key {
             Some((key_epoch, generator)) if *key_epoch == epoch => generator.timed_code_at(now)?,
-            _ => self
-                .call_key(request.account_id, epoch)?
-                .timed_code_at(now)?,
+            _ => self.code_at_epoch(request.account_id, epoch, now)?,
         };
         Ok(self.config.params.present(code))
     }
@@ -507,6 +506,24 @@ impl Issuer {
         }
     }
 
+    /// The account's code at `epoch` and `now`: computed under the cache's read lock when the
+    /// call key is cached (no reference count taken and dropped), else derived and cached.
+    fn code_at_epoch(&self, account_id: &str, epoch: u32, now: u64) -> Result<TimedCode, Error> {
+        {
+            let cache = self
+                .call_keys
+                .read()
+                .unwrap_or_else(PoisonError::into_inner);
+            if let Some((_, generator)) = cache
+                .get(account_id)
+                .filter(|(cached_epoch, _)| *cached_epoch == epoch)
+            {
+                return generator.timed_code_at(now);
+            }
+        }
+        self.derive_and_cache(account_id, epoch)?.timed_code_at(now)
+    }
+
     /// Derives an account's code generator at `epoch` from the master key and caches it (the
     /// cache empties when full).
     fn derive_and_cache(&self, account_id: &str, epoch: u32) -> Result<Arc<Totp>, Error> {
@@ -593,8 +610,8 @@ fn batch_code(generator: &Totp, now: u64, first: Option<&TimedCode>) -> Result<T
 /// The agent id in the one form the rate limit and the audit use
 /// ([`crate::canonical_agent_id`]: `Agent-7` and `agent-7` share one limit), after checking it
 /// and the ticket. Every issuer path goes through here.
-fn checked_agent(agent_id: &str, ticket: &str) -> Result<String, Error> {
-    let canonical = crate::canonical_agent_id(agent_id)?;
+fn checked_agent<'a>(agent_id: &'a str, ticket: &str) -> Result<Cow<'a, str>, Error> {
+    let canonical = crate::agent_id::canonical_agent_id_cow(agent_id)?;
     check_audit_fields(&canonical, ticket)?;
     Ok(canonical)
 }

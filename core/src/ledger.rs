@@ -348,6 +348,9 @@ impl RateSlot {
     }
 }
 
+/// One agent's issue times within the rate limit's window, oldest first, behind its own lock.
+type AgentTimes = Arc<Mutex<VecDeque<u64>>>;
+
 /// Today's single-process ledger: the rate limit and account lifecycles in memory, the audit
 /// trail in memory ([`MemoryLedger::new`]) or handed to an [`AuditSink`]
 /// ([`MemoryLedger::with_sink`]: a JSON-lines file or a callable). Nothing survives the
@@ -358,7 +361,9 @@ pub struct MemoryLedger {
     accounts: RwLock<HashMap<String, AccountState>>,
     /// Per agent: issue times within the window, oldest first. Each agent's issuance holds its
     /// own lock from the check to the record, so two issuances of one agent never both fit.
-    agents: Mutex<HashMap<String, Arc<Mutex<VecDeque<u64>>>>>,
+    /// foldhash (randomly seeded) rather than `SipHash`: looked up on every rate-limited
+    /// issuance, and keyed by the vendor's own staff ids.
+    agents: Mutex<HashMap<String, AgentTimes, foldhash::fast::RandomState>>,
     /// Per account: the customer-check state. One lock over all accounts, held from reading a
     /// state to storing the next one.
     customers: Mutex<HashMap<String, CustomerState>>,
@@ -409,7 +414,7 @@ impl MemoryLedger {
         MemoryLedger {
             audit,
             accounts: RwLock::new(HashMap::new()),
-            agents: Mutex::new(HashMap::new()),
+            agents: Mutex::new(HashMap::default()),
             customers: Mutex::new(HashMap::new()),
         }
     }
@@ -431,6 +436,29 @@ impl MemoryLedger {
             MemoryAudit::Sink(sink) => sink.record(events).map_err(|error| Error::AuditFailed {
                 reason: error.message().to_owned(),
             }),
+        }
+    }
+
+    /// The audit events of `issuance` with `outcome`, each account at its epoch: on the stack
+    /// for a single account (the usual issuance), else collected.
+    fn record_all(
+        &self,
+        issuance: &Issuance<'_>,
+        outcome: AuditOutcome,
+        epochs: &[u32],
+    ) -> Result<(), Error> {
+        if let ([account_id], [epoch]) = (issuance.account_ids, epochs) {
+            return self.record(&[issuance.event(outcome, account_id, *epoch)]);
+        }
+        self.record(&issuance.events(outcome, Some(epochs)))
+    }
+
+    /// The issue times of `agent_id`, created empty on its first issuance.
+    fn agent(&self, agent_id: &str) -> AgentTimes {
+        let mut agents = self.agents.lock().unwrap_or_else(PoisonError::into_inner);
+        match agents.get(agent_id) {
+            Some(agent) => Arc::clone(agent),
+            None => Arc::clone(agents.entry(agent_id.to_owned()).or_default()),
         }
     }
 
@@ -480,14 +508,11 @@ impl MemoryLedger {
 
 impl Ledger for MemoryLedger {
     fn issue(&self, issuance: &Issuance<'_>) -> Result<Decision, Error> {
-        let agent = {
-            let mut agents = self.agents.lock().unwrap_or_else(PoisonError::into_inner);
-            match agents.get(issuance.agent_id) {
-                Some(agent) => Arc::clone(agent),
-                None => Arc::clone(agents.entry(issuance.agent_id.to_owned()).or_default()),
-            }
-        };
-        let mut issued = agent.lock().unwrap_or_else(PoisonError::into_inner);
+        // Without a rate limit there is no count to keep: the agent's lock would guard nothing.
+        let agent = issuance.rate_limit.map(|_| self.agent(issuance.agent_id));
+        let mut issued = agent
+            .as_ref()
+            .map(|agent| agent.lock().unwrap_or_else(PoisonError::into_inner));
         let mut epochs = Vec::with_capacity(issuance.account_ids.len());
         {
             let accounts = self.accounts.read().unwrap_or_else(PoisonError::into_inner);
@@ -504,7 +529,7 @@ impl Ledger for MemoryLedger {
                 epochs.push(state.epoch);
             }
         }
-        if let Some(limit) = issuance.rate_limit {
+        if let (Some(limit), Some(issued)) = (issuance.rate_limit, issued.as_deref_mut()) {
             if let Some(start) = window_start(limit, issuance.time) {
                 while issued.front().is_some_and(|&time| time <= start) {
                     issued.pop_front();
@@ -520,18 +545,21 @@ impl Ledger for MemoryLedger {
                 ),
             };
             if let Some(retry_at) = retry_at {
-                self.record(&issuance.events(AuditOutcome::RefusedRateLimited, Some(&epochs)))?;
+                self.record_all(issuance, AuditOutcome::RefusedRateLimited, &epochs)?;
                 return Ok(Decision::RateLimited { retry_at });
             }
         }
-        self.record(&issuance.events(AuditOutcome::Issued, Some(&epochs)))?;
-        if issuance.rate_limit.is_some() {
+        self.record_all(issuance, AuditOutcome::Issued, &epochs)?;
+        if let Some(issued) = issued.as_deref_mut() {
+            let in_order = issued.back().is_none_or(|&last| last <= issuance.time);
             issued.extend(core::iter::repeat_n(
                 issuance.time,
                 issuance.account_ids.len(),
             ));
-            // Issuers whose clocks disagree may hand in times out of order; keep them sorted.
-            issued.make_contiguous().sort_unstable();
+            if !in_order {
+                // Issuers whose clocks disagree may hand in times out of order; keep them sorted.
+                issued.make_contiguous().sort_unstable();
+            }
         }
         Ok(Decision::Go { epochs })
     }

@@ -360,7 +360,8 @@ impl<C: Compression> PadStates<C> {
             *byte ^= 0x36 ^ 0x5c;
         }
         pads.outer.compress(block);
-        padded.zeroize();
+        // Only the first block length of bytes ever held key material.
+        block.zeroize();
         pads
     }
 
@@ -384,7 +385,8 @@ impl<C: Compression> Drop for PadStates<C> {
 }
 
 /// Absorbs `message` into `state`, which has absorbed exactly one block (the key pad) before
-/// it, and applies the final padding: 0x80, zeros, and the total length in bits.
+/// it, and applies the final padding: 0x80, zeros, and the total length in bits. A message
+/// shorter than a block minus the padding (a counter, an inner digest) costs one compression.
 #[cfg(feature = "rustcrypto")]
 #[inline]
 fn finish<C: Compression>(mut state: C, message: &[u8]) -> C {
@@ -393,21 +395,19 @@ fn finish<C: Compression>(mut state: C, message: &[u8]) -> C {
         state.compress(block);
     }
     let rest = blocks.remainder();
-    let mut tail = [0u8; 2 * MAX_BLOCK_LEN];
+    let mut tail = [0u8; MAX_BLOCK_LEN];
     tail[..rest.len()].copy_from_slice(rest);
     tail[rest.len()] = 0x80;
-    let tail_len = if rest.len() < C::BLOCK_LEN - C::LENGTH_FIELD_LEN {
-        C::BLOCK_LEN
-    } else {
-        2 * C::BLOCK_LEN
-    };
+    if rest.len() >= C::BLOCK_LEN - C::LENGTH_FIELD_LEN {
+        // No room left for the length: it goes into one more block of zeros.
+        state.compress(&tail[..C::BLOCK_LEN]);
+        tail = [0u8; MAX_BLOCK_LEN];
+    }
     // The key pad block plus the message, in bits; a slice's length always fits in u128.
     let bits = (C::BLOCK_LEN as u128 + message.len() as u128) * 8;
-    tail[tail_len - C::LENGTH_FIELD_LEN..tail_len]
+    tail[C::BLOCK_LEN - C::LENGTH_FIELD_LEN..C::BLOCK_LEN]
         .copy_from_slice(&bits.to_be_bytes()[16 - C::LENGTH_FIELD_LEN..]);
-    for block in tail[..tail_len].chunks_exact(C::BLOCK_LEN) {
-        state.compress(block);
-    }
+    state.compress(&tail[..C::BLOCK_LEN]);
     state
 }
 

@@ -362,13 +362,15 @@ impl Totp {
 
     /// The code at `time` with its step and how long it stays valid.
     pub fn timed_code_at(&self, time: u64) -> Result<TimedCode, Error> {
-        let step = self.step_at(time)?;
-        let valid_until =
-            self.step_start(step)?
-                .checked_add(self.period)
-                .ok_or(Error::Overflow {
-                    what: "end of the time step",
-                })?;
+        let since_t0 = self.since_t0(time)?;
+        // One division gives both: the step, and how far `time` lies into it.
+        let (step, into_step) = (since_t0 / self.period, since_t0 % self.period);
+        // `time - into_step` is the start of the step (T0 + step * period), not above `time`.
+        let valid_until = (time - into_step)
+            .checked_add(self.period)
+            .ok_or(Error::Overflow {
+                what: "end of the time step",
+            })?;
         Ok(TimedCode {
             code: self.generator.code(step),
             step,
@@ -381,15 +383,6 @@ impl Totp {
     /// Seconds until the code changes: period - ((time - T0) mod period).
     pub fn seconds_remaining(&self, time: u64) -> Result<u64, Error> {
         Ok(self.period - self.since_t0(time)? % self.period)
-    }
-
-    /// Unix time at which step `step` begins.
-    fn step_start(&self, step: u64) -> Result<u64, Error> {
-        step.checked_mul(self.period)
-            .and_then(|offset| offset.checked_add(self.t0))
-            .ok_or(Error::Overflow {
-                what: "start of the time step",
-            })
     }
 
     /// Checks `entry` against the steps in `window` around the step at `time`.

@@ -15,6 +15,11 @@ use std::borrow::Cow;
 pub(crate) fn unix_time(value: &Bound<'_, PyAny>) -> BindingResult<u64> {
     // bool is an int subclass, but True is no time: it falls through to the TypeError.
     if !value.is_instance_of::<PyBool>() {
+        // An int that fits a C long (every time from 1970 to the year 292 billion) converts
+        // through CPython's small-int path; u64 goes through its generic byte conversion.
+        if let Ok(Ok(seconds)) = value.extract::<isize>().map(u64::try_from) {
+            return Ok(seconds);
+        }
         if let Ok(seconds) = value.extract::<u64>() {
             return Ok(seconds);
         }

@@ -18,7 +18,7 @@ pub(crate) fn hotp<'py>(
     algorithm: &str,
 ) -> BindingResult<Bound<'py, PyString>> {
     let hotp = Hotp::from_secret_bytes(secret, convert::algorithm(algorithm)?, digits)?;
-    Ok(PyString::new(py, hotp.code(counter).as_str()))
+    Ok(code_text(py, &hotp.code(counter))?)
 }
 
 /// The RFC 6238 TOTP code of `secret` (raw bytes) at unix time `time` (T0 = 0).
@@ -34,7 +34,13 @@ pub(crate) fn totp<'py>(
 ) -> BindingResult<Bound<'py, PyString>> {
     let time = convert::unix_time(time)?;
     let totp = Totp::from_secret_bytes(secret, convert::algorithm(algorithm)?, digits, period)?;
-    Ok(PyString::new(py, totp.code_at(time)?.as_str()))
+    Ok(code_text(py, &totp.code_at(time)?)?)
+}
+
+/// A code as a Python `str`, straight from its ASCII digits: Python decodes them once, with no
+/// UTF-8 check on the Rust side first (the hot path of `TOTP.at()` and `totp()`).
+pub(crate) fn code_text<'py>(py: Python<'py>, code: &Code) -> PyResult<Bound<'py, PyString>> {
+    PyString::from_bytes(py, code.as_bytes())
 }
 
 /// A fresh random secret of the length recommended for `algorithm` (20, 32 or 64 bytes).
@@ -221,17 +227,14 @@ impl PyTotp {
     }
 
     /// The code at `time` (int unix seconds or an aware datetime).
-    fn at(&self, time: &Bound<'_, PyAny>) -> BindingResult<String> {
-        Ok(self
-            .totp
-            .code_at(convert::unix_time(time)?)?
-            .as_str()
-            .to_owned())
+    fn at<'py>(&self, time: &Bound<'py, PyAny>) -> BindingResult<Bound<'py, PyString>> {
+        let code = self.totp.code_at(convert::unix_time(time)?)?;
+        Ok(code_text(time.py(), &code)?)
     }
 
     /// The code now, by the system clock.
-    fn now(&self) -> BindingResult<String> {
-        Ok(self.totp.code_now(&SystemClock)?.as_str().to_owned())
+    fn now<'py>(&self, py: Python<'py>) -> BindingResult<Bound<'py, PyString>> {
+        Ok(code_text(py, &self.totp.code_now(&SystemClock)?)?)
     }
 
     /// The time step at `time` (now if omitted): floor((time - t0) / period).
@@ -391,8 +394,8 @@ impl PyHotp {
     }
 
     /// The code for `counter`.
-    fn at(&self, counter: u64) -> String {
-        self.hotp.code(counter).as_str().to_owned()
+    fn at<'py>(&self, py: Python<'py>, counter: u64) -> PyResult<Bound<'py, PyString>> {
+        code_text(py, &self.hotp.code(counter))
     }
 
     /// Checks `code` against the counters from `behind` before to `ahead` after `counter`.

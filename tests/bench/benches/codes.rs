@@ -1,28 +1,33 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
-//! One criterion run that puts callsign next to its backends' raw HMAC and the totp-rs 6 peer.
+//! One criterion run that puts callsign next to the physical limit (bare compressions through
+//! the `sha1`/`sha2` functions core's HMAC calls), its backends' raw HMAC and the totp-rs 6
+//! peer.
 //!
-//! Run: `cargo bench -p callsign-bench --bench codes`. Compare ratios within one run.
+//! Run: `cargo bench -p callsign-bench --bench codes`, then `scripts/bench-ratios.py` for every
+//! row as a ratio to the physical limit. Compare ratios within one run.
 
 use callsign::mac::{Backend, PreparedKey};
-use callsign::{
-    Algorithm, AuditError, AuditSink, IssuanceEvent, IssueRequest, Issuer, IssuerConfig, MasterKey,
-    ProfileParams, RateLimit, Secret, Totp, Window,
+use callsign::{Algorithm, Issuer, IssuerConfig, Secret, Totp, Window};
+use callsign_bench::{
+    BUSY_RATE_LIMIT, REQUEST, SECRET, SHA1_BLOCKS, SHA1_STATE, SHA256_BLOCKS, SHA256_STATES, TIME,
+    four_sha1_compressions, issuer, master_key, profile_totp, totp_rs_peer,
+    two_sha256_compressions,
 };
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::sync::Arc;
 
-const SECRET: &[u8] = b"12345678901234567890";
-const TIME: u64 = 1_764_355_200;
-
-/// An audit sink that keeps nothing, so that issuance is measured without I/O.
-struct DiscardAudit;
-
-impl AuditSink for DiscardAudit {
-    fn record(&self, events: &[IssuanceEvent<'_>]) -> Result<(), AuditError> {
-        black_box(events);
-        Ok(())
-    }
+/// The floor: two SHA-256 compressions (a prepared HMAC-SHA256, so a profile code) and four
+/// SHA-1 compressions (a one-shot HMAC-SHA1 with its key setup).
+fn physical_limit(c: &mut Criterion) {
+    let mut group = c.benchmark_group("physical_limit");
+    group.bench_function("sha256_x2", |b| {
+        b.iter(|| two_sha256_compressions(black_box(&SHA256_STATES), black_box(&SHA256_BLOCKS)));
+    });
+    group.bench_function("sha1_x4", |b| {
+        b.iter(|| four_sha1_compressions(black_box(&SHA1_STATE), black_box(&SHA1_BLOCKS)));
+    });
+    group.finish();
 }
 
 fn raw_hmac(c: &mut Criterion) {
@@ -72,14 +77,7 @@ fn code_from_prepared_key(c: &mut Criterion) {
             b.iter(|| black_box(totp.code_at(black_box(TIME)).unwrap()));
         });
     }
-    let peer = totp_rs::Builder::new()
-        .with_algorithm(totp_rs::Algorithm::SHA1)
-        .with_digits(6)
-        .with_skew(1)
-        .with_step_duration(30)
-        .with_secret(SECRET.to_vec())
-        .build()
-        .unwrap();
+    let peer = totp_rs_peer();
     group.bench_function("totp-rs", |b| {
         b.iter(|| black_box(peer.generate(black_box(TIME))));
     });
@@ -129,23 +127,14 @@ fn code_from_prepared_key(c: &mut Criterion) {
 }
 
 fn issuance(c: &mut Criterion) {
-    let master = MasterKey::from_bytes(&[7u8; 32]).unwrap();
-    let request = IssueRequest {
-        account_id: "customer-0001",
-        agent_id: "agent-7",
-        ticket: "TICKET-4711",
-    };
+    let master = master_key();
+    let request = REQUEST;
     let mut group = c.benchmark_group("profile");
-    let secret = master.account_secret("customer-0001", 0).unwrap();
-    let plain = callsign::agent_totp(&secret, ProfileParams::default()).unwrap();
+    let plain = profile_totp();
     group.bench_function("plain_totp_sha256_code", |b| {
         b.iter(|| black_box(plain.timed_code_at(black_box(TIME)).unwrap()));
     });
-    let unlimited = IssuerConfig {
-        rate_limit: None,
-        ..IssuerConfig::default()
-    };
-    let issuer = Issuer::new(master.clone(), unlimited, Arc::new(DiscardAudit)).unwrap();
+    let issuer = issuer(None, 10_000);
     let account = issuer.account("customer-0001").unwrap();
     group.bench_function("issue_cached_account_handle", |b| {
         b.iter(|| {
@@ -159,14 +148,7 @@ fn issuance(c: &mut Criterion) {
     group.bench_function("issue_cached", |b| {
         b.iter(|| black_box(issuer.issue(&request, black_box(TIME)).unwrap()));
     });
-    let limited = IssuerConfig {
-        rate_limit: Some(RateLimit {
-            max_codes: u32::MAX,
-            window_seconds: 1,
-        }),
-        ..IssuerConfig::default()
-    };
-    let issuer = Issuer::new(master.clone(), limited, Arc::new(DiscardAudit)).unwrap();
+    let issuer = callsign_bench::issuer(Some(BUSY_RATE_LIMIT), 10_000);
     let mut time = TIME;
     group.bench_function("issue_cached_rate_limited", |b| {
         b.iter(|| {
@@ -175,12 +157,7 @@ fn issuance(c: &mut Criterion) {
             black_box(issuer.issue(&request, time).unwrap())
         });
     });
-    let cold = IssuerConfig {
-        rate_limit: None,
-        cache_capacity: 0,
-        ..IssuerConfig::default()
-    };
-    let issuer = Issuer::new(master.clone(), cold, Arc::new(DiscardAudit)).unwrap();
+    let issuer = callsign_bench::issuer(None, 0);
     group.bench_function("issue_cold_hkdf", |b| {
         b.iter(|| black_box(issuer.issue(&request, black_box(TIME)).unwrap()));
     });
@@ -230,6 +207,6 @@ fn issuance(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().warm_up_time(std::time::Duration::from_secs(1)).measurement_time(std::time::Duration::from_secs(3));
-    targets = raw_hmac, code_from_prepared_key, issuance
+    targets = physical_limit, raw_hmac, code_from_prepared_key, issuance
 }
 criterion_main!(benches);
