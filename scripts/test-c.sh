@@ -122,6 +122,6 @@ echo "--- timing (release build): C API vs Rust core vs liboath"
 cargo build -p callsign-c --release --features timing --locked
 read -r -a liboath_libs <<<"$(pkg-config --libs liboath)"
 gcc -std=c11 -O2 -Wall -Wextra -Wpedantic -Werror -I bindings/c/include \
-  -o "$out/timing" bindings/c/tests/timing.c "$target_dir/release/libcallsign.a" \
+  -o "$out/timing" bindings/c/tests/timing.c "$target_dir/release/libcallsign_c.a" \
   "${native_static_libs[@]}" "${liboath_libs[@]}"
 "$out/timing"

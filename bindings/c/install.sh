@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds and installs the callsign C library under PREFIX:
+# Builds and installs the callsign C library under PREFIX (what `cargo capi install` does with
+# the crate's [package.metadata.capi], without needing cargo-c):
 #   include/callsign.h
 #   lib/libcallsign.so.VERSION, lib/libcallsign.so.SONAME_VERSION -> it, lib/libcallsign.so -> it
 #   lib/libcallsign.a
@@ -45,20 +46,24 @@ m = json.load(sys.stdin)
 v = next(p["version"] for p in m["packages"] if p["name"] == "callsign-c")
 print(m["target_directory"], v)' <<<"$metadata")
 built=$target_dir/$profile
+# Cargo names the files after the crate's library, callsign_c (as rustls-ffi's are named
+# rustls_ffi); C users see libcallsign, the name its SONAME, the links and callsign.pc carry.
+shared=$built/libcallsign_c.so
+static=$built/libcallsign_c.a
 # The SONAME build.rs gave the library: libcallsign.so.0.MINOR before 1.0, .MAJOR after.
-soname=$(objdump -p "$built/libcallsign.so" 2>/dev/null | sed -n 's/^ *SONAME *//p')
+soname=$(objdump -p "$shared" 2>/dev/null | sed -n 's/^ *SONAME *//p')
 case "$soname" in
   libcallsign.so.*) ;;
-  *) echo "install.sh: $built/libcallsign.so has no versioned SONAME (got '$soname')" >&2; exit 1 ;;
+  *) echo "install.sh: $shared has no versioned SONAME (got '$soname')" >&2; exit 1 ;;
 esac
 
 root=$destdir$prefix
 install -d "$root/include" "$root/lib/pkgconfig"
 install -m 644 bindings/c/include/callsign.h "$root/include/"
-install -m 755 "$built/libcallsign.so" "$root/lib/libcallsign.so.$version"
+install -m 755 "$shared" "$root/lib/libcallsign.so.$version"
 [ "$soname" = "libcallsign.so.$version" ] || ln -sfn "libcallsign.so.$version" "$root/lib/$soname"
 ln -sfn "$soname" "$root/lib/libcallsign.so"
-install -m 644 "$built/libcallsign.a" "$root/lib/"
+install -m 644 "$static" "$root/lib/libcallsign.a"
 sed -e "s|@PREFIX@|$prefix|" -e "s|@VERSION@|$version|" \
   -e "s|@NATIVE_STATIC_LIBS@|$native_static_libs|" bindings/c/callsign.pc.in \
   >"$root/lib/pkgconfig/callsign.pc"

@@ -736,7 +736,7 @@ mod tests {
             if let Err(error) = result {
                 assert_eq!(
                     error.kind(),
-                    crate::error::ErrorKind::AuditFailed,
+                    crate::error_kind::ErrorKind::AuditFailed,
                     "{error}"
                 );
                 failures += 1;

@@ -1,4 +1,6 @@
-//! The one error type of the crate, and its stable kinds.
+//! The one error type of the crate (its kinds and their table are in `error_kind.rs`).
+
+use crate::error_kind::ErrorKind;
 
 /// Everything that can go wrong in callsign.
 ///
@@ -8,8 +10,12 @@
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The number of digits is outside 6..=8.
-    #[error("digits must be between 6 and 8, got {digits}")]
+    /// The number of digits is outside [`crate::MIN_DIGITS`]..=[`crate::MAX_DIGITS`].
+    #[error(
+        "digits must be between {} and {}, got {digits}",
+        crate::code::MIN_DIGITS,
+        crate::code::MAX_DIGITS
+    )]
     InvalidDigits {
         /// The rejected digit count.
         digits: u32,
@@ -205,13 +211,20 @@ pub enum Error {
         found: String,
     },
     /// The master key has the wrong length.
-    #[error("the master key has {len} bytes; it must have 32 to 64")]
+    #[error(
+        "the master key has {len} bytes; it must have {} to {}",
+        crate::profile::MIN_MASTER_KEY_LEN,
+        crate::profile::MAX_MASTER_KEY_LEN
+    )]
     MasterKeyLength {
         /// Its length in bytes.
         len: usize,
     },
-    /// The account id is empty or longer than 256 bytes.
-    #[error("the account id has {len} bytes; it must have 1 to 256")]
+    /// The account id is empty or longer than [`crate::MAX_ACCOUNT_ID_LEN`] bytes.
+    #[error(
+        "the account id has {len} bytes; it must have 1 to {}",
+        crate::profile::MAX_ACCOUNT_ID_LEN
+    )]
     AccountIdLength {
         /// Its length in bytes.
         len: usize,
@@ -355,120 +368,6 @@ pub enum Error {
         /// What failed, with the operating system's message.
         reason: String,
     },
-}
-
-/// The kind of an [`Error`], without its details: what bindings map to their error types and
-/// what the conformance vectors name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorKind {
-    /// See [`Error::InvalidDigits`].
-    InvalidDigits,
-    /// See [`Error::ZeroPeriod`] and [`Error::PeriodOutOfRange`].
-    InvalidPeriod,
-    /// See [`Error::TimeBeforeEpoch`] and [`Error::TimeBefore1970`].
-    TimeBeforeEpoch,
-    /// See [`Error::Overflow`].
-    Overflow,
-    /// See [`Error::WindowTooLarge`], [`Error::InvalidConfig`] and the configuration faults of
-    /// [`Error::Ledger`].
-    InvalidConfig,
-    /// See [`Error::SecretTooShort`] and [`Error::SecretTooLong`].
-    InvalidSecretLength,
-    /// See the base32 variants of [`Error`].
-    InvalidBase32,
-    /// See [`Error::UnsupportedAlgorithm`].
-    UnsupportedAlgorithm,
-    /// See [`Error::InvalidCodeLength`] and [`Error::InvalidCodeCharacter`].
-    InvalidCode,
-    /// See the `Uri*` variants of [`Error`] and [`Error::UnsupportedVersion`].
-    InvalidUri,
-    /// See [`Error::MasterKeyLength`].
-    InvalidMasterKey,
-    /// See [`Error::AccountIdLength`], [`Error::AuditFieldLength`] and
-    /// [`Error::InvalidAgentId`] and [`Error::NulInIdentifier`].
-    InvalidIdentifier,
-    /// See [`Error::RateLimited`] and [`Error::BatchExceedsRateLimit`].
-    RateLimited,
-    /// See [`Error::AuditFailed`].
-    AuditFailed,
-    /// See [`Error::StateCorrupt`] and [`Error::StateForeign`].
-    InvalidState,
-    /// See [`Error::AccountRevoked`].
-    AccountRevoked,
-    /// See [`Error::Ledger`] (every fault but a malformed location or an unsupported request,
-    /// which are [`ErrorKind::InvalidConfig`]).
-    StoreUnavailable,
-    /// See [`Error::RandomUnavailable`].
-    RandomUnavailable,
-    /// See [`Error::SigningKeyLength`].
-    InvalidSigningKey,
-    /// See [`Error::EnrollmentUnsigned`], [`Error::EnrollmentSignatureMalformed`],
-    /// [`Error::EnrollmentSignatureMismatch`], [`Error::EnrollmentTrailingData`] and
-    /// [`Error::EnrollmentKeysMissing`].
-    UntrustedEnrollment,
-    /// See [`Error::StorageFailed`].
-    StorageFailed,
-}
-
-impl ErrorKind {
-    /// Every kind, in declaration order.
-    pub const ALL: [ErrorKind; 21] = [
-        ErrorKind::InvalidDigits,
-        ErrorKind::InvalidPeriod,
-        ErrorKind::TimeBeforeEpoch,
-        ErrorKind::Overflow,
-        ErrorKind::InvalidConfig,
-        ErrorKind::InvalidSecretLength,
-        ErrorKind::InvalidBase32,
-        ErrorKind::UnsupportedAlgorithm,
-        ErrorKind::InvalidCode,
-        ErrorKind::InvalidUri,
-        ErrorKind::InvalidMasterKey,
-        ErrorKind::InvalidIdentifier,
-        ErrorKind::RateLimited,
-        ErrorKind::AuditFailed,
-        ErrorKind::InvalidState,
-        ErrorKind::AccountRevoked,
-        ErrorKind::StoreUnavailable,
-        ErrorKind::RandomUnavailable,
-        ErrorKind::InvalidSigningKey,
-        ErrorKind::UntrustedEnrollment,
-        ErrorKind::StorageFailed,
-    ];
-
-    /// The stable `snake_case` name used in the conformance vectors and by bindings.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorKind::InvalidDigits => "invalid_digits",
-            ErrorKind::InvalidPeriod => "invalid_period",
-            ErrorKind::TimeBeforeEpoch => "time_before_epoch",
-            ErrorKind::Overflow => "overflow",
-            ErrorKind::InvalidConfig => "invalid_config",
-            ErrorKind::InvalidSecretLength => "invalid_secret_length",
-            ErrorKind::InvalidBase32 => "invalid_base32",
-            ErrorKind::UnsupportedAlgorithm => "unsupported_algorithm",
-            ErrorKind::InvalidCode => "invalid_code",
-            ErrorKind::InvalidUri => "invalid_uri",
-            ErrorKind::InvalidMasterKey => "invalid_master_key",
-            ErrorKind::InvalidIdentifier => "invalid_identifier",
-            ErrorKind::RateLimited => "rate_limited",
-            ErrorKind::AuditFailed => "audit_failed",
-            ErrorKind::InvalidState => "invalid_state",
-            ErrorKind::AccountRevoked => "account_revoked",
-            ErrorKind::StoreUnavailable => "store_unavailable",
-            ErrorKind::RandomUnavailable => "random_unavailable",
-            ErrorKind::InvalidSigningKey => "invalid_signing_key",
-            ErrorKind::UntrustedEnrollment => "untrusted_enrollment",
-            ErrorKind::StorageFailed => "storage_failed",
-        }
-    }
-}
-
-impl core::fmt::Display for ErrorKind {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 impl Error {

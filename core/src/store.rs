@@ -141,7 +141,7 @@ impl StoredVerifier {
         let restored = match state {
             Ok(Some(blob)) => match Verifier::with_state(&enrollment, config, &blob) {
                 Ok(verifier) => Some(verifier),
-                Err(error) if error.kind() == crate::error::ErrorKind::InvalidState => None,
+                Err(error) if error.kind() == crate::error_kind::ErrorKind::InvalidState => None,
                 Err(error) => return Err(error),
             },
             Ok(None) | Err(_) => None,
@@ -188,7 +188,7 @@ impl StoredVerifier {
                 existing.status(now).locked_until.is_some()
             }
             // A damaged enrollment record is replaced, but nothing about its lock is known.
-            Err(error) if error.kind() != crate::error::ErrorKind::StorageFailed => true,
+            Err(error) if error.kind() != crate::error_kind::ErrorKind::StorageFailed => true,
             Err(error) => return Err(error),
         };
         let verifier = if locked {

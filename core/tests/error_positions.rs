@@ -1,6 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 //! Where an error says the problem is: byte offsets into the whole text, counted by hand
-//! ("otpauth://totp/" is 15 bytes). cargo-mutants found the label's offset unpinned.
+//! (`"otpauth://totp/"` is 15 bytes). cargo-mutants found the label's offset unpinned.
 
 use callsign::{Error, OtpAuthUri};
 

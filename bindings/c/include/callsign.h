@@ -49,8 +49,8 @@
 //
 // Values come in numbered ranges: 1xx misuse of the C API, 2xx OTP parameters, 3xx keys and
 // encodings, 4xx malformed or untrusted input, 5xx issuer policy, 6xx files and device
-// storage. Each kind of core error has exactly one value; its name (`callsign_result_name`) is
-// the error name used by the conformance vectors.
+// storage. Each kind of core error has exactly one value, its number in core's table; its name
+// (`callsign_result_name`) is the error name used by the conformance vectors.
 // Values are never renumbered; a retired value stays reserved.
 enum callsign_result
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -71,7 +71,7 @@ enum callsign_result
   CALLSIGN_RESULT_PANIC = 104,
   // The core library reported an error kind this version of the C API does not know.
   CALLSIGN_RESULT_UNKNOWN_ERROR = 199,
-  // The number of digits is outside 6..=8.
+  // The number of digits is out of range.
   CALLSIGN_RESULT_INVALID_DIGITS = 200,
   // The period is zero or outside the allowed range.
   CALLSIGN_RESULT_INVALID_PERIOD = 201,
@@ -87,11 +87,11 @@ enum callsign_result
   CALLSIGN_RESULT_INVALID_BASE32 = 301,
   // The hash algorithm is not SHA1, SHA256 or SHA512.
   CALLSIGN_RESULT_UNSUPPORTED_ALGORITHM = 302,
-  // The master key is not 32 to 64 bytes long.
+  // The master key has the wrong length.
   CALLSIGN_RESULT_INVALID_MASTER_KEY = 303,
   // The system random generator failed.
   CALLSIGN_RESULT_RANDOM_UNAVAILABLE = 304,
-  // An Ed25519 signing key seed or public key is not 32 bytes long.
+  // An Ed25519 signing key seed or public key has the wrong length.
   CALLSIGN_RESULT_INVALID_SIGNING_KEY = 305,
   // An entered code is malformed (wrong length or a character other than digits and separators).
   CALLSIGN_RESULT_INVALID_CODE = 400,
@@ -507,24 +507,6 @@ callsign_result callsign_audit_chain_hash(const uint8_t *previous,
                                           size_t out_size,
                                           size_t *out_needed);
 
-// Writes the message for `result` (a `callsign_result` value) into `out` (see the header's
-// conventions). An unknown value yields `CALLSIGN_RESULT_INVALID_ARGUMENT`.
-callsign_result callsign_result_message(uint32_t result,
-                                        char *out,
-                                        size_t out_size,
-                                        size_t *out_needed);
-
-// The stable `snake_case` name of `result` (e.g. "`invalid_base32`"), as a static NUL-terminated
-// string that must not be freed. An unknown value gives "`unknown_result`". Never NULL.
-const char *callsign_result_name(uint32_t result);
-
-// Writes the detailed message of the last failed call on this thread (for example the position
-// of a bad base32 character) into `out`; the empty string when no call failed yet. Messages
-// never contain secret material. Asking with a short buffer keeps the message for a retry.
-callsign_result callsign_last_error_message(char *out,
-                                            size_t out_size,
-                                            size_t *out_needed);
-
 // Stores the default issuer configuration (epoch 0, 6 digits, 30 s, 30 codes per agent per
 // hour, 10,000 cached accounts) in `*out`.
 callsign_result callsign_issuer_config_default(struct callsign_issuer_config *out);
@@ -632,6 +614,24 @@ callsign_result callsign_issuer_reenroll(const struct callsign_issuer *issuer,
 callsign_result callsign_issuer_account_epoch(const struct callsign_issuer *issuer,
                                               const char *account_id,
                                               uint32_t *out);
+
+// Writes the message for `result` (a `callsign_result` value) into `out` (see the header's
+// conventions). An unknown value yields `CALLSIGN_RESULT_INVALID_ARGUMENT`.
+callsign_result callsign_result_message(uint32_t result,
+                                        char *out,
+                                        size_t out_size,
+                                        size_t *out_needed);
+
+// The stable `snake_case` name of `result` (e.g. "`invalid_base32`"), as a static NUL-terminated
+// string that must not be freed. An unknown value gives "`unknown_result`". Never NULL.
+const char *callsign_result_name(uint32_t result);
+
+// Writes the detailed message of the last failed call on this thread (for example the position
+// of a bad base32 character) into `out`; the empty string when no call failed yet. Messages
+// never contain secret material. Asking with a short buffer keeps the message for a retry.
+callsign_result callsign_last_error_message(char *out,
+                                            size_t out_size,
+                                            size_t *out_needed);
 
 // Stores the `callsign_algorithm` named `name` ("SHA1", "sha-256", ...; any case) in `*out`.
 // Other names are `CALLSIGN_RESULT_UNSUPPORTED_ALGORITHM`.

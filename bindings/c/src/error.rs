@@ -1,22 +1,25 @@
-//! `callsign_result`: the outcome of every fallible C function, its messages and names, and the
-//! detailed message of the last failure on each thread.
+//! The bottom layer of the C API: `callsign_result`, the outcome of every fallible C function,
+//! its names and messages, and the detailed message of the last failure on each thread. It
+//! imports nothing from the rest of the crate; the extern functions that read it are in
+//! `messages.rs`.
+//!
+//! The results of core error kinds take their numbers, names and messages from core's table
+//! (`callsign::ErrorKind`); only the C API's own results (success, misuse, files) are described
+//! here.
 
 use std::cell::RefCell;
-use std::ffi::CStr;
+use std::ffi::{CStr, CString};
 use std::fmt::Display;
-use std::os::raw::c_char;
+use std::sync::LazyLock;
 
 use callsign::ErrorKind;
-
-use crate::boundary::ffi_boundary;
-use crate::ffi::write_text;
 
 /// The outcome of a callsign function. `CALLSIGN_RESULT_OK` (0) is success.
 ///
 /// Values come in numbered ranges: 1xx misuse of the C API, 2xx OTP parameters, 3xx keys and
 /// encodings, 4xx malformed or untrusted input, 5xx issuer policy, 6xx files and device
-/// storage. Each kind of core error has exactly one value; its name (`callsign_result_name`) is
-/// the error name used by the conformance vectors.
+/// storage. Each kind of core error has exactly one value, its number in core's table; its name
+/// (`callsign_result_name`) is the error name used by the conformance vectors.
 /// Values are never renumbered; a retired value stays reserved.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +38,7 @@ pub enum callsign_result {
     Panic = 104,
     /// The core library reported an error kind this version of the C API does not know.
     UnknownError = 199,
-    /// The number of digits is outside 6..=8.
+    /// The number of digits is out of range.
     InvalidDigits = 200,
     /// The period is zero or outside the allowed range.
     InvalidPeriod = 201,
@@ -51,11 +54,11 @@ pub enum callsign_result {
     InvalidBase32 = 301,
     /// The hash algorithm is not SHA1, SHA256 or SHA512.
     UnsupportedAlgorithm = 302,
-    /// The master key is not 32 to 64 bytes long.
+    /// The master key has the wrong length.
     InvalidMasterKey = 303,
     /// The system random generator failed.
     RandomUnavailable = 304,
-    /// An Ed25519 signing key seed or public key is not 32 bytes long.
+    /// An Ed25519 signing key seed or public key has the wrong length.
     InvalidSigningKey = 305,
     /// An entered code is malformed (wrong length or a character other than digits and separators).
     InvalidCode = 400,
@@ -116,79 +119,89 @@ impl callsign_result {
         Self::StorageFailed,
     ];
 
+    /// The names and messages of the C API's own results (those that are no core error kind).
+    const OWN: [(callsign_result, &'static CStr, &'static str); 8] = [
+        (Self::Ok, c"ok", "success"),
+        (
+            Self::NullParameter,
+            c"null_parameter",
+            "a required pointer argument was NULL",
+        ),
+        (
+            Self::InsufficientSize,
+            c"insufficient_size",
+            "the output buffer is too small",
+        ),
+        (
+            Self::InvalidUtf8,
+            c"invalid_utf8",
+            "a text argument is not valid UTF-8",
+        ),
+        (
+            Self::InvalidArgument,
+            c"invalid_argument",
+            "an enumeration argument is out of range",
+        ),
+        (
+            Self::Panic,
+            c"panic",
+            "internal error: a panic was caught at the C boundary",
+        ),
+        (
+            Self::UnknownError,
+            c"unknown_error",
+            "an error this version of the C API does not know",
+        ),
+        (
+            Self::IoFailed,
+            c"io_failed",
+            "a file could not be opened, read or used",
+        ),
+    ];
+
     /// The value with number `code`, if there is one.
-    fn from_code(code: u32) -> Option<Self> {
+    pub(crate) fn from_code(code: u32) -> Option<Self> {
         Self::ALL.into_iter().find(|result| *result as u32 == code)
     }
 
+    /// The core error kind this value stands for, if any.
+    fn kind(self) -> Option<ErrorKind> {
+        ErrorKind::ALL
+            .into_iter()
+            .find(|kind| kind.number() == self as u32)
+    }
+
     /// The stable `snake_case` name (for core errors: the core's `ErrorKind::as_str`).
-    fn name(self) -> &'static CStr {
-        match self {
-            Self::Ok => c"ok",
-            Self::NullParameter => c"null_parameter",
-            Self::InsufficientSize => c"insufficient_size",
-            Self::InvalidUtf8 => c"invalid_utf8",
-            Self::InvalidArgument => c"invalid_argument",
-            Self::Panic => c"panic",
-            Self::UnknownError => c"unknown_error",
-            Self::InvalidDigits => c"invalid_digits",
-            Self::InvalidPeriod => c"invalid_period",
-            Self::TimeBeforeEpoch => c"time_before_epoch",
-            Self::Overflow => c"overflow",
-            Self::InvalidConfig => c"invalid_config",
-            Self::InvalidSecretLength => c"invalid_secret_length",
-            Self::InvalidBase32 => c"invalid_base32",
-            Self::UnsupportedAlgorithm => c"unsupported_algorithm",
-            Self::InvalidMasterKey => c"invalid_master_key",
-            Self::RandomUnavailable => c"random_unavailable",
-            Self::InvalidSigningKey => c"invalid_signing_key",
-            Self::UntrustedEnrollment => c"untrusted_enrollment",
-            Self::StorageFailed => c"storage_failed",
-            Self::InvalidCode => c"invalid_code",
-            Self::InvalidUri => c"invalid_uri",
-            Self::InvalidIdentifier => c"invalid_identifier",
-            Self::InvalidState => c"invalid_state",
-            Self::RateLimited => c"rate_limited",
-            Self::AuditFailed => c"audit_failed",
-            Self::AccountRevoked => c"account_revoked",
-            Self::StoreUnavailable => c"store_unavailable",
-            Self::IoFailed => c"io_failed",
+    pub(crate) fn name(self) -> &'static CStr {
+        /// Core's kind names, NUL-terminated, by number.
+        static KIND_NAMES: LazyLock<Vec<(u32, CString)>> = LazyLock::new(|| {
+            ErrorKind::ALL
+                .iter()
+                .filter_map(|kind| Some((kind.number(), CString::new(kind.as_str()).ok()?)))
+                .collect()
+        });
+        KIND_NAMES
+            .iter()
+            .find(|(number, _)| *number == self as u32)
+            .map(|(_, name)| name.as_c_str())
+            .or_else(|| self.own().map(|(name, _)| name))
+            .unwrap_or(c"unknown_result")
+    }
+
+    /// A sentence describing the value (for core errors: the core's `ErrorKind::message`).
+    pub(crate) fn message(self) -> &'static str {
+        match self.kind() {
+            Some(kind) => kind.message(),
+            None => self.own().map_or("unknown result", |(_, message)| message),
         }
     }
 
-    /// A sentence describing the value.
-    fn message(self) -> &'static str {
-        match self {
-            Self::Ok => "success",
-            Self::NullParameter => "a required pointer argument was NULL",
-            Self::InsufficientSize => "the output buffer is too small",
-            Self::InvalidUtf8 => "a text argument is not valid UTF-8",
-            Self::InvalidArgument => "an enumeration argument is out of range",
-            Self::Panic => "internal error: a panic was caught at the C boundary",
-            Self::UnknownError => "an error this version of the C API does not know",
-            Self::InvalidDigits => "the number of digits must be between 6 and 8",
-            Self::InvalidPeriod => "the period is zero or out of range",
-            Self::TimeBeforeEpoch => "the time lies before the TOTP epoch",
-            Self::Overflow => "time or counter arithmetic overflows",
-            Self::InvalidConfig => "a configuration value is out of range",
-            Self::InvalidSecretLength => "the secret is too short or too long",
-            Self::InvalidBase32 => "the base32 text is malformed",
-            Self::UnsupportedAlgorithm => "the algorithm must be SHA1, SHA256 or SHA512",
-            Self::InvalidMasterKey => "the master key must have 32 to 64 bytes",
-            Self::RandomUnavailable => "the system random generator failed",
-            Self::InvalidCode => "the code is malformed",
-            Self::InvalidUri => "the URI is malformed",
-            Self::InvalidIdentifier => "an account id, agent id or ticket is empty or too long",
-            Self::InvalidState => "the verifier state is corrupt or foreign",
-            Self::RateLimited => "the agent reached the rate limit",
-            Self::AuditFailed => "the audit sink failed, so no code was issued",
-            Self::AccountRevoked => "the account is revoked, so no code was issued",
-            Self::StoreUnavailable => "the ledger failed, so nothing was issued or changed",
-            Self::IoFailed => "a file could not be opened, read or used",
-            Self::InvalidSigningKey => "the signing key seed or public key must have 32 bytes",
-            Self::UntrustedEnrollment => "the enrollment is not signed by a pinned key",
-            Self::StorageFailed => "the device storage failed",
-        }
+    /// The name and message of one of the C API's own results.
+    fn own(self) -> Option<(&'static CStr, &'static str)> {
+        Self::OWN
+            .into_iter()
+            .find(|(result, _, _)| *result == self)
+            .map(|(_, name, message)| (name, message))
     }
 }
 
@@ -203,32 +216,18 @@ pub(crate) fn record_failure(result: callsign_result, detail: &dyn Display) -> c
     result
 }
 
-/// The one `callsign_result` of each core error kind.
+/// Runs `read` on this thread's last error message. The message is taken out for the call
+/// (not cloned) and put back afterwards, since `read` may record an error of its own.
+pub(crate) fn with_last_error<T>(read: impl FnOnce(&str) -> T) -> T {
+    let detail = LAST_ERROR.with(RefCell::take);
+    let value = read(&detail);
+    LAST_ERROR.with(|last| *last.borrow_mut() = detail);
+    value
+}
+
+/// The one `callsign_result` of each core error kind: the value with the kind's number.
 fn result_for_kind(kind: ErrorKind) -> callsign_result {
-    match kind {
-        ErrorKind::InvalidDigits => callsign_result::InvalidDigits,
-        ErrorKind::InvalidPeriod => callsign_result::InvalidPeriod,
-        ErrorKind::TimeBeforeEpoch => callsign_result::TimeBeforeEpoch,
-        ErrorKind::Overflow => callsign_result::Overflow,
-        ErrorKind::InvalidConfig => callsign_result::InvalidConfig,
-        ErrorKind::InvalidSecretLength => callsign_result::InvalidSecretLength,
-        ErrorKind::InvalidBase32 => callsign_result::InvalidBase32,
-        ErrorKind::UnsupportedAlgorithm => callsign_result::UnsupportedAlgorithm,
-        ErrorKind::InvalidCode => callsign_result::InvalidCode,
-        ErrorKind::InvalidUri => callsign_result::InvalidUri,
-        ErrorKind::InvalidMasterKey => callsign_result::InvalidMasterKey,
-        ErrorKind::InvalidIdentifier => callsign_result::InvalidIdentifier,
-        ErrorKind::RateLimited => callsign_result::RateLimited,
-        ErrorKind::AuditFailed => callsign_result::AuditFailed,
-        ErrorKind::InvalidState => callsign_result::InvalidState,
-        ErrorKind::AccountRevoked => callsign_result::AccountRevoked,
-        ErrorKind::StoreUnavailable => callsign_result::StoreUnavailable,
-        ErrorKind::RandomUnavailable => callsign_result::RandomUnavailable,
-        ErrorKind::InvalidSigningKey => callsign_result::InvalidSigningKey,
-        ErrorKind::UntrustedEnrollment => callsign_result::UntrustedEnrollment,
-        ErrorKind::StorageFailed => callsign_result::StorageFailed,
-        _ => callsign_result::UnknownError,
-    }
+    callsign_result::from_code(kind.number()).unwrap_or(callsign_result::UnknownError)
 }
 
 /// Records a core error's message as this thread's last error and returns its result.
@@ -273,57 +272,19 @@ pub(crate) fn insufficient_size(needed: usize, size: usize) -> callsign_result {
     )
 }
 
-/// Writes the message for `result` (a `callsign_result` value) into `out` (see the header's
-/// conventions). An unknown value yields `CALLSIGN_RESULT_INVALID_ARGUMENT`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn callsign_result_message(
-    result: u32,
-    out: *mut c_char,
-    out_size: usize,
-    out_needed: *mut usize,
-) -> callsign_result {
-    ffi_boundary! {
-        match callsign_result::from_code(result) {
-            Some(known) => unsafe { write_text(known.message(), out, out_size, out_needed) },
-            None => invalid_argument("result", result),
-        }
-    }
-}
-
-/// The stable `snake_case` name of `result` (e.g. "`invalid_base32`"), as a static NUL-terminated
-/// string that must not be freed. An unknown value gives "`unknown_result`". Never NULL.
-#[unsafe(no_mangle)]
-pub extern "C" fn callsign_result_name(result: u32) -> *const c_char {
-    ffi_boundary! {
-        callsign_result::from_code(result).map_or(c"unknown_result", callsign_result::name).as_ptr()
-    }
-}
-
-/// Writes the detailed message of the last failed call on this thread (for example the position
-/// of a bad base32 character) into `out`; the empty string when no call failed yet. Messages
-/// never contain secret material. Asking with a short buffer keeps the message for a retry.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn callsign_last_error_message(
-    out: *mut c_char,
-    out_size: usize,
-    out_needed: *mut usize,
-) -> callsign_result {
-    ffi_boundary! {
-        // Taken out (not cloned) and put back, since a failing write records its own error.
-        let detail = LAST_ERROR.with(RefCell::take);
-        let result = unsafe { write_text(&detail, out, out_size, out_needed) };
-        LAST_ERROR.with(|last| *last.borrow_mut() = detail);
-        result
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn every_value_has_a_distinct_number_and_name() {
+    fn every_value_has_a_distinct_number_name_and_message() {
         for (i, a) in callsign_result::ALL.iter().enumerate() {
+            assert_ne!(a.name(), c"unknown_result", "{a:?} has no name");
+            assert_ne!(a.message(), "unknown result", "{a:?} has no message");
+            assert!(
+                a.kind().is_none() || a.own().is_none(),
+                "{a:?} is both a core kind and one of the C API's own results"
+            );
             for b in &callsign_result::ALL[i + 1..] {
                 assert_ne!(*a as u32, *b as u32);
                 assert_ne!(a.name(), b.name());
@@ -333,14 +294,22 @@ mod tests {
         assert_eq!(callsign_result::from_code(7), None);
     }
 
+    /// Adding a kind to core's table fails here until `callsign_result` has a variant with the
+    /// kind's number (and `callsign_result::ALL` lists it).
     #[test]
-    fn every_core_error_kind_has_its_own_result_named_like_the_kind() {
-        for (i, kind) in ErrorKind::ALL.iter().enumerate() {
-            let result = result_for_kind(*kind);
+    fn every_core_error_kind_has_the_result_with_its_number_and_name() {
+        for kind in ErrorKind::ALL {
+            let result = result_for_kind(kind);
+            assert_eq!(
+                result as u32,
+                kind.number(),
+                "core's kind {kind} ({}) has no callsign_result: add `{kind:?} = {},` to the enum \
+                 in bindings/c/src/error.rs and to callsign_result::ALL",
+                kind.number(),
+                kind.number()
+            );
             assert_eq!(result.name().to_bytes(), kind.as_str().as_bytes());
-            for other in &ErrorKind::ALL[i + 1..] {
-                assert_ne!(result, result_for_kind(*other));
-            }
+            assert_eq!(result.message(), kind.message());
         }
     }
 }

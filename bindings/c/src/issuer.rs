@@ -290,6 +290,18 @@ fn new_issuer(
     set_handle(out, callsign_issuer { issuer })
 }
 
+/// The request of an agent code or a customer check, from its three C strings (or an early
+/// `CALLSIGN_RESULT_NULL_PARAMETER` / `CALLSIGN_RESULT_INVALID_UTF8`).
+macro_rules! try_request {
+    ($account_id:ident, $agent_id:ident, $ticket:ident) => {
+        IssueRequest {
+            account_id: try_str!($account_id),
+            agent_id: try_str!($agent_id),
+            ticket: try_str!($ticket),
+        }
+    };
+}
+
 /// Issues the code for `account_id` at unix time `now`, asked for by `agent_id` for `ticket`,
 /// into `*out`. The event is audited before the code is returned; a refused callback gives
 /// `CALLSIGN_RESULT_AUDIT_FAILED`, the rate limit `CALLSIGN_RESULT_RATE_LIMITED` (audited too).
@@ -304,11 +316,7 @@ pub unsafe extern "C" fn callsign_issuer_issue(
 ) -> callsign_result {
     ffi_boundary! {
         let issuer = try_ref!(issuer);
-        let request = IssueRequest {
-            account_id: try_str!(account_id),
-            agent_id: try_str!(agent_id),
-            ticket: try_str!(ticket),
-        };
+        let request = try_request!(account_id, agent_id, ticket);
         let out = try_out!(out);
         out.set(callsign_timed_code::from(&try_core!(issuer.issuer.issue(&request, now))));
         callsign_result::Ok
@@ -381,11 +389,7 @@ pub unsafe extern "C" fn callsign_issuer_verify_customer(
 ) -> callsign_result {
     ffi_boundary! {
         let issuer = try_ref!(issuer);
-        let request = IssueRequest {
-            account_id: try_str!(account_id),
-            agent_id: try_str!(agent_id),
-            ticket: try_str!(ticket),
-        };
+        let request = try_request!(account_id, agent_id, ticket);
         let entry = try_str!(entry);
         let out = try_out!(out);
         let verdict = try_core!(issuer.issuer.verify_customer(&request, entry, now));

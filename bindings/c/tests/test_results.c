@@ -8,7 +8,7 @@ void suite_results(void) {
     size_t needed = 0;
 
     CHECK_OK(callsign_result_message(CALLSIGN_RESULT_INVALID_BASE32, text, sizeof text, &needed));
-    CHECK_STR(text, "the base32 text is malformed");
+    CHECK_STR(text, "the base32 text has a bad character, length or padding");
     CHECK(needed == strlen(text) + 1);
 
     /* Asking for the size first, then a buffer of exactly that size. */

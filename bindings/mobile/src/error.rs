@@ -2,92 +2,89 @@
 
 use callsign::ErrorKind;
 
-/// Why a callsign call failed. Kotlin sees `CallsignException.<Variant>`, Swift
-/// `CallsignError.<Variant>`; the message is the human-readable reason (never secret material).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
-#[uniffi(flat_error)]
-pub enum CallsignError {
-    /// The digit count is outside 6..=8.
-    #[error("{0}")]
-    InvalidDigits(String),
-    /// The period is zero or outside the profile's range.
-    #[error("{0}")]
-    InvalidPeriod(String),
-    /// The time lies before the TOTP epoch T0.
-    #[error("{0}")]
-    TimeBeforeEpoch(String),
-    /// A time or counter computation would overflow.
-    #[error("{0}")]
-    Overflow(String),
-    /// A configuration value (window, attempt limit, lockout) is out of range.
-    #[error("{0}")]
-    InvalidConfig(String),
-    /// A secret is shorter than 16 bytes or longer than 1024.
-    #[error("{0}")]
-    InvalidSecretLength(String),
-    /// Base32 text is malformed.
-    #[error("{0}")]
-    InvalidBase32(String),
-    /// The algorithm name is not SHA1, SHA256 or SHA512.
-    #[error("{0}")]
-    UnsupportedAlgorithm(String),
-    /// A code or entry is not exactly the expected number of digits (spaces and dashes
-    /// between groups allowed).
-    #[error("{0}")]
-    InvalidCode(String),
-    /// A callsign:// or otpauth:// URI is malformed.
-    #[error("{0}")]
-    InvalidUri(String),
-    /// An account id is empty or too long.
-    #[error("{0}")]
-    InvalidIdentifier(String),
-    /// A persisted verifier state is corrupt or belongs to another enrollment.
-    #[error("{0}")]
-    InvalidState(String),
-    /// The system random generator failed.
-    #[error("{0}")]
-    RandomUnavailable(String),
-    /// A pinned enrollment public key is not 32 bytes long.
-    #[error("{0}")]
-    InvalidSigningKey(String),
-    /// An enrollment payload is unsigned, badly signed, signed by a key that is not pinned, or
-    /// has data after its signature; or no keys are pinned. The message says which.
-    #[error("{0}")]
-    UntrustedEnrollment(String),
-    /// The device storage of the enrollment and verifier state failed.
-    #[error("{0}")]
-    StorageFailed(String),
-    /// The app's [`crate::Clock`] could not tell the time.
-    #[error("{0}")]
-    ClockUnavailable(String),
-    /// An error kind that the mobile API does not expect (issuer-side kinds, or kinds that a
-    /// newer core adds).
-    #[error("{0}")]
-    Unexpected(String),
+/// Declares [`CallsignError`] with one variant per core error kind that the apps can meet (its
+/// name is the kind's), followed by the mobile API's own variants, and the mapping from core
+/// errors to it.
+macro_rules! mobile_errors {
+    (
+        kinds { $($(#[doc = $doc:literal])+ $kind:ident,)+ }
+        own { $($(#[doc = $own_doc:literal])+ $own:ident,)+ }
+    ) => {
+        /// Why a callsign call failed. Kotlin sees `CallsignException.<Variant>`, Swift
+        /// `CallsignError.<Variant>`; the message is the human-readable reason (never secret
+        /// material).
+        #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+        #[uniffi(flat_error)]
+        pub enum CallsignError {
+            $($(#[doc = $doc])+ #[error("{0}")] $kind(String),)+
+            $($(#[doc = $own_doc])+ #[error("{0}")] $own(String),)+
+        }
+
+        /// The variant of a core error kind carrying `message`; `None` for kinds the apps do
+        /// not expect (the issuer-side kinds, or a kind that a newer core adds).
+        fn variant_of(kind: ErrorKind, message: String) -> Option<CallsignError> {
+            match kind {
+                $(ErrorKind::$kind => Some(CallsignError::$kind(message)),)+
+                _ => None,
+            }
+        }
+    };
+}
+
+// One line per core error kind the apps can meet: adding a kind to core makes the test below
+// ask for its line here or in `ISSUER_SIDE`. Each kind's message comes from core.
+mobile_errors! {
+    kinds {
+        /// The digit count is out of range.
+        InvalidDigits,
+        /// The period is zero or outside the profile's range.
+        InvalidPeriod,
+        /// The time lies before the TOTP epoch T0.
+        TimeBeforeEpoch,
+        /// A time or counter computation would overflow.
+        Overflow,
+        /// A configuration value (window, attempt limit, lockout) is out of range.
+        InvalidConfig,
+        /// A secret is too short or too long.
+        InvalidSecretLength,
+        /// Base32 text is malformed.
+        InvalidBase32,
+        /// The algorithm name is not SHA1, SHA256 or SHA512.
+        UnsupportedAlgorithm,
+        /// A code or entry is not exactly the expected number of digits (spaces and dashes
+        /// between groups allowed).
+        InvalidCode,
+        /// A callsign:// or otpauth:// URI is malformed.
+        InvalidUri,
+        /// An account id is empty or too long.
+        InvalidIdentifier,
+        /// A persisted verifier state is corrupt or belongs to another enrollment.
+        InvalidState,
+        /// The system random generator failed.
+        RandomUnavailable,
+        /// A pinned enrollment public key has the wrong length.
+        InvalidSigningKey,
+        /// An enrollment payload is unsigned, badly signed, signed by a key that is not pinned,
+        /// or has data after its signature; or no keys are pinned. The message says which.
+        UntrustedEnrollment,
+        /// The device storage of the enrollment and verifier state failed.
+        StorageFailed,
+    }
+    own {
+        /// The app's [`crate::Clock`] could not tell the time.
+        ClockUnavailable,
+        /// An error kind that the mobile API does not expect (issuer-side kinds, or kinds that
+        /// a newer core adds).
+        Unexpected,
+    }
 }
 
 impl From<callsign::Error> for CallsignError {
     fn from(error: callsign::Error) -> CallsignError {
+        let kind = error.kind();
         let message = error.to_string();
-        match error.kind() {
-            ErrorKind::InvalidDigits => CallsignError::InvalidDigits(message),
-            ErrorKind::InvalidPeriod => CallsignError::InvalidPeriod(message),
-            ErrorKind::TimeBeforeEpoch => CallsignError::TimeBeforeEpoch(message),
-            ErrorKind::Overflow => CallsignError::Overflow(message),
-            ErrorKind::InvalidConfig => CallsignError::InvalidConfig(message),
-            ErrorKind::InvalidSecretLength => CallsignError::InvalidSecretLength(message),
-            ErrorKind::InvalidBase32 => CallsignError::InvalidBase32(message),
-            ErrorKind::UnsupportedAlgorithm => CallsignError::UnsupportedAlgorithm(message),
-            ErrorKind::InvalidCode => CallsignError::InvalidCode(message),
-            ErrorKind::InvalidUri => CallsignError::InvalidUri(message),
-            ErrorKind::InvalidIdentifier => CallsignError::InvalidIdentifier(message),
-            ErrorKind::InvalidState => CallsignError::InvalidState(message),
-            ErrorKind::RandomUnavailable => CallsignError::RandomUnavailable(message),
-            ErrorKind::InvalidSigningKey => CallsignError::InvalidSigningKey(message),
-            ErrorKind::UntrustedEnrollment => CallsignError::UntrustedEnrollment(message),
-            ErrorKind::StorageFailed => CallsignError::StorageFailed(message),
-            _ => CallsignError::Unexpected(format!("{}: {message}", error.kind())),
-        }
+        variant_of(kind, message.clone())
+            .unwrap_or_else(|| CallsignError::Unexpected(format!("{kind}: {message}")))
     }
 }
 
@@ -97,6 +94,29 @@ pub(crate) type Result<T, E = CallsignError> = std::result::Result<T, E>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The kinds that only the vendor's issuer meets; on a device they become
+    /// [`CallsignError::Unexpected`].
+    const ISSUER_SIDE: [ErrorKind; 5] = [
+        ErrorKind::InvalidMasterKey,
+        ErrorKind::RateLimited,
+        ErrorKind::AuditFailed,
+        ErrorKind::AccountRevoked,
+        ErrorKind::StoreUnavailable,
+    ];
+
+    /// Adding a kind to core fails here until the kind has its variant or is issuer-side.
+    #[test]
+    fn every_core_error_kind_has_a_variant_or_is_issuer_side() {
+        for kind in ErrorKind::ALL {
+            let has_variant = variant_of(kind, String::new()).is_some();
+            assert!(
+                has_variant != ISSUER_SIDE.contains(&kind),
+                "core's kind {kind} needs exactly one of: a line `{kind:?},` in the kinds of \
+                 mobile_errors! in bindings/mobile/src/error.rs, or an entry in ISSUER_SIDE"
+            );
+        }
+    }
 
     #[test]
     fn kinds_map_to_variants_with_core_messages() {

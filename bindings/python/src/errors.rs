@@ -12,17 +12,27 @@ pyo3::create_exception!(
     "Base class of every error raised by callsign."
 );
 
-/// Declares one exception class per error kind (all subclasses of `CallsignError`) and the
-/// table that maps kinds to them.
+/// Declares one exception class per core error kind (all subclasses of `CallsignError`) and
+/// the table that maps kinds to them. Each class's docstring is the kind's message from core.
 macro_rules! kind_exceptions {
-    ($($kind:ident => $name:ident: $doc:literal,)+) => {
-        $(pyo3::create_exception!(callsign, $name, CallsignError, $doc);)+
+    ($($kind:ident => $name:ident,)+) => {
+        $(pyo3::create_exception!(callsign, $name, CallsignError);)+
 
         /// The exception class of a core error kind.
         fn class_of(py: Python<'_>, kind: ErrorKind) -> Bound<'_, pyo3::types::PyType> {
             match kind {
                 $(ErrorKind::$kind => $name::type_object(py),)+
                 _ => CallsignError::type_object(py),
+            }
+        }
+
+        /// The name of a core error kind's exception class; `None` for a kind that this
+        /// binding does not name yet.
+        #[cfg(test)]
+        fn class_name(kind: ErrorKind) -> Option<&'static str> {
+            match kind {
+                $(ErrorKind::$kind => Some(stringify!($name)),)+
+                _ => None,
             }
         }
 
@@ -37,9 +47,19 @@ macro_rules! kind_exceptions {
             $(
                 let class = $name::type_object(py);
                 class.setattr("kind", ErrorKind::$kind.as_str())?;
+                class.setattr("__doc__", docstring(ErrorKind::$kind))?;
                 module.add(stringify!($name), class)?;
             )+
-            RateLimitedError::type_object(py).setattr("retry_at", py.None())?;
+            let rate_limited = RateLimitedError::type_object(py);
+            rate_limited.setattr("retry_at", py.None())?;
+            rate_limited.setattr(
+                "__doc__",
+                format!(
+                    "{} `retry_at` is the unix time at which the agent may issue again (None for \
+                     a batch larger than the limit allows in any window).",
+                    docstring(ErrorKind::RateLimited)
+                ),
+            )?;
             module.add("NaiveDatetimeError", NaiveDatetimeError::type_object(py))?;
             NaiveDatetimeError::type_object(py).setattr("kind", "naive_datetime")?;
             Ok(())
@@ -47,28 +67,39 @@ macro_rules! kind_exceptions {
     };
 }
 
+/// A kind's message from core as a docstring: a capitalized sentence.
+fn docstring(kind: ErrorKind) -> String {
+    let message = kind.message();
+    let mut chars = message.chars();
+    chars.next().map_or_else(String::new, |first| {
+        format!("{}{}.", first.to_uppercase(), chars.as_str())
+    })
+}
+
+// One line per core error kind: adding a kind to core makes the test below name the line
+// that is missing here (and the class that is missing in `_callsign.pyi`).
 kind_exceptions! {
-    InvalidDigits => InvalidDigitsError: "The number of code digits is outside 6..=8.",
-    InvalidPeriod => InvalidPeriodError: "The period is zero or outside the profile's range.",
-    TimeBeforeEpoch => TimeBeforeEpochError: "The time lies before the TOTP epoch T0 (or 1970).",
-    Overflow => ArithmeticOverflowError: "A time or counter computation leaves the 64-bit range.",
-    InvalidConfig => InvalidConfigError: "A window, rate limit or lockout setting is out of range.",
-    InvalidSecretLength => InvalidSecretLengthError: "A secret is shorter than 16 or longer than 1024 bytes.",
-    InvalidBase32 => InvalidBase32Error: "A base32 secret has a bad character, length or padding.",
-    UnsupportedAlgorithm => UnsupportedAlgorithmError: "The algorithm is not SHA1, SHA256 or SHA512.",
-    InvalidCode => InvalidCodeError: "A code entry is not the right number of digits (optionally grouped).",
-    InvalidUri => InvalidUriError: "An otpauth:// or callsign://enroll URI is malformed.",
-    InvalidMasterKey => InvalidMasterKeyError: "The master key is not 32 to 64 bytes long.",
-    InvalidIdentifier => InvalidIdentifierError: "An account id, agent id or ticket is empty or too long.",
-    RateLimited => RateLimitedError: "The agent reached the rate limit; no code was issued. `retry_at` is the unix time at which the agent may issue again (None for a batch larger than the limit allows in any window).",
-    AuditFailed => AuditFailedError: "The audit sink failed; no code was issued.",
-    InvalidState => InvalidStateError: "A verifier state blob is corrupt or belongs to another enrollment.",
-    AccountRevoked => AccountRevokedError: "The account is revoked; no code was issued.",
-    StoreUnavailable => StoreUnavailableError: "The issuer's ledger failed, timed out or was closed; nothing was issued.",
-    RandomUnavailable => RandomUnavailableError: "The operating system's random generator failed.",
-    InvalidSigningKey => InvalidSigningKeyError: "An Ed25519 signing key seed or public key is not 32 bytes long.",
-    UntrustedEnrollment => UntrustedEnrollmentError: "An enrollment is unsigned, badly signed, signed by a key that is not pinned, has data after its signature, or no keys are pinned.",
-    StorageFailed => StorageFailedError: "The device storage of the enrollment and verifier state failed.",
+    InvalidDigits => InvalidDigitsError,
+    InvalidPeriod => InvalidPeriodError,
+    TimeBeforeEpoch => TimeBeforeEpochError,
+    Overflow => ArithmeticOverflowError,
+    InvalidConfig => InvalidConfigError,
+    InvalidSecretLength => InvalidSecretLengthError,
+    InvalidBase32 => InvalidBase32Error,
+    UnsupportedAlgorithm => UnsupportedAlgorithmError,
+    InvalidCode => InvalidCodeError,
+    InvalidUri => InvalidUriError,
+    InvalidMasterKey => InvalidMasterKeyError,
+    InvalidIdentifier => InvalidIdentifierError,
+    RateLimited => RateLimitedError,
+    AuditFailed => AuditFailedError,
+    InvalidState => InvalidStateError,
+    AccountRevoked => AccountRevokedError,
+    StoreUnavailable => StoreUnavailableError,
+    RandomUnavailable => RandomUnavailableError,
+    InvalidSigningKey => InvalidSigningKeyError,
+    UntrustedEnrollment => UntrustedEnrollmentError,
+    StorageFailed => StorageFailedError,
 }
 
 pyo3::create_exception!(
@@ -118,5 +149,62 @@ impl From<BindingError> for PyErr {
             }),
             BindingError::Python(error) => error,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hand-written stubs of the extension module.
+    const STUBS: &str = include_str!("../python/callsign/_callsign.pyi");
+
+    #[test]
+    fn every_core_error_kind_has_its_exception_class() {
+        for kind in ErrorKind::ALL {
+            assert!(
+                class_name(kind).is_some(),
+                "core's kind {kind} has no exception class: add `{kind:?} => {kind:?}Error,` to \
+                 kind_exceptions! in bindings/python/src/errors.rs"
+            );
+        }
+    }
+
+    /// The stubs declare exactly the exception classes of the table, each directly under
+    /// `CallsignError`, and export each one.
+    #[test]
+    fn the_stubs_declare_the_exception_class_of_every_kind() {
+        let mut expected: Vec<&str> = ErrorKind::ALL.into_iter().filter_map(class_name).collect();
+        expected.push("NaiveDatetimeError");
+        expected.sort_unstable();
+        let mut declared: Vec<&str> = STUBS
+            .lines()
+            .filter_map(|line| line.strip_prefix("class ")?.split_once("(CallsignError):"))
+            .map(|(name, _)| name)
+            .collect();
+        declared.sort_unstable();
+        assert_eq!(
+            declared, expected,
+            "_callsign.pyi must declare `class NameError(CallsignError):` for each class of \
+             kind_exceptions! in bindings/python/src/errors.rs, and no other"
+        );
+        for name in expected {
+            assert!(
+                STUBS.contains(&format!("    \"{name}\",\n")),
+                "{name} is not in __all__"
+            );
+        }
+    }
+
+    #[test]
+    fn docstrings_are_core_messages_as_sentences() {
+        assert_eq!(
+            docstring(ErrorKind::InvalidDigits),
+            format!(
+                "The number of digits must be between {} and {}.",
+                callsign::MIN_DIGITS,
+                callsign::MAX_DIGITS
+            )
+        );
     }
 }
