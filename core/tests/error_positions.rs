@@ -11,6 +11,7 @@ fn a_bad_escape_in_the_label_is_reported_at_its_byte_in_the_uri() {
         ("otpauth://totp/a%zz?secret=JBSWY3DPEHPK3PXP", 16),
         ("otpauth://TOTP/ab%?secret=JBSWY3DPEHPK3PXP", 17),
         ("otpauth://hotp/%C3?secret=JBSWY3DPEHPK3PXP&counter=1", 15),
+        ("otpauth://totp/ab%00?secret=JBSWY3DPEHPK3PXP", 17),
     ] {
         match OtpAuthUri::parse(text) {
             Err(Error::UriEncoding {
@@ -52,7 +53,13 @@ fn a_uri_of_exactly_the_maximum_length_is_written_and_one_byte_more_is_refused()
     let base = short.to_uri_string().unwrap().len();
     let fitting = "a".repeat(callsign::MAX_URI_LEN - base + 1);
     let uri = OtpAuthUri::totp(None, &fitting, secret()).unwrap();
-    assert_eq!(uri.to_uri_string().unwrap().len(), callsign::MAX_URI_LEN);
+    let text = uri.to_uri_string().unwrap();
+    assert_eq!(text.len(), callsign::MAX_URI_LEN);
+    assert_eq!(OtpAuthUri::parse(&text).unwrap().account, fitting);
+    match OtpAuthUri::parse(&format!("{}a", text.as_str())) {
+        Err(Error::UriTooLong { len, .. }) => assert_eq!(len, callsign::MAX_URI_LEN + 1),
+        other => panic!("{other:?}"),
+    }
     let over = format!("{fitting}a");
     match OtpAuthUri::totp(None, &over, secret()).and_then(|uri| uri.to_uri_string()) {
         Err(Error::UriTooLong { len, max }) => {
