@@ -39,6 +39,8 @@ def main() -> None:
     print("| --- | ---: | --- |")
     rows = [
         ("profile code / two SHA-256 compressions", "profile/plain_totp_sha256_code", "physical_limit/sha256_x2", "<= 1.3"),
+        ("profile code / two chained SHA-256 compressions (as in HMAC)", "profile/plain_totp_sha256_code", "physical_limit/sha256_x2_chained", ""),
+        ("two chained / two independent SHA-256 compressions", "physical_limit/sha256_x2_chained", "physical_limit/sha256_x2", ""),
         ("issue cached / profile code", "profile/issue_cached", "profile/plain_totp_sha256_code", "<= 1.1"),
         ("issue through an account handle / profile code", "profile/issue_cached_account_handle", "profile/plain_totp_sha256_code", ""),
         ("issue with a rate limit / profile code", "profile/issue_cached_rate_limited", "profile/plain_totp_sha256_code", "<= 1.25"),

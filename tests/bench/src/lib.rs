@@ -77,6 +77,22 @@ pub fn two_sha256_compressions(states: &[[u32; 8]; 2], blocks: &[[u8; 64]; 2]) -
     outer
 }
 
+/// The same two compressions chained as in HMAC: the outer block starts with the inner
+/// result, so the second compression waits for the first (the bare pair above lets the CPU
+/// overlap them, which HMAC cannot).
+#[inline(never)]
+pub fn two_chained_sha256_compressions(states: &[[u32; 8]; 2], blocks: &[[u8; 64]; 2]) -> [u32; 8] {
+    let mut inner = states[0];
+    sha2::block_api::compress256(&mut inner, &blocks[..1]);
+    let mut outer_block = blocks[1];
+    for (chunk, word) in outer_block.chunks_exact_mut(4).zip(inner) {
+        chunk.copy_from_slice(&word.to_be_bytes());
+    }
+    let mut outer = states[1];
+    sha2::block_api::compress256(&mut outer, core::slice::from_ref(&outer_block));
+    outer
+}
+
 /// The floor of a one-shot HMAC-SHA1 code (key setup included): four bare compressions
 /// through `sha1`'s `compress`, the function core's HMAC calls.
 #[inline(never)]
