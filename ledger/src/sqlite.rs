@@ -71,6 +71,26 @@ impl core::fmt::Debug for SqliteLedger {
     }
 }
 
+/// Switches the file to WAL mode. SQLite answers a journal-mode change that meets another
+/// process's lock (several processes opening a new ledger at once) with "database is locked"
+/// at once, without its busy handler, so the switch is retried here until `timeout`.
+fn wal_mode(connection: &Connection, timeout: Duration) -> rusqlite::Result<()> {
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        match connection.pragma_update(None, "journal_mode", "WAL") {
+            Err(error)
+                if matches!(
+                    error.sqlite_error_code(),
+                    Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+                ) && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            other => return other,
+        }
+    }
+}
+
 impl SqliteLedger {
     /// Opens (or creates, with its schema) the ledger file at `path`; a call waits at most
     /// `timeout` for another process's transaction.
@@ -88,7 +108,7 @@ impl SqliteLedger {
         .map_err(|error| fault(&error, path))?;
         connection
             .busy_timeout(timeout)
-            .and_then(|()| connection.pragma_update(None, "journal_mode", "WAL"))
+            .and_then(|()| wal_mode(&connection, timeout))
             .and_then(|()| connection.pragma_update(None, "synchronous", "FULL"))
             .map_err(|error| fault(&error, path))?;
         migrate(&mut connection, path)?;
