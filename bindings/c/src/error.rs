@@ -22,7 +22,7 @@ use callsign::ErrorKind;
 /// (`callsign_result_name`) is the error name used by the conformance vectors.
 /// Values are never renumbered; a retired value stays reserved.
 #[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum_macros::FromRepr)]
 pub enum callsign_result {
     /// Success.
     Ok = 0,
@@ -86,39 +86,6 @@ pub enum callsign_result {
 }
 
 impl callsign_result {
-    /// Every value, for lookups by number.
-    const ALL: [callsign_result; 29] = [
-        Self::Ok,
-        Self::NullParameter,
-        Self::InsufficientSize,
-        Self::InvalidUtf8,
-        Self::InvalidArgument,
-        Self::Panic,
-        Self::UnknownError,
-        Self::InvalidDigits,
-        Self::InvalidPeriod,
-        Self::TimeBeforeEpoch,
-        Self::Overflow,
-        Self::InvalidConfig,
-        Self::InvalidSecretLength,
-        Self::InvalidBase32,
-        Self::UnsupportedAlgorithm,
-        Self::InvalidMasterKey,
-        Self::RandomUnavailable,
-        Self::InvalidSigningKey,
-        Self::InvalidCode,
-        Self::InvalidUri,
-        Self::InvalidIdentifier,
-        Self::InvalidState,
-        Self::UntrustedEnrollment,
-        Self::RateLimited,
-        Self::AuditFailed,
-        Self::AccountRevoked,
-        Self::StoreUnavailable,
-        Self::IoFailed,
-        Self::StorageFailed,
-    ];
-
     /// The names and messages of the C API's own results (those that are no core error kind).
     const OWN: [(callsign_result, &'static CStr, &'static str); 8] = [
         (Self::Ok, c"ok", "success"),
@@ -158,11 +125,6 @@ impl callsign_result {
             "a file could not be opened, read or used",
         ),
     ];
-
-    /// The value with number `code`, if there is one.
-    pub(crate) fn from_code(code: u32) -> Option<Self> {
-        Self::ALL.into_iter().find(|result| *result as u32 == code)
-    }
 
     /// The core error kind this value stands for, if any.
     fn kind(self) -> Option<ErrorKind> {
@@ -227,7 +189,7 @@ pub(crate) fn with_last_error<T>(read: impl FnOnce(&str) -> T) -> T {
 
 /// The one `callsign_result` of each core error kind: the value with the kind's number.
 fn result_for_kind(kind: ErrorKind) -> callsign_result {
-    callsign_result::from_code(kind.number()).unwrap_or(callsign_result::UnknownError)
+    callsign_result::from_repr(kind.number()).unwrap_or(callsign_result::UnknownError)
 }
 
 /// Records a core error's message as this thread's last error and returns its result.
@@ -276,26 +238,31 @@ pub(crate) fn insufficient_size(needed: usize, size: usize) -> callsign_result {
 mod tests {
     use super::*;
 
+    /// Every value: result numbers have three digits at most.
+    fn every_result() -> Vec<callsign_result> {
+        (0..1000).filter_map(callsign_result::from_repr).collect()
+    }
+
     #[test]
     fn every_value_has_a_distinct_number_name_and_message() {
-        for (i, a) in callsign_result::ALL.iter().enumerate() {
+        let all = every_result();
+        assert_eq!(all.len(), ErrorKind::ALL.len() + callsign_result::OWN.len());
+        for (i, a) in all.iter().enumerate() {
             assert_ne!(a.name(), c"unknown_result", "{a:?} has no name");
             assert_ne!(a.message(), "unknown result", "{a:?} has no message");
             assert!(
                 a.kind().is_none() || a.own().is_none(),
                 "{a:?} is both a core kind and one of the C API's own results"
             );
-            for b in &callsign_result::ALL[i + 1..] {
+            for b in &all[i + 1..] {
                 assert_ne!(*a as u32, *b as u32);
                 assert_ne!(a.name(), b.name());
             }
-            assert_eq!(callsign_result::from_code(*a as u32), Some(*a));
         }
-        assert_eq!(callsign_result::from_code(7), None);
     }
 
     /// Adding a kind to core's table fails here until `callsign_result` has a variant with the
-    /// kind's number (and `callsign_result::ALL` lists it).
+    /// kind's number.
     #[test]
     fn every_core_error_kind_has_the_result_with_its_number_and_name() {
         for kind in ErrorKind::ALL {
@@ -304,7 +271,7 @@ mod tests {
                 result as u32,
                 kind.number(),
                 "core's kind {kind} ({}) has no callsign_result: add `{kind:?} = {},` to the enum \
-                 in bindings/c/src/error.rs and to callsign_result::ALL",
+                 in bindings/c/src/error.rs",
                 kind.number(),
                 kind.number()
             );

@@ -17,7 +17,7 @@ pub unsafe extern "C" fn callsign_result_message(
     out_needed: *mut usize,
 ) -> callsign_result {
     ffi_boundary! {
-        match callsign_result::from_code(result) {
+        match callsign_result::from_repr(result) {
             Some(known) => unsafe { write_text(known.message(), out, out_size, out_needed) },
             None => invalid_argument("result", result),
         }
@@ -29,7 +29,7 @@ pub unsafe extern "C" fn callsign_result_message(
 #[unsafe(no_mangle)]
 pub extern "C" fn callsign_result_name(result: u32) -> *const c_char {
     ffi_boundary! {
-        callsign_result::from_code(result).map_or(c"unknown_result", callsign_result::name).as_ptr()
+        callsign_result::from_repr(result).map_or(c"unknown_result", callsign_result::name).as_ptr()
     }
 }
 
