@@ -1,7 +1,8 @@
 //! Default argument values, read once from core's defaults. The pyo3 signatures name these
-//! constants; `DEFAULTS` hands them to Python, where a test checks the text signatures and the
-//! stubs against them (pyo3 writes only literal defaults into a text signature, so those spell
-//! the values out).
+//! constants; `DEFAULTS` hands them to Python. pyo3 writes only literal defaults into a text
+//! signature, so the text signatures and the stubs spell the values out: they are generated from
+//! `DEFAULTS` by `CALLSIGN_BLESS_DEFAULTS=1 pytest tests/test_defaults.py`, which fails without
+//! the variable until they match.
 
 use callsign::{
     AuditQuery, IssuerConfig, OtpAuthUri, ProfileParams, RateLimit, VerifierConfig, Window,

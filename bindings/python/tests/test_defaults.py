@@ -1,11 +1,16 @@
 """Every default argument value in the stubs and in the runtime signatures is core's.
 
-The extension reads its defaults from core (``_callsign.DEFAULTS``); the stubs and the text
-signatures that help() shows spell them out, so they are checked here against core's.
+The extension reads its defaults from core (``_callsign.DEFAULTS``). The stubs and the text
+signatures that help() shows must spell the values out (pyo3 writes only literals into a text
+signature), so they are generated from core's values, like the C header: after changing a default
+in core, ``CALLSIGN_BLESS_DEFAULTS=1 pytest tests/test_defaults.py`` rewrites them, and without the
+variable these tests fail until they match.
 """
 
 import ast
 import inspect
+import os
+import re
 from pathlib import Path
 from typing import Dict, Iterator, Tuple, Union
 
@@ -14,6 +19,11 @@ from callsign import _callsign
 Value = Union[int, float, str, bool]
 
 STUB = Path(__file__).resolve().parents[1] / "python" / "callsign" / "_callsign.pyi"
+RUST_SOURCES = Path(__file__).resolve().parents[1] / "src"
+BLESS = os.environ.get("CALLSIGN_BLESS_DEFAULTS") == "1"
+# A pyo3 attribute: the signature naming core's defaults (`digits = defaults::DIGITS`) and the
+# text signature that spells them out.
+SIGNATURES = re.compile(r'signature = \((?P<names>.*)\), text_signature = "(?P<text>[^"]*)"')
 
 # Plain HOTP/TOTP take the otpauth:// format's defaults, not the caller-verification profile's.
 OTP_FUNCTIONS = {"hotp", "totp", "random_secret", "parse_entry"}
@@ -35,9 +45,10 @@ def core_key(owner: str, function: str, param: str) -> str:
     return param
 
 
-def stub_defaults() -> Iterator[Tuple[str, str, str, Value]]:
-    """(owner class or "", function, parameter, literal default) of every literal default."""
-    tree = ast.parse(STUB.read_text(encoding="utf-8"))
+def stub_defaults(text: str = "") -> Iterator[Tuple[str, str, str, Value, ast.Constant]]:
+    """(owner class or "", function, parameter, literal default, its node) of every literal
+    default in the stub (or in `text`)."""
+    tree = ast.parse(text or STUB.read_text(encoding="utf-8"))
     for node in tree.body:
         owners = (
             [(node.name, item) for item in node.body]
@@ -55,7 +66,7 @@ def stub_defaults() -> Iterator[Tuple[str, str, str, Value]]:
                 if isinstance(default, ast.Constant) and isinstance(
                     default.value, (int, float, str)
                 ):
-                    yield owner, function.name, argument.arg, default.value
+                    yield owner, function.name, argument.arg, default.value, default
 
 
 def expected(owner: str, function: str, param: str) -> Value:
@@ -73,6 +84,52 @@ def same(left: Value, right: Value) -> bool:
     return type(left) is type(right) and left == right
 
 
+def literal(value: Value) -> str:
+    """`value` as a Python literal (algorithm names in lower case, as the stubs write them)."""
+    return repr(value.lower() if isinstance(value, str) else value)
+
+
+def bless_stub() -> None:
+    """Rewrites every stub default that is not core's value."""
+    lines = STUB.read_text(encoding="utf-8").splitlines(keepends=True)
+    for owner, function, param, default, node in reversed(list(stub_defaults())):
+        want = expected(owner, function, param)
+        if not same(default, want):
+            line = lines[node.lineno - 1]
+            lines[node.lineno - 1] = (
+                line[: node.col_offset] + literal(want) + line[node.end_col_offset :]
+            )
+    STUB.write_text("".join(lines), encoding="utf-8")
+
+
+def rust_text_signatures() -> Iterator[Tuple[Path, str, str, str]]:
+    """(file, parameter, core key, value in the text signature) of every parameter whose pyo3
+    signature names one of core's defaults."""
+    for path in sorted(RUST_SOURCES.glob("*.rs")):
+        for match in SIGNATURES.finditer(path.read_text(encoding="utf-8")):
+            for param, name in re.findall(r"(\w+) = defaults::(\w+)", match["names"]):
+                shown = re.search(rf"\b{param}=([^,)]*)", match["text"])
+                assert shown, f"{path.name}: the text signature {match['text']} lacks {param}"
+                yield path, param, name.lower(), shown[1]
+
+
+def bless_rust_text_signatures() -> None:
+    """Rewrites every value in a pyo3 text signature that is not core's."""
+    for path in sorted(RUST_SOURCES.glob("*.rs")):
+        source = path.read_text(encoding="utf-8")
+
+        def spell(match: "re.Match[str]") -> str:
+            text = match["text"]
+            for param, name in re.findall(r"(\w+) = defaults::(\w+)", match["names"]):
+                value = literal(_callsign.DEFAULTS[name.lower()])
+                text = re.sub(rf"\b{param}=[^,)]*", f"{param}={value}", text)
+            return match[0].replace(f'"{match["text"]}"', f'"{text}"')
+
+        blessed = SIGNATURES.sub(spell, source)
+        if blessed != source:
+            path.write_text(blessed, encoding="utf-8")
+
+
 def runtime_signature(owner: str, function: str) -> inspect.Signature:
     if not owner:
         return inspect.signature(getattr(_callsign, function))
@@ -83,10 +140,15 @@ def runtime_signature(owner: str, function: str) -> inspect.Signature:
 
 
 def test_the_stubs_defaults_are_cores() -> None:
+    if BLESS:
+        bless_stub()
     checked: Dict[str, int] = {}
-    for owner, function, param, default in stub_defaults():
+    for owner, function, param, default, _ in stub_defaults():
         want = expected(owner, function, param)
-        assert same(default, want), f"stub {owner}.{function}({param}={default!r}): core says {want!r}"
+        assert same(default, want), (
+            f"stub {owner}.{function}({param}={default!r}): core says {want!r} "
+            "(CALLSIGN_BLESS_DEFAULTS=1 rewrites it)"
+        )
         key = core_key(owner, function, param)
         checked[key] = checked.get(key, 0) + 1
     # Every core default is used by some signature, and the check saw all of them.
@@ -94,8 +156,22 @@ def test_the_stubs_defaults_are_cores() -> None:
     assert sum(checked.values()) >= 26, checked
 
 
+def test_the_rust_text_signatures_spell_cores_defaults() -> None:
+    if BLESS:
+        bless_rust_text_signatures()
+    seen = 0
+    for path, param, key, shown in rust_text_signatures():
+        want = _callsign.DEFAULTS[key]
+        assert same(ast.literal_eval(shown), want), (
+            f"{path.name}: text signature {param}={shown}: core says {want!r} "
+            "(CALLSIGN_BLESS_DEFAULTS=1 rewrites it; then rebuild the extension)"
+        )
+        seen += 1
+    assert seen >= 40, seen
+
+
 def test_the_runtime_signatures_show_cores_defaults() -> None:
-    for owner, function, param, _ in stub_defaults():
+    for owner, function, param, _, _ in stub_defaults():
         signature = runtime_signature(owner, function)
         default = signature.parameters[param].default
         want = expected(owner, function, param)
