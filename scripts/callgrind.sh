@@ -31,7 +31,7 @@ cargo build --quiet --release --locked -p callsign-c
 rust_runner=$target_dir/release/examples/callgrind
 c_runner=$target_dir/release/callsign-callgrind
 gcc -std=c11 -O2 -Wall -Wextra -Wpedantic -Werror -I bindings/c/include \
-  -o "$c_runner" bindings/c/tests/callgrind.c "$target_dir/release/libcallsign.a" \
+  -o "$c_runner" bindings/c/tests/callgrind.c "$target_dir/release/libcallsign_c.a" \
   -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
 # Instructions executed by "$@" (the whole process).
