@@ -451,3 +451,48 @@ fn a_ledger_checks_its_rows_with_the_chain_verifier() {
         (5, Some("agent-7"))
     );
 }
+
+/// The length bounds of a canonical agent id, on each of its paths: capitals in ASCII, inner
+/// whitespace collapsed, and the refusal of a far-too-long id before normalisation (which would
+/// otherwise collapse a long run of spaces into an acceptable id). cargo-mutants found these
+/// unpinned (docs/mutants.md).
+#[test]
+fn agent_ids_of_exactly_the_maximum_length_are_canonical_and_one_byte_more_is_refused() {
+    use callsign::MAX_AGENT_ID_LEN as MAX;
+    let too_long = |id: &str| {
+        matches!(
+            canonical_agent_id(id),
+            Err(Error::AuditFieldLength {
+                field: "agent id",
+                ..
+            })
+        )
+    };
+    // ASCII with capitals: lowercased, up to MAX bytes.
+    let capitals = format!("A{}", "b".repeat(MAX - 1));
+    assert_eq!(
+        canonical_agent_id(&capitals).unwrap(),
+        capitals.to_ascii_lowercase()
+    );
+    assert!(too_long(&format!("A{}", "b".repeat(MAX))));
+    // Inner whitespace collapsed: the canonical form counts, up to MAX bytes.
+    let spaced = |len: usize| format!("x   {}", "y".repeat(len - 2));
+    assert_eq!(canonical_agent_id(&spaced(MAX)).unwrap().len(), MAX);
+    assert!(too_long(&spaced(MAX + 1)));
+    // Up to four times MAX bytes are normalised (here to "a"); more are refused unread.
+    let padded = |len: usize| format!("{}a", " ".repeat(len - 1));
+    assert_eq!(canonical_agent_id(&padded(4 * MAX)).unwrap(), "a");
+    assert!(too_long(&padded(4 * MAX + 1)));
+}
+
+/// Every audit outcome is found again by its name, and no other name finds one.
+#[test]
+fn audit_outcomes_are_found_by_their_names() {
+    use callsign::AuditOutcome;
+    for outcome in AuditOutcome::ALL {
+        assert_eq!(AuditOutcome::from_name(outcome.as_str()), Some(outcome));
+    }
+    for name in ["", "Issued", "issued ", "refused"] {
+        assert_eq!(AuditOutcome::from_name(name), None, "{name:?}");
+    }
+}
