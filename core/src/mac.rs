@@ -184,6 +184,10 @@ trait Compression: Copy + Zeroize {
     const LENGTH_FIELD_LEN: usize;
     /// The digest length in bytes.
     const DIGEST_LEN: usize;
+    /// A block of `BLOCK_LEN` bytes.
+    type Block: AsRef<[u8]> + AsMut<[u8]>;
+    /// A block of zeros.
+    const ZERO_BLOCK: Self::Block;
     /// The standard initial state.
     fn initial() -> Self;
     /// Absorbs one block of exactly `BLOCK_LEN` bytes.
@@ -216,6 +220,8 @@ impl Compression for Sha1State {
     const BLOCK_LEN: usize = 64;
     const LENGTH_FIELD_LEN: usize = 8;
     const DIGEST_LEN: usize = 20;
+    type Block = [u8; 64];
+    const ZERO_BLOCK: Self::Block = [0; 64];
 
     fn initial() -> Self {
         // FIPS 180-4 section 5.3.1.
@@ -253,6 +259,8 @@ impl Compression for Sha256State {
     const BLOCK_LEN: usize = 64;
     const LENGTH_FIELD_LEN: usize = 8;
     const DIGEST_LEN: usize = 32;
+    type Block = [u8; 64];
+    const ZERO_BLOCK: Self::Block = [0; 64];
 
     fn initial() -> Self {
         // FIPS 180-4 section 5.3.3.
@@ -293,6 +301,8 @@ impl Compression for Sha512State {
     const BLOCK_LEN: usize = 128;
     const LENGTH_FIELD_LEN: usize = 16;
     const DIGEST_LEN: usize = 64;
+    type Block = [u8; 128];
+    const ZERO_BLOCK: Self::Block = [0; 128];
 
     fn initial() -> Self {
         // FIPS 180-4 section 5.3.5.
@@ -369,10 +379,19 @@ impl<C: Compression> PadStates<C> {
     /// exactly two compressions.
     #[inline]
     fn with_tag<R>(&self, message: &[u8], use_tag: impl FnOnce(&[u8]) -> R) -> R {
-        let mut digest = [0u8; 64];
-        finish(self.inner, message).write_digest(&mut digest);
-        finish(self.outer, &digest[..C::DIGEST_LEN]).write_digest(&mut digest);
-        use_tag(&digest[..C::DIGEST_LEN])
+        // The outer hash absorbs the inner digest: one block, built in place with its padding
+        // (the digest, 0x80, zeros, the length in bits of the pad block and the digest).
+        let mut block = C::ZERO_BLOCK;
+        let block = block.as_mut();
+        finish(self.inner, message).write_digest(block);
+        block[C::DIGEST_LEN] = 0x80;
+        let bits = ((C::BLOCK_LEN + C::DIGEST_LEN) as u128 * 8).to_be_bytes();
+        block[C::BLOCK_LEN - C::LENGTH_FIELD_LEN..]
+            .copy_from_slice(&bits[16 - C::LENGTH_FIELD_LEN..]);
+        let mut outer = self.outer;
+        outer.compress(block);
+        outer.write_digest(block);
+        use_tag(&block[..C::DIGEST_LEN])
     }
 }
 
@@ -395,19 +414,20 @@ fn finish<C: Compression>(mut state: C, message: &[u8]) -> C {
         state.compress(block);
     }
     let rest = blocks.remainder();
-    let mut tail = [0u8; MAX_BLOCK_LEN];
+    let mut tail = C::ZERO_BLOCK;
+    let tail = tail.as_mut();
     tail[..rest.len()].copy_from_slice(rest);
     tail[rest.len()] = 0x80;
     if rest.len() >= C::BLOCK_LEN - C::LENGTH_FIELD_LEN {
         // No room left for the length: it goes into one more block of zeros.
-        state.compress(&tail[..C::BLOCK_LEN]);
-        tail = [0u8; MAX_BLOCK_LEN];
+        state.compress(tail);
+        tail.fill(0);
     }
     // The key pad block plus the message, in bits; a slice's length always fits in u128.
     let bits = (C::BLOCK_LEN as u128 + message.len() as u128) * 8;
-    tail[C::BLOCK_LEN - C::LENGTH_FIELD_LEN..C::BLOCK_LEN]
+    tail[C::BLOCK_LEN - C::LENGTH_FIELD_LEN..]
         .copy_from_slice(&bits.to_be_bytes()[16 - C::LENGTH_FIELD_LEN..]);
-    state.compress(&tail[..C::BLOCK_LEN]);
+    state.compress(tail);
     state
 }
 
