@@ -503,6 +503,8 @@ impl FileState {
     /// Reads the chain heads of every agent from the file, and cuts off a torn last line.
     fn read_heads(&mut self) -> std::io::Result<()> {
         use std::io::BufRead;
+        #[cfg(test)]
+        HEAD_READS.with(|reads| reads.set(reads.get() + 1));
         self.file.seek(std::io::SeekFrom::Start(0))?;
         let mut reader = std::io::BufReader::new(&self.file);
         // Lines that are no chained record (written before the chain existed, or foreign)
@@ -554,18 +556,20 @@ impl FileState {
         self.file.write_all(bytes)
     }
 
-    /// Whether `path` still names the open file (not deleted or renamed away).
-    #[cfg(unix)]
+    /// Whether `path` still names the open file (not deleted or renamed away; elsewhere than
+    /// on Unix: whether a file is there).
     fn still_at(&self, path: &Path) -> std::io::Result<bool> {
-        use std::os::unix::fs::MetadataExt;
-        let open = self.file.metadata()?;
-        Ok(std::fs::metadata(path)
-            .is_ok_and(|named| (named.dev(), named.ino()) == (open.dev(), open.ino())))
-    }
-
-    #[cfg(not(unix))]
-    fn still_at(&self, path: &Path) -> std::io::Result<bool> {
-        Ok(path.exists())
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let open = self.file.metadata()?;
+            Ok(std::fs::metadata(path)
+                .is_ok_and(|named| (named.dev(), named.ino()) == (open.dev(), open.ino())))
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(path.exists())
+        }
     }
 }
 
@@ -680,8 +684,15 @@ impl AuditSink for MemoryAuditSink {
 }
 
 #[cfg(test)]
+thread_local! {
+    /// How often this thread read an audit file's chain heads: lets a unit test see that a
+    /// sink reads the file again only when another writer appended to it.
+    static HEAD_READS: core::cell::Cell<u64> = const { core::cell::Cell::new(0) };
+}
+
+#[cfg(test)]
 mod tests {
-    use super::{AuditSink, JsonLinesAuditSink, push_decimal};
+    use super::{AuditSink, HEAD_READS, JsonLinesAuditSink, push_decimal};
     use crate::{IssueRequest, Issuer, IssuerConfig, MasterKey, verify_audit_file};
     use std::sync::Arc;
 
@@ -721,12 +732,18 @@ mod tests {
             };
             let result = if round % 10 == 9 {
                 sink.set_space_left(Some(50_000 + round));
-                issuer
-                    .issue_many("agent-9", "notice", &batch, round)
-                    .map(|codes| {
-                        issued.extend(batch.iter().cloned());
-                        codes.len()
-                    })
+                let batch_result =
+                    issuer
+                        .issue_many("agent-9", "notice", &batch, round)
+                        .map(|codes| {
+                            issued.extend(batch.iter().cloned());
+                            codes.len()
+                        });
+                assert!(
+                    batch_result.is_err(),
+                    "round {round}: the second write fitted"
+                );
+                batch_result
             } else {
                 issuer.issue(&request, round).map(|_| {
                     issued.push(account.clone());
@@ -783,6 +800,55 @@ mod tests {
             )
             .unwrap();
         assert!(verify_audit_file(&path).unwrap().is_intact());
+    }
+
+    /// A sink reads its file's chain heads when it opens the file, and again only when another
+    /// writer has appended to it: then it must, or its next line would chain from a stale head.
+    /// Two sinks on one file, one agent, taking turns: one chain, intact.
+    #[test]
+    fn a_sink_reads_the_file_again_only_after_another_writer_appended() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        let issuer = |sink: JsonLinesAuditSink| {
+            let config = IssuerConfig {
+                rate_limit: None,
+                ..IssuerConfig::default()
+            };
+            let sink: Arc<dyn AuditSink> = Arc::new(sink);
+            Issuer::new(MasterKey::from_bytes(&[9; 32]).unwrap(), config, sink).unwrap()
+        };
+        let reads = || HEAD_READS.with(std::cell::Cell::get);
+        let first = issuer(JsonLinesAuditSink::open(&path).unwrap());
+        let second = issuer(JsonLinesAuditSink::open(&path).unwrap());
+        let issue = |issuer: &Issuer, time: u64| {
+            let request = IssueRequest {
+                account_id: "customer-1",
+                agent_id: "agent-7",
+                ticket: "T-1",
+            };
+            issuer.issue(&request, time).unwrap();
+        };
+        let opened = reads();
+        for time in 0..3 {
+            issue(&first, time);
+        }
+        assert_eq!(reads(), opened, "the sink's own lines need no reading");
+        issue(&second, 3);
+        assert_eq!(
+            reads(),
+            opened + 1,
+            "the second sink reads the first one's lines"
+        );
+        issue(&first, 4);
+        issue(&first, 5);
+        assert_eq!(
+            reads(),
+            opened + 2,
+            "the first sink reads the second one's line, once"
+        );
+        let report = verify_audit_file(&path).unwrap();
+        assert!(report.is_intact(), "{:?}", report.first_break);
+        assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 6);
     }
 
     #[test]

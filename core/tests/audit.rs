@@ -300,8 +300,12 @@ fn a_fifo_is_refused_without_blocking() {
     let error = opened.unwrap_err();
     assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput);
     assert!(error.to_string().contains("regular file"), "{error}");
+    // A device or a directory gets the same error, checked before opening (opening a
+    // directory for writing would fail with another error).
     for device in ["/dev/null", "/tmp"] {
-        assert!(JsonLinesAuditSink::open(device).is_err(), "{device}");
+        let error = JsonLinesAuditSink::open(device).map(drop).unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput, "{device}");
+        assert!(error.to_string().contains("not a regular file"), "{error}");
     }
 }
 
@@ -316,6 +320,27 @@ fn loose_permissions_are_tightened_to_0600() {
     JsonLinesAuditSink::open(&path).unwrap();
     let mode = std::fs::metadata(&path).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
+}
+
+/// Only access by group or others is taken away: the owner's own bits stay as they are.
+#[cfg(unix)]
+#[test]
+fn owner_only_permissions_are_left_as_they_are() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.jsonl");
+    std::fs::write(&path, "").unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o700)).unwrap();
+    JsonLinesAuditSink::open(&path).unwrap();
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o700);
+}
+
+#[test]
+fn an_audit_error_keeps_its_message() {
+    let error = AuditError::new("disk full");
+    assert_eq!(error.message(), "disk full");
+    assert_eq!(error.to_string(), "disk full");
 }
 
 #[cfg(unix)]
