@@ -309,31 +309,25 @@ fn a_fifo_is_refused_without_blocking() {
     }
 }
 
+/// Access by group or others is taken away (to 0600); an owner-only mode stays as it is.
 #[cfg(unix)]
 #[test]
-fn loose_permissions_are_tightened_to_0600() {
+fn loose_permissions_are_tightened_to_0600_and_owner_only_ones_left_alone() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("audit.jsonl");
-    std::fs::write(&path, "").unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-    JsonLinesAuditSink::open(&path).unwrap();
-    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-    assert_eq!(mode & 0o777, 0o600);
-}
-
-/// Only access by group or others is taken away: the owner's own bits stay as they are.
-#[cfg(unix)]
-#[test]
-fn owner_only_permissions_are_left_as_they_are() {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("audit.jsonl");
-    std::fs::write(&path, "").unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o700)).unwrap();
-    JsonLinesAuditSink::open(&path).unwrap();
-    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-    assert_eq!(mode & 0o777, 0o700);
+    for (before, after) in [
+        (0o644, 0o600),
+        (0o660, 0o600),
+        (0o700, 0o700),
+        (0o600, 0o600),
+    ] {
+        let path = dir.path().join(format!("audit-{before:o}.jsonl"));
+        std::fs::write(&path, "").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(before)).unwrap();
+        JsonLinesAuditSink::open(&path).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, after, "{before:o}");
+    }
 }
 
 #[test]
