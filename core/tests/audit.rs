@@ -201,10 +201,16 @@ fn deleted_altered_and_reordered_records_break_the_chain_at_the_right_line() {
     // Lines: 1 a7, 2 a8, 3 a7, 4 a8, 5 a7, 6 a8, 7 a7, 8 a7 refused.
     let mut deleted = lines.clone();
     deleted.remove(2);
-    let broken = verify(&deleted).first_break.expect("deletion found");
+    let report = verify(&deleted);
+    assert!(!report.is_intact());
+    let broken = report.first_break.expect("deletion found");
     assert_eq!(
         (broken.line, broken.agent_id.as_deref()),
         (4, Some("agent-7"))
+    );
+    assert_eq!(
+        broken.to_string(),
+        format!("line 4 (agent \"agent-7\"): {}", broken.reason)
     );
 
     let mut altered = lines.clone();
@@ -226,6 +232,8 @@ fn deleted_altered_and_reordered_records_break_the_chain_at_the_right_line() {
     let mut garbage = lines.clone();
     garbage[5] = "{\"time\":1".to_owned();
     let broken = verify(&garbage).first_break.expect("garbage found");
+    assert_eq!(broken.to_string(), format!("line 6: {}", broken.reason));
+    assert!(!broken.reason.is_empty());
     assert_eq!((broken.line, broken.agent_id), (6, None));
     assert_eq!(verify(&garbage).records, 5);
 }
