@@ -4,9 +4,10 @@
 //! errors of malformed entries.
 
 use callsign::{
-    AuditError, AuditSink, CustomerVerdict, Enrollment, Error, IssuanceEvent, IssueRequest, Issuer,
-    IssuerConfig, Ledger, MasterKey, MemoryLedger, ProfileParams, Verdict, Verifier,
-    VerifierConfig, customer_code,
+    AuditError, AuditSink, CUSTOMER_LOCKOUT_SECONDS, CUSTOMER_MAX_FAILURES, CustomerCheck,
+    CustomerEntry, CustomerState, CustomerVerdict, Enrollment, Error, IssuanceEvent, IssueRequest,
+    Issuer, IssuerConfig, Ledger, MasterKey, MemoryLedger, ProfileParams, Verdict, Verifier,
+    VerifierConfig, customer_code, decide_customer,
 };
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -248,5 +249,91 @@ fn signed_enrollment_with_check_digit_round_trips_and_check_is_set_once() {
                 name: "check".to_owned()
             })
         );
+    }
+}
+
+/// The customer-side failure window, from a hand-written sequence: a failure counts for
+/// [`CUSTOMER_LOCKOUT_SECONDS`] and is forgotten exactly that long after it (the verifier's
+/// rule, `independent_pins.rs`). cargo-mutants found the boundary unpinned.
+#[test]
+fn a_customer_failure_is_forgotten_exactly_lockout_seconds_later() {
+    let check = |time: u64, entry: CustomerEntry| CustomerCheck {
+        time,
+        account_id: "customer-1",
+        agent_id: "agent-7",
+        ticket: "T-1",
+        current_step: time / 30,
+        base_epoch: 0,
+        epoch: 0,
+        entry,
+    };
+    let t = 1_000_000;
+    let (first, after_one) =
+        decide_customer(&CustomerState::default(), &check(t, CustomerEntry::NoMatch));
+    assert_eq!(first.attempts_left(), Some(CUSTOMER_MAX_FAILURES - 1));
+    let (still, _) = decide_customer(
+        &after_one,
+        &check(t + CUSTOMER_LOCKOUT_SECONDS - 1, CustomerEntry::NoMatch),
+    );
+    assert_eq!(still.attempts_left(), Some(CUSTOMER_MAX_FAILURES - 2));
+    let (forgotten, state) = decide_customer(
+        &after_one,
+        &check(t + CUSTOMER_LOCKOUT_SECONDS, CustomerEntry::NoMatch),
+    );
+    assert_eq!(forgotten.attempts_left(), Some(CUSTOMER_MAX_FAILURES - 1));
+    assert_eq!(state.failures, [t + CUSTOMER_LOCKOUT_SECONDS]);
+}
+
+/// Every verdict's name and accessors, written out by hand.
+#[test]
+fn customer_verdicts_name_themselves_and_carry_their_values() {
+    let rows = [
+        (
+            CustomerVerdict::Verified { step: 7 },
+            "verified",
+            true,
+            Some(7),
+            None,
+            None,
+        ),
+        (
+            CustomerVerdict::NotVerified { attempts_left: 2 },
+            "not_verified",
+            false,
+            None,
+            Some(2),
+            None,
+        ),
+        (
+            CustomerVerdict::AlreadyUsed { step: 5 },
+            "already_used",
+            false,
+            Some(5),
+            None,
+            None,
+        ),
+        (
+            CustomerVerdict::LockedOut { until: 900 },
+            "locked_out",
+            false,
+            None,
+            None,
+            Some(900),
+        ),
+        (
+            CustomerVerdict::Misheard,
+            "misheard",
+            false,
+            None,
+            None,
+            None,
+        ),
+    ];
+    for (verdict, name, verified, step, attempts_left, locked_until) in rows {
+        assert_eq!(verdict.as_str(), name);
+        assert_eq!(verdict.is_verified(), verified, "{name}");
+        assert_eq!(verdict.step(), step, "{name}");
+        assert_eq!(verdict.attempts_left(), attempts_left, "{name}");
+        assert_eq!(verdict.locked_until(), locked_until, "{name}");
     }
 }

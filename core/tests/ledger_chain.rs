@@ -205,7 +205,9 @@ fn the_record_verifier_names_rows_by_their_position() {
     // No position: counted from 1.
     let mut verifier = AuditChainVerifier::new();
     assert!(verifier.check_record(&records[0], None));
+    assert!(!verifier.is_broken());
     assert!(!verifier.check_record(&altered[2], None));
+    assert!(verifier.is_broken());
     assert_eq!(verifier.finish().first_break.unwrap().line, 2);
     // A row without a hash, or with a malformed one.
     for (chain, reason) in [("", "no chain hash"), ("XYZ", "not 64 lowercase hex")] {

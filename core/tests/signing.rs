@@ -23,6 +23,12 @@ fn a_generated_key_signs_and_only_its_public_key_verifies() {
     let refused = Verifier::from_uri(&by_forger, &trust, VerifierConfig::default()).unwrap_err();
     assert_eq!(refused, Error::EnrollmentSignatureMismatch);
     assert_eq!(refused.kind(), ErrorKind::UntrustedEnrollment);
+    // The signature is the one the URI carries, and comes back when the URI is read.
+    let signature = *enrollment().signed(&vendor).unwrap().signature().unwrap();
+    assert!(genuine.ends_with(&format!("&sig={}", base64url(&signature))));
+    let read = Enrollment::from_uri(&genuine, &trust).unwrap();
+    assert_eq!(read.signature(), Some(&signature));
+    assert_eq!(enrollment().signature(), None);
     // The unsigned payload is refused under pinned keys, and `parse` refuses the signature.
     let unsigned = enrollment().to_uri_string();
     assert_eq!(

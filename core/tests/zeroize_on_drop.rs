@@ -181,6 +181,8 @@ fn secrets_are_wiped_before_their_memory_is_freed() {
         "{leaks} freed heap blocks still held secret bytes"
     );
 
+    the_widest_enrollment_uri_is_written_into_one_buffer();
+
     // Codes live on the stack; boxed, their drop is what wipes them before the free.
     let code_leaks = dirty_frees(|| {
         let code = Box::new(callsign::Code::parse_entry("9731 8642", 8).unwrap());
@@ -190,5 +192,42 @@ fn secrets_are_wiped_before_their_memory_is_freed() {
     assert_eq!(
         code_leaks, 0,
         "{code_leaks} freed heap blocks still held a code"
+    );
+}
+
+/// The longest enrollment URI (issuer and account id at their maximum, every byte written as
+/// three, the longest secret, every parameter at its widest, signed) fits the buffer that
+/// `to_uri_string` sizes up front, nearly filling it: a buffer that grew after the secret was
+/// written would leave it behind. Called from the one test function above.
+fn the_widest_enrollment_uri_is_written_into_one_buffer() {
+    let mut widest = [0x55; callsign::MAX_SECRET_LEN];
+    widest[..MARKER.len()].copy_from_slice(&MARKER);
+    let widest = callsign::Secret::from_bytes(&widest).unwrap();
+    let params = callsign::ProfileParams::new(callsign::MAX_DIGITS, callsign::MAX_PROFILE_PERIOD)
+        .unwrap()
+        .with_check_digit(true);
+    let signing_key = callsign::SigningKey::from_seed(&[7; 32]).unwrap();
+    let uri_leaks = dirty_frees(|| {
+        let issuer = "\u{e9}".repeat(callsign::MAX_ISSUER_LEN / 2);
+        let account = "\u{e9}".repeat(callsign::MAX_ACCOUNT_ID_LEN / 2);
+        let enrollment = callsign::Enrollment::new(&issuer, &account, widest, u32::MAX, params)
+            .unwrap()
+            .signed(&signing_key)
+            .unwrap();
+        let uri = enrollment.to_uri_string();
+        assert!(uri.contains("&check=damm&sig="));
+        // Sized, not grown: a grown buffer has at least doubled, far beyond this slack.
+        let slack = uri.capacity() - uri.len();
+        assert!(
+            slack < 64,
+            "{} bytes in a buffer of {}",
+            uri.len(),
+            uri.capacity()
+        );
+        drop((std::hint::black_box(uri), enrollment));
+    });
+    assert_eq!(
+        uri_leaks, 0,
+        "{uri_leaks} freed heap blocks still held the secret of the widest enrollment URI"
     );
 }
