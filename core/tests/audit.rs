@@ -523,3 +523,15 @@ fn audit_outcomes_are_found_by_their_names() {
         assert_eq!(AuditOutcome::from_name(name), None, "{name:?}");
     }
 }
+
+/// An issuer reports the configuration it was given (what a desk shows as the agent's limit).
+#[test]
+fn an_issuer_reports_its_configuration() {
+    let limit = RateLimit {
+        max_codes: 5,
+        window_seconds: 600,
+    };
+    let issuer = issuer_with(Arc::new(MemoryAuditSink::new()), Some(limit));
+    assert_eq!(issuer.config().rate_limit, Some(limit));
+    assert_eq!(issuer.config().epoch, IssuerConfig::DEFAULT_EPOCH);
+}

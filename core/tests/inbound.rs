@@ -337,3 +337,36 @@ fn customer_verdicts_name_themselves_and_carry_their_values() {
         assert_eq!(verdict.locked_until(), locked_until, "{name}");
     }
 }
+
+/// A check that matched no step is audited at the step of its time (one that matched, at its
+/// matching step).
+#[test]
+fn an_unmatched_check_is_audited_at_the_current_step() {
+    let sink = Arc::new(callsign::MemoryAuditSink::new());
+    let issuer = Issuer::new(master(), IssuerConfig::default(), sink.clone()).unwrap();
+    let wrong = if code_at(T) == "000000" {
+        "000001"
+    } else {
+        "000000"
+    };
+    let time = T + 7;
+    assert!(
+        !issuer
+            .verify_customer(&request("agent-1"), wrong, time)
+            .unwrap()
+            .is_verified()
+    );
+    let earlier = code_at(T - 30);
+    assert!(
+        issuer
+            .verify_customer(&request("agent-1"), &earlier, time)
+            .unwrap()
+            .is_verified()
+    );
+    let steps: Vec<u64> = sink
+        .lines()
+        .iter()
+        .map(|line| callsign::AuditRecord::parse(line).unwrap().step)
+        .collect();
+    assert_eq!(steps, [time / 30, T / 30 - 1]);
+}
