@@ -535,3 +535,75 @@ fn an_issuer_reports_its_configuration() {
     assert_eq!(issuer.config().rate_limit, Some(limit));
     assert_eq!(issuer.config().epoch, IssuerConfig::DEFAULT_EPOCH);
 }
+
+/// What the ledger records of an issuance: the step of its time, and for a supervisor's query
+/// by agent the agent's canonical form; the issuer's Debug names its configuration and never
+/// the master key.
+#[test]
+fn issuances_are_recorded_at_their_step_and_found_by_any_spelling_of_the_agent() {
+    let issuer = Issuer::with_ledger(
+        MasterKey::from_bytes(&[7; 32]).unwrap(),
+        IssuerConfig::default(),
+        Arc::new(callsign::MemoryLedger::new()),
+    )
+    .unwrap();
+    issue(&issuer, "agent-7", "customer-1", NOW + 7).unwrap();
+    issue(&issuer, "agent-8", "customer-2", NOW + 40).unwrap();
+    let query = callsign::AuditQuery {
+        agent_id: Some("  AGENT-7 "),
+        ..callsign::AuditQuery::default()
+    };
+    let found = issuer.audit_events(&query).unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        (found[0].agent_id.as_str(), found[0].step),
+        ("agent-7", (NOW + 7) / 30)
+    );
+    let debug = format!("{issuer:?}");
+    assert!(
+        debug.starts_with("Issuer {") && debug.contains("config"),
+        "{debug}"
+    );
+    assert!(!debug.contains("[7, 7"), "{debug}");
+}
+
+/// After a re-enrollment, codes come from the new epoch's key, on every path that may hold
+/// the old one cached: a single issuance, an account handle, a batch.
+#[test]
+fn a_reenrolled_account_is_never_issued_from_its_cached_old_key() {
+    let issuer = issuer_with(Arc::new(callsign::NullAuditSink), None);
+    let master = MasterKey::from_bytes(&[7; 32]).unwrap();
+    let code_at_epoch = |epoch: u32, now: u64| {
+        let secret = master.account_secret("customer-1", epoch).unwrap();
+        callsign::agent_code(&secret, now, callsign::ProfileParams::default())
+            .unwrap()
+            .as_str()
+            .to_owned()
+    };
+    let request = IssueRequest {
+        account_id: "customer-1",
+        agent_id: "agent-7",
+        ticket: "T-1",
+    };
+    // Epoch 0, cached by the first issuance.
+    assert_eq!(
+        issuer.issue(&request, NOW).unwrap().as_str(),
+        code_at_epoch(0, NOW)
+    );
+    issuer
+        .reenroll("ACME", "customer-1", "supervisor", "new phone", NOW + 1)
+        .unwrap();
+    let fresh = code_at_epoch(1, NOW + 2);
+    assert_ne!(fresh, code_at_epoch(0, NOW + 2));
+    // The batch first, while the cache still holds epoch 0.
+    let batch = issuer
+        .issue_many("agent-7", "notice", &["customer-1"], NOW + 2)
+        .unwrap();
+    assert_eq!(batch[0].as_str(), fresh);
+    let handle = issuer.account("customer-1").unwrap();
+    assert_eq!(
+        handle.issue("agent-7", "T-1", NOW + 2).unwrap().as_str(),
+        fresh
+    );
+    assert_eq!(issuer.issue(&request, NOW + 2).unwrap().as_str(), fresh);
+}

@@ -235,16 +235,23 @@ fn the_record_verifier_names_rows_by_their_position() {
     assert_eq!(report.records, 1);
 }
 
-/// A ledger that keeps only the contract's required methods (delegating to a memory ledger).
+/// A ledger that keeps only the contract's required methods (delegating to a memory ledger);
+/// with `extra_epoch`, a faulty one whose go-ahead names one epoch more than accounts.
 #[derive(Debug, Default)]
-struct Minimal(MemoryLedger);
+struct Minimal(MemoryLedger, bool);
 
 impl Ledger for Minimal {
     fn issue(
         &self,
         issuance: &callsign::Issuance<'_>,
     ) -> Result<callsign::Decision, callsign::Error> {
-        self.0.issue(issuance)
+        match self.0.issue(issuance)? {
+            callsign::Decision::Go { mut epochs } if self.1 => {
+                epochs.push(0);
+                Ok(callsign::Decision::Go { epochs })
+            }
+            decision => Ok(decision),
+        }
     }
     fn revoke(&self, change: &callsign::AccountChange<'_>) -> Result<(), callsign::Error> {
         self.0.revoke(change)
@@ -276,5 +283,28 @@ fn a_ledger_without_a_chain_verifier_says_so() {
             }
         ),
         "{error:?}"
+    );
+}
+
+/// A ledger whose go-ahead does not name one epoch per account is a ledger failure: no code.
+#[test]
+fn a_go_ahead_with_another_number_of_epochs_than_accounts_is_a_ledger_failure() {
+    let ledger = Arc::new(Minimal(MemoryLedger::new(), true));
+    let issuer = Issuer::with_ledger(
+        MasterKey::from_bytes(&[4; 32]).unwrap(),
+        IssuerConfig::default(),
+        ledger,
+    )
+    .unwrap();
+    let request = IssueRequest {
+        account_id: "customer-1",
+        agent_id: "agent-7",
+        ticket: "T-1",
+    };
+    let error = issuer.issue(&request, 1_000).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::StoreUnavailable, "{error}");
+    assert!(
+        error.to_string().contains("another number of epochs"),
+        "{error}"
     );
 }
