@@ -601,6 +601,8 @@ fn a_reenrolled_account_is_never_issued_from_its_cached_old_key() {
         .unwrap();
     assert_eq!(batch[0].as_str(), fresh);
     let handle = issuer.account("customer-1").unwrap();
+    let debug = format!("{handle:?}");
+    assert_eq!(debug, r#"IssuerAccount { account_id: "customer-1", .. }"#);
     assert_eq!(
         handle.issue("agent-7", "T-1", NOW + 2).unwrap().as_str(),
         fresh

@@ -77,6 +77,11 @@ fn an_enrollment_issuer_gives_the_issuers_code_and_audits_it_first() {
         EnrollmentIssuer::new(common::enrollment(7, 0), Arc::clone(&sink) as _).unwrap();
     let code = from_enrollment.issue("Agent-7", "T-1", NOW).unwrap();
     assert_eq!(code.as_str(), expected.as_str());
+    let debug = format!("{from_enrollment:?}");
+    assert!(
+        debug.starts_with("EnrollmentIssuer { enrollment: "),
+        "{debug}"
+    );
     assert_eq!(code.step, NOW / 30);
     let lines = sink.lines();
     assert_eq!(lines.len(), 1);
