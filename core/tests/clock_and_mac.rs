@@ -97,3 +97,9 @@ fn the_replay_guard_accepts_only_steps_after_the_last_accepted_one() {
     assert_eq!(restored.admit(at(7)), Verification::Replayed(at(7)));
     assert_eq!(restored.admit(at(8)), Verification::Accepted(at(8)));
 }
+
+#[test]
+fn a_master_keys_debug_names_its_length_and_never_its_bytes() {
+    let key = callsign::MasterKey::from_bytes(&[0xab; 48]).unwrap();
+    assert_eq!(format!("{key:?}"), "MasterKey([REDACTED; 48 bytes])");
+}

@@ -28,6 +28,12 @@ fn the_request_check_returns_the_canonical_agent_and_names_the_bad_field() {
             .unwrap(),
         "agent-7"
     );
+    let longest_ticket = "t".repeat(MAX_TICKET_LEN);
+    assert!(
+        request("customer-0001", "agent-7", &longest_ticket)
+            .check()
+            .is_ok()
+    );
     let long_ticket = "t".repeat(MAX_TICKET_LEN + 1);
     for (request, kind) in [
         (request("", "agent-7", "T-1"), ErrorKind::InvalidIdentifier),

@@ -308,3 +308,130 @@ fn a_go_ahead_with_another_number_of_epochs_than_accounts_is_a_ledger_failure() 
         "{error}"
     );
 }
+
+/// A query's filters on core's memory ledger, each boundary written out: agent and account
+/// exact, `since` inclusive, `until` exclusive, all of them at once; the limit 1 to
+/// [`callsign::MAX_AUDIT_QUERY_LIMIT`].
+#[test]
+fn audit_queries_filter_by_agent_account_and_a_half_open_time_range() {
+    let ledger = Arc::new(MemoryLedger::new());
+    let issuer = issuer(Arc::clone(&ledger) as Arc<dyn Ledger>);
+    for (account, agent, time) in [
+        ("a1", "alice", T),
+        ("a2", "bob", T + 1),
+        ("a1", "bob", T + 2),
+    ] {
+        issuer.issue(&request(account, agent), time).unwrap();
+    }
+    let found = |query: AuditQuery<'_>| -> Vec<(String, String, u64)> {
+        ledger
+            .audit_events(&query)
+            .unwrap()
+            .into_iter()
+            .map(|record| (record.account_id, record.agent_id, record.time))
+            .collect()
+    };
+    let row = |account: &str, agent: &str, time: u64| (account.to_owned(), agent.to_owned(), time);
+    let all = AuditQuery::default();
+    assert_eq!(found(all).len(), 3);
+    assert_eq!(
+        found(AuditQuery {
+            agent_id: Some("bob"),
+            ..all
+        }),
+        [row("a1", "bob", T + 2), row("a2", "bob", T + 1)]
+    );
+    assert_eq!(
+        found(AuditQuery {
+            account_id: Some("a1"),
+            ..all
+        }),
+        [row("a1", "bob", T + 2), row("a1", "alice", T)]
+    );
+    assert_eq!(
+        found(AuditQuery {
+            since: Some(T + 1),
+            ..all
+        })
+        .len(),
+        2
+    );
+    assert_eq!(
+        found(AuditQuery {
+            until: Some(T + 1),
+            ..all
+        }),
+        [row("a1", "alice", T)]
+    );
+    assert_eq!(
+        found(AuditQuery {
+            agent_id: Some("bob"),
+            account_id: Some("a1"),
+            since: Some(T + 2),
+            until: Some(T + 3),
+            ..all
+        }),
+        [row("a1", "bob", T + 2)]
+    );
+    assert!(
+        found(AuditQuery {
+            agent_id: Some("bob"),
+            account_id: Some("a1"),
+            until: Some(T + 2),
+            ..all
+        })
+        .is_empty()
+    );
+    assert!(
+        found(AuditQuery {
+            since: Some(T + 3),
+            ..all
+        })
+        .is_empty()
+    );
+    for limit in [0, callsign::MAX_AUDIT_QUERY_LIMIT + 1] {
+        let error = ledger
+            .audit_events(&AuditQuery { limit, ..all })
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidConfig, "{limit}");
+    }
+    assert_eq!(
+        found(AuditQuery {
+            limit: callsign::MAX_AUDIT_QUERY_LIMIT,
+            ..all
+        })
+        .len(),
+        3
+    );
+}
+
+/// Every ledger fault's stable name, written out, as `as_str` and as its Display; a ledger that
+/// keeps no customer-check state says so; a memory ledger's Debug says where its trail goes.
+#[test]
+fn ledger_faults_name_themselves_and_defaults_are_refusals() {
+    for (fault, name) in [
+        (LedgerFault::Unreachable, "unreachable"),
+        (LedgerFault::Timeout, "timeout"),
+        (LedgerFault::Failed, "failed"),
+        (LedgerFault::Closed, "closed"),
+        (LedgerFault::SchemaVersion, "schema_version"),
+        (LedgerFault::InvalidLocation, "invalid_location"),
+        (LedgerFault::Unsupported, "unsupported"),
+    ] {
+        assert_eq!((fault.as_str(), fault.to_string().as_str()), (name, name));
+    }
+    let error = Minimal::default().customer_state("a1").unwrap_err();
+    assert!(
+        matches!(
+            error,
+            callsign::Error::Ledger {
+                fault: LedgerFault::Unsupported,
+                ..
+            }
+        ),
+        "{error}"
+    );
+    assert!(format!("{:?}", MemoryLedger::new()).contains("audit: Kept"));
+    let sink = Arc::new(MemoryAuditSink::new());
+    assert!(format!("{:?}", MemoryLedger::with_sink(sink)).contains("audit: Sink"));
+}
