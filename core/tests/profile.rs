@@ -595,3 +595,16 @@ fn an_account_handle_issues_the_same_codes_audited_and_rate_limited() {
         Err(Error::AccountIdLength { len: 0 })
     ));
 }
+
+/// How many digits the customer sees and types: the code's digits, one more with a check digit.
+#[test]
+fn the_entry_length_counts_the_check_digit() {
+    for (digits, check_digit, entry_len) in
+        [(6, false, 6), (6, true, 7), (8, false, 8), (8, true, 9)]
+    {
+        let params = callsign::ProfileParams::new(digits, 30)
+            .unwrap()
+            .with_check_digit(check_digit);
+        assert_eq!(params.entry_len(), entry_len, "{digits} {check_digit}");
+    }
+}
