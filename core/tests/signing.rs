@@ -156,3 +156,39 @@ fn every_one_character_change_of_a_signed_payload_is_refused() {
     }
     assert!(tried > 1000, "{tried}");
 }
+
+/// A trust says what it holds, a public key shows itself in hex (it is public), and a
+/// signature field longer than a signature whose characters are not base64url is a malformed
+/// signature, not trailing data after a good one.
+#[test]
+fn a_trust_reports_its_keys_and_a_long_bad_signature_is_malformed() {
+    let key = SigningKey::from_seed(&[0xcdu8; 32]).unwrap().public_key();
+    let hex: String = key
+        .as_bytes()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    assert_eq!(format!("{key:?}"), format!("VerifyingKey({hex})"));
+    let pinned = EnrollmentTrust::pinned([key]).unwrap();
+    assert_eq!(
+        (pinned.keys(), pinned.allows_unsigned()),
+        (&[key][..], false)
+    );
+    let open = EnrollmentTrust::allow_unsigned();
+    assert_eq!((open.keys(), open.allows_unsigned()), (&[][..], true));
+
+    let unsigned = enrollment().to_uri_string();
+    let long_bad = format!("{}&sig={}", unsigned.as_str(), "!".repeat(87));
+    assert!(matches!(
+        Enrollment::from_uri(&long_bad, &pinned).unwrap_err(),
+        Error::EnrollmentSignatureMalformed { .. }
+    ));
+    let good = enrollment()
+        .signed(&SigningKey::from_seed(&[0xcdu8; 32]).unwrap())
+        .unwrap()
+        .to_uri_string();
+    assert_eq!(
+        Enrollment::from_uri(&format!("{}x", good.as_str()), &pinned).unwrap_err(),
+        Error::EnrollmentTrailingData
+    );
+}
