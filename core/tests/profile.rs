@@ -602,7 +602,7 @@ fn the_entry_length_counts_the_check_digit() {
     for (digits, check_digit, entry_len) in
         [(6, false, 6), (6, true, 7), (8, false, 8), (8, true, 9)]
     {
-        let params = callsign::ProfileParams::new(digits, 30)
+        let params = ProfileParams::new(digits, 30)
             .unwrap()
             .with_check_digit(check_digit);
         assert_eq!(params.entry_len(), entry_len, "{digits} {check_digit}");

@@ -163,11 +163,11 @@ fn every_one_character_change_of_a_signed_payload_is_refused() {
 #[test]
 fn a_trust_reports_its_keys_and_a_long_bad_signature_is_malformed() {
     let key = SigningKey::from_seed(&[0xcdu8; 32]).unwrap().public_key();
-    let hex: String = key
-        .as_bytes()
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect();
+    let hex = key.as_bytes().iter().fold(String::new(), |mut hex, byte| {
+        use std::fmt::Write;
+        let _ = write!(hex, "{byte:02x}");
+        hex
+    });
     assert_eq!(format!("{key:?}"), format!("VerifyingKey({hex})"));
     let pinned = EnrollmentTrust::pinned([key]).unwrap();
     assert_eq!(
