@@ -186,3 +186,133 @@ fn storage_failures_are_typed_errors() {
     let error = FileStorage::new(&file).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::StorageFailed);
 }
+
+/// A record that cannot be read (here a directory where the file should be) is a storage
+/// error, never "nothing stored": the app must not take it for a first run.
+#[test]
+fn an_unreadable_record_is_an_error_not_an_absent_one() {
+    let dir = temp_dir("unreadable");
+    let storage = storage(&dir);
+    assert!(storage.read("enrollment").unwrap().is_none());
+    std::fs::create_dir_all(dir.join("enrollment")).unwrap();
+    assert!(storage.read("enrollment").is_err());
+    let error = StoredVerifier::open(storage, VerifierConfig::default(), NOW).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::StorageFailed);
+}
+
+/// Storage that holds records in memory and fails every read while `broken` is set.
+#[derive(Default)]
+struct FlakyStorage {
+    records: std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>,
+    broken: std::sync::atomic::AtomicBool,
+}
+
+impl DeviceStorage for FlakyStorage {
+    fn read(&self, name: &str) -> std::io::Result<Option<zeroize::Zeroizing<Vec<u8>>>> {
+        if self.broken.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(std::io::Error::other("the device storage is unavailable"));
+        }
+        Ok(self
+            .records
+            .lock()
+            .unwrap()
+            .get(name)
+            .cloned()
+            .map(zeroize::Zeroizing::new))
+    }
+
+    fn write(&self, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+        self.records
+            .lock()
+            .unwrap()
+            .insert(name.to_owned(), bytes.to_vec());
+        Ok(())
+    }
+}
+
+/// Enrolling while the stored records cannot be read is a storage error: the old enrollment's
+/// lock is unknown, so nothing is replaced.
+#[test]
+fn enrolling_over_unreadable_storage_is_an_error() {
+    let storage = Arc::new(FlakyStorage::default());
+    let config = VerifierConfig::default();
+    StoredVerifier::enroll(Arc::clone(&storage) as _, enrollment(), config, NOW).unwrap();
+    storage
+        .broken
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let error = StoredVerifier::enroll(
+        Arc::clone(&storage) as _,
+        common::enrollment(9, 1),
+        config,
+        NOW,
+    )
+    .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::StorageFailed);
+}
+
+/// The same enrollment again keeps the stored state (its failures); one that differs in any
+/// field that makes the codes (issuer, account, secret, epoch, parameters) replaces it.
+#[test]
+fn re_enrolling_keeps_the_state_only_for_the_same_account_key() {
+    let config = VerifierConfig::default();
+    let base = enrollment();
+    let others = [
+        Enrollment::new(
+            "Other Vendor",
+            base.account_id(),
+            base.secret().clone(),
+            0,
+            base.params(),
+        ),
+        Enrollment::new(
+            base.issuer(),
+            "customer-0002",
+            base.secret().clone(),
+            0,
+            base.params(),
+        ),
+        Ok(common::enrollment(8, 0)),
+        Enrollment::new(
+            base.issuer(),
+            base.account_id(),
+            base.secret().clone(),
+            1,
+            base.params(),
+        ),
+        Enrollment::new(
+            base.issuer(),
+            base.account_id(),
+            base.secret().clone(),
+            0,
+            base.params().with_check_digit(true),
+        ),
+    ];
+    for (index, other) in others.into_iter().enumerate() {
+        let other = other.unwrap();
+        let dir = temp_dir(&format!("same-key-{index}"));
+        let stored = StoredVerifier::enroll(storage(&dir), enrollment(), config, NOW).unwrap();
+        assert_eq!(
+            stored.check("000000", NOW).unwrap(),
+            Verdict::NotGenuine { attempts_left: 2 }
+        );
+        let again = StoredVerifier::enroll(storage(&dir), enrollment(), config, NOW + 1).unwrap();
+        assert_eq!(
+            again.verifier().status(NOW + 1).attempts_left,
+            2,
+            "{index}: the same key kept"
+        );
+        let replaced =
+            StoredVerifier::enroll(storage(&dir), other.clone(), config, NOW + 1).unwrap();
+        assert_eq!(
+            replaced.verifier().status(NOW + 1).attempts_left,
+            3,
+            "{index}: replaced"
+        );
+        assert_eq!(replaced.enrollment(), &other, "{index}");
+        let debug = format!("{replaced:?}");
+        assert!(
+            debug.starts_with("StoredVerifier { enrollment: "),
+            "{debug}"
+        );
+    }
+}
