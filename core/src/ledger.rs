@@ -23,8 +23,16 @@ use crate::issuer::RateLimit;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
+/// The value of [`MAX_AUDIT_QUERY_LIMIT`] as a literal, so that the limit's message can spell it
+/// (`concat!` takes literals only) without writing it a second time.
+macro_rules! max_audit_query_limit {
+    () => {
+        100_000
+    };
+}
+
 /// The most audit records one [`Ledger::audit_events`] call returns.
-pub const MAX_AUDIT_QUERY_LIMIT: usize = 100_000;
+pub const MAX_AUDIT_QUERY_LIMIT: usize = max_audit_query_limit!();
 
 /// Why a ledger could not do its work. Every variant means: nothing was issued.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -234,7 +242,10 @@ impl AuditQuery<'_> {
             Ok(())
         } else {
             Err(Error::InvalidConfig {
-                reason: "an audit query's limit must be between 1 and 100000",
+                reason: concat!(
+                    "an audit query's limit must be between 1 and ",
+                    max_audit_query_limit!()
+                ),
             })
         }
     }

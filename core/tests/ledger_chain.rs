@@ -394,6 +394,8 @@ fn audit_queries_filter_by_agent_account_and_a_half_open_time_range() {
             .audit_events(&AuditQuery { limit, ..all })
             .unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidConfig, "{limit}");
+        let bound = format!("between 1 and {}", callsign::MAX_AUDIT_QUERY_LIMIT);
+        assert!(error.to_string().contains(&bound), "{error}");
     }
     assert_eq!(
         found(AuditQuery {
