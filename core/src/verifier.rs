@@ -132,6 +132,43 @@ impl Verdict {
             Verdict::Misheard => "misheard",
         }
     }
+
+    /// Whether the caller proved to be genuine.
+    pub fn is_genuine(&self) -> bool {
+        matches!(self, Verdict::Genuine { .. })
+    }
+
+    /// The matched step (genuine or already used).
+    pub fn step(&self) -> Option<u64> {
+        match *self {
+            Verdict::Genuine { step, .. } | Verdict::AlreadyUsed { step } => Some(step),
+            _ => None,
+        }
+    }
+
+    /// The clock drift in steps (genuine).
+    pub fn drift(&self) -> Option<i64> {
+        match *self {
+            Verdict::Genuine { drift, .. } => Some(drift),
+            _ => None,
+        }
+    }
+
+    /// Failures still allowed before the lock (not genuine).
+    pub fn attempts_left(&self) -> Option<u32> {
+        match *self {
+            Verdict::NotGenuine { attempts_left } => Some(attempts_left),
+            _ => None,
+        }
+    }
+
+    /// When the lock ends (locked out).
+    pub fn locked_until(&self) -> Option<u64> {
+        match *self {
+            Verdict::LockedOut { until } => Some(until),
+            _ => None,
+        }
+    }
 }
 
 /// The attempt counter and lock, as they stand.

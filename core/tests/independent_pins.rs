@@ -422,3 +422,56 @@ fn debug_shows_the_parameters_and_no_secret() {
     }
     assert!(!shown.contains("7RUX6PO6"), "{shown}");
 }
+
+/// Every verdict's name and accessors, written out by hand (as for customer verdicts).
+#[test]
+fn verdicts_name_themselves_and_carry_their_values() {
+    use callsign::Verdict;
+    let rows = [
+        (
+            Verdict::Genuine { step: 7, drift: -1 },
+            "genuine",
+            true,
+            Some(7),
+            Some(-1),
+            None,
+            None,
+        ),
+        (
+            Verdict::NotGenuine { attempts_left: 2 },
+            "not_genuine",
+            false,
+            None,
+            None,
+            Some(2),
+            None,
+        ),
+        (
+            Verdict::AlreadyUsed { step: 5 },
+            "already_used",
+            false,
+            Some(5),
+            None,
+            None,
+            None,
+        ),
+        (
+            Verdict::LockedOut { until: 900 },
+            "locked_out",
+            false,
+            None,
+            None,
+            None,
+            Some(900),
+        ),
+        (Verdict::Misheard, "misheard", false, None, None, None, None),
+    ];
+    for (verdict, name, genuine, step, drift, attempts_left, locked_until) in rows {
+        assert_eq!(verdict.as_str(), name);
+        assert_eq!(verdict.is_genuine(), genuine, "{name}");
+        assert_eq!(verdict.step(), step, "{name}");
+        assert_eq!(verdict.drift(), drift, "{name}");
+        assert_eq!(verdict.attempts_left(), attempts_left, "{name}");
+        assert_eq!(verdict.locked_until(), locked_until, "{name}");
+    }
+}

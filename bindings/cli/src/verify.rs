@@ -35,23 +35,13 @@ pub struct VerdictReport {
 
 impl From<Verdict> for VerdictReport {
     fn from(verdict: Verdict) -> VerdictReport {
-        let mut report = VerdictReport {
+        VerdictReport {
             verdict: verdict.as_str(),
-            step: None,
-            drift: None,
-            attempts_left: None,
-            until: None,
-        };
-        match verdict {
-            Verdict::Genuine { step, drift } => {
-                (report.step, report.drift) = (Some(step), Some(drift));
-            }
-            Verdict::NotGenuine { attempts_left } => report.attempts_left = Some(attempts_left),
-            Verdict::AlreadyUsed { step } => report.step = Some(step),
-            Verdict::LockedOut { until } => report.until = Some(until),
-            Verdict::Misheard => {}
+            step: verdict.step(),
+            drift: verdict.drift(),
+            attempts_left: verdict.attempts_left(),
+            until: verdict.locked_until(),
         }
-        report
     }
 }
 
@@ -121,7 +111,7 @@ pub fn verify(args: &VerifyArgs) -> Result<ExitCode, CliError> {
             callsign::ErrorKind::InvalidCode => CliError::argument("--code", error),
             _ => CliError::argument("--time", error),
         })?;
-    let genuine = matches!(verdict, Verdict::Genuine { .. });
+    let genuine = verdict.is_genuine();
     // Each run is a fresh verifier with no attempt history: a miss says only that nothing
     // matched, without an attempt count that no later run would honour.
     let (message, report) = match verdict {

@@ -29,43 +29,31 @@ impl PyVerdict {
     /// Whether the caller proved to be genuine.
     #[getter]
     fn genuine(&self) -> bool {
-        matches!(self.verdict, Verdict::Genuine { .. })
+        self.verdict.is_genuine()
     }
 
     /// The matching step (genuine or already used), else None.
     #[getter]
     fn step(&self) -> Option<u64> {
-        match self.verdict {
-            Verdict::Genuine { step, .. } | Verdict::AlreadyUsed { step } => Some(step),
-            Verdict::NotGenuine { .. } | Verdict::LockedOut { .. } | Verdict::Misheard => None,
-        }
+        self.verdict.step()
     }
 
     /// The clock drift in steps (genuine only), else None.
     #[getter]
     fn drift(&self) -> Option<i64> {
-        match self.verdict {
-            Verdict::Genuine { drift, .. } => Some(drift),
-            _ => None,
-        }
+        self.verdict.drift()
     }
 
     /// Failures still allowed before the lock (not genuine only), else None.
     #[getter]
     fn attempts_left(&self) -> Option<u32> {
-        match self.verdict {
-            Verdict::NotGenuine { attempts_left } => Some(attempts_left),
-            _ => None,
-        }
+        self.verdict.attempts_left()
     }
 
     /// Unix time at which the lock ends (locked out only), else None.
     #[getter]
     fn locked_until(&self) -> Option<u64> {
-        match self.verdict {
-            Verdict::LockedOut { until } => Some(until),
-            _ => None,
-        }
+        self.verdict.locked_until()
     }
 
     fn __bool__(&self) -> bool {
