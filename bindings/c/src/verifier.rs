@@ -228,39 +228,19 @@ pub struct callsign_verdict {
 
 impl From<Verdict> for callsign_verdict {
     fn from(verdict: Verdict) -> Self {
-        let empty = callsign_verdict {
-            kind: 0,
-            step: 0,
-            drift: 0,
-            attempts_left: 0,
-            locked_until: 0,
+        let kind = match verdict {
+            Verdict::Genuine { .. } => callsign_verdict_kind::Genuine,
+            Verdict::NotGenuine { .. } => callsign_verdict_kind::NotGenuine,
+            Verdict::AlreadyUsed { .. } => callsign_verdict_kind::AlreadyUsed,
+            Verdict::LockedOut { .. } => callsign_verdict_kind::LockedOut,
+            Verdict::Misheard => callsign_verdict_kind::Misheard,
         };
-        match verdict {
-            Verdict::Genuine { step, drift } => callsign_verdict {
-                kind: callsign_verdict_kind::Genuine as u32,
-                step,
-                drift,
-                ..empty
-            },
-            Verdict::NotGenuine { attempts_left } => callsign_verdict {
-                kind: callsign_verdict_kind::NotGenuine as u32,
-                attempts_left,
-                ..empty
-            },
-            Verdict::AlreadyUsed { step } => callsign_verdict {
-                kind: callsign_verdict_kind::AlreadyUsed as u32,
-                step,
-                ..empty
-            },
-            Verdict::LockedOut { until } => callsign_verdict {
-                kind: callsign_verdict_kind::LockedOut as u32,
-                locked_until: until,
-                ..empty
-            },
-            Verdict::Misheard => callsign_verdict {
-                kind: callsign_verdict_kind::Misheard as u32,
-                ..empty
-            },
+        callsign_verdict {
+            kind: kind as u32,
+            step: verdict.step().unwrap_or(0),
+            drift: verdict.drift().unwrap_or(0),
+            attempts_left: verdict.attempts_left().unwrap_or(0),
+            locked_until: verdict.locked_until().unwrap_or(0),
         }
     }
 }
