@@ -166,6 +166,34 @@ impl PreparedKey {
             State::Ring(key) => use_tag(ring::hmac::sign(key, message).as_ref()),
         }
     }
+
+    /// Hands `use_tag` the HMAC of every counter from `first` to `last` (both included; none
+    /// when `first > last`) as 8 big-endian bytes, in order, with its counter: the tags
+    /// [`with_tag`](Self::with_tag) computes one by one, computed several at a time. The
+    /// compressions of different counters do not depend on each other, so the CPU overlaps
+    /// them; this is the hot path of verification over a window.
+    pub fn for_each_counter_tag(&self, first: u64, last: u64, mut use_tag: impl FnMut(u64, &[u8])) {
+        let counters = first..=last;
+        match &self.state {
+            #[cfg(feature = "rustcrypto")]
+            State::Sha1(pads) => pads.for_each_counter_tag(counters, &mut use_tag),
+            #[cfg(feature = "rustcrypto")]
+            State::Sha256(pads) => pads.for_each_counter_tag(counters, &mut use_tag),
+            #[cfg(feature = "rustcrypto")]
+            State::Sha512(pads) => pads.for_each_counter_tag(counters, &mut use_tag),
+            #[cfg(feature = "ring")]
+            State::Ring(key) => {
+                for counter in counters {
+                    #[cfg(test)]
+                    TAGS_COMPUTED.with(|count| count.set(count.get() + 1));
+                    use_tag(
+                        counter,
+                        ring::hmac::sign(key, &counter.to_be_bytes()).as_ref(),
+                    );
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -379,20 +407,94 @@ impl<C: Compression> PadStates<C> {
     /// exactly two compressions.
     #[inline]
     fn with_tag<R>(&self, message: &[u8], use_tag: impl FnOnce(&[u8]) -> R) -> R {
-        // The outer hash absorbs the inner digest: one block, built in place with its padding
-        // (the digest, 0x80, zeros, the length in bits of the pad block and the digest).
         let mut block = C::ZERO_BLOCK;
         let block = block.as_mut();
-        finish(self.inner, message).write_digest(block);
-        block[C::DIGEST_LEN] = 0x80;
-        let bits = ((C::BLOCK_LEN + C::DIGEST_LEN) as u128 * 8).to_be_bytes();
-        block[C::BLOCK_LEN - C::LENGTH_FIELD_LEN..]
-            .copy_from_slice(&bits[16 - C::LENGTH_FIELD_LEN..]);
+        outer_block(&finish(self.inner, message), block);
         let mut outer = self.outer;
         outer.compress(block);
         outer.write_digest(block);
         use_tag(&block[..C::DIGEST_LEN])
     }
+
+    /// The tags of `counters`, [`BATCH_LEN`] at a time: every block of a batch is built
+    /// before its first compression, and every inner compression of a batch runs before
+    /// the first outer one, so that no compression waits for another it does not need.
+    fn for_each_counter_tag(
+        &self,
+        mut counters: core::ops::RangeInclusive<u64>,
+        use_tag: &mut impl FnMut(u64, &[u8]),
+    ) {
+        loop {
+            let mut batch = [0u64; BATCH_LEN];
+            let len = batch
+                .iter_mut()
+                .zip(&mut counters)
+                .map(|(slot, counter)| *slot = counter)
+                .count();
+            if len == 0 {
+                return;
+            }
+            let batch = &batch[..len];
+            let mut blocks = [C::ZERO_BLOCK; BATCH_LEN];
+            let blocks = &mut blocks[..len];
+            for (block, counter) in blocks.iter_mut().zip(batch) {
+                counter_block::<C>(*counter, block.as_mut());
+            }
+            let mut states = [self.inner; BATCH_LEN];
+            for (state, block) in states.iter_mut().zip(blocks.iter()) {
+                state.compress(block.as_ref());
+            }
+            for (block, state) in blocks.iter_mut().zip(&states) {
+                outer_block(state, block.as_mut());
+            }
+            let mut states = [self.outer; BATCH_LEN];
+            for (state, block) in states.iter_mut().zip(blocks.iter()) {
+                state.compress(block.as_ref());
+            }
+            for ((block, state), counter) in blocks.iter_mut().zip(&states).zip(batch) {
+                #[cfg(test)]
+                TAGS_COMPUTED.with(|count| count.set(count.get() + 1));
+                let block = block.as_mut();
+                state.write_digest(block);
+                use_tag(*counter, &block[..C::DIGEST_LEN]);
+            }
+        }
+    }
+}
+
+/// How many counters [`PadStates::for_each_counter_tag`] computes side by side: a window of
+/// +-1 is one batch.
+#[cfg(feature = "rustcrypto")]
+const BATCH_LEN: usize = 4;
+
+/// Builds in `block` (all zeros) the inner hash's last block for a counter: its 8 big-endian
+/// bytes, 0x80, zeros, and the length in bits of the pad block and the counter.
+#[cfg(feature = "rustcrypto")]
+#[inline]
+fn counter_block<C: Compression>(counter: u64, block: &mut [u8]) {
+    block[..8].copy_from_slice(&counter.to_be_bytes());
+    block[8] = 0x80;
+    write_length::<C>(block, 8);
+}
+
+/// Builds in `block` (all zeros) the outer hash's one block: the inner digest, 0x80, zeros,
+/// and the length in bits of the pad block and the digest.
+#[cfg(feature = "rustcrypto")]
+#[inline]
+fn outer_block<C: Compression>(inner: &C, block: &mut [u8]) {
+    inner.write_digest(block);
+    block[C::DIGEST_LEN] = 0x80;
+    write_length::<C>(block, C::DIGEST_LEN);
+}
+
+/// Ends a last block with the length in bits of the pad block and a message of
+/// `message_len` bytes (a slice's length, which always fits in u128).
+#[cfg(feature = "rustcrypto")]
+#[inline]
+fn write_length<C: Compression>(block: &mut [u8], message_len: usize) {
+    let bits = (C::BLOCK_LEN as u128 + message_len as u128) * 8;
+    block[C::BLOCK_LEN - C::LENGTH_FIELD_LEN..]
+        .copy_from_slice(&bits.to_be_bytes()[16 - C::LENGTH_FIELD_LEN..]);
 }
 
 #[cfg(feature = "rustcrypto")]
@@ -423,10 +525,7 @@ fn finish<C: Compression>(mut state: C, message: &[u8]) -> C {
         state.compress(tail);
         tail.fill(0);
     }
-    // The key pad block plus the message, in bits; a slice's length always fits in u128.
-    let bits = (C::BLOCK_LEN as u128 + message.len() as u128) * 8;
-    tail[C::BLOCK_LEN - C::LENGTH_FIELD_LEN..]
-        .copy_from_slice(&bits.to_be_bytes()[16 - C::LENGTH_FIELD_LEN..]);
+    write_length::<C>(tail, message.len());
     state.compress(tail);
     state
 }

@@ -171,12 +171,12 @@ impl Generator {
         let last = current.saturating_add(window.ahead);
         let mut found = Choice::from(0);
         let mut matched_step = 0u64;
-        for step in first..=last {
-            let candidate = self.key.with_tag(&step.to_be_bytes(), dynamic_truncation) % modulus;
+        self.key.for_each_counter_tag(first, last, |step, tag| {
+            let candidate = dynamic_truncation(tag) % modulus;
             let is_match = candidate.ct_eq(&wanted);
             matched_step.conditional_assign(&step, is_match & !found);
             found |= is_match;
-        }
+        });
         if !bool::from(found) {
             return Ok(None);
         }

@@ -51,6 +51,41 @@ fn a_prepared_key_reports_its_algorithm_and_backend() {
 }
 
 #[test]
+fn tags_over_a_range_of_counters_are_the_one_by_one_tags_in_order() {
+    // Empty, one, the +-1 window, a whole batch, a batch and one, two batches and one, and
+    // the last counters (the range's end must not wrap).
+    let ranges = [
+        (5, 4),
+        (0, 0),
+        (7, 9),
+        (10, 13),
+        (10, 14),
+        (0, 8),
+        (u64::MAX - 5, u64::MAX),
+    ];
+    for algorithm in [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512] {
+        for &backend in Backend::AVAILABLE {
+            let key = PreparedKey::with_backend(backend, algorithm, b"12345678901234567890");
+            for (first, last) in ranges {
+                let mut seen = Vec::new();
+                key.for_each_counter_tag(first, last, |counter, tag| {
+                    seen.push((counter, tag.to_vec()));
+                });
+                let expected: Vec<(u64, Vec<u8>)> = (first..=last)
+                    .map(|counter| {
+                        (
+                            counter,
+                            key.sign(&counter.to_be_bytes()).as_bytes().to_vec(),
+                        )
+                    })
+                    .collect();
+                assert_eq!(seen, expected, "{algorithm:?} {backend:?} {first}..={last}");
+            }
+        }
+    }
+}
+
+#[test]
 fn a_tags_debug_names_its_length_and_never_its_bytes() {
     let key = PreparedKey::new(Algorithm::Sha256, b"12345678901234567890");
     let tag = key.sign(b"message");
