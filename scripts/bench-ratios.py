@@ -40,7 +40,9 @@ def main() -> None:
     rows = [
         ("profile code / two SHA-256 compressions", "profile/plain_totp_sha256_code", "physical_limit/sha256_x2", "<= 1.3"),
         ("profile code / two chained SHA-256 compressions (as in HMAC)", "profile/plain_totp_sha256_code", "physical_limit/sha256_x2_chained", ""),
+        ("profile code / two chained SHA-256 compressions of a counter block (the safe-Rust HMAC floor)", "profile/plain_totp_sha256_code", "physical_limit/sha256_x2_chained_of_counter", ""),
         ("two chained / two independent SHA-256 compressions", "physical_limit/sha256_x2_chained", "physical_limit/sha256_x2", ""),
+        ("chained of a counter block / chained from memory", "physical_limit/sha256_x2_chained_of_counter", "physical_limit/sha256_x2_chained", ""),
         ("issue cached / profile code", "profile/issue_cached", "profile/plain_totp_sha256_code", "<= 1.1"),
         ("issue through an account handle / profile code", "profile/issue_cached_account_handle", "profile/plain_totp_sha256_code", ""),
         ("issue with a rate limit / profile code", "profile/issue_cached_rate_limited", "profile/plain_totp_sha256_code", "<= 1.25"),

@@ -11,7 +11,8 @@ use callsign::{Algorithm, Issuer, IssuerConfig, Secret, Totp, Window};
 use callsign_bench::{
     BUSY_RATE_LIMIT, REQUEST, SECRET, SHA1_BLOCKS, SHA1_STATE, SHA256_BLOCKS, SHA256_STATES, TIME,
     four_sha1_compressions, issuer, master_key, profile_totp, totp_rs_peer,
-    two_chained_sha256_compressions, two_sha256_compressions,
+    two_chained_sha256_compressions, two_chained_sha256_compressions_of_counter,
+    two_sha256_compressions,
 };
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -27,6 +28,14 @@ fn physical_limit(c: &mut Criterion) {
     group.bench_function("sha256_x2_chained", |b| {
         b.iter(|| {
             two_chained_sha256_compressions(black_box(&SHA256_STATES), black_box(&SHA256_BLOCKS))
+        });
+    });
+    group.bench_function("sha256_x2_chained_of_counter", |b| {
+        b.iter(|| {
+            two_chained_sha256_compressions_of_counter(
+                black_box(&SHA256_STATES),
+                black_box(TIME / 30),
+            )
         });
     });
     group.bench_function("sha1_x4", |b| {

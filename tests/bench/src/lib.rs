@@ -93,6 +93,35 @@ pub fn two_chained_sha256_compressions(states: &[[u32; 8]; 2], blocks: &[[u8; 64
     outer
 }
 
+/// The same chained pair with the inner block built from a counter, as any safe Rust caller
+/// of `compress256` builds it: the counter's 8 bytes, 0x80 and the length land in the block
+/// by narrower stores than the compression's 16-byte loads, and a load that spans several
+/// stores waits until they have left the store queue (no store-to-load forwarding). That
+/// wait keeps consecutive MACs from overlapping; with a block read from memory (the rows
+/// above) they overlap. Nothing but the two compressions and the padding: the floor of a
+/// prepared HMAC-SHA256 of a counter in safe Rust.
+#[inline(never)]
+pub fn two_chained_sha256_compressions_of_counter(
+    states: &[[u32; 8]; 2],
+    counter: u64,
+) -> [u32; 8] {
+    let mut block = [0u8; 64];
+    block[..8].copy_from_slice(&counter.to_be_bytes());
+    block[8] = 0x80;
+    block[56..].copy_from_slice(&((64u64 + 8) * 8).to_be_bytes());
+    let mut inner = states[0];
+    sha2::block_api::compress256(&mut inner, core::slice::from_ref(&block));
+    let mut outer_block = [0u8; 64];
+    for (chunk, word) in outer_block.chunks_exact_mut(4).zip(inner) {
+        chunk.copy_from_slice(&word.to_be_bytes());
+    }
+    outer_block[32] = 0x80;
+    outer_block[56..].copy_from_slice(&((64u64 + 32) * 8).to_be_bytes());
+    let mut outer = states[1];
+    sha2::block_api::compress256(&mut outer, core::slice::from_ref(&outer_block));
+    outer
+}
+
 /// The floor of a one-shot HMAC-SHA1 code (key setup included): four bare compressions
 /// through `sha1`'s `compress`, the function core's HMAC calls.
 #[inline(never)]
