@@ -180,13 +180,10 @@ impl Generator {
         if !bool::from(found) {
             return Ok(None);
         }
-        // Both values lie within MAX_WINDOW_STEPS of each other, so the difference fits.
-        let drift = if matched_step >= current {
-            i64::try_from(matched_step - current)
-        } else {
-            i64::try_from(current - matched_step).map(|back| -back)
-        }
-        .map_err(|_| Error::Overflow { what: "drift" })?;
+        // Both values lie within MAX_WINDOW_STEPS of each other, so the difference fits; one
+        // subtraction for both signs, no branch on where the match lies.
+        let drift = i64::try_from(i128::from(matched_step) - i128::from(current))
+            .map_err(|_| Error::Overflow { what: "drift" })?;
         Ok(Some(Match {
             step: matched_step,
             drift,
