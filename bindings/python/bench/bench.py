@@ -13,7 +13,14 @@ round, and the ratio reported is the median of the rounds' ratios. Audit files g
 --audit-dir (default: /dev/shm when present), so that the disk's fsync latency does not drown
 the computation.
 
-Usage: python bench.py [--quick] [--audit-dir DIR]     (--quick: small sizes, for a smoke test)
+With --core-runner (the release build of tests/bench/examples/callgrind.rs, which
+`cargo build --release -p callsign-bench --example callgrind` makes), each round also times
+core's prepared SHA-1 code in Rust next to `TOTP.at()`, so that the binding's overhead is a
+ratio from one run: the runner is started with a few and with many more iterations, and the
+difference per iteration is one code, process start cancelled out.
+
+Usage: python bench.py [--quick] [--audit-dir DIR] [--core-runner PATH]
+       (--quick: small sizes, for a smoke test)
 """
 
 import argparse
@@ -23,13 +30,14 @@ import hmac
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 import timeit
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, List
+from typing import Callable, Dict, List, Optional
 
 import pyotp
 
@@ -75,6 +83,18 @@ def per_item(action: Callable[[], object], items: int, runs: int = 1) -> Callabl
     return timer
 
 
+def core_per_call(runner: Path, case: str, calls: int) -> Callable[[], float]:
+    """A timer of `case` in the Rust runner (`runner CASE ITERATIONS`), in ns per iteration."""
+
+    def elapsed(iterations: int) -> float:
+        start = time.perf_counter()
+        subprocess.run([str(runner), case, str(iterations)], check=True, stdout=subprocess.DEVNULL)
+        return time.perf_counter() - start
+
+    few = 10
+    return lambda: (elapsed(few + calls) - elapsed(few)) / calls * 1e9
+
+
 def hkdf_sha256(salt: bytes, ikm: bytes, info: bytes) -> bytes:
     """RFC 5869 HKDF-SHA256 with 32 bytes of output, in pure Python."""
     prk = hmac.new(salt, ikm, hashlib.sha256).digest()
@@ -113,7 +133,7 @@ def pyotp_audited_batch(accounts: List[str], when: int, audit: Path) -> List[str
     return codes
 
 
-def run(quick: bool, audit_dir: Path) -> Dict[str, Comparison]:
+def run(quick: bool, audit_dir: Path, core_runner: Optional[Path]) -> Dict[str, Comparison]:
     calls, rounds, accounts_count, batch_runs = (2_000, 3, 1_000, 2) if quick else (50_000, 7, 10_000, 20)
     secret = b"12345678901234567890"
     secret_b32 = base64.b32encode(secret).decode()
@@ -148,6 +168,14 @@ def run(quick: bool, audit_dir: Path) -> Dict[str, Comparison]:
             rounds,
         ),
     }
+
+    if core_runner is not None:
+        # "ours" is core in Rust and "theirs" the binding, so the ratio is Python / core.
+        results["TOTP.at vs core"] = compare(
+            core_per_call(core_runner, "sha1_code", calls * 100),
+            per_call("generator.at(NOW)", names, calls),
+            rounds,
+        )
 
     accounts = [f"customer-{index:06}" for index in range(accounts_count)]
     expected = [pyotp_agent_code(account, NOW) for account in accounts]
@@ -206,6 +234,13 @@ def report(results: Dict[str, Comparison], audit_dir: Path, accounts: int) -> st
         lines.append(
             f"{label:<66}{result.ours_ns:8.0f}ns{result.theirs_ns:10.0f}ns{result.ratio:8.1f}x"
         )
+    core = results.get("TOTP.at vs core")
+    if core is not None:
+        lines.append(
+            f"{'binding overhead: Python TOTP.at() / core prepared SHA-1 code':<66}"
+            f"{core.theirs_ns:8.0f}ns{core.ours_ns:10.0f}ns{core.ratio:8.2f}x"
+            "   (Python, Rust core, ratio)"
+        )
     return "\n".join(lines)
 
 
@@ -219,8 +254,14 @@ def main() -> None:
         default=shm if shm.is_dir() else Path(tempfile.gettempdir()),
         help="where the audit files go (default: /dev/shm when present)",
     )
+    parser.add_argument(
+        "--core-runner",
+        type=Path,
+        help="the callgrind example of the bench crate, to time core's prepared code in the same rounds",
+    )
     args = parser.parse_args()
-    print(report(run(args.quick, args.audit_dir), args.audit_dir, 1_000 if args.quick else 10_000))
+    results = run(args.quick, args.audit_dir, args.core_runner)
+    print(report(results, args.audit_dir, 1_000 if args.quick else 10_000))
 
 
 if __name__ == "__main__":
