@@ -140,6 +140,44 @@ fn code_from_prepared_key(c: &mut Criterion) {
     group.finish();
 }
 
+/// What ties one call to the next in the latency rows: 0, computed from a digit of the code
+/// (so from the MAC) behind `black_box`, where the compiler cannot see that it is 0.
+fn carry_from(code: &callsign::TimedCode) -> u64 {
+    u64::from(black_box(code.code.as_str().as_bytes()[0])) >> 8
+}
+
+/// One call at a time: each call's time depends on the previous call's code, so the CPU
+/// cannot start a call before the last one has finished, and every row is the latency of one
+/// call. In the throughput rows (every other group) consecutive calls overlap in part, and
+/// anything that drains the store buffer (a lock's atomic read-modify-write) stops that.
+fn latency(c: &mut Criterion) {
+    let mut group = c.benchmark_group("latency");
+    let mut carry = 0u64;
+    group.bench_function("sha256_x2_chained_of_counter", |b| {
+        b.iter(|| {
+            let out = two_chained_sha256_compressions_of_counter(&SHA256_STATES, TIME / 30 + carry);
+            carry = black_box(u64::from(out[0])) >> 32;
+        });
+    });
+    let plain = profile_totp();
+    group.bench_function("plain_totp_sha256_code", |b| {
+        b.iter(|| carry = carry_from(&plain.timed_code_at(TIME + carry).unwrap()));
+    });
+    let issuer = issuer(None, 10_000);
+    group.bench_function("issue_cached", |b| {
+        b.iter(|| carry = carry_from(&issuer.issue(&REQUEST, TIME + carry).unwrap()));
+    });
+    let issuer = callsign_bench::issuer(Some(BUSY_RATE_LIMIT), 10_000);
+    let mut time = TIME;
+    group.bench_function("issue_cached_rate_limited", |b| {
+        b.iter(|| {
+            time += 1;
+            carry = carry_from(&issuer.issue(&REQUEST, time + carry).unwrap());
+        });
+    });
+    group.finish();
+}
+
 fn issuance(c: &mut Criterion) {
     let master = master_key();
     let request = REQUEST;
@@ -221,6 +259,6 @@ fn issuance(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().warm_up_time(std::time::Duration::from_secs(1)).measurement_time(std::time::Duration::from_secs(3));
-    targets = physical_limit, raw_hmac, code_from_prepared_key, issuance
+    targets = physical_limit, raw_hmac, code_from_prepared_key, issuance, latency
 }
 criterion_main!(benches);
