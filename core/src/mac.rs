@@ -440,24 +440,27 @@ impl<C: Compression> PadStates<C> {
             for (block, counter) in blocks.iter_mut().zip(batch) {
                 counter_block::<C>(*counter, block.as_mut());
             }
-            let mut states = [self.inner; BATCH_LEN];
-            for (state, block) in states.iter_mut().zip(blocks.iter()) {
+            let mut inner = [self.inner; BATCH_LEN];
+            for (state, block) in inner.iter_mut().zip(blocks.iter()) {
                 state.compress(block.as_ref());
             }
-            for (block, state) in blocks.iter_mut().zip(&states) {
+            for (block, state) in blocks.iter_mut().zip(&inner) {
                 outer_block(state, block.as_mut());
             }
-            let mut states = [self.outer; BATCH_LEN];
-            for (state, block) in states.iter_mut().zip(blocks.iter()) {
+            let mut outer = [self.outer; BATCH_LEN];
+            for (state, block) in outer.iter_mut().zip(blocks.iter()) {
                 state.compress(block.as_ref());
             }
-            for ((block, state), counter) in blocks.iter_mut().zip(&states).zip(batch) {
+            for ((block, state), counter) in blocks.iter_mut().zip(&outer).zip(batch) {
                 #[cfg(test)]
                 TAGS_COMPUTED.with(|count| count.set(count.get() + 1));
                 let block = block.as_mut();
                 state.write_digest(block);
                 use_tag(*counter, &block[..C::DIGEST_LEN]);
             }
+            // The slots a short batch leaves unused still hold the key's pad states.
+            inner.zeroize();
+            outer.zeroize();
         }
     }
 }
