@@ -54,6 +54,10 @@ impl Digits {
 ///
 /// `Debug` does not show the digits; use [`Code::as_str`] where the code is meant to be seen.
 #[derive(Clone)]
+// 16 bytes and aligned: a code is moved (into a `TimedCode`, out of an issuance) in one
+// 16-byte copy, not an 8-byte and an overlapping 4-byte one, whose second load cannot take its
+// bytes from the store queue (issue_cached 8% faster in alternating runs).
+#[repr(align(16))]
 pub struct Code {
     digits: [u8; MAX_CODE_LEN],
     len: u8,
